@@ -1,0 +1,85 @@
+/**
+ * One place that turns failures into HTTP answers: our own HttpErrors, Temporal's refusals
+ * (a validator's ApplicationFailure, a missing workflow, an unreachable cluster) and bad JSON.
+ */
+import type { ErrorRequestHandler } from 'express';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  ServiceError,
+  isGrpcServiceError,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../workflows/definitions';
+import type { FieldProblem } from '../workflows/incoming-document';
+import type { Logger } from '../core/logger';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields?: FieldProblem[],
+  ) {
+    super(message);
+  }
+}
+
+export const invalidInput = (fields: FieldProblem[]) =>
+  new HttpError(400, 'invalid_input', fields.map((f) => `${f.field}: ${f.reason}`).join('; '), fields);
+
+const FAILURE_STATUS: Record<string, [number, string]> = {
+  [FailureType.InvalidInput]: [400, 'invalid_input'],
+};
+
+function grpcCode(err: unknown): number | undefined {
+  if (isGrpcServiceError(err)) return err.code;
+  if (err instanceof ServiceError && isGrpcServiceError(err.cause)) return err.cause.code;
+  return undefined;
+}
+
+const GRPC_UNAVAILABLE = 14;
+const GRPC_DEADLINE_EXCEEDED = 4;
+
+function toHttpError(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    const [status, code] = FAILURE_STATUS[err.cause.type ?? ''] ?? [409, 'refused'];
+    const fields = err.cause.details?.[0] as FieldProblem[] | undefined;
+    return new HttpError(status, code, err.cause.message, Array.isArray(fields) ? fields : undefined);
+  }
+  if (err instanceof WorkflowNotFoundError) return new HttpError(404, 'not_found', 'no such workflow');
+  if (err instanceof WorkflowExecutionAlreadyStartedError) {
+    return new HttpError(409, 'already_started', `workflow ${err.workflowId} already exists`);
+  }
+  const code = grpcCode(err);
+  if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) {
+    return new HttpError(
+      503,
+      'temporal_unavailable',
+      'the workflow service is unavailable; nothing was changed',
+    );
+  }
+  // express.json() marks malformed bodies with status 400 and type entity.parse.failed.
+  const e = err as { type?: string; status?: number };
+  if (e?.type === 'entity.parse.failed')
+    return new HttpError(400, 'invalid_json', 'request body is not valid JSON');
+  if (e?.type === 'entity.too.large') return new HttpError(413, 'too_large', 'request body is too large');
+  return undefined;
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const http = toHttpError(err);
+    if (!http) {
+      log.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
+      res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+      return;
+    }
+    if (http.status >= 500) log.warn({ err, url: req.originalUrl }, http.message);
+    res.status(http.status).json({
+      error: { code: http.code, message: http.message, ...(http.fields ? { fields: http.fields } : {}) },
+    });
+  };
+}

@@ -1,0 +1,38 @@
+/** API process: serves the HTTP API until SIGINT/SIGTERM. */
+import { loadConfigOrExit } from '../core/config';
+import { openDatabase } from '../core/database';
+import { createLogger } from '../core/logger';
+import { connectClient } from '../core/temporal';
+import { createApp } from './app';
+
+async function main() {
+  const config = loadConfigOrExit();
+  const log = createLogger('api', config.logLevel);
+  const db = openDatabase(config.databaseUrl);
+  const temporal = await connectClient(config.temporal);
+  const app = createApp({
+    db,
+    temporal,
+    log,
+    taskQueue: config.temporal.taskQueue,
+    sessionTtlHours: config.sessionTtlHours,
+    workerLivenessSeconds: config.workerLivenessSeconds,
+  });
+  const server = app.listen(config.api.port, config.api.host, () => {
+    log.info(`API listening on http://${config.api.host}:${config.api.port}`);
+  });
+  const stop = () => {
+    log.info('API stopping');
+    server.close(() => {
+      void Promise.all([temporal.connection.close(), db.$disconnect()]).then(() => process.exit(0));
+    });
+    server.closeAllConnections();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

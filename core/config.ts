@@ -1,0 +1,156 @@
+/**
+ * Every setting Duban reads, in one place. Each comes from an environment variable with a
+ * documented default (README, "Settings"); a bad value stops start-up with a message that
+ * names the variable, rather than failing later somewhere less obvious.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; reason: string }[]) {
+    super('Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.reason}`).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+const port = z.coerce.number().int().min(1).max(65535);
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const existingFile = z.string().refine((p) => fs.existsSync(p), { message: 'file does not exist' });
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.[\]:-]+:\d{1,5}$/, { message: 'must be host:port, e.g. temporal.example.org:7233' });
+
+const envSchema = z.object({
+  DUBAN_DATA_DIR: z.string().min(1).default('data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^file:.+/, { message: 'must be a SQLite file URL, e.g. file:./data/duban.db' })
+    .optional(),
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
+
+  TEMPORAL_ADDRESS: hostPort.optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('duban'),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS: flag.optional(),
+  TEMPORAL_TLS_CERT_PATH: existingFile.optional(),
+  TEMPORAL_TLS_KEY_PATH: existingFile.optional(),
+  TEMPORAL_TLS_CA_PATH: existingFile.optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  /** How long a poller may stay silent before /health calls the worker down. */
+  WORKER_LIVENESS_SECONDS: z.coerce.number().int().min(1).max(3600).default(90),
+});
+
+export interface TlsSettings {
+  certPath?: string;
+  keyPath?: string;
+  caPath?: string;
+  serverName?: string;
+}
+
+export interface Config {
+  dataDir: string;
+  databaseUrl: string;
+  api: { host: string; port: number };
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  sessionTtlHours: number;
+  temporal: {
+    /** Undefined means: run the embedded dev server (`npm start`) at 127.0.0.1:devPort. */
+    externalAddress?: string;
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    apiKey?: string;
+    tls?: TlsSettings;
+    devPort: number;
+    uiPort: number;
+  };
+  workerLivenessSeconds: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty variable means "not set", as a shell user expects from `FOO= npm start`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => ({ variable: String(i.path[0]), reason: i.message })),
+    );
+  }
+  const e = parsed.data;
+  const problems: { variable: string; reason: string }[] = [];
+  if (Boolean(e.TEMPORAL_TLS_CERT_PATH) !== Boolean(e.TEMPORAL_TLS_KEY_PATH)) {
+    problems.push({
+      variable: e.TEMPORAL_TLS_CERT_PATH ? 'TEMPORAL_TLS_KEY_PATH' : 'TEMPORAL_TLS_CERT_PATH',
+      reason: 'a client certificate needs both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH',
+    });
+  }
+  if (e.TEMPORAL_TLS === false && (e.TEMPORAL_TLS_CERT_PATH || e.TEMPORAL_TLS_CA_PATH)) {
+    problems.push({ variable: 'TEMPORAL_TLS', reason: 'is false but TLS certificate paths are set' });
+  }
+  const tlsWanted =
+    e.TEMPORAL_TLS ?? Boolean(e.TEMPORAL_TLS_CERT_PATH || e.TEMPORAL_TLS_CA_PATH || e.TEMPORAL_API_KEY);
+  if (tlsWanted && !e.TEMPORAL_ADDRESS) {
+    problems.push({
+      variable: 'TEMPORAL_ADDRESS',
+      reason: 'TLS or an API key is set, but no cluster address; the embedded dev server speaks plain gRPC',
+    });
+  }
+  if (e.API_PORT === e.TEMPORAL_DEV_PORT || e.TEMPORAL_UI_PORT === e.TEMPORAL_DEV_PORT) {
+    problems.push({ variable: 'TEMPORAL_DEV_PORT', reason: 'clashes with API_PORT or TEMPORAL_UI_PORT' });
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(e.DUBAN_DATA_DIR);
+  return {
+    dataDir,
+    databaseUrl: e.DATABASE_URL ?? `file:${path.join(dataDir, 'duban.db')}`,
+    api: { host: e.API_HOST, port: e.API_PORT },
+    logLevel: e.LOG_LEVEL,
+    sessionTtlHours: e.SESSION_TTL_HOURS,
+    temporal: {
+      externalAddress: e.TEMPORAL_ADDRESS,
+      address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_DEV_PORT}`,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      apiKey: e.TEMPORAL_API_KEY,
+      tls: tlsWanted
+        ? {
+            certPath: e.TEMPORAL_TLS_CERT_PATH,
+            keyPath: e.TEMPORAL_TLS_KEY_PATH,
+            caPath: e.TEMPORAL_TLS_CA_PATH,
+            serverName: e.TEMPORAL_TLS_SERVER_NAME,
+          }
+        : undefined,
+      devPort: e.TEMPORAL_DEV_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+    },
+    workerLivenessSeconds: e.WORKER_LIVENESS_SECONDS,
+  };
+}
+
+/** For entry points: load the configuration or exit with the message naming the bad setting. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}

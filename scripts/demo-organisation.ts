@@ -1,0 +1,122 @@
+/**
+ * The demo organisation, taken from the seed case: the State Council (国务院) issues 国发〔2016〕76号,
+ * the Guangdong provincial government's general office (综合一处: clerk 黄炜演, reviewer 陈伟演)
+ * routes it, leader 春新 gives the instruction, and 省发展改革委 leads the handling.
+ */
+import type { Database } from '../core/database';
+import type { DepartmentKind, Role } from '../core/roles';
+import { hashPassword } from '../api/auth/passwords';
+
+export interface DemoDepartment {
+  code: string;
+  name: string;
+  kind: DepartmentKind;
+  parentCode?: string;
+}
+
+export interface DemoUser {
+  id: string;
+  username: string;
+  displayName: string;
+  departmentCode: string;
+  roles: Role[];
+  phone?: string;
+}
+
+export const DEMO_PASSWORD = 'duban-demo-2017';
+
+export const DEMO_DEPARTMENTS: DemoDepartment[] = [
+  { code: 'GWY', name: '国务院', kind: 'SOURCE_ORGAN' },
+  { code: 'GWYBGT', name: '国务院办公厅', kind: 'SOURCE_ORGAN' },
+  { code: 'GDBGT', name: '广东省人民政府办公厅', kind: 'GENERAL_OFFICE' },
+  { code: 'GDBGT-ZH1', name: '广东省人民政府办公厅综合一处', kind: 'OFFICE_SECTION', parentCode: 'GDBGT' },
+  { code: 'GDFGW', name: '省发展改革委', kind: 'RESPONSIBLE_DEPARTMENT' },
+  { code: 'GDCZT', name: '省财政厅', kind: 'RESPONSIBLE_DEPARTMENT' },
+  { code: 'GDSFT', name: '省司法厅', kind: 'RESPONSIBLE_DEPARTMENT' },
+  { code: 'GDRST', name: '省人力资源社会保障厅', kind: 'RESPONSIBLE_DEPARTMENT' },
+  { code: 'GDJXW', name: '省经济和信息化委', kind: 'RESPONSIBLE_DEPARTMENT' },
+];
+
+export const DEMO_USERS: DemoUser[] = [
+  {
+    id: 'u-huangweiyan',
+    username: 'huangweiyan',
+    displayName: '黄炜演',
+    departmentCode: 'GDBGT-ZH1',
+    roles: ['CLERK'],
+    phone: '83132337',
+  },
+  {
+    id: 'u-chenweiyan',
+    username: 'chenweiyan',
+    displayName: '陈伟演',
+    departmentCode: 'GDBGT-ZH1',
+    roles: ['OFFICE_REVIEWER'],
+  },
+  {
+    id: 'u-zh1-director',
+    username: 'zh1-director',
+    displayName: '综合一处处长',
+    departmentCode: 'GDBGT-ZH1',
+    roles: ['OFFICE_DIRECTOR'],
+  },
+  { id: 'u-chunxin', username: 'chunxin', displayName: '春新', departmentCode: 'GDBGT', roles: ['LEADER'] },
+  {
+    id: 'u-fgw-mishu',
+    username: 'fgw-mishu',
+    displayName: '省发展改革委秘书科',
+    departmentCode: 'GDFGW',
+    roles: ['DEPT_HANDLER'],
+  },
+  {
+    id: 'u-fgw-head',
+    username: 'fgw-head',
+    displayName: '省发展改革委负责人',
+    departmentCode: 'GDFGW',
+    roles: ['DEPT_HEAD'],
+  },
+  {
+    id: 'u-czt-handler',
+    username: 'czt-handler',
+    displayName: '省财政厅承办人',
+    departmentCode: 'GDCZT',
+    roles: ['DEPT_HANDLER'],
+  },
+  {
+    id: 'u-czt-head',
+    username: 'czt-head',
+    displayName: '省财政厅负责人',
+    departmentCode: 'GDCZT',
+    roles: ['DEPT_HEAD'],
+  },
+  {
+    id: 'u-sft-handler',
+    username: 'sft-handler',
+    displayName: '省司法厅承办人',
+    departmentCode: 'GDSFT',
+    roles: ['DEPT_HANDLER'],
+  },
+  { id: 'u-admin', username: 'admin', displayName: '系统管理员', departmentCode: 'GDBGT', roles: ['ADMIN'] },
+];
+
+/** Loads (or refreshes) the demo organisation; running it twice changes nothing. */
+export async function seedDemoOrganisation(db: Database, password = DEMO_PASSWORD): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  for (const d of DEMO_DEPARTMENTS) {
+    const row = { name: d.name, kind: d.kind, parentCode: d.parentCode ?? null };
+    await db.department.upsert({ where: { code: d.code }, create: { code: d.code, ...row }, update: row });
+  }
+  for (const u of DEMO_USERS) {
+    const row = {
+      username: u.username,
+      displayName: u.displayName,
+      departmentCode: u.departmentCode,
+      phone: u.phone ?? null,
+    };
+    await db.$transaction([
+      db.user.upsert({ where: { id: u.id }, create: { id: u.id, passwordHash, ...row }, update: row }),
+      db.userRole.deleteMany({ where: { userId: u.id } }),
+      db.userRole.createMany({ data: u.roles.map((role) => ({ userId: u.id, role })) }),
+    ]);
+  }
+}

@@ -1,0 +1,35 @@
+/** Worker process: runs Duban's workflows and activities until SIGINT/SIGTERM. */
+import { Runtime } from '@temporalio/worker';
+import { loadConfigOrExit } from '../core/config';
+import { openDatabase } from '../core/database';
+import { createLogger } from '../core/logger';
+import { connectWorker } from '../core/temporal';
+import { createDubanWorker } from './worker';
+
+async function main() {
+  const config = loadConfigOrExit();
+  const log = createLogger('worker', config.logLevel);
+  // The SDK shuts the worker down gracefully on these signals; worker.run() then resolves.
+  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
+  const db = openDatabase(config.databaseUrl);
+  const connection = await connectWorker(config.temporal);
+  const worker = await createDubanWorker({
+    connection,
+    db,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+  });
+  log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker polling');
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await db.$disconnect();
+    log.info('worker stopped');
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

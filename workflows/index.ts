@@ -1,0 +1,3 @@
+/** The worker's workflow bundle entry: re-exports only. */
+export { directiveWorkflow } from './directive';
+export { incomingRegisterWorkflow } from './incoming-register';
