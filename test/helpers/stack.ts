@@ -1,0 +1,79 @@
+/** The API and a worker wired to a real Temporal server and a SQLite file of their own. */
+import { randomUUID } from 'node:crypto';
+import type { Express } from 'express';
+import request from 'supertest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createApp } from '../../api/app';
+import { createLogger } from '../../core/logger';
+import { DEMO_PASSWORD } from '../../scripts/demo-organisation';
+import { createDubanWorker } from '../../worker/worker';
+import { createTestDatabase, type TestDatabase } from './database';
+import { workflowBundle } from './temporal';
+
+export interface Stack {
+  app: Express;
+  database: TestDatabase;
+  taskQueue: string;
+  worker: Worker;
+  /** Stops the worker (idempotent). */
+  stopWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(
+  env: TestWorkflowEnvironment,
+  opts: { workerLivenessSeconds?: number } = {},
+): Promise<Stack> {
+  const database = await createTestDatabase({ demoOrganisation: true });
+  const taskQueue = `duban-test-${randomUUID()}`;
+  const worker = await createDubanWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    db: database.db,
+    workflowBundle: await workflowBundle(),
+  });
+  const running = worker.run();
+  const app = createApp({
+    db: database.db,
+    temporal: env.client,
+    taskQueue,
+    log: createLogger('api-test', 'silent'),
+    sessionTtlHours: 12,
+    workerLivenessSeconds: opts.workerLivenessSeconds ?? 90,
+  });
+  const stopWorker = async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+  };
+  return {
+    app,
+    database,
+    taskQueue,
+    worker,
+    stopWorker,
+    async stop() {
+      await stopWorker();
+      await database.close();
+    },
+  };
+}
+
+/** Signs a demo user in and returns the bearer token. */
+export async function signIn(app: Express, username: string, password = DEMO_PASSWORD): Promise<string> {
+  const res = await request(app).post('/api/auth/login').send({ username, password });
+  if (res.status !== 200)
+    throw new Error(`sign-in of ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return (res.body as { token: string }).token;
+}
+
+/** The seed document: 国务院关于加强政务诚信建设的指导意见, received 2017-01-03. */
+export const SEED_DIRECTIVE = {
+  sourceOrg: '国务院',
+  docNumber: '国发〔2016〕76号',
+  title: '国务院关于加强政务诚信建设的指导意见',
+  receivedDate: '2017-01-03',
+  urgency: '平急',
+  secrecy: '非密',
+} as const;

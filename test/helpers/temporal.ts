@@ -1,0 +1,45 @@
+/** Real Temporal servers for tests, from the project's own tools/ (see scripts/install-*.sh). */
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { TOOLS } from './paths';
+
+/** Temporal's Java test server: timers fire as soon as nothing else can happen, so days pass in seconds. */
+export function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: path.join(TOOLS, 'temporal-test-server') } },
+  });
+}
+
+/**
+ * The Temporal CLI's dev server (the real server, in memory), for what the Java test server lacks,
+ * such as task-queue pollers. Pollers re-poll every pollSeconds, so liveness shows quickly.
+ */
+export function startDevServer(opts: { pollSeconds?: number } = {}): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: path.join(TOOLS, 'temporal') },
+      extraArgs: [
+        '--dynamic-config-value',
+        `matching.longPollExpirationInterval="${opts.pollSeconds ?? 2}s"`,
+      ],
+    },
+  });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The workflow bundle, built once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  return bundle;
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (m: string) => console.warn(m),
+  error: (m: string) => console.error(m),
+};

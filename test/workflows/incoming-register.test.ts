@@ -1,0 +1,151 @@
+/**
+ * 收文登记 on the time-skipping server: the register hands out gapless 收文编号 and opens each
+ * directive's workflow, with the projection written before the clerk hears the number.
+ */
+import { randomUUID } from 'node:crypto';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import {
+  directiveWorkflowId,
+  getDirectiveStateQuery,
+  incomingRegisterWorkflowId,
+  registerIncomingUpdate,
+} from '../../workflows/definitions';
+import { incomingRegisterWorkflow } from '../../workflows/incoming-register';
+import type { IncomingDocument, RegisterIncomingRequest } from '../../workflows/types';
+import { SEED_DIRECTIVE, startStack, type Stack } from '../helpers/stack';
+import { startTimeSkippingServer } from '../helpers/temporal';
+
+const clerk = { userId: 'u-huangweiyan', displayName: '黄炜演' };
+const seedDocument: IncomingDocument = { ...SEED_DIRECTIVE };
+
+let env: TestWorkflowEnvironment;
+let stack: Stack;
+
+beforeAll(async () => {
+  env = await startTimeSkippingServer();
+  stack = await startStack(env);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await env?.teardown();
+});
+
+/** Registers through the year's register, opening it (from lastSequence) if it is not running yet. */
+function register(
+  year: number,
+  request: RegisterIncomingRequest,
+  opts: { lastSequence?: number; updateId?: string } = {},
+) {
+  return env.client.workflow.executeUpdateWithStart(registerIncomingUpdate, {
+    args: [request],
+    updateId: opts.updateId,
+    startWorkflowOperation: new WithStartWorkflowOperation(incomingRegisterWorkflow, {
+      workflowId: incomingRegisterWorkflowId(year),
+      taskQueue: stack.taskQueue,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      args: [{ year, lastSequence: opts.lastSequence ?? 0 }],
+    }),
+  });
+}
+
+test('a register opened after 83 paper entries gives the seed directive 收文编号 201700084 and records it', async () => {
+  const registration = await register(
+    2017,
+    { document: seedDocument, registeredBy: clerk },
+    { lastSequence: 83 },
+  );
+
+  expect(registration).toEqual({ receiptNumber: '201700084', workflowId: 'directive-201700084' });
+  const row = await stack.database.db.directive.findUniqueOrThrow({
+    where: { receiptNumber: '201700084' },
+    include: { timeline: true },
+  });
+  expect(row).toMatchObject({
+    sourceOrg: '国务院',
+    docNumber: '国发〔2016〕76号',
+    receivedDate: '2017-01-03',
+    status: 'REGISTERED',
+    registeredById: 'u-huangweiyan',
+  });
+  expect(row.timeline).toEqual([
+    expect.objectContaining({ seq: 1, action: '收文登记', toState: 'REGISTERED', actorId: 'u-huangweiyan' }),
+  ]);
+  const state = await env.client.workflow
+    .getHandle(directiveWorkflowId('201700084'))
+    .query(getDirectiveStateQuery);
+  expect(state).toMatchObject({ receiptNumber: '201700084', status: 'REGISTERED' });
+});
+
+test('concurrent registrations get distinct numbers with no gap', async () => {
+  const docs = Array.from({ length: 6 }, (_, i) => ({
+    ...seedDocument,
+    docNumber: `粤府〔2018〕${i + 1}号`,
+    sourceOrg: '广东省人民政府',
+    receivedDate: '2018-03-0' + (i + 1),
+  }));
+  const numbers = await Promise.all(
+    docs.map((document) => register(2018, { document, registeredBy: clerk })),
+  );
+  expect(numbers.map((n) => n.receiptNumber).sort()).toEqual([
+    '201800001',
+    '201800002',
+    '201800003',
+    '201800004',
+    '201800005',
+    '201800006',
+  ]);
+  expect(await stack.database.db.directive.count({ where: { receiptYear: 2018 } })).toBe(6);
+});
+
+test('an invalid registration is refused by the validator and uses no number', async () => {
+  const bad = { ...seedDocument, docNumber: '国发2019-1', receivedDate: '2019-02-30' };
+  const refusal = register(2019, { document: bad, registeredBy: clerk });
+  await expect(refusal).rejects.toThrow(WorkflowUpdateFailedError);
+  await expect(refusal).rejects.toMatchObject({
+    cause: {
+      type: 'InvalidInput',
+      details: [
+        [expect.objectContaining({ field: 'docNumber' }), expect.objectContaining({ field: 'receivedDate' })],
+      ],
+    },
+  });
+  expect(await stack.database.db.directive.count({ where: { receiptYear: 2019 } })).toBe(0);
+
+  const next = await register(2019, {
+    document: { ...seedDocument, receivedDate: '2019-02-28' },
+    registeredBy: clerk,
+  });
+  expect(next.receiptNumber).toBe('201900001');
+});
+
+test('a document received in another year is refused by this year’s register', async () => {
+  await expect(
+    register(2020, { document: { ...seedDocument, receivedDate: '2021-01-04' }, registeredBy: clerk }),
+  ).rejects.toMatchObject({ cause: { message: expect.stringContaining('not in 2020') } });
+});
+
+test('a retried registration with the same update id returns the first number instead of a second', async () => {
+  const updateId = randomUUID();
+  const request = { document: { ...seedDocument, receivedDate: '2022-05-06' }, registeredBy: clerk };
+  const first = await register(2022, request, { updateId });
+  const retry = await register(2022, request, { updateId });
+  expect(retry).toEqual(first);
+  expect(await stack.database.db.directive.count({ where: { receiptYear: 2022 } })).toBe(1);
+});
+
+test('ten days of workflow time pass in seconds and the registered directive keeps waiting for 拟办', async () => {
+  const { receiptNumber } = await register(2023, {
+    document: { ...seedDocument, receivedDate: '2023-01-03' },
+    registeredBy: clerk,
+  });
+  const before = await env.currentTimeMs();
+  const wallStart = Date.now();
+  await env.sleep('10 days');
+  expect((await env.currentTimeMs()) - before).toBeGreaterThanOrEqual(10 * 24 * 3600_000);
+  expect(Date.now() - wallStart).toBeLessThan(30_000);
+  const handle = env.client.workflow.getHandle(directiveWorkflowId(receiptNumber));
+  expect((await handle.describe()).status.name).toBe('RUNNING');
+  expect(await handle.query(getDirectiveStateQuery)).toMatchObject({ status: 'REGISTERED' });
+});
