@@ -19,6 +19,7 @@ export interface HealthDeps {
 
 const TIMEOUT_MS = 3000;
 
+/** For the database; Temporal calls carry a gRPC deadline instead, so no retry outlives the check. */
 function withTimeout<T>(p: Promise<T>): Promise<T> {
   return Promise.race([
     p,
@@ -42,7 +43,9 @@ export function healthRouter({ db, temporal: client, taskQueue, workerLivenessSe
 
   async function temporalService(): Promise<Check> {
     try {
-      await withTimeout(client.workflowService.getSystemInfo({}));
+      await client.connection.withDeadline(Date.now() + TIMEOUT_MS, () =>
+        client.workflowService.getSystemInfo({}),
+      );
       return { status: 'up', detail: `namespace ${client.options.namespace}` };
     } catch (err) {
       return { status: 'down', detail: message(err) };
@@ -51,7 +54,7 @@ export function healthRouter({ db, temporal: client, taskQueue, workerLivenessSe
 
   async function worker(): Promise<Check> {
     try {
-      const { pollers } = await withTimeout(
+      const { pollers } = await client.connection.withDeadline(Date.now() + TIMEOUT_MS, () =>
         client.workflowService.describeTaskQueue({
           namespace: client.options.namespace,
           taskQueue: { name: taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
