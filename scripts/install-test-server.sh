@@ -34,10 +34,40 @@ POM
   mv "$tmp" "$dest"
 }
 
+# libfaketime starts the server's clock at a chosen instant, so tests replay the seed's real
+# dates (2017-01-03 ...) on a server that otherwise starts at today's date.
+find_faketime() {
+  local lib
+  for lib in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do
+    [ -f "$lib" ] && { echo "$lib"; return; }
+  done
+}
+install_faketime() {
+  if [ -n "$(find_faketime)" ]; then return; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "duban: installing libfaketime (Debian package faketime)..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime) >/dev/null ||
+      fail "apt-get could not install the faketime package"
+  else
+    fail "libfaketime is needed for the tests: install it (Debian/Ubuntu: 'sudo apt-get install faketime')."
+  fi
+}
+
 with_lock temporal-test-server install_server
+with_lock faketime install_faketime
 # The SDK spawns this file directly and kills it with SIGKILL: exec, so the JVM is that process.
 cat >"$DUBAN_TOOLS/temporal-test-server" <<LAUNCHER
 #!/bin/sh
-exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp '$dest/lib/*' io.temporal.testserver.TestServer "\$@"
+# Usage: temporal-test-server <port> [--start-at 2017-01-03T01:00:00Z]
+# --start-at starts the server's clock at that UTC instant (through libfaketime).
+port=\$1; shift
+if [ "\${1:-}" = --start-at ]; then
+  # The JVM needs real monotonic time and timed waits: fake only the wall clock.
+  export TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME_FORCE_MONOTONIC_FIX=0 LD_PRELOAD='$(find_faketime)'
+  # A relative offset (not libfaketime's "@" start mode, which slows the JVM's timed waits).
+  export FAKETIME="-\$(( \$(date -u +%s) - \$(date -u -d "\$2" +%s) ))"
+  shift 2
+fi
+exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto -cp '$dest/lib/*' io.temporal.testserver.TestServer "\$port" "\$@"
 LAUNCHER
 chmod +x "$DUBAN_TOOLS/temporal-test-server"

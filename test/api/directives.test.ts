@@ -11,7 +11,8 @@ let stack: Stack;
 let clerk: string;
 
 beforeAll(async () => {
-  env = await startTimeSkippingServer();
+  // 2017-01-03, 09:00 China Standard Time: the day 国发〔2016〕76号 was received and registered.
+  env = await startTimeSkippingServer({ startAt: '2017-01-03T09:00:00+08:00' });
   stack = await startStack(env);
   clerk = await signIn(stack.app, 'huangweiyan');
 });
@@ -82,6 +83,7 @@ test('clerk 黄炜演 registers 国发〔2016〕76号 and reads it back with its
     status: 'REGISTERED',
     registeredById: 'u-huangweiyan',
   });
+  expect(res.body.directive.registeredAt).toMatch(/^2017-01-03T01:/);
 
   const read = await request(stack.app).get('/api/directives/201700001').set(asClerk());
   expect(read.status).toBe(200);

@@ -4,10 +4,19 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { TOOLS } from './paths';
 
-/** Temporal's Java test server: timers fire as soon as nothing else can happen, so days pass in seconds. */
-export function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+/**
+ * Temporal's Java test server: timers fire as soon as nothing else can happen, so days pass in
+ * seconds. startAt (an ISO instant) sets the server's clock, so a test can live through the
+ * seed's own dates; otherwise the clock starts now.
+ */
+export function startTimeSkippingServer(opts: { startAt?: string } = {}): Promise<TestWorkflowEnvironment> {
+  const startAt = opts.startAt && new Date(opts.startAt).toISOString().replace(/\.\d+Z$/, 'Z');
   return TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: path.join(TOOLS, 'temporal-test-server') } },
+    server: {
+      executable: { type: 'existing-path', path: path.join(TOOLS, 'temporal-test-server') },
+      // Understood by tools/temporal-test-server, which passes the rest to the Java server.
+      extraArgs: startAt ? ['--start-at', startAt] : [],
+    },
   });
 }
 

@@ -23,7 +23,8 @@ let env: TestWorkflowEnvironment;
 let stack: Stack;
 
 beforeAll(async () => {
-  env = await startTimeSkippingServer();
+  // The office's clock stands at the seed's day of registration, 2017-01-03, 09:00 China Standard Time.
+  env = await startTimeSkippingServer({ startAt: '2017-01-03T09:00:00+08:00' });
   stack = await startStack(env);
 });
 
@@ -69,6 +70,7 @@ test('a register opened after 83 paper entries gives the seed directive 收文�
     status: 'REGISTERED',
     registeredById: 'u-huangweiyan',
   });
+  expect(row.registeredAt.toISOString()).toMatch(/^2017-01-03T01:/); // 09:xx CST
   expect(row.timeline).toEqual([
     expect.objectContaining({ seq: 1, action: '收文登记', toState: 'REGISTERED', actorId: 'u-huangweiyan' }),
   ]);
@@ -81,27 +83,27 @@ test('a register opened after 83 paper entries gives the seed directive 收文�
 test('concurrent registrations get distinct numbers with no gap', async () => {
   const docs = Array.from({ length: 6 }, (_, i) => ({
     ...seedDocument,
-    docNumber: `粤府〔2018〕${i + 1}号`,
+    docNumber: `粤府〔2016〕${i + 1}号`,
     sourceOrg: '广东省人民政府',
-    receivedDate: '2018-03-0' + (i + 1),
+    receivedDate: '2016-03-0' + (i + 1),
   }));
   const numbers = await Promise.all(
-    docs.map((document) => register(2018, { document, registeredBy: clerk })),
+    docs.map((document) => register(2016, { document, registeredBy: clerk })),
   );
   expect(numbers.map((n) => n.receiptNumber).sort()).toEqual([
-    '201800001',
-    '201800002',
-    '201800003',
-    '201800004',
-    '201800005',
-    '201800006',
+    '201600001',
+    '201600002',
+    '201600003',
+    '201600004',
+    '201600005',
+    '201600006',
   ]);
-  expect(await stack.database.db.directive.count({ where: { receiptYear: 2018 } })).toBe(6);
+  expect(await stack.database.db.directive.count({ where: { receiptYear: 2016 } })).toBe(6);
 });
 
 test('an invalid registration is refused by the validator and uses no number', async () => {
-  const bad = { ...seedDocument, docNumber: '国发2019-1', receivedDate: '2019-02-30' };
-  const refusal = register(2019, { document: bad, registeredBy: clerk });
+  const bad = { ...seedDocument, docNumber: '国发2015-1', receivedDate: '2015-02-30' };
+  const refusal = register(2015, { document: bad, registeredBy: clerk });
   await expect(refusal).rejects.toThrow(WorkflowUpdateFailedError);
   await expect(refusal).rejects.toMatchObject({
     cause: {
@@ -111,33 +113,39 @@ test('an invalid registration is refused by the validator and uses no number', a
       ],
     },
   });
-  expect(await stack.database.db.directive.count({ where: { receiptYear: 2019 } })).toBe(0);
+  expect(await stack.database.db.directive.count({ where: { receiptYear: 2015 } })).toBe(0);
 
-  const next = await register(2019, {
-    document: { ...seedDocument, receivedDate: '2019-02-28' },
+  const next = await register(2015, {
+    document: { ...seedDocument, receivedDate: '2015-02-28' },
     registeredBy: clerk,
   });
-  expect(next.receiptNumber).toBe('201900001');
+  expect(next.receiptNumber).toBe('201500001');
 });
 
 test('a document received in another year is refused by this year’s register', async () => {
   await expect(
-    register(2020, { document: { ...seedDocument, receivedDate: '2021-01-04' }, registeredBy: clerk }),
-  ).rejects.toMatchObject({ cause: { message: expect.stringContaining('not in 2020') } });
+    register(2014, { document: { ...seedDocument, receivedDate: '2013-12-30' }, registeredBy: clerk }),
+  ).rejects.toMatchObject({ cause: { message: expect.stringContaining('not in 2014') } });
+});
+
+test('a 收文日期 after today (by the office’s clock, 2017-01-03) is refused', async () => {
+  await expect(
+    register(2017, { document: { ...seedDocument, receivedDate: '2017-01-04' }, registeredBy: clerk }),
+  ).rejects.toMatchObject({ cause: { message: expect.stringContaining('cannot be in the future') } });
 });
 
 test('a retried registration with the same update id returns the first number instead of a second', async () => {
   const updateId = randomUUID();
-  const request = { document: { ...seedDocument, receivedDate: '2022-05-06' }, registeredBy: clerk };
-  const first = await register(2022, request, { updateId });
-  const retry = await register(2022, request, { updateId });
+  const request = { document: { ...seedDocument, receivedDate: '2012-05-06' }, registeredBy: clerk };
+  const first = await register(2012, request, { updateId });
+  const retry = await register(2012, request, { updateId });
   expect(retry).toEqual(first);
-  expect(await stack.database.db.directive.count({ where: { receiptYear: 2022 } })).toBe(1);
+  expect(await stack.database.db.directive.count({ where: { receiptYear: 2012 } })).toBe(1);
 });
 
 test('ten days of workflow time pass in seconds and the registered directive keeps waiting for 拟办', async () => {
-  const { receiptNumber } = await register(2023, {
-    document: { ...seedDocument, receivedDate: '2023-01-03' },
+  const { receiptNumber } = await register(2011, {
+    document: { ...seedDocument, receivedDate: '2011-01-03' },
     registeredBy: clerk,
   });
   const before = await env.currentTimeMs();
@@ -145,6 +153,7 @@ test('ten days of workflow time pass in seconds and the registered directive kee
   await env.sleep('10 days');
   expect((await env.currentTimeMs()) - before).toBeGreaterThanOrEqual(10 * 24 * 3600_000);
   expect(Date.now() - wallStart).toBeLessThan(30_000);
+  expect(new Date(await env.currentTimeMs()).toISOString()).toMatch(/^2017-01-13/);
   const handle = env.client.workflow.getHandle(directiveWorkflowId(receiptNumber));
   expect((await handle.describe()).status.name).toBe('RUNNING');
   expect(await handle.query(getDirectiveStateQuery)).toMatchObject({ status: 'REGISTERED' });
