@@ -16,7 +16,7 @@ export default tseslint.config(
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O.
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
@@ -28,10 +28,12 @@ export default tseslint.config(
                 'crypto',
                 'os',
                 'child_process',
+                '../activities',
                 '../activities/*',
                 '../core/*',
               ],
-              message: 'Workflow code must stay deterministic: no Node built-ins or I/O modules.',
+              message: 'Workflow code must stay deterministic: no Node built-ins or I/O modules (types are fine).',
+              allowTypeImports: true,
             },
           ],
         },

@@ -1,13 +1,21 @@
 /** All activities, built from the worker's dependencies. */
 import type { Database } from '../core/database';
+import { createDeadlineClockActivities } from './deadline-clock';
+import { createNoticeActivities, type NoticeChannel } from './notices';
 import { createProjectionActivities } from './projection';
 
 export interface ActivityDeps {
   db: Database;
+  /** Channels beyond the in-app inbox (e-mail, webhook); none by default. */
+  noticeChannels?: NoticeChannel[];
 }
 
-export function createActivities({ db }: ActivityDeps) {
-  return { ...createProjectionActivities(db) };
+export function createActivities({ db, noticeChannels }: ActivityDeps) {
+  return {
+    ...createProjectionActivities(db),
+    ...createNoticeActivities(db, noticeChannels),
+    ...createDeadlineClockActivities(),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -9,6 +9,7 @@ import { HttpError, errorHandler } from './errors';
 import { loginRouter, sessionRouter } from './routes/auth';
 import { directiveRouter } from './routes/directives';
 import { healthRouter } from './routes/health';
+import { DEFAULT_POLICY, type RoutingPolicy } from '../workflows/policy';
 
 export interface AppDeps {
   db: Database;
@@ -17,6 +18,8 @@ export interface AppDeps {
   log: Logger;
   sessionTtlHours: number;
   workerLivenessSeconds: number;
+  /** The routing policy for new directives; the seed's defaults unless given. */
+  policy?: RoutingPolicy;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -33,7 +36,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(authenticate(sessions));
   app.use(sessionRouter(db, sessions));
-  app.use(directiveRouter({ db, temporal, taskQueue }));
+  app.use(directiveRouter({ db, temporal, taskQueue, policy: deps.policy ?? DEFAULT_POLICY }));
 
   app.use((req) => {
     throw new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`);

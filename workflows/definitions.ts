@@ -3,7 +3,19 @@
  * messages the API sends to workflows. Wire names are the constant names without their kind.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { DirectiveState, RegisterIncomingRequest, Registration } from './types';
+import type {
+  DepartmentTaskState,
+  DirectiveState,
+  DispatchRequest,
+  InstructRequest,
+  ProposeHandlingRequest,
+  RegisterIncomingRequest,
+  Registration,
+  ReviewProposalRequest,
+  ReviewReportRequest,
+  SignForRequest,
+  SubmitReportRequest,
+} from './types';
 
 export const DEFAULT_TASK_QUEUE = 'duban';
 
@@ -23,13 +35,35 @@ export const incomingRegisterWorkflowId = (year: number) => `incoming-register-$
 /** A directive's workflow is named by its 收文编号, so a second start is refused by the server. */
 export const directiveWorkflowId = (receiptNumber: string) => `directive-${receiptNumber}`;
 
+/** Each department's part of a directive is a child workflow named by both. */
+export const departmentTaskWorkflowId = (receiptNumber: string, departmentCode: string) =>
+  `${directiveWorkflowId(receiptNumber)}/dept/${departmentCode}`;
+
 export const registerIncomingUpdate = defineUpdate<Registration, [RegisterIncomingRequest]>(
   'registerIncoming',
 );
 
+// The general office's steps on a directive.
+export const proposeHandlingUpdate = defineUpdate<DirectiveState, [ProposeHandlingRequest]>(
+  'proposeHandling',
+);
+export const reviewProposalUpdate = defineUpdate<DirectiveState, [ReviewProposalRequest]>('reviewProposal');
+export const instructUpdate = defineUpdate<DirectiveState, [InstructRequest]>('instruct');
+export const dispatchUpdate = defineUpdate<DirectiveState, [DispatchRequest]>('dispatch');
 export const getDirectiveStateQuery = defineQuery<DirectiveState>('getDirectiveState');
+
+// A department's steps on its task, and the office's answer to its report.
+export const signForUpdate = defineUpdate<DepartmentTaskState, [SignForRequest]>('signFor');
+export const submitReportUpdate = defineUpdate<DepartmentTaskState, [SubmitReportRequest]>('submitReport');
+export const reviewReportUpdate = defineUpdate<DepartmentTaskState, [ReviewReportRequest]>('reviewReport');
+export const getDepartmentTaskStateQuery = defineQuery<DepartmentTaskState>('getDepartmentTaskState');
 
 /** ApplicationFailure types the API maps to HTTP answers. */
 export const FailureType = {
+  /** 400: the request itself is malformed. */
   InvalidInput: 'InvalidInput',
+  /** 403: this person may not take this step on this directive. */
+  NotYours: 'NotYours',
+  /** 409: the step is not possible in the current state. */
+  NotNow: 'NotNow',
 } as const;

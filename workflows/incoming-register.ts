@@ -54,7 +54,7 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
 
   setHandler(
     registerIncomingUpdate,
-    async ({ document, registeredBy }) => {
+    async ({ document, registeredBy, policy }) => {
       // Allocated before the first await, so concurrent registrations never share a number.
       const receiptSequence = ++lastSequence;
       registrationsThisRun++;
@@ -80,6 +80,7 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
         registeredBy,
         registeredAt,
         timelineSeq: 1,
+        policy,
       };
       await startChild(directiveWorkflow, {
         workflowId,

@@ -1,3 +1,4 @@
 /** The worker's workflow bundle entry: re-exports only. */
 export { directiveWorkflow } from './directive';
 export { incomingRegisterWorkflow } from './incoming-register';
+export { departmentTaskWorkflow } from './department-task';

@@ -1,4 +1,5 @@
 /** Shapes that cross the workflow boundary. Every message takes one object, so fields can be added later. */
+import type { HandlingOptionCode, RoutingPolicy } from './policy';
 
 /** 紧急程度 on the 文件呈批表. */
 export const URGENCIES = ['特急', '加急', '平急'] as const;
@@ -27,6 +28,8 @@ export interface IncomingDocument {
 export interface RegisterIncomingRequest {
   document: IncomingDocument;
   registeredBy: Actor;
+  /** The routing policy in force today; the directive keeps it. */
+  policy: RoutingPolicy;
 }
 
 export interface Registration {
@@ -50,15 +53,153 @@ export interface DirectiveInput {
   registeredAt: string;
   /** Timeline entries already recorded (the registration itself), so numbering continues. */
   timelineSeq: number;
+  /** The policy in force at receipt; the directive keeps it for life. */
+  policy: RoutingPolicy;
 }
 
 /** Where a directive stands in the office's procedure. */
-export type DirectiveStatus = 'REGISTERED';
+export type DirectiveStatus =
+  | 'REGISTERED' // 已登记, awaiting 拟办
+  | 'REVIEWING' // 拟办 proposed, office reviewers signing in turn (审核)
+  | 'AWAITING_INSTRUCTION' // with the leader(s) for 批示
+  | 'RETURNED' // returned to the clerk by a reviewer or leader, to propose again
+  | 'INSTRUCTED' // 批示 given, ready for 转办
+  | 'IN_PROGRESS' // 转办 done, departments handling and reporting back
+  | 'CLOSED'; // 办结: every department's report accepted
+
+/** 拟办意见: who leads (主办), who helps (会办), which handling option, who gives the 批示. */
+export interface Proposal {
+  leadDepartment: string;
+  coDepartments: string[];
+  handlingOption: HandlingOptionCode;
+  /** Leaders asked for 批示 (e.g. 春新), in order when leaderMode is SEQUENCE. */
+  leaders: Actor[];
+  leaderMode: 'SEQUENCE' | 'PARALLEL';
+  comment: string;
+}
+
+/** A person acting, as the API vouches for them (signed in; role and department checked there too). */
+export interface ActingUser extends Actor {
+  roles: string[];
+  departmentCode: string;
+}
+
+export interface SignOff {
+  by: Actor;
+  at: string;
+  role: string;
+  comment: string;
+}
+
+export interface Instruction {
+  by: Actor;
+  at: string;
+  decision: 'APPROVE' | 'AMEND' | 'RETURN';
+  text: string;
+}
 
 export interface DirectiveState {
   receiptNumber: string;
   status: DirectiveStatus;
   registeredAt: string;
+  proposal?: Proposal;
+  signOffs: SignOff[];
+  instructions: Instruction[];
+  dispatchedAt?: string;
+  dueDate?: string;
+  departments: Record<string, DepartmentTaskStatus>;
+  closedAt?: string;
+}
+
+export interface ProposeHandlingRequest {
+  by: ActingUser;
+  proposal: Proposal;
+}
+
+export interface ReviewProposalRequest {
+  by: ActingUser;
+  decision: 'APPROVE' | 'RETURN';
+  comment: string;
+}
+
+export interface InstructRequest {
+  by: ActingUser;
+  decision: 'APPROVE' | 'AMEND' | 'RETURN';
+  text: string;
+  /** With AMEND: what the leader changes in the proposal. */
+  amendment?: Partial<Pick<Proposal, 'leadDepartment' | 'coDepartments' | 'handlingOption'>>;
+}
+
+export interface DispatchRequest {
+  by: ActingUser;
+}
+
+/** One department's part after 转办. */
+export type DepartmentTaskStatus =
+  | 'DISPATCHED' // 已转办, not yet signed for
+  | 'SIGNED_FOR' // 已签收
+  | 'REPORTED' // 回报单 submitted, awaiting the office
+  | 'RETURNED' // report returned for revision, new deadline
+  | 'ACCEPTED'; // report accepted
+
+export interface DepartmentTaskInput {
+  receiptNumber: string;
+  departmentCode: string;
+  role: 'LEAD' | 'CO';
+  handlingOption: HandlingOptionCode;
+  document: IncomingDocument;
+  /** China Standard Time date of 转办: the report clock starts here. */
+  dispatchDate: string;
+  policy: RoutingPolicy;
+  /** Leaders who gave the 批示: the top of the escalation ladder. */
+  instructingLeaders: Actor[];
+}
+
+export interface DepartmentTaskState {
+  receiptNumber: string;
+  departmentCode: string;
+  status: DepartmentTaskStatus;
+  dueDate?: string;
+  overdue: boolean;
+  deptReceiptNumber?: string;
+  report?: DepartmentReport;
+  firedNotices: string[];
+}
+
+/** 回报单 as the department fills it in. */
+export interface DepartmentReport {
+  options: HandlingOptionCode[];
+  text: string;
+  /** 代拟稿, required with option 4. */
+  draft?: string;
+  signedBy: Actor;
+  at: string;
+}
+
+export interface SignForRequest {
+  by: ActingUser;
+  /** The department's own 收文 number, e.g. 319号. */
+  deptReceiptNumber: string;
+}
+
+export interface SubmitReportRequest {
+  by: ActingUser;
+  options: HandlingOptionCode[];
+  text: string;
+  draft?: string;
+}
+
+export interface ReviewReportRequest {
+  by: ActingUser;
+  decision: 'ACCEPT' | 'RETURN';
+  comment: string;
+  /** With RETURN: the new deadline (China Standard Time date) for the revised report. */
+  newDueDate?: string;
+}
+
+export interface DepartmentTaskResult {
+  departmentCode: string;
+  acceptedAt: string;
 }
 
 /** One timeline entry as the workflow records it; seq makes the projection write idempotent. */

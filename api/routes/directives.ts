@@ -15,6 +15,7 @@ import {
 } from '../../workflows/definitions';
 import { checkIncomingDocument, normalizeDocNumber } from '../../workflows/incoming-document';
 import { incomingRegisterWorkflow } from '../../workflows/incoming-register';
+import type { RoutingPolicy } from '../../workflows/policy';
 import type { IncomingDocument, Secrecy, Urgency } from '../../workflows/types';
 import { currentUser, requireRole } from '../auth/middleware';
 import { HttpError, invalidInput } from '../errors';
@@ -23,6 +24,8 @@ export interface DirectiveRouterDeps {
   db: Database;
   temporal: Client;
   taskQueue: string;
+  /** The routing policy in force; each directive keeps the one it was registered under. */
+  policy: RoutingPolicy;
 }
 
 const DOCUMENT_FIELDS = ['sourceOrg', 'docNumber', 'title', 'receivedDate', 'urgency', 'secrecy'] as const;
@@ -63,7 +66,7 @@ function updateIdOf(req: Request): string {
   return `register-${key}`;
 }
 
-export function directiveRouter({ db, temporal, taskQueue }: DirectiveRouterDeps): Router {
+export function directiveRouter({ db, temporal, taskQueue, policy }: DirectiveRouterDeps): Router {
   const router = Router();
 
   // 收文登记: the register allocates the 收文编号 and opens the directive's workflow.
@@ -72,7 +75,7 @@ export function directiveRouter({ db, temporal, taskQueue }: DirectiveRouterDeps
     const user = currentUser(req);
     const year = Number(document.receivedDate.slice(0, 4));
     const registration = await temporal.workflow.executeUpdateWithStart(registerIncomingUpdate, {
-      args: [{ document, registeredBy: { userId: user.id, displayName: user.displayName } }],
+      args: [{ document, registeredBy: { userId: user.id, displayName: user.displayName }, policy }],
       updateId: updateIdOf(req),
       startWorkflowOperation: new WithStartWorkflowOperation(incomingRegisterWorkflow, {
         workflowId: incomingRegisterWorkflowId(year),

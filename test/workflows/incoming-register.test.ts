@@ -12,6 +12,7 @@ import {
   registerIncomingUpdate,
 } from '../../workflows/definitions';
 import { incomingRegisterWorkflow } from '../../workflows/incoming-register';
+import { DEFAULT_POLICY } from '../../workflows/policy';
 import type { IncomingDocument, RegisterIncomingRequest } from '../../workflows/types';
 import { SEED_DIRECTIVE, startStack, type Stack } from '../helpers/stack';
 import { startTimeSkippingServer } from '../helpers/temporal';
@@ -36,11 +37,11 @@ afterAll(async () => {
 /** Registers through the year's register, opening it (from lastSequence) if it is not running yet. */
 function register(
   year: number,
-  request: RegisterIncomingRequest,
+  request: Omit<RegisterIncomingRequest, 'policy'>,
   opts: { lastSequence?: number; updateId?: string } = {},
 ) {
   return env.client.workflow.executeUpdateWithStart(registerIncomingUpdate, {
-    args: [request],
+    args: [{ ...request, policy: DEFAULT_POLICY }],
     updateId: opts.updateId,
     startWorkflowOperation: new WithStartWorkflowOperation(incomingRegisterWorkflow, {
       workflowId: incomingRegisterWorkflowId(year),

@@ -1,0 +1,109 @@
+/**
+ * The seed case as test data: the people of the demo organisation as the API would vouch for
+ * them, and the steps of 国发〔2016〕76号 through the general office, driven straight at Temporal.
+ */
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import {
+  departmentTaskWorkflowId,
+  directiveWorkflowId,
+  dispatchUpdate,
+  incomingRegisterWorkflowId,
+  instructUpdate,
+  proposeHandlingUpdate,
+  registerIncomingUpdate,
+  reviewProposalUpdate,
+} from '../../workflows/definitions';
+import { incomingRegisterWorkflow } from '../../workflows/incoming-register';
+import { DEFAULT_POLICY, type HandlingOptionCode, type RoutingPolicy } from '../../workflows/policy';
+import type { ActingUser, IncomingDocument, Proposal } from '../../workflows/types';
+import { SEED_DIRECTIVE } from './stack';
+
+const person = (
+  userId: string,
+  displayName: string,
+  departmentCode: string,
+  ...roles: string[]
+): ActingUser => ({
+  userId,
+  displayName,
+  departmentCode,
+  roles,
+});
+
+export const people = {
+  clerk: person('u-huangweiyan', '黄炜演', 'GDBGT-ZH1', 'CLERK'),
+  reviewer: person('u-chenweiyan', '陈伟演', 'GDBGT-ZH1', 'OFFICE_REVIEWER'),
+  director: person('u-zh1-director', '综合一处处长', 'GDBGT-ZH1', 'OFFICE_DIRECTOR'),
+  leader: person('u-chunxin', '春新', 'GDBGT', 'LEADER'),
+  fgwHandler: person('u-fgw-mishu', '省发展改革委秘书科', 'GDFGW', 'DEPT_HANDLER'),
+  fgwHead: person('u-fgw-head', '省发展改革委负责人', 'GDFGW', 'DEPT_HEAD'),
+  cztHandler: person('u-czt-handler', '省财政厅承办人', 'GDCZT', 'DEPT_HANDLER'),
+  cztHead: person('u-czt-head', '省财政厅负责人', 'GDCZT', 'DEPT_HEAD'),
+};
+
+/** 拟请省发展改革委会同省有关部门研究提出办理意见。请春新同志批示。 */
+export function seedProposal(overrides: Partial<Proposal> = {}): Proposal {
+  return {
+    leadDepartment: 'GDFGW',
+    coDepartments: [],
+    handlingOption: 1,
+    leaders: [{ userId: 'u-chunxin', displayName: '春新' }],
+    leaderMode: 'SEQUENCE',
+    comment: '拟请省发展改革委会同省有关部门研究提出办理意见。',
+    ...overrides,
+  };
+}
+
+/** Milliseconds from the server's now until a China Standard Time wall-clock moment. */
+export async function untilChinaTime(
+  client: { currentTimeMs(): Promise<number> },
+  cst: string,
+): Promise<number> {
+  return Date.parse(`${cst}+08:00`) - (await client.currentTimeMs());
+}
+
+export function directiveSteps(client: Client, taskQueue: string) {
+  const handle = (receiptNumber: string) => client.workflow.getHandle(directiveWorkflowId(receiptNumber));
+  return {
+    /** 收文登记 in a register that already holds lastSequence paper entries. */
+    async register(
+      document: IncomingDocument = { ...SEED_DIRECTIVE },
+      lastSequence = 83,
+      policy: RoutingPolicy = DEFAULT_POLICY,
+    ) {
+      const year = Number(document.receivedDate.slice(0, 4));
+      const { receiptNumber } = await client.workflow.executeUpdateWithStart(registerIncomingUpdate, {
+        args: [{ document, registeredBy: people.clerk, policy }],
+        startWorkflowOperation: new WithStartWorkflowOperation(incomingRegisterWorkflow, {
+          workflowId: incomingRegisterWorkflowId(year),
+          taskQueue,
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          args: [{ year, lastSequence }],
+        }),
+      });
+      return receiptNumber;
+    },
+    propose: (receiptNumber: string, proposal = seedProposal()) =>
+      handle(receiptNumber).executeUpdate(proposeHandlingUpdate, { args: [{ by: people.clerk, proposal }] }),
+    signOff: (receiptNumber: string, by: ActingUser, comment = '同意') =>
+      handle(receiptNumber).executeUpdate(reviewProposalUpdate, {
+        args: [{ by, decision: 'APPROVE', comment }],
+      }),
+    instruct: (receiptNumber: string, by: ActingUser = people.leader, text = '同意') =>
+      handle(receiptNumber).executeUpdate(instructUpdate, { args: [{ by, decision: 'APPROVE', text }] }),
+    dispatch: (receiptNumber: string) =>
+      handle(receiptNumber).executeUpdate(dispatchUpdate, { args: [{ by: people.clerk }] }),
+    /** Registration through 批示, as on the seed's 呈批表: proposal, two sign-offs, 春新 同意. */
+    async throughInstruction(option: HandlingOptionCode = 1, overrides: Partial<Proposal> = {}) {
+      const receiptNumber = await this.register();
+      await this.propose(receiptNumber, seedProposal({ handlingOption: option, ...overrides }));
+      await this.signOff(receiptNumber, people.reviewer);
+      await this.signOff(receiptNumber, people.director);
+      await this.instruct(receiptNumber);
+      return receiptNumber;
+    },
+    directive: handle,
+    task: (receiptNumber: string, departmentCode: string) =>
+      client.workflow.getHandle(departmentTaskWorkflowId(receiptNumber, departmentCode)),
+  };
+}

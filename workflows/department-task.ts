@@ -1,0 +1,280 @@
+/**
+ * One department's part of a directive after 转办: it signs for receipt (签收), fills in and
+ * submits the report-back form (回报单), and the office accepts it or returns it for revision.
+ * Until a report is in, the policy's reminders (提醒), formal reminder (催报单) and escalation
+ * ladder (升级督办) go out, each once, on the dates the deadline clock gives.
+ */
+import {
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { Schedule } from '../activities/deadline-clock';
+import {
+  getDepartmentTaskStateQuery,
+  reviewReportUpdate,
+  signForUpdate,
+  submitReportUpdate,
+} from './definitions';
+import { chinaDate, isCalendarDate } from './incoming-document';
+import type { HandlingOptionCode, NoticeRule } from './policy';
+import { OFFICE_HANDLERS, invalid, refuse, requireRole, requireStatus, requireText } from './rules';
+import type {
+  ActingUser,
+  Actor,
+  DepartmentTaskInput,
+  DepartmentTaskResult,
+  DepartmentTaskState,
+  DepartmentTaskStatus,
+  ReviewReportRequest,
+  SignForRequest,
+  SubmitReportRequest,
+} from './types';
+
+const activities = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+
+/** Reminders run while the department owes a report. */
+const AWAITING_REPORT: readonly DepartmentTaskStatus[] = ['DISPATCHED', 'SIGNED_FOR', 'RETURNED'];
+
+const NOTICE_ACTION: Record<NoticeRule['kind'], string> = {
+  REMINDER: '到期提醒',
+  FORMAL_REMINDER: '催报',
+  ESCALATION: '升级督办',
+};
+
+export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promise<DepartmentTaskResult> {
+  const { policy, departmentCode } = input;
+  const rules = policy.notices[input.document.urgency];
+  const option = policy.handlingOptions[input.handlingOption];
+  const state: DepartmentTaskState = {
+    receiptNumber: input.receiptNumber,
+    departmentCode,
+    status: 'DISPATCHED',
+    overdue: false,
+    firedNotices: [],
+  };
+  setHandler(getDepartmentTaskStateQuery, () => state);
+
+  let timelineSeq = 0;
+  let signedFor: { at: string; by: Actor } | undefined;
+  let acceptedAt: string | undefined;
+  /** Notices fire once per round; a report returned with a new deadline starts the next round. */
+  let round = 1;
+  let changes = 0;
+  let rescheduling = false;
+
+  async function record(
+    action: string,
+    by: Actor | undefined,
+    from: DepartmentTaskStatus | undefined,
+    comment?: string,
+  ) {
+    const at = new Date().toISOString();
+    await activities.recordDepartmentTask({
+      workflowId: workflowInfo().workflowId,
+      receiptNumber: input.receiptNumber,
+      departmentCode,
+      role: input.role,
+      status: state.status,
+      handlingOption: input.handlingOption,
+      dueDate: state.dueDate!,
+      overdue: state.overdue,
+      deptReceiptNumber: state.deptReceiptNumber,
+      signedForAt: signedFor?.at,
+      signedForById: signedFor?.by.userId,
+      reportOptions: state.report?.options,
+      reportText: state.report?.text,
+      reportDraft: state.report?.draft,
+      reportSignedById: state.report?.signedBy.userId,
+      reportedAt: state.report?.at,
+      acceptedAt,
+      entry: { seq: ++timelineSeq, at, actor: by, action, fromState: from, toState: state.status, comment },
+    });
+  }
+
+  const scheduleFrom = (due: { dueDate: string } | { startDate: string; withinDays: number }) =>
+    activities.computeSchedule({
+      ...due,
+      counting: policy.dayCounting,
+      offsets: rules.map((r) => ({ key: r.key, offsetDays: r.offsetDays })),
+      noticeHour: policy.noticeHour,
+    });
+
+  // 转办: the clock starts on the dispatch date; the holiday calendar is read once, in an activity.
+  let schedule: Schedule = await scheduleFrom({
+    startDate: input.dispatchDate,
+    withinDays: option.reportWithinDays,
+  });
+  state.dueDate = schedule.dueDate;
+  const warnings = schedule.calendarWarnings.length ? `; ${schedule.calendarWarnings.join('; ')}` : '';
+  await record(
+    '转办',
+    undefined,
+    undefined,
+    `${input.role === 'LEAD' ? '主办' : '会办'}，限于 ${schedule.dueDate} 前回报${warnings}`,
+  );
+
+  const inDepartment = (by: ActingUser, step: string) => {
+    if (by.departmentCode !== departmentCode)
+      refuse('NotYours', `${step}: this task belongs to ${departmentCode}`);
+  };
+
+  setHandler(
+    signForUpdate,
+    async ({ by, deptReceiptNumber }) => {
+      const from = state.status;
+      state.status = 'SIGNED_FOR';
+      state.deptReceiptNumber = deptReceiptNumber.trim();
+      signedFor = { at: new Date().toISOString(), by };
+      changes++;
+      await record('签收', by, from, `本单位收文编号 ${state.deptReceiptNumber}`);
+      return state;
+    },
+    {
+      validator: ({ by, deptReceiptNumber }: SignForRequest) => {
+        inDepartment(by, '签收');
+        requireRole(by, ['DEPT_HANDLER', 'DEPT_HEAD'], '签收');
+        requireStatus(state.status, ['DISPATCHED'], '签收');
+        const problems = requireText(deptReceiptNumber, 'deptReceiptNumber', '本单位收文编号', 30);
+        if (problems.length) invalid(problems);
+      },
+    },
+  );
+
+  setHandler(
+    submitReportUpdate,
+    async ({ by, options, text, draft }) => {
+      const from = state.status;
+      state.status = 'REPORTED';
+      state.report = {
+        options: [...options].sort(),
+        text: text.trim(),
+        draft: draft?.trim(),
+        signedBy: by,
+        at: new Date().toISOString(),
+      };
+      changes++;
+      await record('回报', by, from, state.overdue ? '逾期回报' : undefined);
+      return state;
+    },
+    {
+      validator: ({ by, options, text, draft }: SubmitReportRequest) => {
+        inDepartment(by, '回报');
+        // The 回报单 is stamped by the department (回报单位盖章): only its head signs it.
+        requireRole(by, ['DEPT_HEAD'], '回报');
+        if (state.status === 'DISPATCHED') refuse('NotNow', '回报: sign for receipt (签收) first');
+        requireStatus(state.status, ['SIGNED_FOR', 'RETURNED'], '回报');
+        const problems = requireText(text, 'text', '办理情况', 5000);
+        const valid =
+          Array.isArray(options) && options.length > 0 && options.every((o) => o in policy.handlingOptions);
+        if (!valid || new Set(options).size !== options.length) {
+          problems.push({ field: 'options', reason: '办理提示: tick one or more of 1–5, each once' });
+        } else if (options.some((o: HandlingOptionCode) => policy.handlingOptions[o].needsDraft)) {
+          problems.push(...requireText(draft, 'draft', '代拟稿 (draft, required with option 4)', 50_000));
+        }
+        if (problems.length) invalid(problems);
+      },
+    },
+  );
+
+  setHandler(
+    reviewReportUpdate,
+    async ({ by, decision, comment, newDueDate }) => {
+      const from = state.status;
+      if (decision === 'ACCEPT') {
+        state.status = 'ACCEPTED';
+        acceptedAt = new Date().toISOString();
+        changes++;
+        await record('回报通过', by, from, comment || undefined);
+      } else {
+        state.status = 'RETURNED';
+        // The chase pauses until the new deadline's schedule is in: the old one must not fire as new.
+        rescheduling = true;
+        schedule = await scheduleFrom({ dueDate: newDueDate! });
+        state.dueDate = schedule.dueDate;
+        state.overdue = false;
+        state.firedNotices = [];
+        round++;
+        rescheduling = false;
+        changes++;
+        await record('退回修改', by, from, `${comment}；限于 ${schedule.dueDate} 前重新回报`);
+      }
+      return state;
+    },
+    {
+      validator: ({ by, decision, comment, newDueDate }: ReviewReportRequest) => {
+        requireRole(by, OFFICE_HANDLERS, '审核回报');
+        requireStatus(state.status, ['REPORTED'], '审核回报');
+        if (decision !== 'ACCEPT' && decision !== 'RETURN') {
+          invalid([{ field: 'decision', reason: 'must be ACCEPT or RETURN' }]);
+        }
+        if (decision === 'RETURN') {
+          const problems = requireText(comment, 'comment', '退回理由');
+          if (typeof newDueDate !== 'string' || !isCalendarDate(newDueDate)) {
+            problems.push({
+              field: 'newDueDate',
+              reason: 'a new deadline YYYY-MM-DD is required to return a report',
+            });
+          } else if (newDueDate <= chinaDate(Date.now())) {
+            problems.push({ field: 'newDueDate', reason: 'the new deadline must be after today' });
+          }
+          if (problems.length) invalid(problems);
+        }
+      },
+    },
+  );
+
+  // 催报: while a report is owed, wait for the next notice (or the deadline passing), or a change.
+  while (state.status !== 'ACCEPTED') {
+    if (rescheduling) {
+      await condition(() => !rescheduling);
+      continue;
+    }
+    const awaiting = AWAITING_REPORT.includes(state.status);
+    const pending = awaiting ? schedule.notices.filter((n) => !state.firedNotices.includes(n.key)) : [];
+    const overdueAt = awaiting && !state.overdue ? Date.parse(schedule.overdueAt) : Infinity;
+    const nextAt = Math.min(overdueAt, ...pending.map((n) => Date.parse(n.at)));
+    const seen = changes;
+    if (nextAt > Date.now()) {
+      const changedInTime =
+        nextAt === Infinity
+          ? await condition(() => changes !== seen).then(() => true)
+          : await condition(() => changes !== seen, nextAt - Date.now());
+      if (changedInTime || rescheduling) continue;
+    }
+    const now = Date.now();
+    if (overdueAt <= now) {
+      state.overdue = true;
+      await record('逾期', undefined, state.status, `已过回报期限 ${schedule.dueDate}`);
+    }
+    for (const notice of pending.filter((n) => Date.parse(n.at) <= now)) {
+      const rule = rules.find((r) => r.key === notice.key)!;
+      state.firedNotices.push(notice.key);
+      const { recipientIds } = await activities.deliverNotice({
+        noticeKey: `${workflowInfo().workflowId}:${notice.key}:${round}`,
+        kind: rule.kind,
+        receiptNumber: input.receiptNumber,
+        departmentCode,
+        recipients: rule.recipients,
+        instructingLeaders: input.instructingLeaders,
+        title: `${NOTICE_ACTION[rule.kind]}：${input.document.title}`,
+        body: `${input.document.docNumber}，${departmentCode} 回报期限 ${schedule.dueDate}`,
+        at: new Date(now).toISOString(),
+      });
+      await record(
+        NOTICE_ACTION[rule.kind],
+        undefined,
+        state.status,
+        `${rule.key} → ${recipientIds.join(', ') || '（无接收人）'}`,
+      );
+    }
+  }
+  await condition(allHandlersFinished);
+  return { departmentCode, acceptedAt: acceptedAt! };
+}

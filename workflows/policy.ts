@@ -1,0 +1,112 @@
+/**
+ * The office's routing policy as data: deadlines per handling option, how days are counted, and
+ * the reminder (催报) and escalation ladder per urgency. The defaults are the seed's forms. A
+ * directive keeps the policy it was received under (it travels in the workflow's input), so a
+ * later change of policy never moves a running deadline.
+ */
+import type { Urgency } from './types';
+
+/** 办理提示 on the 回报单: the department ticks one; 5 is "other", written out. */
+export type HandlingOptionCode = 1 | 2 | 3 | 4 | 5;
+
+export interface HandlingOption {
+  label: string;
+  /** Days the department has to report back (回报) from dispatch. */
+  reportWithinDays: number;
+  /** Option 4 sends a draft of implementation opinions (代拟稿) with the report. */
+  needsDraft: boolean;
+}
+
+/** CALENDAR: every day counts (the seed's "10 天内（即 1 月 14 日前）"); WORKING: China's working days, 调休 included. */
+export type DayCounting = 'CALENDAR' | 'WORKING';
+
+/** Who a reminder or escalation goes to. */
+export type NoticeRecipient =
+  'DEPT_HANDLER' | 'DEPT_HEAD' | 'URGER' | 'OFFICE_DIRECTOR' | 'INSTRUCTING_LEADER';
+
+export type NoticeKind =
+  | 'REMINDER' // 提醒: before the deadline
+  | 'FORMAL_REMINDER' // 催报单: the deadline has passed
+  | 'ESCALATION'; // 升级督办: still nothing, up the ladder
+
+export interface NoticeRule {
+  /** Stable name, so each notice fires once per department task and deadline. */
+  key: string;
+  kind: NoticeKind;
+  /** Days relative to the due date (negative: before it), counted like the deadline. */
+  offsetDays: number;
+  recipients: NoticeRecipient[];
+}
+
+export type ReviewerRole = 'OFFICE_REVIEWER' | 'OFFICE_DIRECTOR';
+
+export interface RoutingPolicy {
+  version: string;
+  dayCounting: DayCounting;
+  /** Hour (China Standard Time) at which a dated notice goes out. */
+  noticeHour: number;
+  handlingOptions: Record<HandlingOptionCode, HandlingOption>;
+  /** Office roles that sign the 拟办 in turn before it goes to a leader (the seed shows two sign-offs). */
+  reviewChain: ReviewerRole[];
+  notices: Record<Urgency, NoticeRule[]>;
+}
+
+const ROUTINE_LADDER: NoticeRule[] = [
+  { key: 'remind-3', kind: 'REMINDER', offsetDays: -3, recipients: ['DEPT_HANDLER'] },
+  { key: 'remind-1', kind: 'REMINDER', offsetDays: -1, recipients: ['DEPT_HANDLER'] },
+  {
+    key: 'formal-1',
+    kind: 'FORMAL_REMINDER',
+    offsetDays: 1,
+    recipients: ['DEPT_HANDLER', 'DEPT_HEAD', 'URGER'],
+  },
+  { key: 'escalate-3', kind: 'ESCALATION', offsetDays: 3, recipients: ['DEPT_HEAD'] },
+  { key: 'escalate-5', kind: 'ESCALATION', offsetDays: 5, recipients: ['OFFICE_DIRECTOR'] },
+  { key: 'escalate-10', kind: 'ESCALATION', offsetDays: 10, recipients: ['INSTRUCTING_LEADER'] },
+];
+
+export const DEFAULT_POLICY: RoutingPolicy = {
+  version: 'seed-2017',
+  dayCounting: 'CALENDAR',
+  noticeHour: 9,
+  handlingOptions: {
+    1: { label: '拟原文翻印发至各市、县，省府直属各部门', reportWithinDays: 10, needsDraft: false },
+    2: { label: '拟原文翻印发至各市，省府直属各部门', reportWithinDays: 10, needsDraft: false },
+    3: { label: '拟原文翻印发至有关市、县和省府直属各部门', reportWithinDays: 10, needsDraft: false },
+    4: { label: '此件，需加具贯彻意见。代拟稿待后送出', reportWithinDays: 15, needsDraft: true },
+    5: { label: '其他意见', reportWithinDays: 10, needsDraft: false },
+  },
+  reviewChain: ['OFFICE_REVIEWER', 'OFFICE_DIRECTOR'],
+  notices: {
+    平急: ROUTINE_LADDER,
+    加急: [
+      { key: 'remind-2', kind: 'REMINDER', offsetDays: -2, recipients: ['DEPT_HANDLER'] },
+      { key: 'remind-1', kind: 'REMINDER', offsetDays: -1, recipients: ['DEPT_HANDLER', 'URGER'] },
+      {
+        key: 'formal-1',
+        kind: 'FORMAL_REMINDER',
+        offsetDays: 1,
+        recipients: ['DEPT_HANDLER', 'DEPT_HEAD', 'URGER'],
+      },
+      { key: 'escalate-2', kind: 'ESCALATION', offsetDays: 2, recipients: ['DEPT_HEAD'] },
+      { key: 'escalate-3', kind: 'ESCALATION', offsetDays: 3, recipients: ['OFFICE_DIRECTOR'] },
+      { key: 'escalate-5', kind: 'ESCALATION', offsetDays: 5, recipients: ['INSTRUCTING_LEADER'] },
+    ],
+    特急: [
+      {
+        key: 'remind-1',
+        kind: 'REMINDER',
+        offsetDays: -1,
+        recipients: ['DEPT_HANDLER', 'DEPT_HEAD', 'URGER'],
+      },
+      {
+        key: 'formal-1',
+        kind: 'FORMAL_REMINDER',
+        offsetDays: 1,
+        recipients: ['DEPT_HANDLER', 'DEPT_HEAD', 'URGER'],
+      },
+      { key: 'escalate-1', kind: 'ESCALATION', offsetDays: 1, recipients: ['OFFICE_DIRECTOR'] },
+      { key: 'escalate-2', kind: 'ESCALATION', offsetDays: 2, recipients: ['INSTRUCTING_LEADER'] },
+    ],
+  },
+};

@@ -1,0 +1,36 @@
+/** Refusals shared by the workflows' update validators: thrown, they reject the update and change nothing. */
+import { ApplicationFailure } from '@temporalio/workflow';
+import { FailureType } from './definitions';
+import type { FieldProblem } from './incoming-document';
+import type { ActingUser } from './types';
+
+export function refuse(type: keyof typeof FailureType, message: string, fields?: FieldProblem[]): never {
+  throw ApplicationFailure.create({
+    type: FailureType[type],
+    message,
+    details: fields ? [fields] : undefined,
+    nonRetryable: true,
+  });
+}
+
+export function invalid(fields: FieldProblem[]): never {
+  return refuse('InvalidInput', fields.map((f) => `${f.field}: ${f.reason}`).join('; '), fields);
+}
+
+export function requireStatus<S extends string>(current: S, allowed: readonly S[], step: string): void {
+  if (!allowed.includes(current)) refuse('NotNow', `${step} is not possible while the status is ${current}`);
+}
+
+export function requireRole(by: ActingUser, roles: readonly string[], step: string): void {
+  if (!by.roles.some((r) => roles.includes(r)))
+    refuse('NotYours', `${step} needs one of the roles ${roles.join(', ')}`);
+}
+
+export function requireText(value: unknown, field: string, label: string, max = 2000): FieldProblem[] {
+  if (typeof value !== 'string' || !value.trim()) return [{ field, reason: `${label} is required` }];
+  if (value.length > max) return [{ field, reason: `${label} is longer than ${max} characters` }];
+  return [];
+}
+
+/** Roles of the general office that handle reports and dispatch. */
+export const OFFICE_HANDLERS = ['CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR'] as const;
