@@ -32,7 +32,8 @@ export default tseslint.config(
                 '../activities/*',
                 '../core/*',
               ],
-              message: 'Workflow code must stay deterministic: no Node built-ins or I/O modules (types are fine).',
+              message:
+                'Workflow code must stay deterministic: no Node built-ins or I/O modules (types are fine).',
               allowTypeImports: true,
             },
           ],
