@@ -9,6 +9,8 @@ import { HttpError, errorHandler } from './errors';
 import { loginRouter, sessionRouter } from './routes/auth';
 import { directiveRouter } from './routes/directives';
 import { healthRouter } from './routes/health';
+import { listRouter } from './routes/lists';
+import { routingRouter } from './routes/routing';
 import { DEFAULT_POLICY, type RoutingPolicy } from '../workflows/policy';
 
 export interface AppDeps {
@@ -37,6 +39,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(authenticate(sessions));
   app.use(sessionRouter(db, sessions));
   app.use(directiveRouter({ db, temporal, taskQueue, policy: deps.policy ?? DEFAULT_POLICY }));
+  app.use(routingRouter({ db, temporal }));
+  app.use(listRouter(db));
 
   app.use((req) => {
     throw new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`);

@@ -31,6 +31,8 @@ export const invalidInput = (fields: FieldProblem[]) =>
 
 const FAILURE_STATUS: Record<string, [number, string]> = {
   [FailureType.InvalidInput]: [400, 'invalid_input'],
+  [FailureType.NotYours]: [403, 'not_yours'],
+  [FailureType.NotNow]: [409, 'not_now'],
 };
 
 function grpcCode(err: unknown): number | undefined {

@@ -62,6 +62,13 @@ export const DEMO_USERS: DemoUser[] = [
   },
   { id: 'u-chunxin', username: 'chunxin', displayName: '春新', departmentCode: 'GDBGT', roles: ['LEADER'] },
   {
+    id: 'u-mishuzhang',
+    username: 'mishuzhang',
+    displayName: '办公厅秘书长',
+    departmentCode: 'GDBGT',
+    roles: ['LEADER'],
+  },
+  {
     id: 'u-fgw-mishu',
     username: 'fgw-mishu',
     displayName: '省发展改革委秘书科',

@@ -2,15 +2,13 @@
  * Directives (来文). Writes go to Temporal as updates (the workflow's validator has the last
  * word); reads come from the database projection.
  */
-import { randomUUID } from 'node:crypto';
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { Database } from '../../core/database';
 import { OFFICE_ROLES } from '../../core/roles';
 import {
   directiveWorkflowId,
   incomingRegisterWorkflowId,
-  parseReceiptNumber,
   registerIncomingUpdate,
 } from '../../workflows/definitions';
 import { checkIncomingDocument, normalizeDocNumber } from '../../workflows/incoming-document';
@@ -18,6 +16,7 @@ import { incomingRegisterWorkflow } from '../../workflows/incoming-register';
 import type { RoutingPolicy } from '../../workflows/policy';
 import type { IncomingDocument, Secrecy, Urgency } from '../../workflows/types';
 import { currentUser, requireRole } from '../auth/middleware';
+import { receiptNumberParam, updateIdOf } from '../requests';
 import { HttpError, invalidInput } from '../errors';
 
 export interface DirectiveRouterDeps {
@@ -56,16 +55,6 @@ function readIncomingDocument(body: unknown): IncomingDocument {
   return doc as IncomingDocument;
 }
 
-/** An Idempotency-Key header makes a retried POST return the first answer instead of a second number. */
-function updateIdOf(req: Request): string {
-  const key = req.get('idempotency-key');
-  if (key === undefined) return randomUUID();
-  if (!/^[A-Za-z0-9_-]{8,100}$/.test(key)) {
-    throw invalidInput([{ field: 'Idempotency-Key', reason: 'must be 8-100 letters, digits, - or _' }]);
-  }
-  return `register-${key}`;
-}
-
 export function directiveRouter({ db, temporal, taskQueue, policy }: DirectiveRouterDeps): Router {
   const router = Router();
 
@@ -76,7 +65,7 @@ export function directiveRouter({ db, temporal, taskQueue, policy }: DirectiveRo
     const year = Number(document.receivedDate.slice(0, 4));
     const registration = await temporal.workflow.executeUpdateWithStart(registerIncomingUpdate, {
       args: [{ document, registeredBy: { userId: user.id, displayName: user.displayName }, policy }],
-      updateId: updateIdOf(req),
+      updateId: updateIdOf(req, 'register'),
       startWorkflowOperation: new WithStartWorkflowOperation(incomingRegisterWorkflow, {
         workflowId: incomingRegisterWorkflowId(year),
         taskQueue,
@@ -90,15 +79,9 @@ export function directiveRouter({ db, temporal, taskQueue, policy }: DirectiveRo
 
   router.get('/api/directives/:receiptNumber', async (req, res) => {
     const user = currentUser(req);
-    const receiptNumber = String(req.params.receiptNumber);
-    if (!parseReceiptNumber(receiptNumber)) {
-      throw invalidInput([
-        { field: 'receiptNumber', reason: '收文编号 is a year and five digits, e.g. 201700084' },
-      ]);
-    }
-    // Departments see a directive only once it is dispatched to them; until then it is not theirs to know of.
-    const canSee = user.roles.some((r) => OFFICE_ROLES.includes(r));
-    const directive = canSee ? await findDirective(db, receiptNumber) : undefined;
+    const receiptNumber = receiptNumberParam(req);
+    const office = user.roles.some((r) => OFFICE_ROLES.includes(r));
+    const directive = await findDirective(db, receiptNumber, office ? undefined : user.departmentCode);
     if (!directive) throw new HttpError(404, 'not_found', `no directive with 收文编号 ${receiptNumber}`);
     res.json({ directive, workflow: await describeWorkflow(temporal, receiptNumber) });
   });
@@ -106,12 +89,23 @@ export function directiveRouter({ db, temporal, taskQueue, policy }: DirectiveRo
   return router;
 }
 
-async function findDirective(db: Database, receiptNumber: string) {
+/**
+ * The directive with its department tasks and timeline. For a department (onlyFor), it exists only
+ * once dispatched to that department, and shows the directive's own entries and its own task's.
+ */
+async function findDirective(db: Database, receiptNumber: string, onlyFor?: string) {
   const row = await db.directive.findUnique({
     where: { receiptNumber },
-    include: { timeline: { orderBy: { seq: 'asc' } } },
+    include: {
+      tasks: { where: onlyFor ? { departmentCode: onlyFor } : {}, orderBy: { role: 'desc' } },
+      timeline: {
+        where: onlyFor ? { OR: [{ departmentCode: null }, { departmentCode: onlyFor }] } : {},
+        orderBy: [{ at: 'asc' }, { seq: 'asc' }],
+      },
+    },
   });
-  return row ?? undefined;
+  if (!row || (onlyFor && row.tasks.length === 0)) return undefined;
+  return row;
 }
 
 /** The live execution status, next to the projection; a Temporal outage does not hide the directive. */

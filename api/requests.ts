@@ -1,0 +1,53 @@
+/** Small readers shared by the routers: who is acting, which directive, which retry key. */
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import { parseReceiptNumber } from '../workflows/definitions';
+import type { ActingUser } from '../workflows/types';
+import { currentUser } from './auth/middleware';
+import { invalidInput } from './errors';
+
+/** The signed-in user as workflows see them: the validators re-check role and department. */
+export function actingUser(req: Request): ActingUser {
+  const user = currentUser(req);
+  return {
+    userId: user.id,
+    displayName: user.displayName,
+    roles: user.roles,
+    departmentCode: user.departmentCode,
+  };
+}
+
+export function receiptNumberParam(req: Request): string {
+  const receiptNumber = String(req.params.receiptNumber);
+  if (!parseReceiptNumber(receiptNumber)) {
+    throw invalidInput([
+      { field: 'receiptNumber', reason: '收文编号 is a year and five digits, e.g. 201700084' },
+    ]);
+  }
+  return receiptNumber;
+}
+
+/**
+ * An Idempotency-Key header makes a retried request return the first answer instead of acting twice
+ * (Temporal deduplicates updates by id). Without one, each request is new.
+ */
+export function updateIdOf(req: Request, step: string): string {
+  const key = req.get('idempotency-key');
+  if (key === undefined) return randomUUID();
+  if (!/^[A-Za-z0-9_-]{8,100}$/.test(key)) {
+    throw invalidInput([{ field: 'Idempotency-Key', reason: 'must be 8-100 letters, digits, - or _' }]);
+  }
+  return `${step}-${key}`;
+}
+
+/** A JSON object body with only the named fields, or a 400 naming the first stranger. */
+export function bodyWith(req: Request, fields: readonly string[]): Record<string, unknown> {
+  const body: unknown = req.body ?? {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalidInput([{ field: 'body', reason: 'must be a JSON object' }]);
+  }
+  const unknown = Object.keys(body).filter((k) => !fields.includes(k));
+  if (unknown.length)
+    throw invalidInput(unknown.map((field) => ({ field, reason: 'is not a field of this form' })));
+  return body as Record<string, unknown>;
+}

@@ -1,0 +1,320 @@
+/**
+ * The seed's whole paper flow through the HTTP API, each actor signed in as themselves, on a
+ * Temporal test server whose clock starts on 2017-01-03 09:00 CST; then every refused step.
+ */
+import request from 'supertest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { untilChinaTime } from '../helpers/seed-case';
+import { SEED_DIRECTIVE, signIn, startStack, type Stack } from '../helpers/stack';
+import { startTimeSkippingServer } from '../helpers/temporal';
+
+jest.setTimeout(180_000);
+
+let env: TestWorkflowEnvironment;
+let stack: Stack;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  env = await startTimeSkippingServer({ startAt: '2017-01-03T09:00:00+08:00' });
+  stack = await startStack(env);
+  for (const who of [
+    'huangweiyan',
+    'chenweiyan',
+    'zh1-director',
+    'chunxin',
+    'mishuzhang',
+    'fgw-mishu',
+    'fgw-head',
+    'czt-handler',
+    'czt-head',
+  ]) {
+    tokens[who] = await signIn(stack.app, who);
+  }
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await env?.teardown();
+});
+
+const as = (who: string) => ({
+  post: (url: string, body: object = {}) =>
+    request(stack.app).post(url).set('Authorization', `Bearer ${tokens[who]}`).send(body),
+  get: (url: string) => request(stack.app).get(url).set('Authorization', `Bearer ${tokens[who]}`),
+});
+const until = async (cst: string) => env.sleep(await untilChinaTime(env, cst));
+
+let seed = ''; // 国发〔2016〕76号, lead 省发展改革委, co 省财政厅
+let other = ''; // a second directive, signed once by the reviewer, for the refusals
+let third = ''; // a third, awaiting 批示 from 办公厅秘书长 only
+
+test('clerk, reviewers, leader, departments and office carry 国发〔2016〕76号 from 收文 to 办结', async () => {
+  const registered = await as('huangweiyan').post('/api/directives', SEED_DIRECTIVE);
+  expect(registered.status).toBe(201);
+  seed = registered.body.directive.receiptNumber;
+  const path = `/api/directives/${seed}`;
+
+  const proposal = await as('huangweiyan').post(`${path}/proposal`, {
+    leadDepartment: 'GDFGW',
+    coDepartments: ['GDCZT'],
+    handlingOption: 1,
+    leaders: ['u-chunxin'],
+    comment: '拟请省发展改革委会同省有关部门研究提出办理意见。',
+  });
+  expect(proposal.status).toBe(200);
+  expect(proposal.body.state).toMatchObject({ status: 'REVIEWING' });
+
+  expect((await as('chenweiyan').post(`${path}/review`, { decision: 'APPROVE' })).body.state.status).toBe(
+    'REVIEWING',
+  );
+  expect((await as('zh1-director').post(`${path}/review`, { decision: 'APPROVE' })).body.state.status).toBe(
+    'AWAITING_INSTRUCTION',
+  );
+  const instruction = await as('chunxin').post(`${path}/instruction`, {
+    decision: 'APPROVE',
+    text: '同意。',
+  });
+  expect(instruction.body.state).toMatchObject({ status: 'INSTRUCTED', instructions: [{ text: '同意。' }] });
+
+  await until('2017-01-04T10:00');
+  const dispatched = await as('huangweiyan').post(`${path}/dispatch`);
+  expect(dispatched.body.state).toMatchObject({ status: 'IN_PROGRESS', dueDate: '2017-01-14' });
+
+  await until('2017-01-06T09:30');
+  const signed = await as('fgw-mishu').post(`${path}/tasks/GDFGW/sign-for`, { deptReceiptNumber: '319号' });
+  expect(signed.body.task).toMatchObject({ status: 'SIGNED_FOR', deptReceiptNumber: '319号' });
+  await as('czt-handler').post(`${path}/tasks/GDCZT/sign-for`, { deptReceiptNumber: '财办收〔2017〕5号' });
+
+  // 省财政厅 sees the directive and its own task, not 省发展改革委's.
+  const czt = await as('czt-handler').get(path);
+  expect(czt.status).toBe(200);
+  expect(czt.body.directive.tasks.map((t: { departmentCode: string }) => t.departmentCode)).toEqual([
+    'GDCZT',
+  ]);
+  expect(
+    czt.body.directive.timeline.some((e: { departmentCode: string }) => e.departmentCode === 'GDFGW'),
+  ).toBe(false);
+
+  await until('2017-01-10T11:00');
+  const reported = await as('fgw-head').post(`${path}/tasks/GDFGW/report`, {
+    options: [1],
+    text: '已原文翻印发至各市、县，省府直属各部门。',
+  });
+  expect(reported.body.task).toMatchObject({ status: 'REPORTED' });
+  await as('huangweiyan').post(`${path}/tasks/GDFGW/review`, { decision: 'ACCEPT' });
+
+  // 省财政厅 is late: its handler got the D-3 and D-1 reminders in the inbox.
+  await until('2017-01-15T10:00');
+  const inbox = await as('czt-handler').get('/api/inbox');
+  expect(inbox.body.items.map((n: { kind: string; title: string }) => [n.kind, n.title])).toEqual([
+    ['FORMAL_REMINDER', '催报：国务院关于加强政务诚信建设的指导意见'],
+    ['REMINDER', '到期提醒：国务院关于加强政务诚信建设的指导意见'],
+    ['REMINDER', '到期提醒：国务院关于加强政务诚信建设的指导意见'],
+  ]);
+  expect(inbox.body.unread).toBe(3);
+  expect((await as('czt-handler').post(`/api/inbox/${inbox.body.items[0].id}/read`)).status).toBe(204);
+  expect((await as('czt-handler').get('/api/inbox')).body.unread).toBe(2);
+  expect((await as('fgw-mishu').get('/api/inbox')).body.items).toEqual([]);
+
+  const overdue = await as('chenweiyan').get('/api/directives?overdue=true');
+  expect(overdue.body.items.map((d: { receiptNumber: string }) => d.receiptNumber)).toEqual([seed]);
+
+  await as('czt-head').post(`${path}/tasks/GDCZT/report`, { options: [3], text: '已翻印发至有关市、县。' });
+  await as('huangweiyan').post(`${path}/tasks/GDCZT/review`, {
+    decision: 'ACCEPT',
+    comment: '逾期回报，已阅',
+  });
+  expect(await env.client.workflow.getHandle(`directive-${seed}`).result()).toMatchObject({
+    status: 'CLOSED',
+  });
+
+  const closed = await as('huangweiyan').get(path);
+  expect(closed.body.directive).toMatchObject({ status: 'CLOSED', dueDate: '2017-01-14' });
+  expect(closed.body.workflow.executionStatus).toBe('COMPLETED');
+  expect(
+    closed.body.directive.timeline
+      .filter((e: { departmentCode: null }) => e.departmentCode === null)
+      .map((e: { action: string }) => e.action),
+  ).toEqual(['收文登记', '拟办', '审核', '审核', '批示', '转办', '办结']);
+});
+
+test('lists filter by status, department, urgency and text; a department lists only its own work', async () => {
+  other = (
+    await as('huangweiyan').post('/api/directives', {
+      ...SEED_DIRECTIVE,
+      docNumber: '国办发〔2016〕99号',
+      sourceOrg: '国务院办公厅',
+      title: '国务院办公厅关于加强个人诚信体系建设的指导意见',
+      urgency: '加急',
+    })
+  ).body.directive.receiptNumber;
+  await as('huangweiyan').post(`/api/directives/${other}/proposal`, {
+    leadDepartment: 'GDSFT',
+    handlingOption: 4,
+    leaders: ['u-chunxin', 'u-mishuzhang'],
+    leaderMode: 'SEQUENCE',
+    comment: '拟请省司法厅研究提出贯彻意见。',
+  });
+  await as('chenweiyan').post(`/api/directives/${other}/review`, { decision: 'APPROVE' });
+  third = (
+    await as('huangweiyan').post('/api/directives', { ...SEED_DIRECTIVE, docNumber: '国发〔2016〕80号' })
+  ).body.directive.receiptNumber;
+  await as('huangweiyan').post(`/api/directives/${third}/proposal`, {
+    leadDepartment: 'GDJXW',
+    handlingOption: 2,
+    leaders: ['u-mishuzhang'],
+  });
+  await as('chenweiyan').post(`/api/directives/${third}/review`, { decision: 'APPROVE' });
+  await as('zh1-director').post(`/api/directives/${third}/review`, { decision: 'APPROVE' });
+
+  const ids = (res: request.Response): string[] =>
+    (res.body.items as { receiptNumber: string }[]).map((d) => d.receiptNumber);
+  expect(ids(await as('chenweiyan').get('/api/directives?status=CLOSED'))).toEqual([seed]);
+  expect(
+    ids(await as('chenweiyan').get('/api/directives?status=REVIEWING,CLOSED&sort=receiptNumber')),
+  ).toEqual([seed, other]);
+  expect(ids(await as('chenweiyan').get('/api/directives?department=GDCZT'))).toEqual([seed]);
+  expect(ids(await as('chenweiyan').get('/api/directives?urgency=加急'))).toEqual([other]);
+  expect(ids(await as('chenweiyan').get(`/api/directives?q=${encodeURIComponent('个人诚信')}`))).toEqual([
+    other,
+  ]);
+  expect(ids(await as('chenweiyan').get('/api/directives?dueBefore=2017-01-15'))).toEqual([seed]);
+  const paged = await as('chenweiyan').get('/api/directives?pageSize=1&page=2&sort=-receiptNumber');
+  expect(paged.body).toMatchObject({ total: 3, page: 2, pageSize: 1 });
+  expect(ids(paged)).toEqual([other]);
+
+  expect(ids(await as('czt-handler').get('/api/directives'))).toEqual([seed]);
+  const tasks = await as('czt-handler').get('/api/tasks');
+  expect(
+    tasks.body.items.map((t: { departmentCode: string; receiptNumber: string }) => [
+      t.departmentCode,
+      t.receiptNumber,
+    ]),
+  ).toEqual([['GDCZT', seed]]);
+
+  const bad = await as('chenweiyan').get('/api/directives?status=DONE&overdue=maybe&pageSize=500&colour=red');
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['colour']);
+  const bad2 = await as('chenweiyan').get('/api/directives?status=DONE&overdue=maybe&pageSize=500');
+  expect(bad2.body.error.fields.map((f: { field: string }) => f.field)).toEqual([
+    'pageSize',
+    'status',
+    'overdue',
+  ]);
+});
+
+describe('a step that is not allowed now, or not by this person, is refused and changes nothing', () => {
+  const refusals: [string, string, 'other' | 'third', string, object, number, string][] = [
+    [
+      'a report from a department that has no task',
+      'fgw-head',
+      'other',
+      'tasks/GDFGW/report',
+      { options: [4], text: 'x' },
+      404,
+      'has no task',
+    ],
+    [
+      'a department acting on another department’s task',
+      'czt-head',
+      'other',
+      'tasks/GDSFT/report',
+      { options: [4], text: 'x' },
+      403,
+      'own department',
+    ],
+    [
+      'a second sign-off by the same reviewer',
+      'chenweiyan',
+      'other',
+      'review',
+      { decision: 'APPROVE' },
+      403,
+      'OFFICE_DIRECTOR',
+    ],
+    [
+      'a leader who was not asked',
+      'chunxin',
+      'third',
+      'instruction',
+      { decision: 'APPROVE' },
+      403,
+      'not asked',
+    ],
+    [
+      'an instruction from someone who is no leader',
+      'zh1-director',
+      'third',
+      'instruction',
+      {},
+      403,
+      'LEADER',
+    ],
+    ['dispatch before the instruction', 'huangweiyan', 'other', 'dispatch', {}, 409, 'status is REVIEWING'],
+    [
+      'a proposal naming an unknown department',
+      'huangweiyan',
+      'third',
+      'proposal',
+      { leadDepartment: 'GDXXX', handlingOption: 1, leaders: ['u-chunxin'] },
+      400,
+      'GDXXX',
+    ],
+    [
+      'a proposal naming a non-leader for the 批示',
+      'huangweiyan',
+      'third',
+      'proposal',
+      { leadDepartment: 'GDSFT', handlingOption: 1, leaders: ['u-chenweiyan'] },
+      400,
+      'not a leader',
+    ],
+  ];
+
+  test.each(refusals)('%s', async (_case, who, target, step, body, status, reason) => {
+    const before = await stack.database.db.timelineEntry.count();
+    const res = await as(who).post(`/api/directives/${target === 'other' ? other : third}/${step}`, body);
+    expect(res.status).toBe(status);
+    expect(JSON.stringify(res.body.error)).toContain(reason);
+    expect(await stack.database.db.timelineEntry.count()).toBe(before);
+  });
+
+  test('instructions out of turn, twice, or after closure', async () => {
+    const path = `/api/directives/${other}`;
+    await as('zh1-director').post(`${path}/review`, { decision: 'APPROVE' });
+
+    const outOfTurn = await as('mishuzhang').post(`${path}/instruction`, { decision: 'APPROVE' });
+    expect(outOfTurn.status).toBe(409);
+    expect(outOfTurn.body.error.message).toContain('春新 instructs first');
+
+    expect(
+      (await as('chunxin').post(`${path}/instruction`, { decision: 'APPROVE', text: '同意' })).status,
+    ).toBe(200);
+    const twice = await as('chunxin').post(`${path}/instruction`, { decision: 'APPROVE', text: '同意' });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error.message).toContain('already given');
+
+    const amendWithoutText = await as('mishuzhang').post(`${path}/instruction`, {
+      decision: 'AMEND',
+      amendment: { handlingOption: 1 },
+    });
+    expect(amendWithoutText.status).toBe(400);
+    expect(amendWithoutText.body.error.fields).toEqual([{ field: 'text', reason: '批示内容 is required' }]);
+
+    const afterClosure = await as('czt-head').post(`/api/directives/${seed}/tasks/GDCZT/report`, {
+      options: [1],
+      text: '再报',
+    });
+    expect(afterClosure.status).toBe(409);
+    expect(afterClosure.body.error.message).toContain('already ACCEPTED');
+    const closedDirective = await as('huangweiyan').post(`/api/directives/${seed}/dispatch`);
+    expect(closedDirective.status).toBe(409);
+    expect(closedDirective.body.error.message).toContain('already CLOSED');
+
+    const handlerReports = await as('czt-handler').post(`/api/directives/${seed}/tasks/GDCZT/report`, {
+      options: [1],
+      text: 'x',
+    });
+    expect(handlerReports.status).toBe(403);
+  });
+});
