@@ -10,6 +10,7 @@ import type { HandlingOptionCode } from '../../workflows/policy';
 import type { ActingUser } from '../../workflows/types';
 import { directiveSteps, people, untilChinaTime } from '../helpers/seed-case';
 import { startStack, type Stack } from '../helpers/stack';
+import { recordHistories } from '../helpers/histories';
 import { startTimeSkippingServer } from '../helpers/temporal';
 
 jest.setTimeout(180_000);
@@ -32,6 +33,8 @@ async function onSeedDay(scenario: (day: SeedDay) => Promise<void>): Promise<voi
       steps: directiveSteps(env.client, stack.taskQueue),
       until: async (cst) => env.sleep(await untilChinaTime(env, cst)),
     });
+    // `npm run record-histories` keeps these runs' histories as fixtures for the replay test.
+    if (process.env.DUBAN_RECORD_HISTORIES) await recordHistories(env, expect.getState().currentTestName!);
   } finally {
     await stack.stop();
     await env.teardown();
