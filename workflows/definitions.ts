@@ -4,7 +4,9 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type {
+  DecideExtensionRequest,
   DepartmentTaskState,
+  RequestExtensionRequest,
   DirectiveState,
   DispatchRequest,
   InstructRequest,
@@ -56,6 +58,12 @@ export const getDirectiveStateQuery = defineQuery<DirectiveState>('getDirectiveS
 export const signForUpdate = defineUpdate<DepartmentTaskState, [SignForRequest]>('signFor');
 export const submitReportUpdate = defineUpdate<DepartmentTaskState, [SubmitReportRequest]>('submitReport');
 export const reviewReportUpdate = defineUpdate<DepartmentTaskState, [ReviewReportRequest]>('reviewReport');
+export const requestExtensionUpdate = defineUpdate<DepartmentTaskState, [RequestExtensionRequest]>(
+  'requestExtension',
+);
+export const decideExtensionUpdate = defineUpdate<DepartmentTaskState, [DecideExtensionRequest]>(
+  'decideExtension',
+);
 export const getDepartmentTaskStateQuery = defineQuery<DepartmentTaskState>('getDepartmentTaskState');
 
 /** ApplicationFailure types the API maps to HTTP answers. */

@@ -15,6 +15,8 @@ import type { Activities } from '../activities';
 import type { Schedule } from '../activities/deadline-clock';
 import {
   getDepartmentTaskStateQuery,
+  decideExtensionUpdate,
+  requestExtensionUpdate,
   reviewReportUpdate,
   signForUpdate,
   submitReportUpdate,
@@ -29,6 +31,8 @@ import type {
   DepartmentTaskResult,
   DepartmentTaskState,
   DepartmentTaskStatus,
+  DecideExtensionRequest,
+  RequestExtensionRequest,
   ReviewReportRequest,
   SignForRequest,
   SubmitReportRequest,
@@ -120,6 +124,24 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     `${input.role === 'LEAD' ? '主办' : '会办'}，限于 ${schedule.dueDate} 前回报${warnings}`,
   );
 
+  /**
+   * A new deadline: a returned report starts a new round (every notice again); an approved
+   * extension moves the notices still pending and leaves those already sent.
+   */
+  async function moveDeadline(dueDate: string, { newRound }: { newRound: boolean }) {
+    // The chase pauses until the new schedule is in: the old one must not fire meanwhile.
+    rescheduling = true;
+    schedule = await scheduleFrom({ dueDate });
+    state.dueDate = schedule.dueDate;
+    state.overdue = false;
+    if (newRound) {
+      state.firedNotices = [];
+      round++;
+    }
+    rescheduling = false;
+    changes++;
+  }
+
   const inDepartment = (by: ActingUser, step: string) => {
     if (by.departmentCode !== departmentCode)
       refuse('NotYours', `${step}: this task belongs to ${departmentCode}`);
@@ -194,15 +216,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
         await record('回报通过', by, from, comment || undefined);
       } else {
         state.status = 'RETURNED';
-        // The chase pauses until the new deadline's schedule is in: the old one must not fire as new.
-        rescheduling = true;
-        schedule = await scheduleFrom({ dueDate: newDueDate! });
-        state.dueDate = schedule.dueDate;
-        state.overdue = false;
-        state.firedNotices = [];
-        round++;
-        rescheduling = false;
-        changes++;
+        await moveDeadline(newDueDate!, { newRound: true });
         await record('退回修改', by, from, `${comment}；限于 ${schedule.dueDate} 前重新回报`);
       }
       return state;
@@ -225,6 +239,68 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
             problems.push({ field: 'newDueDate', reason: 'the new deadline must be after today' });
           }
           if (problems.length) invalid(problems);
+        }
+      },
+    },
+  );
+
+  // 延期: the department asks for more time with a reason; the office approves (a new deadline) or not.
+  setHandler(
+    requestExtensionUpdate,
+    async ({ by, newDueDate, reason }) => {
+      state.extensionRequest = { by: { userId: by.userId, displayName: by.displayName }, newDueDate, reason };
+      await record('申请延期', by, state.status, `申请延至 ${newDueDate}：${reason}`);
+      return state;
+    },
+    {
+      validator: ({ by, newDueDate, reason }: RequestExtensionRequest) => {
+        inDepartment(by, '申请延期');
+        requireRole(by, ['DEPT_HANDLER', 'DEPT_HEAD'], '申请延期');
+        requireStatus(state.status, AWAITING_REPORT, '申请延期');
+        if (state.extensionRequest) refuse('NotNow', '申请延期: a request is already waiting for the office');
+        const problems = requireText(reason, 'reason', '延期理由');
+        if (typeof newDueDate !== 'string' || !isCalendarDate(newDueDate) || newDueDate <= state.dueDate!) {
+          problems.push({
+            field: 'newDueDate',
+            reason: `must be a date YYYY-MM-DD after the deadline ${state.dueDate}`,
+          });
+        }
+        if (problems.length) invalid(problems);
+      },
+    },
+  );
+
+  setHandler(
+    decideExtensionUpdate,
+    async ({ by, approve, newDueDate, comment }) => {
+      const request = state.extensionRequest!;
+      state.extensionRequest = undefined;
+      if (!approve) {
+        await record('延期不批准', by, state.status, comment);
+        return state;
+      }
+      await moveDeadline(newDueDate ?? request.newDueDate, { newRound: false });
+      await record(
+        '延期批准',
+        by,
+        state.status,
+        `回报期限延至 ${schedule.dueDate}${comment ? `。${comment}` : ''}`,
+      );
+      return state;
+    },
+    {
+      validator: ({ by, approve, newDueDate, comment }: DecideExtensionRequest) => {
+        requireRole(by, OFFICE_HANDLERS, '审批延期');
+        if (!state.extensionRequest) refuse('NotNow', '审批延期: no extension has been requested');
+        if (typeof approve !== 'boolean') invalid([{ field: 'approve', reason: 'must be true or false' }]);
+        if (!approve) {
+          const problems = requireText(comment, 'comment', '不批准理由');
+          if (problems.length) invalid(problems);
+        }
+        if (newDueDate !== undefined && (!isCalendarDate(newDueDate) || newDueDate <= state.dueDate!)) {
+          invalid([
+            { field: 'newDueDate', reason: `must be a date YYYY-MM-DD after the deadline ${state.dueDate}` },
+          ]);
         }
       },
     },

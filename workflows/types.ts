@@ -164,6 +164,22 @@ export interface DepartmentTaskState {
   deptReceiptNumber?: string;
   report?: DepartmentReport;
   firedNotices: string[];
+  /** A 延期 request waiting for the office. */
+  extensionRequest?: { by: Actor; newDueDate: string; reason: string };
+}
+
+export interface RequestExtensionRequest {
+  by: ActingUser;
+  newDueDate: string;
+  reason: string;
+}
+
+export interface DecideExtensionRequest {
+  by: ActingUser;
+  approve: boolean;
+  /** The office may grant another date than the one asked for. */
+  newDueDate?: string;
+  comment: string;
 }
 
 /** 回报单 as the department fills it in. */

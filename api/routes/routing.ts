@@ -7,11 +7,13 @@ import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Database } from '../../core/database';
 import {
+  decideExtensionUpdate,
   departmentTaskWorkflowId,
   directiveWorkflowId,
   dispatchUpdate,
   instructUpdate,
   proposeHandlingUpdate,
+  requestExtensionUpdate,
   reviewProposalUpdate,
   reviewReportUpdate,
   signForUpdate,
@@ -263,6 +265,47 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
             },
           ],
           updateId: updateIdOf(req, 'review-report'),
+        }),
+      );
+      res.json({ task });
+    },
+  );
+
+  // 延期: the department asks; the office decides.
+  router.post(
+    '/api/directives/:receiptNumber/tasks/:departmentCode/extension',
+    requireRole('DEPT_HANDLER', 'DEPT_HEAD'),
+    async (req, res) => {
+      ownDepartment(req);
+      const body = bodyWith(req, ['newDueDate', 'reason']);
+      const task = await onTask(req, (h) =>
+        h.executeUpdate(requestExtensionUpdate, {
+          args: [
+            { by: actingUser(req), newDueDate: body.newDueDate as string, reason: body.reason as string },
+          ],
+          updateId: updateIdOf(req, 'extension'),
+        }),
+      );
+      res.json({ task });
+    },
+  );
+
+  router.post(
+    '/api/directives/:receiptNumber/tasks/:departmentCode/extension/decision',
+    requireRole('CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR'),
+    async (req, res) => {
+      const body = bodyWith(req, ['approve', 'newDueDate', 'comment']);
+      const task = await onTask(req, (h) =>
+        h.executeUpdate(decideExtensionUpdate, {
+          args: [
+            {
+              by: actingUser(req),
+              approve: body.approve as boolean,
+              newDueDate: body.newDueDate as string | undefined,
+              comment: (body.comment ?? '') as string,
+            },
+          ],
+          updateId: updateIdOf(req, 'extension-decision'),
         }),
       );
       res.json({ task });

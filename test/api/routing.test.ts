@@ -318,3 +318,23 @@ describe('a step that is not allowed now, or not by this person, is refused and 
     expect(handlerReports.status).toBe(403);
   });
 });
+
+test('延期 over HTTP: only the department asks, only the office decides', async () => {
+  const refusedAsk = await as('czt-handler').post(`/api/directives/${seed}/tasks/GDFGW/extension`, {
+    newDueDate: '2017-02-01',
+    reason: 'x',
+  });
+  expect(refusedAsk.status).toBe(403);
+  const refusedDecision = await as('fgw-head').post(
+    `/api/directives/${seed}/tasks/GDFGW/extension/decision`,
+    {
+      approve: true,
+    },
+  );
+  expect(refusedDecision.status).toBe(403);
+  const closed = await as('czt-handler').post(`/api/directives/${seed}/tasks/GDCZT/extension`, {
+    newDueDate: '2017-02-01',
+    reason: '需要更多时间',
+  });
+  expect(closed.status).toBe(409);
+});

@@ -5,7 +5,13 @@
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { reviewReportUpdate, signForUpdate, submitReportUpdate } from '../../workflows/definitions';
+import {
+  decideExtensionUpdate,
+  requestExtensionUpdate,
+  reviewReportUpdate,
+  signForUpdate,
+  submitReportUpdate,
+} from '../../workflows/definitions';
 import type { HandlingOptionCode } from '../../workflows/policy';
 import type { ActingUser } from '../../workflows/types';
 import { directiveSteps, people, untilChinaTime } from '../helpers/seed-case';
@@ -167,6 +173,53 @@ test('(b) with no report, every reminder and escalation fires once, on the polic
     await report(day, receiptNumber, 'GDFGW', people.fgwHead, [1]);
     await day.until('2017-02-10T12:00');
     expect(await noticesOf(day, receiptNumber, 'GDFGW')).toHaveLength(7);
+  }));
+
+test('(c) an extension (延期) granted mid-way moves the pending reminders and escalations', () =>
+  onSeedDay(async (day) => {
+    const { receiptNumber } = await dispatchedOn4January(day);
+    await signFor(day, receiptNumber, 'GDFGW', people.fgwHandler, '319号');
+    await day.until('2017-01-12T10:00'); // the D-3 reminder of 2017-01-11 has gone out
+    const task = day.steps.task(receiptNumber, 'GDFGW');
+    const requested = await task.executeUpdate(requestExtensionUpdate, {
+      args: [{ by: people.fgwHandler, newDueDate: '2017-01-24', reason: '需征求各市意见' }],
+    });
+    expect(requested.extensionRequest).toMatchObject({ newDueDate: '2017-01-24' });
+    const granted = await task.executeUpdate(decideExtensionUpdate, {
+      args: [{ by: people.clerk, approve: true, comment: '同意延期' }],
+    });
+    expect(granted).toMatchObject({ dueDate: '2017-01-24', overdue: false });
+    expect(granted.extensionRequest).toBeUndefined();
+
+    await day.until('2017-02-01T12:00');
+    expect((await noticesOf(day, receiptNumber, 'GDFGW')).map(([key, at]) => [key, at])).toEqual([
+      ['remind-3', '2017-01-11T09:00'], // sent before the extension, not repeated
+      ['remind-1', '2017-01-23T09:00'],
+      ['formal-1', '2017-01-25T09:00'],
+      ['formal-1', '2017-01-25T09:00'],
+      ['escalate-3', '2017-01-27T09:00'],
+      ['escalate-5', '2017-01-29T09:00'],
+    ]);
+    const entries = await day.stack.database.db.timelineEntry.findMany({
+      where: { receiptNumber, departmentCode: 'GDFGW', action: { in: ['申请延期', '延期批准'] } },
+      orderBy: { seq: 'asc' },
+    });
+    expect(entries.map((e) => [e.action, e.actorId, e.comment])).toEqual([
+      ['申请延期', 'u-fgw-mishu', '申请延至 2017-01-24：需征求各市意见'],
+      ['延期批准', 'u-huangweiyan', '回报期限延至 2017-01-24。同意延期'],
+    ]);
+
+    // Refused: no request is pending now, and a shorter "extension" is no extension.
+    await expect(
+      task.executeUpdate(decideExtensionUpdate, { args: [{ by: people.clerk, approve: true, comment: '' }] }),
+    ).rejects.toMatchObject({ cause: { type: 'NotNow' } });
+    await expect(
+      task.executeUpdate(requestExtensionUpdate, {
+        args: [{ by: people.fgwHandler, newDueDate: '2017-01-20', reason: '再延' }],
+      }),
+    ).rejects.toMatchObject({
+      cause: { type: 'InvalidInput', message: expect.stringContaining('after the deadline 2017-01-24') },
+    });
   }));
 
 test('(d) option 4 gives 15 days and needs the draft of implementation opinions (代拟稿)', () =>
