@@ -17,6 +17,7 @@ import type {
   ReviewReportRequest,
   SignForRequest,
   SubmitReportRequest,
+  WithdrawRequest,
 } from './types';
 
 export const DEFAULT_TASK_QUEUE = 'duban';
@@ -52,6 +53,7 @@ export const proposeHandlingUpdate = defineUpdate<DirectiveState, [ProposeHandli
 export const reviewProposalUpdate = defineUpdate<DirectiveState, [ReviewProposalRequest]>('reviewProposal');
 export const instructUpdate = defineUpdate<DirectiveState, [InstructRequest]>('instruct');
 export const dispatchUpdate = defineUpdate<DirectiveState, [DispatchRequest]>('dispatch');
+export const withdrawUpdate = defineUpdate<DirectiveState, [WithdrawRequest]>('withdraw');
 export const getDirectiveStateQuery = defineQuery<DirectiveState>('getDirectiveState');
 
 // A department's steps on its task, and the office's answer to its report.

@@ -5,8 +5,10 @@
  * ladder (升级督办) go out, each once, on the dates the deadline clock gives.
  */
 import {
+  CancellationScope,
   allHandlersFinished,
   condition,
+  isCancellation,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -66,6 +68,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
   setHandler(getDepartmentTaskStateQuery, () => state);
 
   let timelineSeq = 0;
+  const opened = () => state.dueDate !== undefined;
   let signedFor: { at: string; by: Actor } | undefined;
   let acceptedAt: string | undefined;
   /** Notices fire once per round; a report returned with a new deadline starts the next round. */
@@ -79,6 +82,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     from: DepartmentTaskStatus | undefined,
     comment?: string,
   ) {
+    if (!opened()) await condition(opened);
     const at = new Date().toISOString();
     await activities.recordDepartmentTask({
       workflowId: workflowInfo().workflowId,
@@ -110,19 +114,9 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       noticeHour: policy.noticeHour,
     });
 
-  // 转办: the clock starts on the dispatch date; the holiday calendar is read once, in an activity.
-  let schedule: Schedule = await scheduleFrom({
-    startDate: input.dispatchDate,
-    withinDays: option.reportWithinDays,
-  });
-  state.dueDate = schedule.dueDate;
-  const warnings = schedule.calendarWarnings.length ? `; ${schedule.calendarWarnings.join('; ')}` : '';
-  await record(
-    '转办',
-    undefined,
-    undefined,
-    `${input.role === 'LEAD' ? '主办' : '会办'}，限于 ${schedule.dueDate} 前回报${warnings}`,
-  );
+  // Handlers are set before the first await, so an update arriving early is never refused for want
+  // of one; record() holds such a step's entry until the task is opened (its schedule known).
+  let schedule!: Schedule;
 
   /**
    * A new deadline: a returned report starts a new round (every notice again); an approved
@@ -257,6 +251,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
         inDepartment(by, '申请延期');
         requireRole(by, ['DEPT_HANDLER', 'DEPT_HEAD'], '申请延期');
         requireStatus(state.status, AWAITING_REPORT, '申请延期');
+        if (!opened()) refuse('NotNow', '申请延期: the task is still being opened; try again in a moment');
         if (state.extensionRequest) refuse('NotNow', '申请延期: a request is already waiting for the office');
         const problems = requireText(reason, 'reason', '延期理由');
         if (typeof newDueDate !== 'string' || !isCalendarDate(newDueDate) || newDueDate <= state.dueDate!) {
@@ -306,51 +301,78 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     },
   );
 
-  // 催报: while a report is owed, wait for the next notice (or the deadline passing), or a change.
-  while (state.status !== 'ACCEPTED') {
-    if (rescheduling) {
-      await condition(() => !rescheduling);
-      continue;
-    }
-    const awaiting = AWAITING_REPORT.includes(state.status);
-    const pending = awaiting ? schedule.notices.filter((n) => !state.firedNotices.includes(n.key)) : [];
-    const overdueAt = awaiting && !state.overdue ? Date.parse(schedule.overdueAt) : Infinity;
-    const nextAt = Math.min(overdueAt, ...pending.map((n) => Date.parse(n.at)));
-    const seen = changes;
-    if (nextAt > Date.now()) {
-      const changedInTime =
-        nextAt === Infinity
-          ? await condition(() => changes !== seen).then(() => true)
-          : await condition(() => changes !== seen, nextAt - Date.now());
-      if (changedInTime || rescheduling) continue;
-    }
-    const now = Date.now();
-    if (overdueAt <= now) {
-      state.overdue = true;
-      await record('逾期', undefined, state.status, `已过回报期限 ${schedule.dueDate}`);
-    }
-    for (const notice of pending.filter((n) => Date.parse(n.at) <= now)) {
-      const rule = rules.find((r) => r.key === notice.key)!;
-      state.firedNotices.push(notice.key);
-      const { recipientIds } = await activities.deliverNotice({
-        noticeKey: `${workflowInfo().workflowId}:${notice.key}:${round}`,
-        kind: rule.kind,
-        receiptNumber: input.receiptNumber,
-        departmentCode,
-        recipients: rule.recipients,
-        instructingLeaders: input.instructingLeaders,
-        title: `${NOTICE_ACTION[rule.kind]}：${input.document.title}`,
-        body: `${input.document.docNumber}，${departmentCode} 回报期限 ${schedule.dueDate}`,
-        at: new Date(now).toISOString(),
-      });
-      await record(
-        NOTICE_ACTION[rule.kind],
-        undefined,
-        state.status,
-        `${rule.key} → ${recipientIds.join(', ') || '（无接收人）'}`,
-      );
-    }
+  // 转办: the clock starts on the dispatch date; the holiday calendar is read once, in an activity.
+  schedule = await scheduleFrom({
+    startDate: input.dispatchDate,
+    withinDays: option.reportWithinDays,
+  });
+  state.dueDate = schedule.dueDate;
+  const warnings = schedule.calendarWarnings.length ? `; ${schedule.calendarWarnings.join('; ')}` : '';
+  await record(
+    '转办',
+    undefined,
+    undefined,
+    `${input.role === 'LEAD' ? '主办' : '会办'}，限于 ${schedule.dueDate} 前回报${warnings}`,
+  );
+
+  try {
+    await chase();
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    // 撤办: the directive was withdrawn; say so in the task's own timeline, then end as cancelled.
+    const from = state.status;
+    state.status = 'WITHDRAWN';
+    await CancellationScope.nonCancellable(() => record('撤办', undefined, from, '来文已撤办，本任务终止'));
+    throw err;
   }
   await condition(allHandlersFinished);
   return { departmentCode, acceptedAt: acceptedAt! };
+
+  // 催报: while a report is owed, wait for the next notice (or the deadline passing), or a change.
+  async function chase(): Promise<void> {
+    while (state.status !== 'ACCEPTED') {
+      if (rescheduling) {
+        await condition(() => !rescheduling);
+        continue;
+      }
+      const awaiting = AWAITING_REPORT.includes(state.status);
+      const pending = awaiting ? schedule.notices.filter((n) => !state.firedNotices.includes(n.key)) : [];
+      const overdueAt = awaiting && !state.overdue ? Date.parse(schedule.overdueAt) : Infinity;
+      const nextAt = Math.min(overdueAt, ...pending.map((n) => Date.parse(n.at)));
+      const seen = changes;
+      if (nextAt > Date.now()) {
+        const changedInTime =
+          nextAt === Infinity
+            ? await condition(() => changes !== seen).then(() => true)
+            : await condition(() => changes !== seen, nextAt - Date.now());
+        if (changedInTime || rescheduling) continue;
+      }
+      const now = Date.now();
+      if (overdueAt <= now) {
+        state.overdue = true;
+        await record('逾期', undefined, state.status, `已过回报期限 ${schedule.dueDate}`);
+      }
+      for (const notice of pending.filter((n) => Date.parse(n.at) <= now)) {
+        const rule = rules.find((r) => r.key === notice.key)!;
+        state.firedNotices.push(notice.key);
+        const { recipientIds } = await activities.deliverNotice({
+          noticeKey: `${workflowInfo().workflowId}:${notice.key}:${round}`,
+          kind: rule.kind,
+          receiptNumber: input.receiptNumber,
+          departmentCode,
+          recipients: rule.recipients,
+          instructingLeaders: input.instructingLeaders,
+          title: `${NOTICE_ACTION[rule.kind]}：${input.document.title}`,
+          body: `${input.document.docNumber}，${departmentCode} 回报期限 ${schedule.dueDate}`,
+          at: new Date(now).toISOString(),
+        });
+        await record(
+          NOTICE_ACTION[rule.kind],
+          undefined,
+          state.status,
+          `${rule.key} → ${recipientIds.join(', ') || '（无接收人）'}`,
+        );
+      }
+    }
+  }
 }

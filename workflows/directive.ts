@@ -9,6 +9,7 @@ import {
   ParentClosePolicy,
   allHandlersFinished,
   condition,
+  getExternalWorkflowHandle,
   proxyActivities,
   setHandler,
   startChild,
@@ -22,6 +23,7 @@ import {
   instructUpdate,
   proposeHandlingUpdate,
   reviewProposalUpdate,
+  withdrawUpdate,
 } from './definitions';
 import { departmentTaskWorkflow } from './department-task';
 import { chinaDate, type FieldProblem } from './incoming-document';
@@ -36,6 +38,7 @@ import type {
   Proposal,
   ProposeHandlingRequest,
   ReviewProposalRequest,
+  WithdrawRequest,
 } from './types';
 
 const activities = proxyActivities<Activities>({
@@ -229,15 +232,50 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     },
   );
 
+  // 撤办: the office withdraws the directive at any step before 办结; every department task ends.
+  setHandler(
+    withdrawUpdate,
+    async ({ by, reason }) => {
+      const from = state.status;
+      state.status = 'WITHDRAWN';
+      await Promise.all(
+        Object.keys(state.departments).map((code) =>
+          getExternalWorkflowHandle(departmentTaskWorkflowId(input.receiptNumber, code)).cancel(),
+        ),
+      );
+      await record('撤办', by, from, reason);
+      return state;
+    },
+    {
+      validator: ({ by, reason }: WithdrawRequest) => {
+        requireRole(by, ['CLERK', 'OFFICE_DIRECTOR'], '撤办');
+        if (state.status === 'CLOSED' || state.status === 'WITHDRAWN') {
+          refuse('NotNow', `撤办 is not possible: the directive is already ${state.status}`);
+        }
+        const problems = requireText(reason, 'reason', '撤办理由');
+        if (problems.length) invalid(problems);
+      },
+    },
+  );
+
+  const withdrawn = () => state.status === 'WITHDRAWN';
   // The directive is closed (办结) when every department's report has been accepted.
-  await condition(() => state.status === 'IN_PROGRESS' && tasks.length > 0);
+  await condition(() => (state.status === 'IN_PROGRESS' && tasks.length > 0) || withdrawn());
   await condition(allHandlersFinished);
-  await Promise.all(
+  if (withdrawn()) return state;
+  const allAccepted = Promise.all(
     tasks.map(async (task) => {
       const { departmentCode } = await task.result();
       state.departments[departmentCode] = 'ACCEPTED';
     }),
   );
+  // A withdrawal cancels the tasks, which then fail: that is the end, not an error.
+  allAccepted.catch(() => undefined);
+  await Promise.race([allAccepted, condition(withdrawn)]);
+  if (withdrawn()) {
+    await condition(allHandlersFinished);
+    return state;
+  }
   state.closedAt = new Date().toISOString();
   await transition('CLOSED', '办结', undefined, '各承办单位回报均已通过');
   await condition(allHandlersFinished);

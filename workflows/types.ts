@@ -65,7 +65,8 @@ export type DirectiveStatus =
   | 'RETURNED' // returned to the clerk by a reviewer or leader, to propose again
   | 'INSTRUCTED' // 批示 given, ready for 转办
   | 'IN_PROGRESS' // 转办 done, departments handling and reporting back
-  | 'CLOSED'; // 办结: every department's report accepted
+  | 'CLOSED' // 办结: every department's report accepted
+  | 'WITHDRAWN'; // 撤办 by the office
 
 /** 拟办意见: who leads (主办), who helps (会办), which handling option, who gives the 批示. */
 export interface Proposal {
@@ -134,13 +135,19 @@ export interface DispatchRequest {
   by: ActingUser;
 }
 
+export interface WithdrawRequest {
+  by: ActingUser;
+  reason: string;
+}
+
 /** One department's part after 转办. */
 export type DepartmentTaskStatus =
   | 'DISPATCHED' // 已转办, not yet signed for
   | 'SIGNED_FOR' // 已签收
   | 'REPORTED' // 回报单 submitted, awaiting the office
   | 'RETURNED' // report returned for revision, new deadline
-  | 'ACCEPTED'; // report accepted
+  | 'ACCEPTED' // report accepted
+  | 'WITHDRAWN'; // the directive was withdrawn (撤办)
 
 export interface DepartmentTaskInput {
   receiptNumber: string;

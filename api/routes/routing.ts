@@ -18,6 +18,7 @@ import {
   reviewReportUpdate,
   signForUpdate,
   submitReportUpdate,
+  withdrawUpdate,
 } from '../../workflows/definitions';
 import type { FieldProblem } from '../../workflows/incoming-document';
 import type { HandlingOptionCode } from '../../workflows/policy';
@@ -181,6 +182,22 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
     );
     res.json({ state });
   });
+
+  // 撤办
+  router.post(
+    '/api/directives/:receiptNumber/withdraw',
+    requireRole('CLERK', 'OFFICE_DIRECTOR'),
+    async (req, res) => {
+      const body = bodyWith(req, ['reason']);
+      const state = await onDirective(req, (h) =>
+        h.executeUpdate(withdrawUpdate, {
+          args: [{ by: actingUser(req), reason: body.reason as string }],
+          updateId: updateIdOf(req, 'withdraw'),
+        }),
+      );
+      res.json({ state });
+    },
+  );
 
   /**
    * A department's task, for a step by `by`. Department staff act only on their own department's task;

@@ -338,3 +338,15 @@ test('延期 over HTTP: only the department asks, only the office decides', asyn
   });
   expect(closed.status).toBe(409);
 });
+
+test('撤办 over HTTP needs an office role and a reason, and ends the directive', async () => {
+  const path = `/api/directives/${third}/withdraw`;
+  expect((await as('chenweiyan').post(path, { reason: '另行部署' })).status).toBe(403);
+  const noReason = await as('huangweiyan').post(path, {});
+  expect(noReason.status).toBe(400);
+  expect(noReason.body.error.fields).toEqual([{ field: 'reason', reason: '撤办理由 is required' }]);
+  const done = await as('huangweiyan').post(path, { reason: '来文单位通知另行部署' });
+  expect(done.body.state.status).toBe('WITHDRAWN');
+  expect((await as('huangweiyan').get(`/api/directives/${third}`)).body.directive.status).toBe('WITHDRAWN');
+  expect((await as('huangweiyan').post(path, { reason: '再撤' })).status).toBe(409);
+});

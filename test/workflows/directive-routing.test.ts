@@ -3,7 +3,7 @@
  * server: registered 2017-01-03, dispatched 2017-01-04, report due 2017-01-14 (10 days, the
  * due day counting). Each scenario gets a server whose clock starts on 2017-01-03 09:00 CST.
  */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   decideExtensionUpdate,
@@ -11,6 +11,7 @@ import {
   reviewReportUpdate,
   signForUpdate,
   submitReportUpdate,
+  withdrawUpdate,
 } from '../../workflows/definitions';
 import type { HandlingOptionCode } from '../../workflows/policy';
 import type { ActingUser } from '../../workflows/types';
@@ -220,6 +221,43 @@ test('(c) an extension (延期) granted mid-way moves the pending reminders and 
     ).rejects.toMatchObject({
       cause: { type: 'InvalidInput', message: expect.stringContaining('after the deadline 2017-01-24') },
     });
+  }));
+
+test('(g) withdrawal (撤办) ends every department task and silences the chase', () =>
+  onSeedDay(async (day) => {
+    const { receiptNumber } = await dispatchedOn4January(day, 1, ['GDCZT']);
+    await signFor(day, receiptNumber, 'GDFGW', people.fgwHandler, '319号');
+    await day.until('2017-01-08T10:00');
+    const withdrawn = await day.steps
+      .directive(receiptNumber)
+      .executeUpdate(withdrawUpdate, { args: [{ by: people.clerk, reason: '来文单位通知另行部署' }] });
+    expect(withdrawn.status).toBe('WITHDRAWN');
+    expect(await day.steps.directive(receiptNumber).result()).toMatchObject({ status: 'WITHDRAWN' });
+    for (const dept of ['GDFGW', 'GDCZT']) {
+      await expect(day.steps.task(receiptNumber, dept).result()).rejects.toThrow(WorkflowFailedError);
+      expect((await day.steps.task(receiptNumber, dept).describe()).status.name).toBe('CANCELLED');
+    }
+
+    await day.until('2017-01-20T10:00');
+    const db = day.stack.database.db;
+    expect(await db.notice.count({ where: { receiptNumber } })).toBe(0);
+    expect((await db.departmentTask.findMany({ where: { receiptNumber } })).map((t) => t.status)).toEqual([
+      'WITHDRAWN',
+      'WITHDRAWN',
+    ]);
+    const last = await db.timelineEntry.findFirstOrThrow({
+      where: { receiptNumber, departmentCode: null },
+      orderBy: { seq: 'desc' },
+    });
+    expect(last).toMatchObject({
+      action: '撤办',
+      actorId: 'u-huangweiyan',
+      comment: '来文单位通知另行部署',
+      toState: 'WITHDRAWN',
+    });
+    await expect(report(day, receiptNumber, 'GDFGW', people.fgwHead, [1])).rejects.toThrow(
+      WorkflowNotFoundError,
+    );
   }));
 
 test('(d) option 4 gives 15 days and needs the draft of implementation opinions (代拟稿)', () =>
