@@ -33,6 +33,7 @@ const FAILURE_STATUS: Record<string, [number, string]> = {
   [FailureType.InvalidInput]: [400, 'invalid_input'],
   [FailureType.NotYours]: [403, 'not_yours'],
   [FailureType.NotNow]: [409, 'not_now'],
+  [FailureType.Duplicate]: [409, 'duplicate'],
 };
 
 function grpcCode(err: unknown): number | undefined {

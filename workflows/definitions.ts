@@ -76,4 +76,6 @@ export const FailureType = {
   NotYours: 'NotYours',
   /** 409: the step is not possible in the current state. */
   NotNow: 'NotNow',
+  /** 409: the same document (来文单位 + 文号) is already registered. */
+  Duplicate: 'Duplicate',
 } as const;

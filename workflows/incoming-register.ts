@@ -33,6 +33,9 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
   const { year } = input;
   let lastSequence = input.lastSequence;
   let registrationsThisRun = 0;
+  /** 来文单位 + 文号 → 收文编号: the same document is registered once (a copy points to the first). */
+  const registered = new Map<string, string>(Object.entries(input.registered ?? {}));
+  const documentKey = (d: { sourceOrg: string; docNumber: string }) => `${d.sourceOrg}|${d.docNumber}`;
 
   const validate = ({ document }: RegisterIncomingRequest) => {
     const problems = checkIncomingDocument(document, Date.now());
@@ -40,6 +43,15 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
       problems.push({
         field: 'receivedDate',
         reason: `收文日期 is not in ${year}, the year of this register`,
+      });
+    }
+    const first = registered.get(documentKey(document));
+    if (!problems.length && first) {
+      throw ApplicationFailure.create({
+        type: FailureType.Duplicate,
+        message: `${document.sourceOrg} ${document.docNumber} is already registered as 收文编号 ${first}`,
+        details: [[{ field: 'docNumber', reason: `already registered as 收文编号 ${first}` }], first],
+        nonRetryable: true,
       });
     }
     if (problems.length) {
@@ -59,6 +71,7 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
       const receiptSequence = ++lastSequence;
       registrationsThisRun++;
       const receiptNumber = formatReceiptNumber(year, receiptSequence);
+      registered.set(documentKey(document), receiptNumber);
       const workflowId = directiveWorkflowId(receiptNumber);
       const registeredAt = new Date().toISOString();
       // The entry is in the register (and the database) before the caller hears the number.
@@ -97,5 +110,9 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
     () => registrationsThisRun >= REGISTRATIONS_PER_RUN || workflowInfo().continueAsNewSuggested,
   );
   await condition(allHandlersFinished);
-  await continueAsNew<typeof incomingRegisterWorkflow>({ year, lastSequence });
+  await continueAsNew<typeof incomingRegisterWorkflow>({
+    year,
+    lastSequence,
+    registered: Object.fromEntries(registered),
+  });
 }

@@ -41,6 +41,8 @@ export interface IncomingRegisterInput {
   year: number;
   /** The last 收文编号 sequence already used this year (0 for a new register). */
   lastSequence: number;
+  /** Documents already in the register, 来文单位|文号 → 收文编号 (carried across continue-as-new). */
+  registered?: Record<string, string>;
 }
 
 /** A registered directive, as the register hands it to the directive's workflow. */

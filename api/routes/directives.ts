@@ -62,6 +62,21 @@ export function directiveRouter({ db, temporal, taskQueue, policy }: DirectiveRo
   router.post('/api/directives', requireRole('CLERK'), async (req, res) => {
     const document = readIncomingDocument(req.body);
     const user = currentUser(req);
+    // Across years the register cannot see; within a year its validator decides, race-free. A retry
+    // with an Idempotency-Key goes to Temporal, which answers it with the first registration.
+    const earlier = req.get('idempotency-key')
+      ? null
+      : await db.directive.findFirst({
+          where: { sourceOrg: document.sourceOrg, docNumber: document.docNumber },
+        });
+    if (earlier) {
+      throw new HttpError(
+        409,
+        'duplicate',
+        `${document.sourceOrg} ${document.docNumber} is already registered as 收文编号 ${earlier.receiptNumber}`,
+        [{ field: 'docNumber', reason: `already registered as 收文编号 ${earlier.receiptNumber}` }],
+      );
+    }
     const year = Number(document.receivedDate.slice(0, 4));
     const registration = await temporal.workflow.executeUpdateWithStart(registerIncomingUpdate, {
       args: [{ document, registeredBy: { userId: user.id, displayName: user.displayName }, policy }],

@@ -116,6 +116,16 @@ test('the same Idempotency-Key twice registers once', async () => {
   expect(await stack.database.db.directive.count({ where: { docNumber: '国办发〔2016〕99号' } })).toBe(1);
 });
 
+test('registering 国发〔2016〕76号 again is refused with 409 and the first 收文编号', async () => {
+  const again = await request(stack.app).post('/api/directives').set(asClerk()).send(SEED_DIRECTIVE);
+  expect(again.status).toBe(409);
+  expect(again.body.error).toEqual({
+    code: 'duplicate',
+    message: '国务院 国发〔2016〕76号 is already registered as 收文编号 201700001',
+    fields: [{ field: 'docNumber', reason: 'already registered as 收文编号 201700001' }],
+  });
+});
+
 test('office staff read a directive; a department that was not sent it sees nothing', async () => {
   const reviewer = await signIn(stack.app, 'chenweiyan');
   const ok = await request(stack.app)

@@ -159,3 +159,23 @@ test('ten days of workflow time pass in seconds and the registered directive kee
   expect((await handle.describe()).status.name).toBe('RUNNING');
   expect(await handle.query(getDirectiveStateQuery)).toMatchObject({ status: 'REGISTERED' });
 });
+
+test('a second registration of the same 文号 from the same 来文单位 is refused with a pointer to the first', async () => {
+  const refusal = register(2017, { document: seedDocument, registeredBy: clerk });
+  await expect(refusal).rejects.toMatchObject({
+    cause: {
+      type: 'Duplicate',
+      message: '国务院 国发〔2016〕76号 is already registered as 收文编号 201700084',
+      details: [[{ field: 'docNumber', reason: 'already registered as 收文编号 201700084' }], '201700084'],
+    },
+  });
+  expect(
+    await stack.database.db.directive.count({ where: { docNumber: '国发〔2016〕76号', receiptYear: 2017 } }),
+  ).toBe(1);
+  // The same 文号 from another organ is another document.
+  const other = await register(2017, {
+    document: { ...seedDocument, sourceOrg: '国务院办公厅' },
+    registeredBy: clerk,
+  });
+  expect(other.receiptNumber).toBe('201700085');
+});
