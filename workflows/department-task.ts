@@ -9,11 +9,10 @@ import {
   allHandlersFinished,
   condition,
   isCancellation,
-  proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { activities } from './activities';
 import type { Schedule } from '../activities/deadline-clock';
 import {
   getDepartmentTaskStateQuery,
@@ -39,11 +38,6 @@ import type {
   SignForRequest,
   SubmitReportRequest,
 } from './types';
-
-const activities = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-});
 
 /** Reminders run while the department owes a report. */
 const AWAITING_REPORT: readonly DepartmentTaskStatus[] = ['DISPATCHED', 'SIGNED_FOR', 'RETURNED'];

@@ -10,12 +10,11 @@ import {
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
-  proxyActivities,
   setHandler,
   startChild,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { activities } from './activities';
 import {
   departmentTaskWorkflowId,
   dispatchUpdate,
@@ -40,12 +39,6 @@ import type {
   ReviewProposalRequest,
   WithdrawRequest,
 } from './types';
-
-const activities = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // The read model must catch up eventually; a database hiccup is waited out, never skipped.
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-});
 
 const actor = ({ userId, displayName }: Actor): Actor => ({ userId, displayName });
 

@@ -6,7 +6,6 @@
 import {
   ApplicationFailure,
   ParentClosePolicy,
-  proxyActivities,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -17,14 +16,8 @@ import {
 import { FailureType, directiveWorkflowId, formatReceiptNumber, registerIncomingUpdate } from './definitions';
 import { directiveWorkflow } from './directive';
 import { checkIncomingDocument } from './incoming-document';
-import type { Activities } from '../activities';
+import { activities } from './activities';
 import type { DirectiveInput, IncomingRegisterInput, RegisterIncomingRequest } from './types';
-
-const projection = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // The register entry must reach the database; an outage is waited out, never skipped.
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-});
 
 /** Each run keeps well below the server's 2000 updates per run; then the register continues as new. */
 const REGISTRATIONS_PER_RUN = 1000;
@@ -74,27 +67,21 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
       registered.set(documentKey(document), receiptNumber);
       const workflowId = directiveWorkflowId(receiptNumber);
       const registeredAt = new Date().toISOString();
-      // The entry is in the register (and the database) before the caller hears the number.
-      await projection.recordReceipt({
+      const receipt = {
         receiptNumber,
         receiptYear: year,
         receiptSequence,
         document,
         registeredBy,
         registeredAt,
+      };
+      // The entry is in the register (and the database) before the caller hears the number.
+      await activities.recordReceipt({
+        ...receipt,
         status: 'REGISTERED',
         entry: { seq: 1, at: registeredAt, actor: registeredBy, action: '收文登记', toState: 'REGISTERED' },
       });
-      const directive: DirectiveInput = {
-        receiptNumber,
-        receiptYear: year,
-        receiptSequence,
-        document,
-        registeredBy,
-        registeredAt,
-        timelineSeq: 1,
-        policy,
-      };
+      const directive: DirectiveInput = { ...receipt, timelineSeq: 1, policy };
       await startChild(directiveWorkflow, {
         workflowId,
         args: [directive],

@@ -22,7 +22,15 @@ import {
 } from '../../workflows/definitions';
 import type { FieldProblem } from '../../workflows/incoming-document';
 import type { HandlingOptionCode } from '../../workflows/policy';
-import type { Actor, InstructRequest, Proposal } from '../../workflows/types';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Role } from '../../core/roles';
+import type {
+  ActingUser,
+  Actor,
+  DepartmentTaskState,
+  InstructRequest,
+  Proposal,
+} from '../../workflows/types';
 import { requireRole } from '../auth/middleware';
 import { HttpError, invalidInput } from '../errors';
 import { actingUser, bodyWith, receiptNumberParam, updateIdOf } from '../requests';
@@ -224,109 +232,81 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
     }
   };
 
+  /** A step on a department's task: by that department, or by the office. */
+  function taskStep<R extends { by: ActingUser }>(
+    step: string,
+    actor: 'department' | 'office',
+    roles: Role[],
+    fields: string[],
+    update: UpdateDefinition<DepartmentTaskState, [R]>,
+    request: (body: Record<string, unknown>) => Omit<R, 'by'>,
+  ) {
+    router.post(
+      `/api/directives/:receiptNumber/tasks/:departmentCode/${step}`,
+      requireRole(...roles),
+      async (req, res) => {
+        if (actor === 'department') ownDepartment(req);
+        const body = bodyWith(req, fields);
+        const task = await onTask(req, (h) =>
+          h.executeUpdate(update, {
+            args: [{ ...request(body), by: actingUser(req) } as R],
+            updateId: updateIdOf(req, step.replace('/', '-')),
+          }),
+        );
+        res.json({ task });
+      },
+    );
+  }
+
+  const OFFICE: Role[] = ['CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR'];
+  const text = (v: unknown) => (v ?? '') as string;
+
   // 签收
-  router.post(
-    '/api/directives/:receiptNumber/tasks/:departmentCode/sign-for',
-    requireRole('DEPT_HANDLER', 'DEPT_HEAD'),
-    async (req, res) => {
-      ownDepartment(req);
-      const body = bodyWith(req, ['deptReceiptNumber']);
-      const task = await onTask(req, (h) =>
-        h.executeUpdate(signForUpdate, {
-          args: [{ by: actingUser(req), deptReceiptNumber: body.deptReceiptNumber as string }],
-          updateId: updateIdOf(req, 'sign-for'),
-        }),
-      );
-      res.json({ task });
-    },
+  taskStep(
+    'sign-for',
+    'department',
+    ['DEPT_HANDLER', 'DEPT_HEAD'],
+    ['deptReceiptNumber'],
+    signForUpdate,
+    (b) => ({
+      deptReceiptNumber: b.deptReceiptNumber as string,
+    }),
   );
-
   // 回报: the 回报单, signed by the department's head (回报单位盖章).
-  router.post(
-    '/api/directives/:receiptNumber/tasks/:departmentCode/report',
-    requireRole('DEPT_HEAD'),
-    async (req, res) => {
-      ownDepartment(req);
-      const body = bodyWith(req, ['options', 'text', 'draft']);
-      const task = await onTask(req, (h) =>
-        h.executeUpdate(submitReportUpdate, {
-          args: [
-            {
-              by: actingUser(req),
-              options: body.options as HandlingOptionCode[],
-              text: body.text as string,
-              draft: body.draft as string | undefined,
-            },
-          ],
-          updateId: updateIdOf(req, 'report'),
-        }),
-      );
-      res.json({ task });
-    },
-  );
-
+  taskStep('report', 'department', ['DEPT_HEAD'], ['options', 'text', 'draft'], submitReportUpdate, (b) => ({
+    options: b.options as HandlingOptionCode[],
+    text: b.text as string,
+    draft: b.draft as string | undefined,
+  }));
   // The office accepts the report or returns it for revision with a new deadline.
-  router.post(
-    '/api/directives/:receiptNumber/tasks/:departmentCode/review',
-    requireRole('CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR'),
-    async (req, res) => {
-      const body = bodyWith(req, ['decision', 'comment', 'newDueDate']);
-      const task = await onTask(req, (h) =>
-        h.executeUpdate(reviewReportUpdate, {
-          args: [
-            {
-              by: actingUser(req),
-              decision: body.decision as 'ACCEPT',
-              comment: (body.comment ?? '') as string,
-              newDueDate: body.newDueDate as string | undefined,
-            },
-          ],
-          updateId: updateIdOf(req, 'review-report'),
-        }),
-      );
-      res.json({ task });
-    },
-  );
-
+  taskStep('review', 'office', OFFICE, ['decision', 'comment', 'newDueDate'], reviewReportUpdate, (b) => ({
+    decision: b.decision as 'ACCEPT',
+    comment: text(b.comment),
+    newDueDate: b.newDueDate as string | undefined,
+  }));
   // 延期: the department asks; the office decides.
-  router.post(
-    '/api/directives/:receiptNumber/tasks/:departmentCode/extension',
-    requireRole('DEPT_HANDLER', 'DEPT_HEAD'),
-    async (req, res) => {
-      ownDepartment(req);
-      const body = bodyWith(req, ['newDueDate', 'reason']);
-      const task = await onTask(req, (h) =>
-        h.executeUpdate(requestExtensionUpdate, {
-          args: [
-            { by: actingUser(req), newDueDate: body.newDueDate as string, reason: body.reason as string },
-          ],
-          updateId: updateIdOf(req, 'extension'),
-        }),
-      );
-      res.json({ task });
-    },
+  taskStep(
+    'extension',
+    'department',
+    ['DEPT_HANDLER', 'DEPT_HEAD'],
+    ['newDueDate', 'reason'],
+    requestExtensionUpdate,
+    (b) => ({
+      newDueDate: b.newDueDate as string,
+      reason: b.reason as string,
+    }),
   );
-
-  router.post(
-    '/api/directives/:receiptNumber/tasks/:departmentCode/extension/decision',
-    requireRole('CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR'),
-    async (req, res) => {
-      const body = bodyWith(req, ['approve', 'newDueDate', 'comment']);
-      const task = await onTask(req, (h) =>
-        h.executeUpdate(decideExtensionUpdate, {
-          args: [
-            {
-              by: actingUser(req),
-              approve: body.approve as boolean,
-              newDueDate: body.newDueDate as string | undefined,
-              comment: (body.comment ?? '') as string,
-            },
-          ],
-          updateId: updateIdOf(req, 'extension-decision'),
-        }),
-      );
-      res.json({ task });
-    },
+  taskStep(
+    'extension/decision',
+    'office',
+    OFFICE,
+    ['approve', 'newDueDate', 'comment'],
+    decideExtensionUpdate,
+    (b) => ({
+      approve: b.approve as boolean,
+      newDueDate: b.newDueDate as string | undefined,
+      comment: text(b.comment),
+    }),
   );
 
   return router;
