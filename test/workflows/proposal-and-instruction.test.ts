@@ -1,0 +1,117 @@
+/**
+ * 拟办, 审核 and 批示 with their returns and amendments: a reviewer or a leader sends the proposal
+ * back to the clerk, a leader amends it, and leaders asked in parallel instruct in any order.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { instructUpdate, reviewProposalUpdate } from '../../workflows/definitions';
+import { SEED_DIRECTIVE } from '../helpers/stack';
+import { directiveSteps, people, seedProposal } from '../helpers/seed-case';
+import { startStack, type Stack } from '../helpers/stack';
+import { startTimeSkippingServer } from '../helpers/temporal';
+
+let env: TestWorkflowEnvironment;
+let stack: Stack;
+let steps: ReturnType<typeof directiveSteps>;
+const secretaryGeneral = {
+  userId: 'u-mishuzhang',
+  displayName: '办公厅秘书长',
+  departmentCode: 'GDBGT',
+  roles: ['LEADER'],
+};
+
+beforeAll(async () => {
+  env = await startTimeSkippingServer({ startAt: '2017-01-03T09:00:00+08:00' });
+  stack = await startStack(env);
+  steps = directiveSteps(env.client, stack.taskQueue);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await env?.teardown();
+});
+
+let n = 0;
+const register = () => steps.register({ ...SEED_DIRECTIVE, docNumber: `国发〔2016〕${60 + ++n}号` });
+
+test('a reviewer returns the 拟办 with a comment; the clerk proposes again and the sign-offs start over', async () => {
+  const rn = await register();
+  await steps.propose(rn);
+  const returned = await steps.directive(rn).executeUpdate(reviewProposalUpdate, {
+    args: [{ by: people.reviewer, decision: 'RETURN', comment: '请明确会办单位' }],
+  });
+  expect(returned).toMatchObject({ status: 'RETURNED', signOffs: [] });
+
+  const again = await steps.propose(rn, seedProposal({ coDepartments: ['GDCZT'] }));
+  expect(again).toMatchObject({ status: 'REVIEWING', signOffs: [], proposal: { coDepartments: ['GDCZT'] } });
+  await steps.signOff(rn, people.reviewer);
+  const signed = await steps.signOff(rn, people.director);
+  expect(signed.status).toBe('AWAITING_INSTRUCTION');
+  expect(signed.signOffs.map((s) => [s.by.displayName, s.role])).toEqual([
+    ['陈伟演', 'OFFICE_REVIEWER'],
+    ['综合一处处长', 'OFFICE_DIRECTOR'],
+  ]);
+  const actions = await stack.database.db.timelineEntry.findMany({
+    where: { receiptNumber: rn },
+    orderBy: { seq: 'asc' },
+  });
+  expect(actions.map((a) => [a.action, a.toState])).toEqual([
+    ['收文登记', 'REGISTERED'],
+    ['拟办', 'REVIEWING'],
+    ['审核退回', 'RETURNED'],
+    ['拟办', 'REVIEWING'],
+    ['审核', 'REVIEWING'],
+    ['审核', 'AWAITING_INSTRUCTION'],
+  ]);
+});
+
+test('a leader amends the department and option; the amended proposal is what gets dispatched', async () => {
+  const rn = await register();
+  await steps.propose(rn);
+  await steps.signOff(rn, people.reviewer);
+  await steps.signOff(rn, people.director);
+  const amended = await steps.directive(rn).executeUpdate(instructUpdate, {
+    args: [
+      {
+        by: people.leader,
+        decision: 'AMEND',
+        text: '改由省司法厅主办，加具贯彻意见',
+        amendment: { leadDepartment: 'GDSFT', handlingOption: 4 },
+      },
+    ],
+  });
+  expect(amended).toMatchObject({
+    status: 'INSTRUCTED',
+    proposal: { leadDepartment: 'GDSFT', handlingOption: 4 },
+  });
+  const dispatched = await steps.dispatch(rn);
+  expect(dispatched.departments).toEqual({ GDSFT: 'DISPATCHED' });
+  const row = await stack.database.db.directive.findUniqueOrThrow({ where: { receiptNumber: rn } });
+  expect(row).toMatchObject({ leadDepartmentCode: 'GDSFT', handlingOption: 4, dueDate: '2017-01-18' }); // 15 days from 01-03
+});
+
+test('a leader returns it to the clerk with an instruction', async () => {
+  const rn = await register();
+  await steps.propose(rn);
+  await steps.signOff(rn, people.reviewer);
+  await steps.signOff(rn, people.director);
+  const returned = await steps.directive(rn).executeUpdate(instructUpdate, {
+    args: [{ by: people.leader, decision: 'RETURN', text: '请先征求省财政厅意见' }],
+  });
+  expect(returned.status).toBe('RETURNED');
+  expect(returned.instructions).toMatchObject([{ decision: 'RETURN', text: '请先征求省财政厅意见' }]);
+});
+
+test('leaders asked in parallel instruct in any order; the last one completes the 批示', async () => {
+  const rn = await register();
+  await steps.propose(
+    rn,
+    seedProposal({ leaders: [people.leader, secretaryGeneral], leaderMode: 'PARALLEL' }),
+  );
+  await steps.signOff(rn, people.reviewer);
+  await steps.signOff(rn, people.director);
+  const first = await steps.instruct(rn, secretaryGeneral, '同意');
+  expect(first.status).toBe('AWAITING_INSTRUCTION');
+  const second = await steps.instruct(rn, people.leader, '同意。');
+  expect(second.status).toBe('INSTRUCTED');
+  expect(second.instructions.map((i) => i.by.displayName)).toEqual(['办公厅秘书长', '春新']);
+});
