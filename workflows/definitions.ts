@@ -20,8 +20,6 @@ import type {
   WithdrawRequest,
 } from './types';
 
-export const DEFAULT_TASK_QUEUE = 'duban';
-
 /** 收文编号: the year followed by a five-digit sequence, as in 201700084. */
 export function formatReceiptNumber(year: number, sequence: number): string {
   return `${year}${String(sequence).padStart(5, '0')}`;

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import type { Database } from '../../core/database';
 import { DUMMY_HASH, verifyPassword } from '../auth/passwords';
-import { SESSION_COOKIE, authenticate, currentUser } from '../auth/middleware';
+import { SESSION_COOKIE, currentUser } from '../auth/middleware';
 import type { SessionStore } from '../auth/sessions';
 import { HttpError, invalidInput } from '../errors';
 import type { FieldProblem } from '../../workflows/incoming-document';
@@ -49,5 +49,3 @@ export function sessionRouter(db: Database, sessions: SessionStore): Router {
   });
   return router;
 }
-
-export { authenticate };
