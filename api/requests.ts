@@ -40,14 +40,19 @@ export function updateIdOf(req: Request, step: string): string {
   return `${step}-${key}`;
 }
 
-/** A JSON object body with only the named fields, or a 400 naming the first stranger. */
-export function bodyWith(req: Request, fields: readonly string[]): Record<string, unknown> {
-  const body: unknown = req.body ?? {};
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+/** A JSON object with only the named fields, or a 400 naming each stranger. */
+export function objectWith(value: unknown, fields: readonly string[]): Record<string, unknown> {
+  const body = value ?? {};
+  if (typeof body !== 'object' || Array.isArray(body)) {
     throw invalidInput([{ field: 'body', reason: 'must be a JSON object' }]);
   }
   const unknown = Object.keys(body).filter((k) => !fields.includes(k));
   if (unknown.length)
     throw invalidInput(unknown.map((field) => ({ field, reason: 'is not a field of this form' })));
   return body as Record<string, unknown>;
+}
+
+/** The request's JSON body, held to the named fields. */
+export function bodyWith(req: Request, fields: readonly string[]): Record<string, unknown> {
+  return objectWith(req.body, fields);
 }

@@ -28,12 +28,13 @@ import type {
   ActingUser,
   Actor,
   DepartmentTaskState,
+  DirectiveState,
   InstructRequest,
   Proposal,
 } from '../../workflows/types';
 import { requireRole } from '../auth/middleware';
 import { HttpError, invalidInput } from '../errors';
-import { actingUser, bodyWith, receiptNumberParam, updateIdOf } from '../requests';
+import { actingUser, bodyWith, objectWith, receiptNumberParam, updateIdOf } from '../requests';
 
 export interface RoutingRouterDeps {
   db: Database;
@@ -88,72 +89,72 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
     if (problems.length) throw invalidInput(problems);
   }
 
-  // 拟办
-  router.post('/api/directives/:receiptNumber/proposal', requireRole('CLERK'), async (req, res) => {
-    const body = bodyWith(req, [
-      'leadDepartment',
-      'coDepartments',
-      'handlingOption',
-      'leaders',
-      'leaderMode',
-      'comment',
-    ]);
-    const coDepartments: unknown = body.coDepartments ?? [];
-    if (!Array.isArray(coDepartments))
-      throw invalidInput([{ field: 'coDepartments', reason: 'must be a list' }]);
-    await checkDepartments(
-      [body.leadDepartment, ...(coDepartments as unknown[])],
-      ['leadDepartment', ...(coDepartments as unknown[]).map((_, i) => `coDepartments[${i}]`)],
-    );
-    const proposal: Proposal = {
-      leadDepartment: body.leadDepartment as string,
-      coDepartments: coDepartments as string[],
-      handlingOption: body.handlingOption as HandlingOptionCode,
-      leaders: await leadersNamed(body.leaders, 'leaders'),
-      leaderMode: (body.leaderMode ?? 'SEQUENCE') as Proposal['leaderMode'],
-      comment: (body.comment ?? '') as string,
-    };
-    const state = await onDirective(req, (h) =>
-      h.executeUpdate(proposeHandlingUpdate, {
-        args: [{ by: actingUser(req), proposal }],
-        updateId: updateIdOf(req, 'propose'),
-      }),
-    );
-    res.json({ state });
-  });
-
-  // 审核
-  router.post(
-    '/api/directives/:receiptNumber/review',
-    requireRole('OFFICE_REVIEWER', 'OFFICE_DIRECTOR'),
-    async (req, res) => {
-      const body = bodyWith(req, ['decision', 'comment']);
+  /** A step on a directive's own workflow; `request` may check the body against the database first. */
+  function directiveStep<R extends { by: ActingUser }>(
+    step: string,
+    roles: Role[],
+    fields: string[],
+    update: UpdateDefinition<DirectiveState, [R]>,
+    request: (body: Record<string, unknown>) => Promise<Omit<R, 'by'>> | Omit<R, 'by'>,
+  ) {
+    router.post(`/api/directives/:receiptNumber/${step}`, requireRole(...roles), async (req, res) => {
+      const body = await request(bodyWith(req, fields));
       const state = await onDirective(req, (h) =>
-        h.executeUpdate(reviewProposalUpdate, {
-          args: [
-            {
-              by: actingUser(req),
-              decision: body.decision as 'APPROVE',
-              comment: (body.comment ?? '') as string,
-            },
-          ],
-          updateId: updateIdOf(req, 'review'),
+        h.executeUpdate(update, {
+          args: [{ ...body, by: actingUser(req) } as R],
+          updateId: updateIdOf(req, step),
         }),
       );
       res.json({ state });
+    });
+  }
+
+  const text = (v: unknown) => (v ?? '') as string;
+
+  // 拟办
+  directiveStep(
+    'proposal',
+    ['CLERK'],
+    ['leadDepartment', 'coDepartments', 'handlingOption', 'leaders', 'leaderMode', 'comment'],
+    proposeHandlingUpdate,
+    async (b) => {
+      const coDepartments: unknown = b.coDepartments ?? [];
+      if (!Array.isArray(coDepartments))
+        throw invalidInput([{ field: 'coDepartments', reason: 'must be a list' }]);
+      const co = coDepartments as unknown[];
+      await checkDepartments(
+        [b.leadDepartment, ...co],
+        ['leadDepartment', ...co.map((_, i) => `coDepartments[${i}]`)],
+      );
+      const proposal: Proposal = {
+        leadDepartment: b.leadDepartment as string,
+        coDepartments: co as string[],
+        handlingOption: b.handlingOption as HandlingOptionCode,
+        leaders: await leadersNamed(b.leaders, 'leaders'),
+        leaderMode: (b.leaderMode ?? 'SEQUENCE') as Proposal['leaderMode'],
+        comment: text(b.comment),
+      };
+      return { proposal };
     },
   );
 
+  // 审核
+  directiveStep(
+    'review',
+    ['OFFICE_REVIEWER', 'OFFICE_DIRECTOR'],
+    ['decision', 'comment'],
+    reviewProposalUpdate,
+    (b) => ({
+      decision: b.decision as 'APPROVE',
+      comment: text(b.comment),
+    }),
+  );
+
   // 批示
-  router.post('/api/directives/:receiptNumber/instruction', requireRole('LEADER'), async (req, res) => {
-    const body = bodyWith(req, ['decision', 'text', 'amendment']);
-    const amendment = body.amendment as InstructRequest['amendment'];
+  directiveStep('instruction', ['LEADER'], ['decision', 'text', 'amendment'], instructUpdate, async (b) => {
+    const amendment = b.amendment as InstructRequest['amendment'];
     if (amendment !== undefined) {
-      const a = bodyWith({ body: amendment } as Request, [
-        'leadDepartment',
-        'coDepartments',
-        'handlingOption',
-      ]);
+      const a = objectWith(amendment, ['leadDepartment', 'coDepartments', 'handlingOption']);
       const codes: unknown[] = [
         ...(a.leadDepartment ? [a.leadDepartment] : []),
         ...(Array.isArray(a.coDepartments) ? (a.coDepartments as unknown[]) : []),
@@ -163,49 +164,16 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
         codes.map(() => 'amendment'),
       );
     }
-    const state = await onDirective(req, (h) =>
-      h.executeUpdate(instructUpdate, {
-        args: [
-          {
-            by: actingUser(req),
-            decision: body.decision as 'APPROVE',
-            text: (body.text ?? '') as string,
-            amendment,
-          },
-        ],
-        updateId: updateIdOf(req, 'instruct'),
-      }),
-    );
-    res.json({ state });
+    return { decision: b.decision as 'APPROVE', text: text(b.text), amendment };
   });
 
   // 转办
-  router.post('/api/directives/:receiptNumber/dispatch', requireRole('CLERK'), async (req, res) => {
-    bodyWith(req, []);
-    const state = await onDirective(req, (h) =>
-      h.executeUpdate(dispatchUpdate, {
-        args: [{ by: actingUser(req) }],
-        updateId: updateIdOf(req, 'dispatch'),
-      }),
-    );
-    res.json({ state });
-  });
+  directiveStep('dispatch', ['CLERK'], [], dispatchUpdate, () => ({}));
 
   // 撤办
-  router.post(
-    '/api/directives/:receiptNumber/withdraw',
-    requireRole('CLERK', 'OFFICE_DIRECTOR'),
-    async (req, res) => {
-      const body = bodyWith(req, ['reason']);
-      const state = await onDirective(req, (h) =>
-        h.executeUpdate(withdrawUpdate, {
-          args: [{ by: actingUser(req), reason: body.reason as string }],
-          updateId: updateIdOf(req, 'withdraw'),
-        }),
-      );
-      res.json({ state });
-    },
-  );
+  directiveStep('withdraw', ['CLERK', 'OFFICE_DIRECTOR'], ['reason'], withdrawUpdate, (b) => ({
+    reason: b.reason as string,
+  }));
 
   /**
    * A department's task, for a step by `by`. Department staff act only on their own department's task;
@@ -259,8 +227,6 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
   }
 
   const OFFICE: Role[] = ['CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR'];
-  const text = (v: unknown) => (v ?? '') as string;
-
   // 签收
   taskStep(
     'sign-for',
