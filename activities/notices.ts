@@ -9,12 +9,17 @@ import type { Actor } from '../workflows/types';
 export interface NoticeToDeliver {
   /** Workflow id + rule + round: the inbox keeps one row per key and person, so a retry adds nothing. */
   noticeKey: string;
-  kind: NoticeKind | 'MANUAL_URGE';
+  kind: NoticeKind | 'MANUAL_URGE' | 'CIRCULATION' | 'CLOSURE' | 'OFFICE_DEADLINE' | 'REASSIGNED';
   receiptNumber: string;
-  departmentCode: string;
+  /** The department concerned; none for the office's own notices. */
+  departmentCode?: string;
   recipients: NoticeRecipient[];
   /** The leaders who gave the 批示, for INSTRUCTING_LEADER. */
   instructingLeaders: Actor[];
+  /** The department's named 承办人: DEPT_HANDLER means this person alone once one is assigned. */
+  handler?: Actor;
+  /** People named directly (传阅 readers, a newly assigned handler). */
+  named?: Actor[];
   title: string;
   body: string;
   /** When the workflow decided to send it (workflow time). */
@@ -34,6 +39,8 @@ export interface NoticeChannel {
 
 export function createNoticeActivities(db: Database, channels: NoticeChannel[] = []) {
   async function usersWithRole(role: string, where: { departmentCode?: string; officeOnly?: boolean }) {
+    // A department role without a department would mean every department's staff: nobody instead.
+    if (!where.officeOnly && !where.departmentCode) return [];
     return db.user.findMany({
       where: {
         active: true,
@@ -49,22 +56,26 @@ export function createNoticeActivities(db: Database, channels: NoticeChannel[] =
     const found = new Map<string, NoticeRecipientUser>();
     for (const recipient of notice.recipients) {
       let users: NoticeRecipientUser[] = [];
-      if (recipient === 'DEPT_HANDLER') users = await usersWithRole('DEPT_HANDLER', notice);
+      if (recipient === 'DEPT_HANDLER') {
+        users = notice.handler
+          ? [{ id: notice.handler.userId, displayName: notice.handler.displayName }]
+          : await usersWithRole('DEPT_HANDLER', notice);
+      }
       if (recipient === 'DEPT_HEAD') users = await usersWithRole('DEPT_HEAD', notice);
       if (recipient === 'OFFICE_DIRECTOR')
         users = await usersWithRole('OFFICE_DIRECTOR', { officeOnly: true });
       if (recipient === 'INSTRUCTING_LEADER') {
         users = notice.instructingLeaders.map((l) => ({ id: l.userId, displayName: l.displayName }));
       }
-      if (recipient === 'URGER') {
+      if (recipient === 'URGER' || recipient === 'REGISTRAR') {
         const directive = await db.directive.findUnique({ where: { receiptNumber: notice.receiptNumber } });
-        const urger = directive?.urgerId
-          ? await db.user.findUnique({ where: { id: directive.urgerId } })
-          : null;
-        if (urger) users = [{ id: urger.id, displayName: urger.displayName }];
+        const id = recipient === 'URGER' ? directive?.urgerId : directive?.registeredById;
+        const user = id ? await db.user.findUnique({ where: { id } }) : null;
+        if (user) users = [{ id: user.id, displayName: user.displayName }];
       }
       for (const u of users) found.set(u.id, u);
     }
+    for (const n of notice.named ?? []) found.set(n.userId, { id: n.userId, displayName: n.displayName });
     return [...found.values()];
   }
 
@@ -74,7 +85,7 @@ export function createNoticeActivities(db: Database, channels: NoticeChannel[] =
       const recipients = await resolve(notice);
       const row = {
         receiptNumber: notice.receiptNumber,
-        departmentCode: notice.departmentCode,
+        departmentCode: notice.departmentCode ?? null,
         kind: notice.kind,
         title: notice.title,
         body: notice.body,

@@ -6,6 +6,8 @@
 import type { Database } from '../core/database';
 import { directiveWorkflowId } from '../workflows/definitions';
 import type {
+  Circulation,
+  Reply,
   DepartmentTaskStatus,
   DirectiveInput,
   DirectiveStatus,
@@ -14,6 +16,8 @@ import type {
 
 export interface RecordReceiptInput extends Omit<DirectiveInput, 'timelineSeq' | 'policy'> {
   status: DirectiveStatus;
+  /** 签收 and 收文登记 (older registers sent the registration alone, as `entry`). */
+  entries?: TimelineRecord[];
   entry: TimelineRecord;
 }
 
@@ -25,7 +29,12 @@ export interface RecordDirectiveInput {
   dueDate?: string;
   dispatchedAt?: string;
   closedAt?: string;
-  entry: TimelineRecord;
+  officeDueDate?: string;
+  urgerId?: string;
+  reply?: Reply;
+  circulations?: Circulation[];
+  /** None when only the projected fields change (e.g. a deadline computed). */
+  entry?: TimelineRecord;
 }
 
 export interface RecordDepartmentTaskInput {
@@ -46,6 +55,7 @@ export interface RecordDepartmentTaskInput {
   reportSignedById?: string;
   reportedAt?: string;
   acceptedAt?: string;
+  handlerId?: string;
   entry: TimelineRecord;
 }
 
@@ -64,6 +74,7 @@ function timelineRow(
     departmentCode,
     at: new Date(e.at),
     actorId: e.actor?.userId ?? null,
+    onBehalfOfId: e.onBehalfOf?.userId ?? null,
     action: e.action,
     fromState: e.fromState ?? null,
     toState: e.toState ?? null,
@@ -72,6 +83,25 @@ function timelineRow(
 }
 
 export function createProjectionActivities(db: Database) {
+  const circulationRow = (receiptNumber: string, c: Circulation, copy: Circulation['copies'][number]) => {
+    const row = {
+      purpose: c.purpose,
+      note: c.note,
+      sentById: c.sentBy.userId,
+      sentAt: new Date(c.sentAt),
+      readAt: date(copy.readAt) ?? null,
+      comment: copy.comment ?? null,
+      recalledAt: date(c.recalledAt) ?? null,
+      recallReason: c.recallReason ?? null,
+    };
+    const key = { receiptNumber, circulationId: c.id, readerId: copy.reader.userId };
+    return db.circulationCopy.upsert({
+      where: { receiptNumber_circulationId_readerId: key },
+      create: { ...key, ...row },
+      update: row,
+    });
+  };
+
   const upsertEntry = (row: ReturnType<typeof timelineRow>) =>
     db.timelineEntry.upsert({
       where: { workflowId_seq: { workflowId: row.workflowId, seq: row.seq } },
@@ -94,18 +124,29 @@ export function createProjectionActivities(db: Database) {
         receivedDate: doc.receivedDate,
         urgency: doc.urgency,
         secrecy: doc.secrecy,
+        secrecyPeriod: doc.secrecyPeriod || null,
+        copies: doc.copies ?? null,
+        pages: doc.pages ?? null,
+        handlingNumber: input.handlingNumber ?? null,
+        signedForAt: date(input.signedForAt) ?? null,
         status: input.status,
         registeredById: input.registeredBy.userId,
         registeredAt: new Date(input.registeredAt),
         updatedAt: new Date(input.entry.at),
       };
+      const entries = input.entries ?? [input.entry];
+      const attachmentIds = (doc.attachments ?? []).map((a) => a.id);
       await db.$transaction([
         db.directive.upsert({
           where: { receiptNumber: input.receiptNumber },
           create: { receiptNumber: input.receiptNumber, ...row },
           update: row,
         }),
-        upsertEntry(timelineRow(workflowId, input.receiptNumber, null, input.entry)),
+        db.attachment.updateMany({
+          where: { id: { in: attachmentIds } },
+          data: { receiptNumber: input.receiptNumber },
+        }),
+        ...entries.map((e) => upsertEntry(timelineRow(workflowId, input.receiptNumber, null, e))),
       ]);
     },
 
@@ -122,10 +163,19 @@ export function createProjectionActivities(db: Database) {
             dueDate: input.dueDate,
             dispatchedAt: date(input.dispatchedAt),
             closedAt: date(input.closedAt),
-            updatedAt: new Date(entry.at),
+            officeDueDate: input.officeDueDate,
+            urgerId: input.urgerId,
+            replyText: input.reply?.text,
+            repliedAt: date(input.reply?.at),
+            ...(entry ? { updatedAt: new Date(entry.at) } : {}),
           },
         }),
-        upsertEntry(timelineRow(directiveWorkflowId(receiptNumber), receiptNumber, null, entry)),
+        ...(input.circulations ?? []).flatMap((c) =>
+          c.copies.map((copy) => circulationRow(receiptNumber, c, copy)),
+        ),
+        ...(entry
+          ? [upsertEntry(timelineRow(directiveWorkflowId(receiptNumber), receiptNumber, null, entry))]
+          : []),
       ]);
     },
 
@@ -149,6 +199,7 @@ export function createProjectionActivities(db: Database) {
         reportSignedById: input.reportSignedById ?? null,
         reportedAt: date(input.reportedAt) ?? null,
         acceptedAt: date(input.acceptedAt) ?? null,
+        handlerId: input.handlerId ?? null,
         updatedAt: new Date(entry.at),
       };
       await db.$transaction([

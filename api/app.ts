@@ -11,7 +11,10 @@ import { directiveRouter } from './routes/directives';
 import { healthRouter } from './routes/health';
 import { listRouter } from './routes/lists';
 import { routingRouter } from './routes/routing';
-import { DEFAULT_POLICY, type RoutingPolicy } from '../workflows/policy';
+import { attachmentRouter } from './routes/attachments';
+import { actOnBehalf, delegationRouter } from './routes/delegations';
+import { policyRouter } from './routes/policy';
+import type { Clock } from './requests';
 
 export interface AppDeps {
   db: Database;
@@ -20,12 +23,17 @@ export interface AppDeps {
   log: Logger;
   sessionTtlHours: number;
   workerLivenessSeconds: number;
-  /** The routing policy for new directives; the seed's defaults unless given. */
-  policy?: RoutingPolicy;
+  /** Today's time for dates the API decides (委托 periods, the 签收 year); tests pass the test server's. */
+  clock?: Clock;
+  /** Where uploaded attachments (附件) are kept, and the largest accepted. */
+  attachments?: { dir: string; maxBytes: number };
 }
+
+const DEFAULT_ATTACHMENTS = { dir: 'data/attachments', maxBytes: 20 * 1024 * 1024 };
 
 export function createApp(deps: AppDeps): express.Express {
   const { db, temporal, taskQueue, log } = deps;
+  const clock = deps.clock ?? (() => Promise.resolve(Date.now()));
   const sessions = createSessionStore(db, deps.sessionTtlHours);
   const app = express();
   app.disable('x-powered-by');
@@ -38,7 +46,11 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(authenticate(sessions));
   app.use(sessionRouter(db, sessions));
-  app.use(directiveRouter({ db, temporal, taskQueue, policy: deps.policy ?? DEFAULT_POLICY }));
+  app.use(delegationRouter(db, clock));
+  app.use(actOnBehalf(db, clock));
+  app.use(policyRouter(db));
+  app.use(attachmentRouter(db, deps.attachments ?? DEFAULT_ATTACHMENTS));
+  app.use(directiveRouter({ db, temporal, taskQueue, clock }));
   app.use(routingRouter({ db, temporal }));
   app.use(listRouter(db));
 

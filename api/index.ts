@@ -16,6 +16,7 @@ async function main() {
     log,
     taskQueue: config.temporal.taskQueue,
     sessionTtlHours: config.sessionTtlHours,
+    attachments: config.attachments,
     workerLivenessSeconds: config.workerLivenessSeconds,
   });
   const server = app.listen(config.api.port, config.api.host, () => {

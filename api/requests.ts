@@ -6,6 +6,9 @@ import type { ActingUser } from '../workflows/types';
 import { currentUser } from './auth/middleware';
 import { invalidInput } from './errors';
 
+/** Now, as the API tells dates (China Standard Time days derive from it). */
+export type Clock = () => Promise<number>;
+
 /** The signed-in user as workflows see them: the validators re-check role and department. */
 export function actingUser(req: Request): ActingUser {
   const user = currentUser(req);
@@ -14,6 +17,9 @@ export function actingUser(req: Request): ActingUser {
     displayName: user.displayName,
     roles: user.roles,
     departmentCode: user.departmentCode,
+    ...(user.delegate
+      ? { delegate: { userId: user.delegate.id, displayName: user.delegate.displayName } }
+      : {}),
   };
 }
 

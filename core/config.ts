@@ -37,6 +37,8 @@ const envSchema = z.object({
     .positive()
     .max(24 * 30)
     .default(12),
+  /** The largest attachment (附件) accepted, in megabytes. */
+  ATTACHMENT_MAX_MB: z.coerce.number().positive().max(500).default(20),
 
   TEMPORAL_ADDRESS: hostPort.optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -67,6 +69,7 @@ export interface Config {
   api: { host: string; port: number };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   sessionTtlHours: number;
+  attachments: { dir: string; maxBytes: number };
   temporal: {
     /** Undefined means: run the embedded dev server (`npm start`) at 127.0.0.1:devPort. */
     externalAddress?: string;
@@ -121,6 +124,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     api: { host: e.API_HOST, port: e.API_PORT },
     logLevel: e.LOG_LEVEL,
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    attachments: {
+      dir: path.join(dataDir, 'attachments'),
+      maxBytes: Math.round(e.ATTACHMENT_MAX_MB * 1024 * 1024),
+    },
     temporal: {
       externalAddress: e.TEMPORAL_ADDRESS,
       address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_DEV_PORT}`,

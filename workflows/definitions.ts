@@ -4,6 +4,16 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type {
+  AssignUrgerRequest,
+  CirculateRequest,
+  IncomingSignature,
+  InitialReviewRequest,
+  ReadCirculationRequest,
+  ReassignHandlerRequest,
+  RecallCirculationRequest,
+  ReplyRequest,
+  SignForIncomingRequest,
+  UrgeRequest,
   DecideExtensionRequest,
   DepartmentTaskState,
   RequestExtensionRequest,
@@ -40,6 +50,9 @@ export const directiveWorkflowId = (receiptNumber: string) => `directive-${recei
 export const departmentTaskWorkflowId = (receiptNumber: string, departmentCode: string) =>
   `${directiveWorkflowId(receiptNumber)}/dept/${departmentCode}`;
 
+export const signForIncomingUpdate = defineUpdate<IncomingSignature, [SignForIncomingRequest]>(
+  'signForIncoming',
+);
 export const registerIncomingUpdate = defineUpdate<Registration, [RegisterIncomingRequest]>(
   'registerIncoming',
 );
@@ -52,6 +65,16 @@ export const reviewProposalUpdate = defineUpdate<DirectiveState, [ReviewProposal
 export const instructUpdate = defineUpdate<DirectiveState, [InstructRequest]>('instruct');
 export const dispatchUpdate = defineUpdate<DirectiveState, [DispatchRequest]>('dispatch');
 export const withdrawUpdate = defineUpdate<DirectiveState, [WithdrawRequest]>('withdraw');
+export const initialReviewUpdate = defineUpdate<DirectiveState, [InitialReviewRequest]>('initialReview');
+export const circulateUpdate = defineUpdate<DirectiveState, [CirculateRequest]>('circulate');
+export const readCirculationUpdate = defineUpdate<DirectiveState, [ReadCirculationRequest]>(
+  'readCirculation',
+);
+export const recallCirculationUpdate = defineUpdate<DirectiveState, [RecallCirculationRequest]>(
+  'recallCirculation',
+);
+export const assignUrgerUpdate = defineUpdate<DirectiveState, [AssignUrgerRequest]>('assignUrger');
+export const replyUpdate = defineUpdate<DirectiveState, [ReplyRequest]>('reply');
 export const getDirectiveStateQuery = defineQuery<DirectiveState>('getDirectiveState');
 
 // A department's steps on its task, and the office's answer to its report.
@@ -63,6 +86,10 @@ export const requestExtensionUpdate = defineUpdate<DepartmentTaskState, [Request
 );
 export const decideExtensionUpdate = defineUpdate<DepartmentTaskState, [DecideExtensionRequest]>(
   'decideExtension',
+);
+export const urgeUpdate = defineUpdate<DepartmentTaskState, [UrgeRequest]>('urge');
+export const reassignHandlerUpdate = defineUpdate<DepartmentTaskState, [ReassignHandlerRequest]>(
+  'reassignHandler',
 );
 export const getDepartmentTaskStateQuery = defineQuery<DepartmentTaskState>('getDepartmentTaskState');
 

@@ -17,14 +17,25 @@ import type { Schedule } from '../activities/deadline-clock';
 import {
   getDepartmentTaskStateQuery,
   decideExtensionUpdate,
+  reassignHandlerUpdate,
   requestExtensionUpdate,
+  urgeUpdate,
   reviewReportUpdate,
   signForUpdate,
   submitReportUpdate,
 } from './definitions';
 import { chinaDate, isCalendarDate } from './incoming-document';
 import type { HandlingOptionCode, NoticeRule } from './policy';
-import { OFFICE_HANDLERS, invalid, refuse, requireRole, requireStatus, requireText } from './rules';
+import {
+  OFFICE_HANDLERS,
+  actor,
+  invalid,
+  refuse,
+  requireRole,
+  requireStatus,
+  requireText,
+  signer,
+} from './rules';
 import type {
   ActingUser,
   Actor,
@@ -33,7 +44,9 @@ import type {
   DepartmentTaskState,
   DepartmentTaskStatus,
   DecideExtensionRequest,
+  ReassignHandlerRequest,
   RequestExtensionRequest,
+  UrgeRequest,
   ReviewReportRequest,
   SignForRequest,
   SubmitReportRequest,
@@ -72,7 +85,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
 
   async function record(
     action: string,
-    by: Actor | undefined,
+    by: Actor | ActingUser | undefined,
     from: DepartmentTaskStatus | undefined,
     comment?: string,
   ) {
@@ -96,7 +109,16 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       reportSignedById: state.report?.signedBy.userId,
       reportedAt: state.report?.at,
       acceptedAt,
-      entry: { seq: ++timelineSeq, at, actor: by, action, fromState: from, toState: state.status, comment },
+      handlerId: state.handler?.userId,
+      entry: {
+        seq: ++timelineSeq,
+        at,
+        ...(by && signer(by)),
+        action,
+        fromState: from,
+        toState: state.status,
+        comment,
+      },
     });
   }
 
@@ -141,7 +163,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       const from = state.status;
       state.status = 'SIGNED_FOR';
       state.deptReceiptNumber = deptReceiptNumber.trim();
-      signedFor = { at: new Date().toISOString(), by };
+      signedFor = { at: new Date().toISOString(), by: actor(by) };
       changes++;
       await record('签收', by, from, `本单位收文编号 ${state.deptReceiptNumber}`);
       return state;
@@ -166,7 +188,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
         options: [...options].sort(),
         text: text.trim(),
         draft: draft?.trim(),
-        signedBy: by,
+        signedBy: actor(by),
         at: new Date().toISOString(),
       };
       changes++;
@@ -295,6 +317,72 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     },
   );
 
+  // 催办 by hand: the directive's 督办人 or the office chases the department at any time, recorded.
+  let urgings = 0;
+  setHandler(
+    urgeUpdate,
+    async ({ by, text }) => {
+      const n = ++urgings;
+      const { recipientIds } = await activities.deliverNotice({
+        noticeKey: `${workflowInfo().workflowId}:urge:${n}`,
+        kind: 'MANUAL_URGE',
+        receiptNumber: input.receiptNumber,
+        departmentCode,
+        recipients: ['DEPT_HANDLER', 'DEPT_HEAD'],
+        handler: state.handler,
+        instructingLeaders: input.instructingLeaders,
+        title: `催办：${input.document.title}`,
+        body: `${input.document.docNumber}，回报期限 ${state.dueDate}。${text.trim()}`,
+        at: new Date().toISOString(),
+      });
+      await record('催办', by, state.status, `${text.trim()} → ${recipientIds.join(', ') || '（无接收人）'}`);
+      return state;
+    },
+    {
+      validator: ({ by, text }: UrgeRequest) => {
+        requireRole(by, OFFICE_HANDLERS, '催办');
+        requireStatus(state.status, AWAITING_REPORT, '催办');
+        const problems = requireText(text, 'text', '催办内容');
+        if (problems.length) invalid(problems);
+      },
+    },
+  );
+
+  // The office names (or changes) the department's 承办人; reminders go to that person from then on.
+  setHandler(
+    reassignHandlerUpdate,
+    async ({ by, handler, reason }) => {
+      const previous = state.handler?.displayName ?? '（未指定）';
+      state.handler = actor(handler);
+      await activities.deliverNotice({
+        noticeKey: `${workflowInfo().workflowId}:handler:${timelineSeq + 1}`,
+        kind: 'REASSIGNED',
+        receiptNumber: input.receiptNumber,
+        departmentCode,
+        recipients: [],
+        named: [state.handler],
+        instructingLeaders: [],
+        title: `交办：${input.document.title}`,
+        body: `${input.document.docNumber} 由你承办，回报期限 ${state.dueDate}`,
+        at: new Date().toISOString(),
+      });
+      await record('改派承办人', by, state.status, `${previous} → ${handler.displayName}：${reason.trim()}`);
+      return state;
+    },
+    {
+      validator: ({ by, handler, reason }: ReassignHandlerRequest) => {
+        requireRole(by, OFFICE_HANDLERS, '改派承办人');
+        requireStatus(state.status, AWAITING_REPORT, '改派承办人');
+        if (!opened()) refuse('NotNow', '改派承办人: the task is still being opened; try again in a moment');
+        if (!handler?.userId) invalid([{ field: 'handler', reason: 'name the new 承办人' }]);
+        if (state.handler?.userId === handler.userId)
+          refuse('NotNow', `${handler.displayName} already handles this task`);
+        const problems = requireText(reason, 'reason', '改派理由');
+        if (problems.length) invalid(problems);
+      },
+    },
+  );
+
   // 转办: the clock starts on the dispatch date; the holiday calendar is read once, in an activity.
   schedule = await scheduleFrom({
     startDate: input.dispatchDate,
@@ -355,6 +443,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
           receiptNumber: input.receiptNumber,
           departmentCode,
           recipients: rule.recipients,
+          handler: state.handler,
           instructingLeaders: input.instructingLeaders,
           title: `${NOTICE_ACTION[rule.kind]}：${input.document.title}`,
           body: `${input.document.docNumber}，${departmentCode} 回报期限 ${schedule.dueDate}`,

@@ -10,25 +10,50 @@ import {
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
+  patched,
   setHandler,
   startChild,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import { activities } from './activities';
 import {
+  assignUrgerUpdate,
+  circulateUpdate,
   departmentTaskWorkflowId,
+  directiveWorkflowId,
   dispatchUpdate,
   getDirectiveStateQuery,
+  initialReviewUpdate,
   instructUpdate,
   proposeHandlingUpdate,
+  readCirculationUpdate,
+  recallCirculationUpdate,
+  replyUpdate,
   reviewProposalUpdate,
   withdrawUpdate,
 } from './definitions';
 import { departmentTaskWorkflow } from './department-task';
 import { chinaDate, type FieldProblem } from './incoming-document';
-import { invalid, refuse, requireRole, requireStatus, requireText } from './rules';
+import {
+  OFFICE_HANDLERS,
+  actor,
+  invalid,
+  refuse,
+  requireRole,
+  requireStatus,
+  requireText,
+  signer,
+} from './rules';
 import type {
+  Circulation,
+  ActingUser,
   Actor,
+  AssignUrgerRequest,
+  CirculateRequest,
+  InitialReviewRequest,
+  ReadCirculationRequest,
+  RecallCirculationRequest,
+  ReplyRequest,
   DirectiveInput,
   DirectiveState,
   DirectiveStatus,
@@ -40,8 +65,6 @@ import type {
   WithdrawRequest,
 } from './types';
 
-const actor = ({ userId, displayName }: Actor): Actor => ({ userId, displayName });
-
 export async function directiveWorkflow(input: DirectiveInput): Promise<DirectiveState> {
   const { policy } = input;
   // 收文登记 is already recorded by the register, which started this workflow.
@@ -49,6 +72,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     receiptNumber: input.receiptNumber,
     status: 'REGISTERED',
     registeredAt: input.registeredAt,
+    signedForAt: input.signedForAt ?? input.registeredAt,
     signOffs: [],
     instructions: [],
     departments: {},
@@ -56,22 +80,42 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
   setHandler(getDirectiveStateQuery, () => state);
 
   let timelineSeq = input.timelineSeq;
+  const circulations = () => (state.circulations ??= []);
+  const copyOf = (circulationId: number, by: Actor) =>
+    circulations()
+      .find((c) => c.id === circulationId)
+      ?.copies.find((c) => c.reader.userId === by.userId);
+  const ended = () => ['CLOSED', 'WITHDRAWN', 'RETURNED_TO_SENDER'].includes(state.status);
   const tasks: ChildWorkflowHandle<typeof departmentTaskWorkflow>[] = [];
 
-  async function record(action: string, by: Actor | undefined, from: DirectiveStatus, comment?: string) {
+  /** The directive as the database shows it: written with each timeline entry, or alone. */
+  const projection = () => ({
+    receiptNumber: input.receiptNumber,
+    status: state.status,
+    leadDepartmentCode: state.proposal?.leadDepartment,
+    handlingOption: state.proposal?.handlingOption,
+    dueDate: state.dueDate,
+    dispatchedAt: state.dispatchedAt,
+    closedAt: state.closedAt,
+    officeDueDate: state.officeDueDate,
+    urgerId: state.urger?.userId,
+    reply: state.reply,
+    circulations: state.circulations,
+  });
+
+  async function record(
+    action: string,
+    by: Actor | ActingUser | undefined,
+    from: DirectiveStatus,
+    comment?: string,
+  ) {
     const at = new Date().toISOString();
     await activities.recordDirective({
-      receiptNumber: input.receiptNumber,
-      status: state.status,
-      leadDepartmentCode: state.proposal?.leadDepartment,
-      handlingOption: state.proposal?.handlingOption,
-      dueDate: state.dueDate,
-      dispatchedAt: state.dispatchedAt,
-      closedAt: state.closedAt,
+      ...projection(),
       entry: {
         seq: ++timelineSeq,
         at,
-        actor: by && actor(by),
+        ...(by && signer(by)),
         action,
         fromState: from,
         toState: state.status,
@@ -107,6 +151,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
       validator: ({ by, proposal }: ProposeHandlingRequest) => {
         requireRole(by, ['CLERK'], '拟办');
         requireStatus(state.status, ['REGISTERED', 'RETURNED'], '拟办');
+        if (!state.initialReview) refuse('NotNow', '拟办: 初审 (initial review) first');
         const problems = checkProposal(proposal);
         if (problems.length) invalid(problems);
       },
@@ -242,7 +287,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     {
       validator: ({ by, reason }: WithdrawRequest) => {
         requireRole(by, ['CLERK', 'OFFICE_DIRECTOR'], '撤办');
-        if (state.status === 'CLOSED' || state.status === 'WITHDRAWN') {
+        if (ended()) {
           refuse('NotNow', `撤办 is not possible: the directive is already ${state.status}`);
         }
         const problems = requireText(reason, 'reason', '撤办理由');
@@ -251,11 +296,220 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     },
   );
 
+  // 初审: before 拟办, the clerk checks the document belongs here; a misrouted one goes back (退文).
+  setHandler(
+    initialReviewUpdate,
+    async ({ by, decision, comment }) => {
+      if (decision === 'RETURN_TO_SENDER') {
+        await transition('RETURNED_TO_SENDER', '初审退文', by, comment);
+        return state;
+      }
+      state.initialReview = {
+        by: actor(by),
+        at: new Date().toISOString(),
+        comment: comment || '符合收文要求',
+      };
+      await record('初审', by, state.status, state.initialReview.comment);
+      return state;
+    },
+    {
+      validator: ({ by, decision, comment }: InitialReviewRequest) => {
+        requireRole(by, ['CLERK', 'OFFICE_DIRECTOR'], '初审');
+        requireStatus(state.status, ['REGISTERED'], '初审');
+        if (state.initialReview) refuse('NotNow', '初审 is already done');
+        if (decision !== 'ACCEPT' && decision !== 'RETURN_TO_SENDER')
+          invalid([{ field: 'decision', reason: 'must be ACCEPT or RETURN_TO_SENDER' }]);
+        if (decision === 'RETURN_TO_SENDER') {
+          const problems = requireText(comment, 'comment', '退文理由');
+          if (problems.length) invalid(problems);
+        }
+      },
+    },
+  );
+
+  // 督办人: the office names who is responsible for urging this directive.
+  setHandler(
+    assignUrgerUpdate,
+    async ({ by, urger }) => {
+      state.urger = actor(urger);
+      await record('指定督办人', by, state.status, urger.displayName);
+      return state;
+    },
+    {
+      validator: ({ by, urger }: AssignUrgerRequest) => {
+        requireRole(by, ['CLERK', 'OFFICE_DIRECTOR'], '指定督办人');
+        if (ended()) refuse('NotNow', `指定督办人 is not possible: the directive is ${state.status}`);
+        if (!urger?.userId) invalid([{ field: 'urger', reason: 'name a member of the office' }]);
+        if (state.urger?.userId === urger.userId)
+          refuse('NotNow', `${urger.displayName} is already the 督办人`);
+      },
+    },
+  );
+
+  // 传阅: once instructed, the office sends the document round leaders or units to read or comment on.
+  setHandler(
+    circulateUpdate,
+    async ({ by, readers, purpose, note }) => {
+      const circulation: Circulation = {
+        id: circulations().length + 1,
+        purpose,
+        sentBy: actor(by),
+        sentAt: new Date().toISOString(),
+        note: note.trim(),
+        copies: readers.map((r) => ({ reader: actor(r) })),
+      };
+      circulations().push(circulation);
+      await activities.deliverNotice({
+        noticeKey: `${directiveWorkflowId(input.receiptNumber)}:circulation:${circulation.id}`,
+        kind: 'CIRCULATION',
+        receiptNumber: input.receiptNumber,
+        recipients: [],
+        instructingLeaders: [],
+        named: circulation.copies.map((c) => c.reader),
+        title: `传阅${purpose === 'COMMENT' ? '（请提意见）' : ''}：${input.document.title}`,
+        body: `${input.document.docNumber}${circulation.note ? `。${circulation.note}` : ''}`,
+        at: circulation.sentAt,
+      });
+      const names = readers.map((r) => r.displayName).join('、');
+      await record(
+        '传阅',
+        by,
+        state.status,
+        `第 ${circulation.id} 次，送 ${names} ${purpose === 'COMMENT' ? '提意见' : '阅知'}`,
+      );
+      return state;
+    },
+    {
+      validator: ({ by, readers, purpose, note }: CirculateRequest) => {
+        requireRole(by, OFFICE_HANDLERS, '传阅');
+        requireStatus(state.status, ['INSTRUCTED', 'IN_PROGRESS', 'CLOSED'], '传阅');
+        if (state.reply) refuse('NotNow', '传阅 is not possible: the directive is answered (答复) and filed');
+        const problems: FieldProblem[] = [];
+        if (!Array.isArray(readers) || readers.length === 0 || readers.some((r) => !r?.userId)) {
+          problems.push({ field: 'readers', reason: 'name at least one reader' });
+        } else if (new Set(readers.map((r) => r.userId)).size !== readers.length) {
+          problems.push({ field: 'readers', reason: 'a reader is named twice' });
+        }
+        if (purpose !== 'READ' && purpose !== 'COMMENT')
+          problems.push({ field: 'purpose', reason: 'must be READ (阅知) or COMMENT (提意见)' });
+        if (typeof note !== 'string' || note.length > 2000)
+          problems.push({ field: 'note', reason: 'must be text of at most 2000 characters' });
+        if (problems.length) invalid(problems);
+      },
+    },
+  );
+
+  // 阅: a reader marks the circulated document read, with a comment when one was asked for.
+  setHandler(
+    readCirculationUpdate,
+    async ({ by, circulationId, comment }) => {
+      const copy = copyOf(circulationId, by)!;
+      copy.readAt = new Date().toISOString();
+      if (comment?.trim()) copy.comment = comment.trim();
+      await record(
+        '阅',
+        by,
+        state.status,
+        `第 ${circulationId} 次传阅${copy.comment ? `：${copy.comment}` : ''}`,
+      );
+      return state;
+    },
+    {
+      validator: ({ by, circulationId, comment }: ReadCirculationRequest) => {
+        const circulation = circulations().find((c) => c.id === circulationId);
+        if (!circulation) refuse('NotNow', `传阅 ${circulationId} does not exist`);
+        const copy = copyOf(circulationId, by);
+        if (!copy) refuse('NotYours', `传阅 ${circulationId} was not sent to you`);
+        if (circulation.recalledAt) refuse('NotNow', `传阅 ${circulationId} was recalled`);
+        if (copy.readAt) refuse('NotNow', `you already read 传阅 ${circulationId}`);
+        const problems =
+          circulation.purpose === 'COMMENT'
+            ? requireText(comment, 'comment', '传阅意见')
+            : comment === undefined || typeof comment === 'string'
+              ? []
+              : [{ field: 'comment', reason: 'must be text' }];
+        if (problems.length) invalid(problems);
+      },
+    },
+  );
+
+  // 收回: the office recalls a circulation; readers who have not read it no longer hold it.
+  setHandler(
+    recallCirculationUpdate,
+    async ({ by, circulationId, reason }) => {
+      const circulation = circulations().find((c) => c.id === circulationId)!;
+      circulation.recalledAt = new Date().toISOString();
+      circulation.recallReason = reason.trim();
+      await record('收回传阅', by, state.status, `第 ${circulationId} 次：${circulation.recallReason}`);
+      return state;
+    },
+    {
+      validator: ({ by, circulationId, reason }: RecallCirculationRequest) => {
+        requireRole(by, OFFICE_HANDLERS, '收回传阅');
+        const circulation = circulations().find((c) => c.id === circulationId);
+        if (!circulation) refuse('NotNow', `传阅 ${circulationId} does not exist`);
+        if (circulation.recalledAt) refuse('NotNow', `传阅 ${circulationId} was already recalled`);
+        const problems = requireText(reason, 'reason', '收回理由');
+        if (problems.length) invalid(problems);
+      },
+    },
+  );
+
+  // 答复: after 办结 the office records its reply to the 来文单位 and may inform related units.
+  setHandler(
+    replyUpdate,
+    async ({ by, text, notifyDepartments }) => {
+      state.reply = {
+        by: actor(by),
+        at: new Date().toISOString(),
+        text: text.trim(),
+        notifiedDepartments: notifyDepartments,
+      };
+      for (const departmentCode of notifyDepartments) {
+        await activities.deliverNotice({
+          noticeKey: `${directiveWorkflowId(input.receiptNumber)}:reply:${departmentCode}`,
+          kind: 'CLOSURE',
+          receiptNumber: input.receiptNumber,
+          departmentCode,
+          recipients: ['DEPT_HANDLER', 'DEPT_HEAD'],
+          instructingLeaders: [],
+          title: `办结告知：${input.document.title}`,
+          body: `${input.document.docNumber} 已办结。${state.reply.text}`,
+          at: state.reply.at,
+        });
+      }
+      const informed = notifyDepartments.length ? `；告知 ${notifyDepartments.join('、')}` : '';
+      await record(
+        '答复',
+        by,
+        state.status,
+        `答复${input.document.sourceOrg}：${state.reply.text}${informed}`,
+      );
+      return state;
+    },
+    {
+      validator: ({ by, text, notifyDepartments }: ReplyRequest) => {
+        requireRole(by, ['CLERK', 'OFFICE_DIRECTOR'], '答复');
+        requireStatus(state.status, ['CLOSED'], '答复');
+        if (state.reply) refuse('NotNow', '答复 is already recorded');
+        const problems = requireText(text, 'text', '答复内容', 5000);
+        if (!Array.isArray(notifyDepartments) || notifyDepartments.some((d) => typeof d !== 'string' || !d)) {
+          problems.push({ field: 'notifyDepartments', reason: 'must be a list of department codes' });
+        }
+        if (problems.length) invalid(problems);
+      },
+    },
+  );
+
   const withdrawn = () => state.status === 'WITHDRAWN';
+  const stopped = () => withdrawn() || state.status === 'RETURNED_TO_SENDER';
+  // 办文时限: the office's own clock from 签收 to 转办 (directives received before it had none).
+  if (policy.officeHandling && patched('office-handling-clock')) void officeHandlingClock();
+
   // The directive is closed (办结) when every department's report has been accepted.
-  await condition(() => (state.status === 'IN_PROGRESS' && tasks.length > 0) || withdrawn());
+  await condition(() => (state.status === 'IN_PROGRESS' && tasks.length > 0) || stopped());
   await condition(allHandlersFinished);
-  if (withdrawn()) return state;
+  if (stopped()) return state;
   const allAccepted = Promise.all(
     tasks.map(async (task) => {
       const { departmentCode } = await task.result();
@@ -271,8 +525,40 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
   }
   state.closedAt = new Date().toISOString();
   await transition('CLOSED', '办结', undefined, '各承办单位回报均已通过');
+  if (patched('reply-after-closure')) {
+    // The file stays open for the 答复 to the 来文单位 and until every circulated copy is read or recalled.
+    const settled = (c: Circulation) => c.recalledAt !== undefined || c.copies.every((x) => x.readAt);
+    await condition(() => state.reply !== undefined && circulations().every(settled));
+  }
   await condition(allHandlersFinished);
   return state;
+
+  async function officeHandlingClock() {
+    const { withinDays, remind } = policy.officeHandling!;
+    const schedule = await activities.computeSchedule({
+      startDate: chinaDate(Date.parse(state.signedForAt!)),
+      withinDays: withinDays[input.document.urgency],
+      counting: policy.dayCounting,
+      offsets: [{ key: 'office-due', offsetDays: 0 }],
+      noticeHour: policy.noticeHour,
+    });
+    state.officeDueDate = schedule.dueDate;
+    await activities.recordDirective(projection());
+    const remindAt = Date.parse(schedule.notices[0]!.at);
+    const moved = () => state.dispatchedAt !== undefined || ended();
+    if (await condition(moved, Math.max(remindAt - Date.now(), 0))) return;
+    await activities.deliverNotice({
+      noticeKey: `${directiveWorkflowId(input.receiptNumber)}:office-due`,
+      kind: 'OFFICE_DEADLINE',
+      receiptNumber: input.receiptNumber,
+      recipients: remind,
+      instructingLeaders: [],
+      title: `办文时限提醒：${input.document.title}`,
+      body: `${input.document.docNumber}（收文编号 ${input.receiptNumber}）应于 ${schedule.dueDate} 前转办`,
+      at: new Date().toISOString(),
+    });
+    await record('办文时限提醒', undefined, state.status, `应于 ${schedule.dueDate} 前转办，尚未转办`);
+  }
 
   function checkProposal(p: Proposal): FieldProblem[] {
     const problems: FieldProblem[] = [];

@@ -2,7 +2,7 @@
  * Checks on a registration (收文登记), shared by the API (to answer 400) and the register
  * workflow's update validator (so nothing invalid is ever recorded). Pure and deterministic.
  */
-import { SECRECY_LEVELS, URGENCIES, type IncomingDocument } from './types';
+import { SECRECY_LEVELS, URGENCIES, type AttachmentRef, type IncomingDocument } from './types';
 
 export interface FieldProblem {
   field: string;
@@ -41,6 +41,13 @@ export function chinaDate(epochMs: number): string {
 }
 
 const MAX_TITLE = 200;
+const MAX_ATTACHMENTS = 20;
+
+/** 保密期限 as written on the 呈批表: a number of years or months, or 长期. */
+const SECRECY_PERIOD = /^(长期|[1-9]\d?年|[1-9]\d?个月)$/;
+
+/** 办文编号 prefix: the office's filing category, e.g. 发改 in 发改 0009. */
+const HANDLING_PREFIX = /^[\u4e00-\u9fff]{1,4}$/;
 const MAX_ORG = 60;
 
 export function checkIncomingDocument(
@@ -53,9 +60,68 @@ export function checkIncomingDocument(
     if (typeof v !== 'string' || v.trim() === '') problems.push({ field, reason: `${label} is required` });
     else if (v.length > max) problems.push({ field, reason: `${label} is longer than ${max} characters` });
   };
-  text('sourceOrg', '来文单位 (source organ)', MAX_ORG);
   text('title', '来文标题 (title)', MAX_TITLE);
+  problems.push(...checkDelivery(doc, nowMs, { copiesRequired: false }));
 
+  if (typeof doc.receivedDate !== 'string' || !isCalendarDate(doc.receivedDate)) {
+    problems.push({ field: 'receivedDate', reason: '收文日期 must be a calendar date YYYY-MM-DD' });
+  } else if (doc.receivedDate > chinaDate(nowMs)) {
+    problems.push({ field: 'receivedDate', reason: '收文日期 cannot be in the future' });
+  }
+
+  if (!URGENCIES.includes(doc.urgency as never)) {
+    problems.push({ field: 'urgency', reason: `紧急程度 must be one of ${URGENCIES.join('、')}` });
+  }
+  if (!SECRECY_LEVELS.includes(doc.secrecy as never)) {
+    problems.push({ field: 'secrecy', reason: `密级 must be one of ${SECRECY_LEVELS.join('、')}` });
+  } else if (doc.secrecy === '非密') {
+    if (doc.secrecyPeriod !== undefined && doc.secrecyPeriod !== '')
+      problems.push({ field: 'secrecyPeriod', reason: '保密期限 is only for a classified document' });
+  } else if (typeof doc.secrecyPeriod !== 'string' || !SECRECY_PERIOD.test(doc.secrecyPeriod)) {
+    problems.push({
+      field: 'secrecyPeriod',
+      reason: `保密期限 is required for ${String(doc.secrecy)}: e.g. 10年, 6个月 or 长期`,
+    });
+  }
+
+  problems.push(...checkCount(doc.pages, 'pages', '页数 (pages)', false));
+
+  if (
+    doc.handlingPrefix !== undefined &&
+    (typeof doc.handlingPrefix !== 'string' || !HANDLING_PREFIX.test(doc.handlingPrefix))
+  ) {
+    problems.push({
+      field: 'handlingPrefix',
+      reason: '办文编号 prefix is 1–4 Chinese characters, e.g. 发改',
+    });
+  }
+  const attachments = doc.attachments;
+  if (attachments !== undefined) {
+    const valid =
+      Array.isArray(attachments) &&
+      attachments.length <= MAX_ATTACHMENTS &&
+      attachments.every((a: unknown) => typeof (a as AttachmentRef)?.id === 'string');
+    if (!valid)
+      problems.push({ field: 'attachments', reason: `at most ${MAX_ATTACHMENTS} uploaded attachments` });
+  }
+  return problems;
+}
+
+/** What 签收 checks on a delivery: who sent it, its 文号, how many copies were counted. */
+export function checkDelivery(
+  doc: { sourceOrg?: unknown; docNumber?: unknown; copies?: unknown },
+  nowMs: number,
+  { copiesRequired } = { copiesRequired: true },
+): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (typeof doc.sourceOrg !== 'string' || doc.sourceOrg.trim() === '') {
+    problems.push({ field: 'sourceOrg', reason: '来文单位 (source organ) is required' });
+  } else if (doc.sourceOrg.length > MAX_ORG) {
+    problems.push({
+      field: 'sourceOrg',
+      reason: `来文单位 (source organ) is longer than ${MAX_ORG} characters`,
+    });
+  }
   if (typeof doc.docNumber !== 'string' || doc.docNumber.trim() === '') {
     problems.push({ field: 'docNumber', reason: '文号 (document number) is required' });
   } else {
@@ -69,18 +135,17 @@ export function checkIncomingDocument(
       problems.push({ field: 'docNumber', reason: `文号 year ${year} is not a plausible year` });
     }
   }
-
-  if (typeof doc.receivedDate !== 'string' || !isCalendarDate(doc.receivedDate)) {
-    problems.push({ field: 'receivedDate', reason: '收文日期 must be a calendar date YYYY-MM-DD' });
-  } else if (doc.receivedDate > chinaDate(nowMs)) {
-    problems.push({ field: 'receivedDate', reason: '收文日期 cannot be in the future' });
-  }
-
-  if (!URGENCIES.includes(doc.urgency as never)) {
-    problems.push({ field: 'urgency', reason: `紧急程度 must be one of ${URGENCIES.join('、')}` });
-  }
-  if (!SECRECY_LEVELS.includes(doc.secrecy as never)) {
-    problems.push({ field: 'secrecy', reason: `密级 must be one of ${SECRECY_LEVELS.join('、')}` });
-  }
+  problems.push(...checkCount(doc.copies, 'copies', '份数 (copies)', copiesRequired));
   return problems;
+}
+
+function checkCount(value: unknown, field: string, label: string, required: boolean): FieldProblem[] {
+  if (value === undefined && !required) return [];
+  if (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 9999) return [];
+  return [{ field, reason: `${label} must be a whole number from 1 to 9999` }];
+}
+
+/** 办文编号: the prefix and a four-digit sequence per prefix and year, as in 发改 0009. */
+export function formatHandlingNumber(prefix: string, sequence: number): string {
+  return `${prefix} ${String(sequence).padStart(4, '0')}`;
 }

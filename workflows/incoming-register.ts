@@ -13,22 +13,71 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import { FailureType, directiveWorkflowId, formatReceiptNumber, registerIncomingUpdate } from './definitions';
+import {
+  FailureType,
+  directiveWorkflowId,
+  formatReceiptNumber,
+  registerIncomingUpdate,
+  signForIncomingUpdate,
+} from './definitions';
 import { directiveWorkflow } from './directive';
-import { checkIncomingDocument } from './incoming-document';
+import { checkDelivery, checkIncomingDocument, formatHandlingNumber } from './incoming-document';
 import { activities } from './activities';
-import type { DirectiveInput, IncomingRegisterInput, RegisterIncomingRequest } from './types';
+import { invalid, refuse } from './rules';
+import type {
+  DirectiveInput,
+  IncomingRegisterInput,
+  IncomingSignature,
+  RegisterIncomingRequest,
+  SignForIncomingRequest,
+  TimelineRecord,
+} from './types';
 
-/** Each run keeps well below the server's 2000 updates per run; then the register continues as new. */
-const REGISTRATIONS_PER_RUN = 1000;
+/** Each run keeps well below the server's 2000 updates per run (签收 and 登记); then it continues as new. */
+const UPDATES_PER_RUN = 1000;
 
 export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Promise<void> {
   const { year } = input;
   let lastSequence = input.lastSequence;
-  let registrationsThisRun = 0;
+  let updatesThisRun = 0;
   /** 来文单位 + 文号 → 收文编号: the same document is registered once (a copy points to the first). */
   const registered = new Map<string, string>(Object.entries(input.registered ?? {}));
   const documentKey = (d: { sourceOrg: string; docNumber: string }) => `${d.sourceOrg}|${d.docNumber}`;
+  /** 办文编号 sequences, one per prefix, gapless like the 收文编号. */
+  const handlingSequences = new Map<string, number>(Object.entries(input.lastHandlingSequences ?? {}));
+  /** 签收 done, 登记 not yet: the signature (and its time) waits for the registration. */
+  const signedFor = new Map<string, IncomingSignature>(Object.entries(input.signedFor ?? {}));
+
+  // 签收: the office counts the copies and signs for the delivery; the time starts the receipt clocks.
+  setHandler(
+    signForIncomingUpdate,
+    ({ sourceOrg, docNumber, copies, signedBy }) => {
+      const signature: IncomingSignature = {
+        sourceOrg,
+        docNumber,
+        copies,
+        signedBy,
+        signedForAt: new Date().toISOString(),
+      };
+      signedFor.set(documentKey(signature), signature);
+      updatesThisRun++;
+      return signature;
+    },
+    {
+      validator: ({ sourceOrg, docNumber, copies }: SignForIncomingRequest) => {
+        const problems = checkDelivery({ sourceOrg, docNumber, copies }, Date.now());
+        if (problems.length) invalid(problems);
+        const key = documentKey({ sourceOrg, docNumber });
+        const first = registered.get(key);
+        if (first)
+          refuse('Duplicate', `${sourceOrg} ${docNumber} is already registered as 收文编号 ${first}`);
+        const earlier = signedFor.get(key);
+        if (earlier)
+          refuse('Duplicate', `${sourceOrg} ${docNumber} was already signed for at ${earlier.signedForAt}`);
+      },
+      description: '签收: sign for a delivered document; registration follows',
+    },
+  );
 
   const validate = ({ document }: RegisterIncomingRequest) => {
     const problems = checkIncomingDocument(document, Date.now());
@@ -62,11 +111,19 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
     async ({ document, registeredBy, policy }) => {
       // Allocated before the first await, so concurrent registrations never share a number.
       const receiptSequence = ++lastSequence;
-      registrationsThisRun++;
+      updatesThisRun++;
       const receiptNumber = formatReceiptNumber(year, receiptSequence);
-      registered.set(documentKey(document), receiptNumber);
+      const key = documentKey(document);
+      registered.set(key, receiptNumber);
+      const handlingNumber = document.handlingPrefix
+        ? nextHandlingNumber(document.handlingPrefix)
+        : undefined;
       const workflowId = directiveWorkflowId(receiptNumber);
       const registeredAt = new Date().toISOString();
+      // Registered without a separate 签收: the clerk signs for it in the same moment.
+      const signature = signedFor.get(key);
+      signedFor.delete(key);
+      const signedForAt = signature?.signedForAt ?? registeredAt;
       const receipt = {
         receiptNumber,
         receiptYear: year,
@@ -74,32 +131,53 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
         document,
         registeredBy,
         registeredAt,
+        signedForAt,
+        handlingNumber,
       };
-      // The entry is in the register (and the database) before the caller hears the number.
-      await activities.recordReceipt({
-        ...receipt,
-        status: 'REGISTERED',
-        entry: { seq: 1, at: registeredAt, actor: registeredBy, action: '收文登记', toState: 'REGISTERED' },
-      });
-      const directive: DirectiveInput = { ...receipt, timelineSeq: 1, policy };
+      const entries: TimelineRecord[] = [
+        {
+          seq: 1,
+          at: signedForAt,
+          actor: signature?.signedBy ?? registeredBy,
+          action: '签收',
+          comment: `${signature?.copies ?? document.copies ?? 1} 份`,
+        },
+        {
+          seq: 2,
+          at: registeredAt,
+          actor: registeredBy,
+          action: '收文登记',
+          toState: 'REGISTERED',
+          comment: handlingNumber ? `办文编号 ${handlingNumber}` : undefined,
+        },
+      ];
+      // The entries are in the register (and the database) before the caller hears the number.
+      await activities.recordReceipt({ ...receipt, status: 'REGISTERED', entry: entries[1]!, entries });
+      const directive: DirectiveInput = { ...receipt, timelineSeq: entries.length, policy };
       await startChild(directiveWorkflow, {
         workflowId,
         args: [directive],
         // A directive lives on its own; the register continuing as new must not end it.
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });
-      return { receiptNumber, workflowId };
+      return { receiptNumber, workflowId, handlingNumber };
     },
     { validator: validate, description: '收文登记: allocate the next 收文编号 and open the directive' },
   );
 
-  await condition(
-    () => registrationsThisRun >= REGISTRATIONS_PER_RUN || workflowInfo().continueAsNewSuggested,
-  );
+  function nextHandlingNumber(prefix: string): string {
+    const sequence = (handlingSequences.get(prefix) ?? 0) + 1;
+    handlingSequences.set(prefix, sequence);
+    return formatHandlingNumber(prefix, sequence);
+  }
+
+  await condition(() => updatesThisRun >= UPDATES_PER_RUN || workflowInfo().continueAsNewSuggested);
   await condition(allHandlersFinished);
   await continueAsNew<typeof incomingRegisterWorkflow>({
     year,
     lastSequence,
     registered: Object.fromEntries(registered),
+    lastHandlingSequences: Object.fromEntries(handlingSequences),
+    signedFor: Object.fromEntries(signedFor),
   });
 }

@@ -22,7 +22,7 @@ export type DayCounting = 'CALENDAR' | 'WORKING';
 
 /** Who a reminder or escalation goes to. */
 export type NoticeRecipient =
-  'DEPT_HANDLER' | 'DEPT_HEAD' | 'URGER' | 'OFFICE_DIRECTOR' | 'INSTRUCTING_LEADER';
+  'DEPT_HANDLER' | 'DEPT_HEAD' | 'URGER' | 'OFFICE_DIRECTOR' | 'INSTRUCTING_LEADER' | 'REGISTRAR'; // the clerk who registered the directive
 
 export type NoticeKind =
   | 'REMINDER' // 提醒: before the deadline
@@ -49,6 +49,11 @@ export interface RoutingPolicy {
   /** Office roles that sign the 拟办 in turn before it goes to a leader (the seed shows two sign-offs). */
   reviewChain: ReviewerRole[];
   notices: Record<Urgency, NoticeRule[]>;
+  /**
+   * 办文时限: days from the office's 签收 to 转办, per urgency, and who is reminded when it passes.
+   * Optional only because directives received before it existed carry policies without it.
+   */
+  officeHandling?: { withinDays: Record<Urgency, number>; remind: NoticeRecipient[] };
 }
 
 const ROUTINE_LADDER: NoticeRule[] = [
@@ -77,6 +82,8 @@ export const DEFAULT_POLICY: RoutingPolicy = {
     5: { label: '其他意见', reportWithinDays: 10, needsDraft: false },
   },
   reviewChain: ['OFFICE_REVIEWER', 'OFFICE_DIRECTOR'],
+  // The seed went from 收文 (01-03) to 转办 (01-04) in a day; routine work gets a few days' margin.
+  officeHandling: { withinDays: { 特急: 1, 加急: 2, 平急: 3 }, remind: ['REGISTRAR', 'URGER'] },
   notices: {
     平急: ROUTINE_LADDER,
     加急: [

@@ -2,7 +2,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { FailureType } from './definitions';
 import type { FieldProblem } from './incoming-document';
-import type { ActingUser } from './types';
+import type { ActingUser, Actor } from './types';
 
 export function refuse(type: keyof typeof FailureType, message: string, fields?: FieldProblem[]): never {
   throw ApplicationFailure.create({
@@ -34,3 +34,12 @@ export function requireText(value: unknown, field: string, label: string, max = 
 
 /** Roles of the general office that handle reports and dispatch. */
 export const OFFICE_HANDLERS = ['CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR'] as const;
+
+/** The person as recorded in state: who holds the office or role, whoever acts for them. */
+export const actor = ({ userId, displayName }: Actor): Actor => ({ userId, displayName });
+
+/** Who the timeline names: the person who acted and, under a 委托, for whom. */
+export function signer(by: Actor | ActingUser): { actor: Actor; onBehalfOf?: Actor } {
+  const delegate = 'delegate' in by ? by.delegate : undefined;
+  return delegate ? { actor: actor(delegate), onBehalfOf: actor(by) } : { actor: actor(by) };
+}

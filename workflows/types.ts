@@ -15,6 +15,15 @@ export interface Actor {
   displayName: string;
 }
 
+/** A file stored with a document (附件), as the API accepted it. */
+export interface AttachmentRef {
+  id: string;
+  sha256: string;
+  fileName: string;
+  mediaType: string;
+  size: number;
+}
+
 /** What the clerk copies from the incoming document when registering it (收文登记). */
 export interface IncomingDocument {
   sourceOrg: string; // 来文单位
@@ -23,6 +32,29 @@ export interface IncomingDocument {
   receivedDate: string; // 收文日期, YYYY-MM-DD in China Standard Time
   urgency: Urgency;
   secrecy: Secrecy;
+  /** 保密期限, e.g. 10年 or 长期; none for 非密. */
+  secrecyPeriod?: string;
+  copies?: number; // 份数
+  pages?: number; // 页数
+  /** 办文编号 prefix the office files it under, e.g. 发改 (the seed's 发改 0009). */
+  handlingPrefix?: string;
+  attachments?: AttachmentRef[];
+}
+
+/** 签收: the office signs for a delivered document before (or as) it is registered. */
+export interface SignForIncomingRequest {
+  sourceOrg: string;
+  docNumber: string;
+  copies: number;
+  signedBy: Actor;
+}
+
+export interface IncomingSignature {
+  sourceOrg: string;
+  docNumber: string;
+  copies: number;
+  signedBy: Actor;
+  signedForAt: string;
 }
 
 export interface RegisterIncomingRequest {
@@ -35,6 +67,8 @@ export interface RegisterIncomingRequest {
 export interface Registration {
   receiptNumber: string; // 收文编号
   workflowId: string;
+  /** 办文编号, e.g. 发改 0009, when a prefix was given. */
+  handlingNumber?: string;
 }
 
 export interface IncomingRegisterInput {
@@ -43,6 +77,10 @@ export interface IncomingRegisterInput {
   lastSequence: number;
   /** Documents already in the register, 来文单位|文号 → 收文编号 (carried across continue-as-new). */
   registered?: Record<string, string>;
+  /** Last 办文编号 sequence per prefix this year, e.g. { 发改: 8 }. */
+  lastHandlingSequences?: Record<string, number>;
+  /** Documents signed for (签收) and not registered yet, 来文单位|文号 → signature. */
+  signedFor?: Record<string, IncomingSignature>;
 }
 
 /** A registered directive, as the register hands it to the directive's workflow. */
@@ -57,6 +95,9 @@ export interface DirectiveInput {
   timelineSeq: number;
   /** The policy in force at receipt; the directive keeps it for life. */
   policy: RoutingPolicy;
+  /** 签收: when the office signed for it; every "within N days of receipt" clock starts here. */
+  signedForAt?: string;
+  handlingNumber?: string;
 }
 
 /** Where a directive stands in the office's procedure. */
@@ -68,7 +109,8 @@ export type DirectiveStatus =
   | 'INSTRUCTED' // 批示 given, ready for 转办
   | 'IN_PROGRESS' // 转办 done, departments handling and reporting back
   | 'CLOSED' // 办结: every department's report accepted
-  | 'WITHDRAWN'; // 撤办 by the office
+  | 'WITHDRAWN' // 撤办 by the office
+  | 'RETURNED_TO_SENDER'; // 退文: 初审 found it misrouted; sent back to the 来文单位
 
 /** 拟办意见: who leads (主办), who helps (会办), which handling option, who gives the 批示. */
 export interface Proposal {
@@ -81,10 +123,14 @@ export interface Proposal {
   comment: string;
 }
 
-/** A person acting, as the API vouches for them (signed in; role and department checked there too). */
+/**
+ * A person acting, as the API vouches for them (signed in; role and department checked there too).
+ * Under a 委托 this is the person who delegated, and `delegate` the colleague actually acting.
+ */
 export interface ActingUser extends Actor {
   roles: string[];
   departmentCode: string;
+  delegate?: Actor;
 }
 
 export interface SignOff {
@@ -101,10 +147,41 @@ export interface Instruction {
   text: string;
 }
 
+/** One reader of a 传阅: has it since the circulation, read it (阅) at readAt, maybe with a comment. */
+export interface CirculationCopy {
+  reader: Actor;
+  readAt?: string;
+  comment?: string;
+}
+
+/** 传阅: the office sends the instructed document round for reading (阅知) or comment (提意见). */
+export interface Circulation {
+  id: number;
+  purpose: 'READ' | 'COMMENT';
+  sentBy: Actor;
+  sentAt: string;
+  note: string;
+  copies: CirculationCopy[];
+  recalledAt?: string;
+  recallReason?: string;
+}
+
+/** 答复: what the office tells the 来文单位 on closure, and which units it informed. */
+export interface Reply {
+  by: Actor;
+  at: string;
+  text: string;
+  notifiedDepartments: string[];
+}
+
 export interface DirectiveState {
   receiptNumber: string;
   status: DirectiveStatus;
   registeredAt: string;
+  signedForAt?: string;
+  /** 办文时限: the office should dispatch by this date (from 签收). */
+  officeDueDate?: string;
+  initialReview?: { by: Actor; at: string; comment: string };
   proposal?: Proposal;
   signOffs: SignOff[];
   instructions: Instruction[];
@@ -112,6 +189,46 @@ export interface DirectiveState {
   dueDate?: string;
   departments: Record<string, DepartmentTaskStatus>;
   closedAt?: string;
+  circulations?: Circulation[];
+  /** 督办人: the office member responsible for urging this directive. */
+  urger?: Actor;
+  reply?: Reply;
+}
+
+export interface InitialReviewRequest {
+  by: ActingUser;
+  decision: 'ACCEPT' | 'RETURN_TO_SENDER';
+  comment: string;
+}
+
+export interface CirculateRequest {
+  by: ActingUser;
+  readers: Actor[];
+  purpose: 'READ' | 'COMMENT';
+  note: string;
+}
+
+export interface ReadCirculationRequest {
+  by: ActingUser;
+  circulationId: number;
+  comment?: string;
+}
+
+export interface RecallCirculationRequest {
+  by: ActingUser;
+  circulationId: number;
+  reason: string;
+}
+
+export interface AssignUrgerRequest {
+  by: ActingUser;
+  urger: Actor;
+}
+
+export interface ReplyRequest {
+  by: ActingUser;
+  text: string;
+  notifyDepartments: string[];
 }
 
 export interface ProposeHandlingRequest {
@@ -168,6 +285,8 @@ export interface DepartmentTaskState {
   receiptNumber: string;
   departmentCode: string;
   status: DepartmentTaskStatus;
+  /** The named 承办人, once the office assigns one; reminders go to them instead of every handler. */
+  handler?: Actor;
   dueDate?: string;
   overdue: boolean;
   deptReceiptNumber?: string;
@@ -222,6 +341,18 @@ export interface ReviewReportRequest {
   newDueDate?: string;
 }
 
+export interface ReassignHandlerRequest {
+  by: ActingUser;
+  handler: Actor;
+  reason: string;
+}
+
+/** 催办 by hand: the directive's 督办人 (or the office) chases a department that owes a report. */
+export interface UrgeRequest {
+  by: ActingUser;
+  text: string;
+}
+
 export interface DepartmentTaskResult {
   departmentCode: string;
   acceptedAt: string;
@@ -232,6 +363,8 @@ export interface TimelineRecord {
   seq: number;
   at: string;
   actor?: Actor;
+  /** Under a 委托: the person the actor stood in for. */
+  onBehalfOf?: Actor;
   action: string;
   fromState?: string;
   toState?: string;

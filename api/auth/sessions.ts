@@ -10,6 +10,8 @@ export interface SessionUser {
   departmentCode: string;
   departmentName: string;
   roles: Role[];
+  /** Under a 委托 (On-Behalf-Of), the colleague actually acting for this user. */
+  delegate?: { id: string; displayName: string };
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');

@@ -5,29 +5,48 @@
 import { Router } from 'express';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { Database } from '../../core/database';
-import { OFFICE_ROLES } from '../../core/roles';
+import { currentPolicy } from '../../core/policies';
 import {
   directiveWorkflowId,
   incomingRegisterWorkflowId,
   registerIncomingUpdate,
+  signForIncomingUpdate,
 } from '../../workflows/definitions';
-import { checkIncomingDocument, normalizeDocNumber } from '../../workflows/incoming-document';
+import {
+  chinaDate,
+  isCalendarDate,
+  checkDelivery,
+  checkIncomingDocument,
+  normalizeDocNumber,
+} from '../../workflows/incoming-document';
 import { incomingRegisterWorkflow } from '../../workflows/incoming-register';
-import type { RoutingPolicy } from '../../workflows/policy';
 import type { IncomingDocument, Secrecy, Urgency } from '../../workflows/types';
 import { currentUser, requireRole } from '../auth/middleware';
-import { receiptNumberParam, updateIdOf } from '../requests';
+import { bodyWith, receiptNumberParam, updateIdOf, type Clock } from '../requests';
 import { HttpError, invalidInput } from '../errors';
+import { attachmentsNamed } from './attachments';
+import { directiveView, type DirectiveView } from './access';
 
 export interface DirectiveRouterDeps {
   db: Database;
   temporal: Client;
   taskQueue: string;
-  /** The routing policy in force; each directive keeps the one it was registered under. */
-  policy: RoutingPolicy;
+  clock: Clock;
 }
 
-const DOCUMENT_FIELDS = ['sourceOrg', 'docNumber', 'title', 'receivedDate', 'urgency', 'secrecy'] as const;
+const DOCUMENT_FIELDS = [
+  'sourceOrg',
+  'docNumber',
+  'title',
+  'receivedDate',
+  'urgency',
+  'secrecy',
+  'secrecyPeriod',
+  'copies',
+  'pages',
+  'handlingPrefix',
+  'attachments',
+] as const;
 
 /** The registration form as submitted: known fields only, text trimmed, 文号 brackets normalised. */
 function readIncomingDocument(body: unknown): IncomingDocument {
@@ -49,19 +68,84 @@ function readIncomingDocument(body: unknown): IncomingDocument {
     // 平急 and 非密 are what an empty box on the 呈批表 means, as on the seed's form.
     urgency: raw.urgency ?? ('平急' satisfies Urgency),
     secrecy: raw.secrecy ?? ('非密' satisfies Secrecy),
+    ...(raw.secrecyPeriod !== undefined ? { secrecyPeriod: text(raw.secrecyPeriod) } : {}),
+    copies: raw.copies ?? 1,
+    ...(raw.pages !== undefined ? { pages: raw.pages } : {}),
+    ...(raw.handlingPrefix !== undefined ? { handlingPrefix: text(raw.handlingPrefix) } : {}),
   };
   const problems = checkIncomingDocument(doc, Date.now());
   if (problems.length) throw invalidInput(problems);
   return doc as IncomingDocument;
 }
 
-export function directiveRouter({ db, temporal, taskQueue, policy }: DirectiveRouterDeps): Router {
+export function directiveRouter({ db, temporal, taskQueue, clock }: DirectiveRouterDeps): Router {
   const router = Router();
+
+  /**
+   * The year's register, started by the first update that needs it. Should it ever have to start
+   * again (terminated by an operator), it continues from the numbers already in the database.
+   */
+  const register = async (year: number, handlingPrefix?: string) => {
+    const last = await db.directive.aggregate({
+      where: { receiptYear: year },
+      _max: { receiptSequence: true },
+    });
+    const lastHandled = handlingPrefix
+      ? await db.directive.findFirst({
+          where: { receiptYear: year, handlingNumber: { startsWith: `${handlingPrefix} ` } },
+          orderBy: { handlingNumber: 'desc' },
+          select: { handlingNumber: true },
+        })
+      : null;
+    return new WithStartWorkflowOperation(incomingRegisterWorkflow, {
+      workflowId: incomingRegisterWorkflowId(year),
+      taskQueue,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      args: [
+        {
+          year,
+          lastSequence: last._max.receiptSequence ?? 0,
+          lastHandlingSequences: lastHandled?.handlingNumber
+            ? { [handlingPrefix!]: Number(lastHandled.handlingNumber.split(' ')[1]) }
+            : {},
+        },
+      ],
+    });
+  };
+
+  // 签收: the office signs for a delivered document; the time starts every receipt clock.
+  router.post('/api/receipts', requireRole('CLERK'), async (req, res) => {
+    const body = bodyWith(req, ['sourceOrg', 'docNumber', 'copies', 'receivedDate']);
+    const receivedDate = body.receivedDate ?? chinaDate(await clock());
+    if (typeof receivedDate !== 'string' || !isCalendarDate(receivedDate))
+      throw invalidInput([{ field: 'receivedDate', reason: '收文日期 must be a calendar date YYYY-MM-DD' }]);
+    const delivery = {
+      sourceOrg: typeof body.sourceOrg === 'string' ? body.sourceOrg.trim() : body.sourceOrg,
+      docNumber: typeof body.docNumber === 'string' ? normalizeDocNumber(body.docNumber) : body.docNumber,
+      copies: body.copies ?? 1,
+    };
+    const problems = checkDelivery(delivery, Date.now());
+    if (problems.length) throw invalidInput(problems);
+    const user = currentUser(req);
+    const signature = await temporal.workflow.executeUpdateWithStart(signForIncomingUpdate, {
+      args: [
+        {
+          ...(delivery as { sourceOrg: string; docNumber: string; copies: number }),
+          signedBy: { userId: user.id, displayName: user.displayName },
+        },
+      ],
+      updateId: updateIdOf(req, 'sign-for-incoming'),
+      startWorkflowOperation: await register(Number(receivedDate.slice(0, 4))),
+    });
+    res.status(201).json({ receipt: signature });
+  });
 
   // 收文登记: the register allocates the 收文编号 and opens the directive's workflow.
   router.post('/api/directives', requireRole('CLERK'), async (req, res) => {
-    const document = readIncomingDocument(req.body);
+    const { attachments, ...form } = (req.body ?? {}) as Record<string, unknown>;
     const user = currentUser(req);
+    const document = readIncomingDocument(form);
+    document.attachments = await attachmentsNamed(db, attachments, user.id);
     // Across years the register cannot see; within a year its validator decides, race-free. A retry
     // with an Idempotency-Key goes to Temporal, which answers it with the first registration.
     const earlier = req.get('idempotency-key')
@@ -79,24 +163,25 @@ export function directiveRouter({ db, temporal, taskQueue, policy }: DirectiveRo
     }
     const year = Number(document.receivedDate.slice(0, 4));
     const registration = await temporal.workflow.executeUpdateWithStart(registerIncomingUpdate, {
-      args: [{ document, registeredBy: { userId: user.id, displayName: user.displayName }, policy }],
+      args: [
+        {
+          document,
+          registeredBy: { userId: user.id, displayName: user.displayName },
+          policy: await currentPolicy(db),
+        },
+      ],
       updateId: updateIdOf(req, 'register'),
-      startWorkflowOperation: new WithStartWorkflowOperation(incomingRegisterWorkflow, {
-        workflowId: incomingRegisterWorkflowId(year),
-        taskQueue,
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        args: [{ year, lastSequence: 0 }],
-      }),
+      startWorkflowOperation: await register(year, document.handlingPrefix),
     });
-    const directive = await findDirective(db, registration.receiptNumber);
+    const directive = await findDirective(db, registration.receiptNumber, 'OFFICE', user);
     res.status(201).location(`/api/directives/${registration.receiptNumber}`).json({ directive });
   });
 
   router.get('/api/directives/:receiptNumber', async (req, res) => {
     const user = currentUser(req);
     const receiptNumber = receiptNumberParam(req);
-    const office = user.roles.some((r) => OFFICE_ROLES.includes(r));
-    const directive = await findDirective(db, receiptNumber, office ? undefined : user.departmentCode);
+    const view = await directiveView(db, user, receiptNumber);
+    const directive = view && (await findDirective(db, receiptNumber, view, user));
     if (!directive) throw new HttpError(404, 'not_found', `no directive with 收文编号 ${receiptNumber}`);
     res.json({ directive, workflow: await describeWorkflow(temporal, receiptNumber) });
   });
@@ -105,22 +190,37 @@ export function directiveRouter({ db, temporal, taskQueue, policy }: DirectiveRo
 }
 
 /**
- * The directive with its department tasks and timeline. For a department (onlyFor), it exists only
- * once dispatched to that department, and shows the directive's own entries and its own task's.
+ * The directive with its department tasks, attachments, circulation and timeline, as `view` may
+ * see it: a department sees its own task and entries; a 传阅 reader the directive's own entries.
  */
-async function findDirective(db: Database, receiptNumber: string, onlyFor?: string) {
-  const row = await db.directive.findUnique({
+async function findDirective(
+  db: Database,
+  receiptNumber: string,
+  view: DirectiveView,
+  user: { id: string; departmentCode: string },
+) {
+  const department = view === 'DEPARTMENT' ? user.departmentCode : undefined;
+  return db.directive.findUnique({
     where: { receiptNumber },
     include: {
-      tasks: { where: onlyFor ? { departmentCode: onlyFor } : {}, orderBy: { role: 'desc' } },
+      tasks: {
+        where: view === 'OFFICE' ? {} : { departmentCode: department ?? '-' },
+        orderBy: { role: 'desc' },
+      },
+      attachments: { select: { id: true, fileName: true, mediaType: true, size: true, uploadedAt: true } },
+      circulation: {
+        where: view === 'OFFICE' ? {} : { readerId: user.id },
+        orderBy: [{ circulationId: 'asc' }, { readerId: 'asc' }],
+      },
       timeline: {
-        where: onlyFor ? { OR: [{ departmentCode: null }, { departmentCode: onlyFor }] } : {},
+        where:
+          view === 'OFFICE'
+            ? {}
+            : { OR: [{ departmentCode: null }, ...(department ? [{ departmentCode: department }] : [])] },
         orderBy: [{ at: 'asc' }, { seq: 'asc' }],
       },
     },
   });
-  if (!row || (onlyFor && row.tasks.length === 0)) return undefined;
-  return row;
 }
 
 /** The live execution status, next to the projection; a Temporal outage does not hide the directive. */

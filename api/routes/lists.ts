@@ -19,6 +19,8 @@ const DIRECTIVE_STATUSES = [
   'INSTRUCTED',
   'IN_PROGRESS',
   'CLOSED',
+  'WITHDRAWN',
+  'RETURNED_TO_SENDER',
 ];
 const SORTABLE = ['registeredAt', 'receivedDate', 'dueDate', 'receiptNumber'] as const;
 const FILTERS = ['status', 'department', 'overdue', 'dueBefore', 'urgency', 'q', 'page', 'pageSize', 'sort'];

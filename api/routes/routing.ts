@@ -6,7 +6,16 @@
 import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Database } from '../../core/database';
+import type { Prisma } from '../../generated/prisma/client';
 import {
+  assignUrgerUpdate,
+  circulateUpdate,
+  initialReviewUpdate,
+  readCirculationUpdate,
+  reassignHandlerUpdate,
+  recallCirculationUpdate,
+  replyUpdate,
+  urgeUpdate,
   decideExtensionUpdate,
   departmentTaskWorkflowId,
   directiveWorkflowId,
@@ -58,21 +67,35 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
     }
   }
 
-  /** Leaders named by user id, as actors; each must exist and hold the LEADER role. */
-  async function leadersNamed(ids: unknown, field: string): Promise<Actor[]> {
+  /** Active users named by id, as actors; `who` narrows and names whom the field expects. */
+  async function usersNamed(
+    ids: unknown,
+    field: string,
+    who: { label: string; where?: Prisma.UserWhereInput },
+  ): Promise<Actor[]> {
     if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) {
-      throw invalidInput([{ field, reason: 'must be a list of user ids of leaders' }]);
+      throw invalidInput([{ field, reason: `must be a list of user ids of ${who.label}` }]);
     }
     const users = await db.user.findMany({
-      where: { id: { in: ids as string[] }, active: true, roles: { some: { role: 'LEADER' } } },
+      where: { id: { in: ids as string[] }, active: true, ...who.where },
     });
     const missing = (ids as string[]).filter((id) => !users.some((u) => u.id === id));
-    if (missing.length) throw invalidInput([{ field, reason: `not a leader: ${missing.join(', ')}` }]);
+    if (missing.length) throw invalidInput([{ field, reason: `not ${who.label}: ${missing.join(', ')}` }]);
     return (ids as string[]).map((id) => {
       const u = users.find((x) => x.id === id)!;
       return { userId: u.id, displayName: u.displayName };
     });
   }
+
+  const LEADERS = { label: 'a leader', where: { roles: { some: { role: 'LEADER' } } } };
+  const leadersNamed = (ids: unknown, field: string) => usersNamed(ids, field, LEADERS);
+  /** One user named by id, as an actor. */
+  const userNamed = async (id: unknown, field: string, who: Parameters<typeof usersNamed>[2]) =>
+    (await usersNamed(typeof id === 'string' ? [id] : id, field, who))[0]!;
+  const OFFICE_STAFF = {
+    label: 'a member of the general office',
+    where: { department: { kind: { in: ['GENERAL_OFFICE', 'OFFICE_SECTION'] } } },
+  };
 
   /** Department codes named in a proposal must be responsible departments (承办单位). */
   async function checkDepartments(codes: unknown[], fields: string[]): Promise<void> {
@@ -175,6 +198,87 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
     reason: b.reason as string,
   }));
 
+  // 初审: accept for handling, or send a misrouted document back to its sender (退文).
+  directiveStep(
+    'initial-review',
+    ['CLERK', 'OFFICE_DIRECTOR'],
+    ['decision', 'comment'],
+    initialReviewUpdate,
+    (b) => ({ decision: b.decision as 'ACCEPT', comment: text(b.comment) }),
+  );
+
+  // 督办人
+  directiveStep('urger', ['CLERK', 'OFFICE_DIRECTOR'], ['urger'], assignUrgerUpdate, async (b) => ({
+    urger: await userNamed(b.urger, 'urger', OFFICE_STAFF),
+  }));
+
+  // 传阅: to leaders or to people of any unit, for reading or for comment; read; recall.
+  directiveStep(
+    'circulations',
+    ['CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR'],
+    ['readers', 'purpose', 'note'],
+    circulateUpdate,
+    async (b) => ({
+      readers: await usersNamed(b.readers, 'readers', { label: 'an active user' }),
+      purpose: (b.purpose ?? 'READ') as 'READ',
+      note: text(b.note),
+    }),
+  );
+  const circulationId = (req: Request) => {
+    const id = Number(req.params.circulationId);
+    if (!Number.isInteger(id) || id < 1)
+      throw invalidInput([{ field: 'circulationId', reason: 'must be 1, 2, …' }]);
+    return id;
+  };
+  router.post('/api/directives/:receiptNumber/circulations/:circulationId/read', async (req, res) => {
+    const body = bodyWith(req, ['comment']);
+    const state = await onDirective(req, (h) =>
+      h.executeUpdate(readCirculationUpdate, {
+        args: [
+          {
+            by: actingUser(req),
+            circulationId: circulationId(req),
+            comment: body.comment as string | undefined,
+          },
+        ],
+        updateId: updateIdOf(req, 'circulation-read'),
+      }),
+    );
+    res.json({ state });
+  });
+  router.post(
+    '/api/directives/:receiptNumber/circulations/:circulationId/recall',
+    requireRole('CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR'),
+    async (req, res) => {
+      const body = bodyWith(req, ['reason']);
+      const state = await onDirective(req, (h) =>
+        h.executeUpdate(recallCirculationUpdate, {
+          args: [{ by: actingUser(req), circulationId: circulationId(req), reason: body.reason as string }],
+          updateId: updateIdOf(req, 'circulation-recall'),
+        }),
+      );
+      res.json({ state });
+    },
+  );
+
+  // 答复: the reply to the 来文单位 on closure, and the units told of it.
+  directiveStep(
+    'reply',
+    ['CLERK', 'OFFICE_DIRECTOR'],
+    ['text', 'notifyDepartments'],
+    replyUpdate,
+    async (b) => {
+      const notify: unknown = b.notifyDepartments ?? [];
+      if (!Array.isArray(notify))
+        throw invalidInput([{ field: 'notifyDepartments', reason: 'must be a list' }]);
+      await checkDepartments(
+        notify as unknown[],
+        (notify as unknown[]).map((_, i) => `notifyDepartments[${i}]`),
+      );
+      return { text: b.text as string, notifyDepartments: notify as string[] };
+    },
+  );
+
   /**
    * A department's task, for a step by `by`. Department staff act only on their own department's task;
    * a task that does not exist is 404, one already finished is 409.
@@ -207,7 +311,7 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
     roles: Role[],
     fields: string[],
     update: UpdateDefinition<DepartmentTaskState, [R]>,
-    request: (body: Record<string, unknown>) => Omit<R, 'by'>,
+    request: (body: Record<string, unknown>, req: Request) => Promise<Omit<R, 'by'>> | Omit<R, 'by'>,
   ) {
     router.post(
       `/api/directives/:receiptNumber/tasks/:departmentCode/${step}`,
@@ -215,9 +319,10 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
       async (req, res) => {
         if (actor === 'department') ownDepartment(req);
         const body = bodyWith(req, fields);
+        const form = await request(body, req);
         const task = await onTask(req, (h) =>
           h.executeUpdate(update, {
-            args: [{ ...request(body), by: actingUser(req) } as R],
+            args: [{ ...form, by: actingUser(req) } as R],
             updateId: updateIdOf(req, step.replace('/', '-')),
           }),
         );
@@ -274,6 +379,20 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
       comment: text(b.comment),
     }),
   );
+
+  // 催办 by hand: the office, the directive's 督办人 among them, chases one department.
+  taskStep('urge', 'office', OFFICE, ['text'], urgeUpdate, (b) => ({ text: b.text as string }));
+  // The office names the department's 承办人 (or another one): a person of that department.
+  taskStep('handler', 'office', OFFICE, ['handler', 'reason'], reassignHandlerUpdate, async (b, req) => ({
+    handler: await userNamed(b.handler, 'handler', {
+      label: `a handler of ${String(req.params.departmentCode)}`,
+      where: {
+        departmentCode: String(req.params.departmentCode),
+        roles: { some: { role: { in: ['DEPT_HANDLER', 'DEPT_HEAD'] } } },
+      },
+    }),
+    reason: b.reason as string,
+  }));
 
   return router;
 }

@@ -97,7 +97,8 @@ test('clerk 黄炜演 registers 国发〔2016〕76号 and reads it back with its
     status: 'REGISTERED',
   });
   expect(read.body.directive.timeline).toEqual([
-    expect.objectContaining({ seq: 1, action: '收文登记', actorId: 'u-huangweiyan', toState: 'REGISTERED' }),
+    expect.objectContaining({ seq: 1, action: '签收', actorId: 'u-huangweiyan' }),
+    expect.objectContaining({ seq: 2, action: '收文登记', actorId: 'u-huangweiyan', toState: 'REGISTERED' }),
   ]);
   expect(read.body.workflow).toEqual({ workflowId: 'directive-201700001', executionStatus: 'RUNNING' });
 });

@@ -53,6 +53,7 @@ test('clerk, reviewers, leader, departments and office carry 国发〔2016〕76�
   expect(registered.status).toBe(201);
   seed = registered.body.directive.receiptNumber;
   const path = `/api/directives/${seed}`;
+  expect((await as('huangweiyan').post(`${path}/initial-review`, { decision: 'ACCEPT' })).status).toBe(200);
 
   const proposal = await as('huangweiyan').post(`${path}/proposal`, {
     leadDepartment: 'GDFGW',
@@ -124,18 +125,37 @@ test('clerk, reviewers, leader, departments and office carry 国发〔2016〕76�
     decision: 'ACCEPT',
     comment: '逾期回报，已阅',
   });
-  expect(await env.client.workflow.getHandle(`directive-${seed}`).result()).toMatchObject({
-    status: 'CLOSED',
+  // 办结 follows the last acceptance; then the office answers 国务院 (答复) and tells 省财政厅.
+  while ((await as('huangweiyan').get(path)).body.directive.status !== 'CLOSED') await env.sleep(1000);
+  const replied = await as('huangweiyan').post(`${path}/reply`, {
+    text: '已转省发展改革委会同省财政厅办理，各市县已翻印。',
+    notifyDepartments: ['GDCZT'],
+  });
+  expect(replied.status).toBe(200);
+  expect(replied.body.state).toMatchObject({ status: 'CLOSED', reply: { notifiedDepartments: ['GDCZT'] } });
+  // Not result(): while it waits, the test server may skip to the register's far-off run timeout.
+  while ((await as('huangweiyan').get(path)).body.workflow.executionStatus !== 'COMPLETED')
+    await env.sleep(1000);
+  const told = await as('czt-head').get('/api/inbox');
+  expect(told.body.items[0]).toMatchObject({
+    kind: 'CLOSURE',
+    title: '办结告知：国务院关于加强政务诚信建设的指导意见',
   });
 
   const closed = await as('huangweiyan').get(path);
-  expect(closed.body.directive).toMatchObject({ status: 'CLOSED', dueDate: '2017-01-14' });
+  expect(closed.body.directive).toMatchObject({
+    status: 'CLOSED',
+    dueDate: '2017-01-14',
+    replyText: '已转省发展改革委会同省财政厅办理，各市县已翻印。',
+    handlingNumber: '发改 0001',
+    copies: 1,
+  });
   expect(closed.body.workflow.executionStatus).toBe('COMPLETED');
   expect(
     closed.body.directive.timeline
       .filter((e: { departmentCode: null }) => e.departmentCode === null)
       .map((e: { action: string }) => e.action),
-  ).toEqual(['收文登记', '拟办', '审核', '审核', '批示', '转办', '办结']);
+  ).toEqual(['签收', '收文登记', '初审', '拟办', '审核', '审核', '批示', '转办', '办结', '答复']);
 });
 
 test('lists filter by status, department, urgency and text; a department lists only its own work', async () => {
@@ -148,6 +168,7 @@ test('lists filter by status, department, urgency and text; a department lists o
       urgency: '加急',
     })
   ).body.directive.receiptNumber;
+  await as('huangweiyan').post(`/api/directives/${other}/initial-review`, { decision: 'ACCEPT' });
   await as('huangweiyan').post(`/api/directives/${other}/proposal`, {
     leadDepartment: 'GDSFT',
     handlingOption: 4,
@@ -159,6 +180,7 @@ test('lists filter by status, department, urgency and text; a department lists o
   third = (
     await as('huangweiyan').post('/api/directives', { ...SEED_DIRECTIVE, docNumber: '国发〔2016〕80号' })
   ).body.directive.receiptNumber;
+  await as('huangweiyan').post(`/api/directives/${third}/initial-review`, { decision: 'ACCEPT' });
   await as('huangweiyan').post(`/api/directives/${third}/proposal`, {
     leadDepartment: 'GDJXW',
     handlingOption: 2,

@@ -27,6 +27,9 @@ export async function recordHistories(env: { client: Client }, scenario: string)
     const history = await env.client.workflow.getHandle(workflowId, info.execution!.runId!).fetchHistory();
     // Binary protobuf: exactly what the server sent, independent of JSON mapping details.
     const file = `${slug}.${type}.${workflowId.replace(/[^\w-]+/g, '_')}.binpb`;
-    fs.writeFileSync(path.join(HISTORY_DIR, file), temporal.api.history.v1.History.encode(history).finish());
+    // A fixture is never overwritten: the old histories are what running workflows look like.
+    const target = path.join(HISTORY_DIR, file);
+    if (!fs.existsSync(target))
+      fs.writeFileSync(target, temporal.api.history.v1.History.encode(history).finish());
   }
 }

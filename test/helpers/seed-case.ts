@@ -8,7 +8,10 @@ import {
   directiveWorkflowId,
   dispatchUpdate,
   incomingRegisterWorkflowId,
+  getDirectiveStateQuery,
+  initialReviewUpdate,
   instructUpdate,
+  replyUpdate,
   proposeHandlingUpdate,
   registerIncomingUpdate,
   reviewProposalUpdate,
@@ -83,6 +86,11 @@ export function directiveSteps(client: Client, taskQueue: string) {
       });
       return receiptNumber;
     },
+    /** 初审: the clerk finds it belongs here and accepts it for handling. */
+    accept: (receiptNumber: string) =>
+      handle(receiptNumber).executeUpdate(initialReviewUpdate, {
+        args: [{ by: people.clerk, decision: 'ACCEPT', comment: '' }],
+      }),
     propose: (receiptNumber: string, proposal = seedProposal()) =>
       handle(receiptNumber).executeUpdate(proposeHandlingUpdate, { args: [{ by: people.clerk, proposal }] }),
     signOff: (receiptNumber: string, by: ActingUser, comment = '同意') =>
@@ -93,14 +101,25 @@ export function directiveSteps(client: Client, taskQueue: string) {
       handle(receiptNumber).executeUpdate(instructUpdate, { args: [{ by, decision: 'APPROVE', text }] }),
     dispatch: (receiptNumber: string) =>
       handle(receiptNumber).executeUpdate(dispatchUpdate, { args: [{ by: people.clerk }] }),
-    /** Registration through 批示, as on the seed's 呈批表: proposal, two sign-offs, 春新 同意. */
+    /** Registration through 批示, as on the seed's 呈批表: 初审, proposal, two sign-offs, 春新 同意. */
     async throughInstruction(option: HandlingOptionCode = 1, overrides: Partial<Proposal> = {}) {
       const receiptNumber = await this.register();
+      await this.accept(receiptNumber);
       await this.propose(receiptNumber, seedProposal({ handlingOption: option, ...overrides }));
       await this.signOff(receiptNumber, people.reviewer);
       await this.signOff(receiptNumber, people.director);
       await this.instruct(receiptNumber);
       return receiptNumber;
+    },
+    /** 答复 to 国务院 once the directive is closed (办结), telling the named units. */
+    async reply(receiptNumber: string, notifyDepartments: string[] = [], text = '已按要求办理完毕。') {
+      for (let i = 0; (await handle(receiptNumber).query(getDirectiveStateQuery)).status !== 'CLOSED'; i++) {
+        if (i === 100) throw new Error(`directive ${receiptNumber} did not close`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return handle(receiptNumber).executeUpdate(replyUpdate, {
+        args: [{ by: people.clerk, text, notifyDepartments }],
+      });
     },
     directive: handle,
     task: (receiptNumber: string, departmentCode: string) =>

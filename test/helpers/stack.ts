@@ -1,5 +1,8 @@
 /** The API and a worker wired to a real Temporal server and a SQLite file of their own. */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -16,6 +19,8 @@ export interface Stack {
   database: TestDatabase;
   taskQueue: string;
   worker: Worker;
+  /** Where this stack keeps uploaded attachments; files larger than 64 KiB are refused. */
+  attachmentsDir: string;
   /** Stops the worker (idempotent). */
   stopWorker(): Promise<void>;
   stop(): Promise<void>;
@@ -35,7 +40,10 @@ export async function startStack(
     workflowBundle: await workflowBundle(),
   });
   const running = worker.run();
+  const attachmentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-attachments-'));
   const app = createApp({
+    attachments: { dir: attachmentsDir, maxBytes: 64 * 1024 },
+    clock: () => env.currentTimeMs(),
     db: database.db,
     temporal: env.client,
     taskQueue,
@@ -52,10 +60,12 @@ export async function startStack(
     database,
     taskQueue,
     worker,
+    attachmentsDir,
     stopWorker,
     async stop() {
       await stopWorker();
       await database.close();
+      fs.rmSync(attachmentsDir, { recursive: true, force: true });
     },
   };
 }
@@ -76,4 +86,6 @@ export const SEED_DIRECTIVE = {
   receivedDate: '2017-01-03',
   urgency: '平急',
   secrecy: '非密',
+  copies: 1,
+  handlingPrefix: '发改',
 } as const;

@@ -4,7 +4,6 @@
  * due day counting). Each scenario gets a server whose clock starts on 2017-01-03 09:00 CST.
  */
 import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   decideExtensionUpdate,
   requestExtensionUpdate,
@@ -15,38 +14,10 @@ import {
 } from '../../workflows/definitions';
 import type { HandlingOptionCode } from '../../workflows/policy';
 import type { ActingUser } from '../../workflows/types';
-import { directiveSteps, people, untilChinaTime } from '../helpers/seed-case';
-import { startStack, type Stack } from '../helpers/stack';
-import { recordHistories } from '../helpers/histories';
-import { startTimeSkippingServer } from '../helpers/temporal';
+import { people } from '../helpers/seed-case';
+import { onSeedDay, type SeedDay } from '../helpers/seed-day';
 
 jest.setTimeout(180_000);
-
-interface SeedDay {
-  env: TestWorkflowEnvironment;
-  stack: Stack;
-  steps: ReturnType<typeof directiveSteps>;
-  /** Lets workflow time run until a China Standard Time moment, e.g. '2017-01-04T09:00'. */
-  until(cst: string): Promise<void>;
-}
-
-async function onSeedDay(scenario: (day: SeedDay) => Promise<void>): Promise<void> {
-  const env = await startTimeSkippingServer({ startAt: '2017-01-03T09:00:00+08:00' });
-  const stack = await startStack(env);
-  try {
-    await scenario({
-      env,
-      stack,
-      steps: directiveSteps(env.client, stack.taskQueue),
-      until: async (cst) => env.sleep(await untilChinaTime(env, cst)),
-    });
-    // `npm run record-histories` keeps these runs' histories as fixtures for the replay test.
-    if (process.env.DUBAN_RECORD_HISTORIES) await recordHistories(env, expect.getState().currentTestName!);
-  } finally {
-    await stack.stop();
-    await env.teardown();
-  }
-}
 
 async function dispatchedOn4January(
   day: SeedDay,
@@ -105,6 +76,7 @@ test('(a) an on-time report is accepted and the directive is closed (办结)', (
     await day.until('2017-01-10T15:00');
     await report(day, receiptNumber, 'GDFGW', people.fgwHead, [1]);
     await accept(day, receiptNumber, 'GDFGW');
+    await day.steps.reply(receiptNumber);
 
     const closed = await day.steps.directive(receiptNumber).result();
     expect(closed).toMatchObject({ status: 'CLOSED', departments: { GDFGW: 'ACCEPTED' } });
@@ -133,7 +105,9 @@ test('(a) an on-time report is accepted and the directive is closed (办结)', (
     });
     const timeline = await db.timelineEntry.findMany({ where: { receiptNumber }, orderBy: { at: 'asc' } });
     expect(timeline.map((e) => e.action)).toEqual([
+      '签收',
       '收文登记',
+      '初审',
       '拟办',
       '审核',
       '审核',
@@ -144,6 +118,7 @@ test('(a) an on-time report is accepted and the directive is closed (办结)', (
       '回报',
       '回报通过',
       '办结',
+      '答复',
     ]);
     expect(await noticesOf(day, receiptNumber, 'GDFGW')).toEqual([]); // reported before the first reminder
   }));
@@ -291,6 +266,7 @@ test('(d) option 4 gives 15 days and needs the draft of implementation opinions 
       draft: '关于加强我省政务诚信建设的实施意见（代拟稿）',
     });
     await accept(day, receiptNumber, 'GDFGW');
+    await day.steps.reply(receiptNumber);
     expect(await day.steps.directive(receiptNumber).result()).toMatchObject({ status: 'CLOSED' });
   }));
 
@@ -315,6 +291,7 @@ test('(e) a report returned for revision gets a new deadline, fresh reminders, a
     ]);
     await report(day, receiptNumber, 'GDFGW', people.fgwHead, [1, 5]);
     await accept(day, receiptNumber, 'GDFGW');
+    await day.steps.reply(receiptNumber);
     expect(await day.steps.directive(receiptNumber).result()).toMatchObject({ status: 'CLOSED' });
     const actions = await day.stack.database.db.timelineEntry.findMany({
       where: { receiptNumber, departmentCode: 'GDFGW' },
@@ -356,6 +333,7 @@ test('(f) with a lead and a co-department, only the late one is chased', () =>
     });
     await report(day, receiptNumber, 'GDCZT', people.cztHead, [3]);
     await accept(day, receiptNumber, 'GDCZT');
+    await day.steps.reply(receiptNumber);
     expect(await day.steps.directive(receiptNumber).result()).toMatchObject({
       status: 'CLOSED',
       departments: { GDFGW: 'ACCEPTED', GDCZT: 'ACCEPTED' },

@@ -59,7 +59,11 @@ test('a register opened after 83 paper entries gives the seed directive 收文�
     { lastSequence: 83 },
   );
 
-  expect(registration).toEqual({ receiptNumber: '201700084', workflowId: 'directive-201700084' });
+  expect(registration).toEqual({
+    receiptNumber: '201700084',
+    workflowId: 'directive-201700084',
+    handlingNumber: '发改 0001',
+  });
   const row = await stack.database.db.directive.findUniqueOrThrow({
     where: { receiptNumber: '201700084' },
     include: { timeline: true },
@@ -72,9 +76,12 @@ test('a register opened after 83 paper entries gives the seed directive 收文�
     registeredById: 'u-huangweiyan',
   });
   expect(row.registeredAt.toISOString()).toMatch(/^2017-01-03T01:/); // 09:xx CST
+  // Registered without a separate 签收: signed for in the same moment.
   expect(row.timeline).toEqual([
-    expect.objectContaining({ seq: 1, action: '收文登记', toState: 'REGISTERED', actorId: 'u-huangweiyan' }),
+    expect.objectContaining({ seq: 1, action: '签收', comment: '1 份', actorId: 'u-huangweiyan' }),
+    expect.objectContaining({ seq: 2, action: '收文登记', toState: 'REGISTERED', actorId: 'u-huangweiyan' }),
   ]);
+  expect(row.signedForAt).toEqual(row.registeredAt);
   const state = await env.client.workflow
     .getHandle(directiveWorkflowId('201700084'))
     .query(getDirectiveStateQuery);

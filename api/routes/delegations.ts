@@ -1,0 +1,128 @@
+/**
+ * 委托: a user lets a colleague act for him for a period (leave, travel). The colleague then sends
+ * `On-Behalf-Of: <user id>` and acts with that user's roles and department; the timeline records
+ * both names. Creating and revoking a delegation is in the audit trail.
+ */
+import { Router, type RequestHandler } from 'express';
+import type { Database } from '../../core/database';
+import { chinaDate, isCalendarDate } from '../../workflows/incoming-document';
+import { requireText } from '../../workflows/rules';
+import { currentUser } from '../auth/middleware';
+import type { SessionUser } from '../auth/sessions';
+import { HttpError, invalidInput } from '../errors';
+import { bodyWith, type Clock } from '../requests';
+import type { Role } from '../../core/roles';
+
+/** After authenticate(): with On-Behalf-Of, the request acts as the delegating user, if today is in a delegation. */
+export function actOnBehalf(db: Database, clock: Clock): RequestHandler {
+  return async (req, _res, next) => {
+    const principal = req.get('on-behalf-of');
+    if (!principal) return next();
+    const colleague = currentUser(req);
+    const today = chinaDate(await clock());
+    const delegation = await db.delegation.findFirst({
+      where: {
+        fromUserId: principal,
+        toUserId: colleague.id,
+        revokedAt: null,
+        startsOn: { lte: today },
+        endsOn: { gte: today },
+      },
+    });
+    const user = delegation
+      ? await db.user.findUnique({
+          where: { id: principal, active: true },
+          include: { roles: true, department: true },
+        })
+      : null;
+    if (!user) {
+      await db.auditEvent.create({
+        data: { actorId: colleague.id, action: 'delegation.refused', target: principal },
+      });
+      throw new HttpError(403, 'not_delegated', `${principal} has not delegated to you for today (${today})`);
+    }
+    const actingAs: SessionUser = {
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      departmentCode: user.departmentCode,
+      departmentName: user.department.name,
+      roles: user.roles.map((r) => r.role as Role),
+      delegate: { id: colleague.id, displayName: colleague.displayName },
+    };
+    req.user = actingAs;
+    next();
+  };
+}
+
+export function delegationRouter(db: Database, clock: Clock): Router {
+  const router = Router();
+
+  router.post('/api/delegations', async (req, res) => {
+    const user = currentUser(req);
+    if (user.delegate) throw new HttpError(403, 'not_yours', 'a delegate cannot delegate further');
+    const body = bodyWith(req, ['toUserId', 'startsOn', 'endsOn', 'reason']);
+    const problems = requireText(body.reason, 'reason', '委托事由', 500);
+    for (const field of ['startsOn', 'endsOn'] as const) {
+      if (typeof body[field] !== 'string' || !isCalendarDate(body[field]))
+        problems.push({ field, reason: 'must be a date YYYY-MM-DD' });
+    }
+    if (!problems.length && (body.endsOn as string) < (body.startsOn as string))
+      problems.push({ field: 'endsOn', reason: 'must not be before startsOn' });
+    if (!problems.length && (body.endsOn as string) < chinaDate(await clock()))
+      problems.push({ field: 'endsOn', reason: 'the period is already over' });
+    const colleague =
+      typeof body.toUserId === 'string'
+        ? await db.user.findUnique({ where: { id: body.toUserId, active: true } })
+        : null;
+    if (!colleague || colleague.id === user.id)
+      problems.push({ field: 'toUserId', reason: 'name an active colleague other than yourself' });
+    if (problems.length) throw invalidInput(problems);
+    const [delegation] = await db.$transaction([
+      db.delegation.create({
+        data: {
+          fromUserId: user.id,
+          toUserId: colleague!.id,
+          startsOn: body.startsOn as string,
+          endsOn: body.endsOn as string,
+          reason: (body.reason as string).trim(),
+        },
+      }),
+      db.auditEvent.create({
+        data: {
+          actorId: user.id,
+          action: 'delegation.create',
+          target: colleague!.id,
+          detail: `${String(body.startsOn)}..${String(body.endsOn)}`,
+        },
+      }),
+    ]);
+    res.status(201).json({ delegation });
+  });
+
+  /** Delegations given by me and to me. */
+  router.get('/api/delegations', async (req, res) => {
+    const user = currentUser(req);
+    const delegations = await db.delegation.findMany({
+      where: { OR: [{ fromUserId: user.id }, { toUserId: user.id }] },
+      orderBy: { id: 'desc' },
+    });
+    res.json({ delegations });
+  });
+
+  router.post('/api/delegations/:id/revoke', async (req, res) => {
+    const user = currentUser(req);
+    const id = Number(req.params.id);
+    const delegation = Number.isInteger(id) ? await db.delegation.findUnique({ where: { id } }) : null;
+    if (!delegation || delegation.fromUserId !== user.id || user.delegate)
+      throw new HttpError(404, 'not_found', 'no such delegation of yours');
+    if (delegation.revokedAt) throw new HttpError(409, 'not_now', 'the delegation is already revoked');
+    const [revoked] = await db.$transaction([
+      db.delegation.update({ where: { id }, data: { revokedAt: new Date() } }),
+      db.auditEvent.create({ data: { actorId: user.id, action: 'delegation.revoke', target: String(id) } }),
+    ]);
+    res.json({ delegation: revoked });
+  });
+
+  return router;
+}

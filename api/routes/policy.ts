@@ -1,0 +1,35 @@
+/** The routing policy: anyone signed in reads it; the office director or an administrator sets it. */
+import { Router } from 'express';
+import type { Database } from '../../core/database';
+import { currentPolicy, routingPolicySchema, savePolicy } from '../../core/policies';
+import type { RoutingPolicy } from '../../workflows/policy';
+import { currentUser, requireRole } from '../auth/middleware';
+import { HttpError, invalidInput } from '../errors';
+
+export function policyRouter(db: Database): Router {
+  const router = Router();
+
+  router.get('/api/policy', async (_req, res) => {
+    res.json({ policy: await currentPolicy(db) });
+  });
+
+  // Takes effect for directives received from now on; running ones keep the policy they came with.
+  router.put('/api/policy', requireRole('OFFICE_DIRECTOR', 'ADMIN'), async (req, res) => {
+    const parsed = routingPolicySchema.safeParse(req.body);
+    if (!parsed.success) {
+      throw invalidInput(
+        parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', reason: i.message })),
+      );
+    }
+    const policy: RoutingPolicy = parsed.data;
+    if (await db.policyVersion.findUnique({ where: { version: policy.version } })) {
+      throw new HttpError(409, 'duplicate', `policy version ${policy.version} already exists`, [
+        { field: 'version', reason: 'give the new policy a new version name' },
+      ]);
+    }
+    await savePolicy(db, policy, currentUser(req).id);
+    res.status(201).json({ policy });
+  });
+
+  return router;
+}

@@ -1,0 +1,87 @@
+/**
+ * The routing policy as the office sets it. New directives take the latest version; a directive
+ * keeps the one it was received under (it travels in its workflow input), so saving a new
+ * version never moves a running deadline.
+ */
+import { z } from 'zod';
+import type { Database } from './database';
+import { URGENCIES } from '../workflows/types';
+import { DEFAULT_POLICY, type RoutingPolicy } from '../workflows/policy';
+
+const recipient = z.enum([
+  'DEPT_HANDLER',
+  'DEPT_HEAD',
+  'URGER',
+  'OFFICE_DIRECTOR',
+  'INSTRUCTING_LEADER',
+  'REGISTRAR',
+]);
+const days = z.number().int().min(1).max(365);
+
+const noticeRule = z.object({
+  key: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and - only'),
+  kind: z.enum(['REMINDER', 'FORMAL_REMINDER', 'ESCALATION']),
+  offsetDays: z.number().int().min(-60).max(120),
+  recipients: z.array(recipient).min(1),
+});
+
+const ladder = z
+  .array(noticeRule)
+  .max(20)
+  .refine((rules) => new Set(rules.map((r) => r.key)).size === rules.length, 'each key once');
+
+const handlingOption = z.object({
+  label: z.string().min(1).max(200),
+  reportWithinDays: days,
+  needsDraft: z.boolean(),
+});
+
+export const routingPolicySchema = z
+  .object({
+    version: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'letters, digits, . _ - only'),
+    dayCounting: z.enum(['CALENDAR', 'WORKING']),
+    noticeHour: z.number().int().min(0).max(23),
+    handlingOptions: z.object({
+      1: handlingOption,
+      2: handlingOption,
+      3: handlingOption,
+      4: handlingOption,
+      5: handlingOption,
+    }),
+    reviewChain: z
+      .array(z.enum(['OFFICE_REVIEWER', 'OFFICE_DIRECTOR']))
+      .min(1)
+      .max(5),
+    notices: z.object(
+      Object.fromEntries(URGENCIES.map((u) => [u, ladder])) as Record<
+        (typeof URGENCIES)[number],
+        typeof ladder
+      >,
+    ),
+    officeHandling: z
+      .object({
+        withinDays: z.object(
+          Object.fromEntries(URGENCIES.map((u) => [u, days])) as Record<
+            (typeof URGENCIES)[number],
+            typeof days
+          >,
+        ),
+        remind: z.array(recipient).min(1),
+      })
+      .optional(),
+  })
+  .strict();
+
+export async function currentPolicy(db: Database): Promise<RoutingPolicy> {
+  const latest = await db.policyVersion.findFirst({ orderBy: { createdAt: 'desc' } });
+  return latest ? (JSON.parse(latest.policy) as RoutingPolicy) : DEFAULT_POLICY;
+}
+
+export async function savePolicy(db: Database, policy: RoutingPolicy, byUserId: string): Promise<void> {
+  await db.$transaction([
+    db.policyVersion.create({
+      data: { version: policy.version, policy: JSON.stringify(policy), createdById: byUserId },
+    }),
+    db.auditEvent.create({ data: { actorId: byUserId, action: 'policy.save', target: policy.version } }),
+  ]);
+}

@@ -1,0 +1,165 @@
+/**
+ * The benchmark's own Duban, wired like `npm start` but in one process: a Temporal dev server
+ * (tools/temporal, SQLite file in a temp dir), a fresh migrated and seeded database, the real
+ * worker and the real API listening on an ephemeral port. stop() leaves nothing behind.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createApp } from '../../api/app';
+import { openDatabase, type Database } from '../../core/database';
+import { createLogger } from '../../core/logger';
+import { createDubanWorker } from '../../worker/worker';
+import { seedDemoOrganisation } from '../demo-organisation';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TEMPORAL_CLI = path.join(ROOT, 'tools', 'temporal');
+const TASK_QUEUE = 'duban-bench';
+
+export interface BenchStack {
+  apiUrl: string;
+  /** A connection of the benchmark's own, for checking the projection (API and worker have theirs). */
+  db: Database;
+  /** The dev server's process id, for its memory; undefined where /proc cannot tell. */
+  temporalPid: number | undefined;
+  stop(): Promise<void>;
+}
+
+const say = (msg: string) => console.log(`bench: ${msg}`);
+
+/**
+ * Starts everything; onWorkerFailure hears of a worker that dies mid-run (requests would hang).
+ * What started before a failure is stopped again before the error propagates.
+ */
+export async function startBenchStack(onWorkerFailure: (err: unknown) => void): Promise<BenchStack> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-bench-'));
+  const stops: (() => Promise<void>)[] = [() => fs.promises.rm(dir, { recursive: true, force: true })];
+  const stop = () => stopAll(stops);
+  try {
+    ensureTemporalCli();
+    const databaseUrl = migratedDatabase(dir);
+    // Separate connections, as the API and worker processes of `npm start` have.
+    const [apiDb, workerDb, db] = [
+      openDatabase(databaseUrl),
+      openDatabase(databaseUrl),
+      openDatabase(databaseUrl),
+    ];
+    stops.push(() => Promise.all([apiDb, workerDb, db].map((d) => d.$disconnect())).then(() => undefined));
+    await seedDemoOrganisation(db);
+
+    say('starting the Temporal dev server');
+    const env = await startDevServer(dir);
+    stops.push(() => env.teardown());
+    const temporalPid = childPidRunning(fs.realpathSync(TEMPORAL_CLI));
+
+    say('bundling workflows and starting the worker');
+    const worker = await createDubanWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue: TASK_QUEUE,
+      db: workerDb,
+    });
+    const running = worker.run();
+    running.catch(onWorkerFailure);
+    stops.push(() => stopWorker(worker, running));
+
+    const app = createApp({
+      db: apiDb,
+      temporal: env.client,
+      taskQueue: TASK_QUEUE,
+      log: createLogger('bench-api', 'warn'),
+      sessionTtlHours: 12,
+      workerLivenessSeconds: 90,
+    });
+    const { url, close } = await listen(app);
+    stops.push(close);
+    return { apiUrl: url, db, temporalPid, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Stops in reverse order of starting; one part failing to stop does not keep the rest running. */
+async function stopAll(stops: (() => Promise<void>)[]): Promise<void> {
+  while (stops.length) {
+    const stopPart = stops.pop()!;
+    await stopPart().catch((err: unknown) => console.error('bench: stopping a part failed:', err));
+  }
+}
+
+function ensureTemporalCli(): void {
+  if (fs.existsSync(TEMPORAL_CLI)) return;
+  const r = spawnSync('bash', ['scripts/install-temporal-cli.sh'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`installing the Temporal CLI failed (exit ${r.status ?? r.signal})`);
+}
+
+/** A new SQLite file with the project's migrations, applied the way `npm start` applies them. */
+function migratedDatabase(dir: string): string {
+  const url = `file:${path.join(dir, 'duban.db')}`;
+  const r = spawnSync('sh', ['scripts/prisma.sh', 'migrate', 'deploy'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: url },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`applying the migrations failed:\n${r.stdout}\n${r.stderr}`);
+  return url;
+}
+
+/**
+ * Like test/helpers/temporal.ts startDevServer, but persisting to a SQLite file with the pragmas
+ * `npm start` uses, so the server does the disk work it does in production. Ports are free ones.
+ */
+function startDevServer(dir: string): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: TEMPORAL_CLI },
+      ip: '127.0.0.1',
+      dbFilename: path.join(dir, 'temporal.db'),
+      log: { format: 'json', level: 'warn' },
+      extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL'],
+    },
+  });
+}
+
+/** The SDK starts the dev server as our child but does not say its pid; /proc does. */
+function childPidRunning(executable: string): number | undefined {
+  if (!fs.existsSync('/proc')) return undefined;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && fs.readlinkSync(`/proc/${entry}/exe`) === executable) return Number(entry);
+    } catch {
+      /* the process ended while we looked, or is not ours to read */
+    }
+  }
+  return undefined;
+}
+
+async function stopWorker(worker: Worker, running: Promise<void>): Promise<void> {
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+  await running.catch(() => undefined); // a failure was already reported through onWorkerFailure
+}
+
+function listen(app: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer(app);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      const close = () =>
+        new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeAllConnections(); // keep-alive sockets would otherwise hold close() open
+        });
+      resolve({ url: `http://127.0.0.1:${port}`, close });
+    });
+  });
+}
