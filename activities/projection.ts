@@ -56,6 +56,8 @@ export interface RecordDepartmentTaskInput {
   reportedAt?: string;
   acceptedAt?: string;
   handlerId?: string;
+  /** Files of the 回报单 (e.g. the 代拟稿), filed with the directive. */
+  reportAttachmentIds?: string[];
   entry: TimelineRecord;
 }
 
@@ -204,6 +206,10 @@ export function createProjectionActivities(db: Database) {
       };
       await db.$transaction([
         db.departmentTask.upsert({ where: { workflowId }, create: { workflowId, ...row }, update: row }),
+        db.attachment.updateMany({
+          where: { id: { in: input.reportAttachmentIds ?? [] } },
+          data: { receiptNumber },
+        }),
         upsertEntry(timelineRow(workflowId, receiptNumber, departmentCode, entry)),
       ]);
     },

@@ -1,6 +1,6 @@
 /** API process: serves the HTTP API until SIGINT/SIGTERM. */
 import { loadConfigOrExit } from '../core/config';
-import { openDatabase } from '../core/database';
+import { openDatabase, useWriteAheadLog } from '../core/database';
 import { createLogger } from '../core/logger';
 import { connectClient } from '../core/temporal';
 import { createApp } from './app';
@@ -9,6 +9,7 @@ async function main() {
   const config = loadConfigOrExit();
   const log = createLogger('api', config.logLevel);
   const db = openDatabase(config.databaseUrl);
+  await useWriteAheadLog(db);
   const temporal = await connectClient(config.temporal);
   const app = createApp({
     db,

@@ -7,3 +7,14 @@ export type Database = PrismaClient;
 export function openDatabase(url: string): Database {
   return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
 }
+
+/**
+ * The API and the worker are two processes on one file: with the write-ahead log, readers do not
+ * wait for a writer, and a commit need not wait for the disk twice. The journal mode is kept in
+ * the file; `synchronous` is per connection (NORMAL is durable across a process crash, and loses at
+ * most the last commits on power loss, which the workflows write again on replay).
+ */
+export async function useWriteAheadLog(db: Database): Promise<void> {
+  await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+  await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
+}

@@ -69,6 +69,7 @@ export const routingPolicySchema = z
         remind: z.array(recipient).min(1),
       })
       .optional(),
+    urgerRequiredFor: z.array(z.enum(URGENCIES)).optional(),
   })
   .strict();
 

@@ -352,6 +352,12 @@ async function carryDirective({ api, recorder, ...run }: Run, n: number): Promis
   }
   await untilClosed(run, receiptNumber);
   recorder.record('closed (projection)', performance.now() - accepted);
+  // 答复 to 国务院: the directive's workflow completes and leaves the worker's cache.
+  const replied = await api.post('reply', CLERK, `${directive}/reply`, {
+    text: '已按要求办理完毕。',
+    notifyDepartments: [],
+  });
+  expectStatus('reply', replied.state, 'CLOSED');
   return receiptNumber;
 }
 
@@ -617,6 +623,7 @@ function stepFigures(recorder: Recorder): Record<string, StepFigures> {
     'report',
     'accept',
     'closed (projection)',
+    'reply',
     'list',
     'detail',
   ];

@@ -1,7 +1,7 @@
 /** Worker process: runs Duban's workflows and activities until SIGINT/SIGTERM. */
 import { Runtime } from '@temporalio/worker';
 import { loadConfigOrExit } from '../core/config';
-import { openDatabase } from '../core/database';
+import { openDatabase, useWriteAheadLog } from '../core/database';
 import { createLogger } from '../core/logger';
 import { connectWorker } from '../core/temporal';
 import { createDubanWorker } from './worker';
@@ -12,6 +12,7 @@ async function main() {
   // The SDK shuts the worker down gracefully on these signals; worker.run() then resolves.
   Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
   const db = openDatabase(config.databaseUrl);
+  await useWriteAheadLog(db);
   const connection = await connectWorker(config.temporal);
   const worker = await createDubanWorker({
     connection,

@@ -106,6 +106,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       reportOptions: state.report?.options,
       reportText: state.report?.text,
       reportDraft: state.report?.draft,
+      reportAttachmentIds: state.report?.attachments?.map((a) => a.id),
       reportSignedById: state.report?.signedBy.userId,
       reportedAt: state.report?.at,
       acceptedAt,
@@ -181,13 +182,14 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
 
   setHandler(
     submitReportUpdate,
-    async ({ by, options, text, draft }) => {
+    async ({ by, options, text, draft, attachments }) => {
       const from = state.status;
       state.status = 'REPORTED';
       state.report = {
         options: [...options].sort(),
         text: text.trim(),
-        draft: draft?.trim(),
+        draft: draft?.trim() || undefined,
+        ...(attachments?.length ? { attachments } : {}),
         signedBy: actor(by),
         at: new Date().toISOString(),
       };
@@ -196,7 +198,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       return state;
     },
     {
-      validator: ({ by, options, text, draft }: SubmitReportRequest) => {
+      validator: ({ by, options, text, draft, attachments }: SubmitReportRequest) => {
         inDepartment(by, '回报');
         // The 回报单 is stamped by the department (回报单位盖章): only its head signs it.
         requireRole(by, ['DEPT_HEAD'], '回报');
@@ -208,8 +210,12 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
         if (!valid || new Set(options).size !== options.length) {
           problems.push({ field: 'options', reason: '办理提示: tick one or more of 1–5, each once' });
         } else if (options.some((o: HandlingOptionCode) => policy.handlingOptions[o].needsDraft)) {
-          problems.push(...requireText(draft, 'draft', '代拟稿 (draft, required with option 4)', 50_000));
+          // The 代拟稿 comes as text or as an attached file.
+          if (!attachments?.length)
+            problems.push(...requireText(draft, 'draft', '代拟稿 (draft, required with option 4)', 50_000));
         }
+        if (attachments !== undefined && (!Array.isArray(attachments) || attachments.length > 20))
+          problems.push({ field: 'attachments', reason: 'at most 20 uploaded attachments' });
         if (problems.length) invalid(problems);
       },
     },

@@ -266,6 +266,9 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
       validator: ({ by }: DispatchRequest) => {
         requireRole(by, ['CLERK'], '转办');
         requireStatus(state.status, ['INSTRUCTED'], '转办');
+        const urgency = input.document.urgency;
+        if (policy.urgerRequiredFor?.includes(urgency) && !state.urger)
+          refuse('NotNow', `转办: a ${urgency} directive needs a 督办人 first`);
       },
     },
   );

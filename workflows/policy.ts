@@ -54,6 +54,8 @@ export interface RoutingPolicy {
    * Optional only because directives received before it existed carry policies without it.
    */
   officeHandling?: { withinDays: Record<Urgency, number>; remind: NoticeRecipient[] };
+  /** Urgencies for which a 督办人 must be named before 转办 (optional for the same reason). */
+  urgerRequiredFor?: Urgency[];
 }
 
 const ROUTINE_LADDER: NoticeRule[] = [
@@ -84,6 +86,7 @@ export const DEFAULT_POLICY: RoutingPolicy = {
   reviewChain: ['OFFICE_REVIEWER', 'OFFICE_DIRECTOR'],
   // The seed went from 收文 (01-03) to 转办 (01-04) in a day; routine work gets a few days' margin.
   officeHandling: { withinDays: { 特急: 1, 加急: 2, 平急: 3 }, remind: ['REGISTRAR', 'URGER'] },
+  urgerRequiredFor: ['特急', '加急'],
   notices: {
     平急: ROUTINE_LADDER,
     加急: [

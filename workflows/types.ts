@@ -314,8 +314,9 @@ export interface DecideExtensionRequest {
 export interface DepartmentReport {
   options: HandlingOptionCode[];
   text: string;
-  /** 代拟稿, required with option 4. */
+  /** 代拟稿, required with option 4: as text, or as attached files, or both. */
   draft?: string;
+  attachments?: AttachmentRef[];
   signedBy: Actor;
   at: string;
 }
@@ -331,6 +332,7 @@ export interface SubmitReportRequest {
   options: HandlingOptionCode[];
   text: string;
   draft?: string;
+  attachments?: AttachmentRef[];
 }
 
 export interface ReviewReportRequest {

@@ -43,6 +43,7 @@ import type {
 } from '../../workflows/types';
 import { requireRole } from '../auth/middleware';
 import { HttpError, invalidInput } from '../errors';
+import { attachmentsNamed } from './attachments';
 import { actingUser, bodyWith, objectWith, receiptNumberParam, updateIdOf } from '../requests';
 
 export interface RoutingRouterDeps {
@@ -344,11 +345,21 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
     }),
   );
   // 回报: the 回报单, signed by the department's head (回报单位盖章).
-  taskStep('report', 'department', ['DEPT_HEAD'], ['options', 'text', 'draft'], submitReportUpdate, (b) => ({
-    options: b.options as HandlingOptionCode[],
-    text: b.text as string,
-    draft: b.draft as string | undefined,
-  }));
+  taskStep(
+    'report',
+    'department',
+    ['DEPT_HEAD'],
+    ['options', 'text', 'draft', 'attachments'],
+    submitReportUpdate,
+    async (b, req) => ({
+      options: b.options as HandlingOptionCode[],
+      text: b.text as string,
+      draft: b.draft as string | undefined,
+      ...(b.attachments !== undefined
+        ? { attachments: await attachmentsNamed(db, b.attachments, actingUser(req).userId) }
+        : {}),
+    }),
+  );
   // The office accepts the report or returns it for revision with a new deadline.
   taskStep('review', 'office', OFFICE, ['decision', 'comment', 'newDueDate'], reviewReportUpdate, (b) => ({
     decision: b.decision as 'ACCEPT',

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
-import { openDatabase, type Database } from '../../core/database';
+import { openDatabase, useWriteAheadLog, type Database } from '../../core/database';
 import { createLogger } from '../../core/logger';
 import { createDubanWorker } from '../../worker/worker';
 import { seedDemoOrganisation } from '../demo-organisation';
@@ -50,6 +50,7 @@ export async function startBenchStack(onWorkerFailure: (err: unknown) => void): 
       openDatabase(databaseUrl),
     ];
     stops.push(() => Promise.all([apiDb, workerDb, db].map((d) => d.$disconnect())).then(() => undefined));
+    for (const connection of [apiDb, workerDb, db]) await useWriteAheadLog(connection);
     await seedDemoOrganisation(db);
 
     say('starting the Temporal dev server');

@@ -3,55 +3,24 @@
  * 呈批表 and an attachment; 初审; the 传阅 a reader can see; 委托 of a leader's 批示; the urger and
  * the handler of a department; and the routing policy, whose changes do not move running deadlines.
  */
-import request from 'supertest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_POLICY } from '../../workflows/policy';
-import { SEED_DIRECTIVE, signIn, startStack, type Stack } from '../helpers/stack';
-import { startTimeSkippingServer } from '../helpers/temporal';
+import { SEED_DIRECTIVE } from '../helpers/stack';
+import { useSeedDayApi } from '../helpers/seed-day-api';
 
 jest.setTimeout(180_000);
 
-let env: TestWorkflowEnvironment;
-let stack: Stack;
-const tokens: Record<string, string> = {};
-
-beforeAll(async () => {
-  env = await startTimeSkippingServer({ startAt: '2017-01-03T09:00:00+08:00' });
-  stack = await startStack(env);
-  for (const who of [
-    'huangweiyan',
-    'chenweiyan',
-    'zh1-director',
-    'chunxin',
-    'mishuzhang',
-    'fgw-mishu',
-    'fgw-head',
-    'sft-handler',
-    'admin',
-  ]) {
-    tokens[who] = await signIn(stack.app, who);
-  }
-});
-
-afterAll(async () => {
-  await stack?.stop();
-  await env?.teardown();
-});
-
-const as = (who: string, headers: Record<string, string> = {}) => {
-  const auth = { Authorization: `Bearer ${tokens[who]}`, ...headers };
-  return {
-    post: (url: string, body: object = {}) => request(stack.app).post(url).set(auth).send(body),
-    put: (url: string, body: object) => request(stack.app).put(url).set(auth).send(body),
-    get: (url: string) => request(stack.app).get(url).set(auth),
-    upload: (fileName: string, content: Buffer) =>
-      request(stack.app)
-        .post(`/api/attachments?fileName=${encodeURIComponent(fileName)}`)
-        .set(auth)
-        .set('Content-Type', 'application/octet-stream')
-        .send(content),
-  };
-};
+const api = useSeedDayApi([
+  'huangweiyan',
+  'chenweiyan',
+  'zh1-director',
+  'chunxin',
+  'mishuzhang',
+  'fgw-mishu',
+  'fgw-head',
+  'sft-handler',
+  'admin',
+]);
+const { as } = api;
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(2000, 0x20), Buffer.from('\n%%EOF\n')]);
 let seed = '';
@@ -87,7 +56,7 @@ test('签收, then 登记 with 密级, 保密期限, 份数/页数, 办文编号
     size: PDF.length,
   });
 
-  await env.sleep(3600_000); // registered an hour after it was signed for
+  await api.env.sleep(3600_000); // registered an hour after it was signed for
   const registered = await as('huangweiyan').post('/api/directives', {
     ...SEED_DIRECTIVE,
     copies: 2,
@@ -106,7 +75,7 @@ test('签收, then 登记 with 密级, 保密期限, 份数/页数, 办文编号
   expect(Date.parse(registration.at) - Date.parse(signedFor.at)).toBeGreaterThanOrEqual(3600_000);
   expect(detail.body.directive.signedForAt).toBe(signedFor.at);
 
-  const download = await as('chenweiyan').get(`/api/attachments/${file.body.attachment.id}`);
+  const download = await as('chenweiyan').download(`/api/attachments/${file.body.attachment.id}`);
   expect(download.status).toBe(200);
   expect(download.headers['content-type']).toBe('application/pdf');
   expect(Buffer.compare(download.body as Buffer, PDF)).toBe(0);
@@ -130,7 +99,7 @@ test.each([
   ['a 办文编号 prefix of Latin letters', { handlingPrefix: 'FG' }, 'handlingPrefix'],
   ['an attachment id nobody uploaded', { attachments: ['no-such-file'] }, 'attachments[0]'],
 ])('registration with %s is refused with 400 naming the field', async (_, change, field) => {
-  const before = await stack.database.db.directive.count();
+  const before = await api.stack.database.db.directive.count();
   const res = await as('huangweiyan').post('/api/directives', {
     ...SEED_DIRECTIVE,
     docNumber: '国发〔2016〕90号',
@@ -138,7 +107,7 @@ test.each([
   });
   expect(res.status).toBe(400);
   expect(res.body.error.fields.map((f: { field: string }) => f.field)).toContain(field);
-  expect(await stack.database.db.directive.count()).toBe(before);
+  expect(await api.stack.database.db.directive.count()).toBe(before);
 });
 
 test('a classified document registers with its 保密期限', async () => {
@@ -162,10 +131,10 @@ test.each([
   ['a file over the limit', 'big.pdf', Buffer.concat([Buffer.from('%PDF-'), Buffer.alloc(64 * 1024)]), 413],
   ['an empty file', 'empty.pdf', Buffer.alloc(0), 400],
 ])('an upload of %s is refused and nothing is stored', async (_, name, content, status) => {
-  const before = await stack.database.db.attachment.count();
+  const before = await api.stack.database.db.attachment.count();
   const res = await as('huangweiyan').upload(name, content);
   expect(res.status).toBe(status);
-  expect(await stack.database.db.attachment.count()).toBe(before);
+  expect(await api.stack.database.db.attachment.count()).toBe(before);
 });
 
 test('初审, 拟办 and a 批示 given under 委托; the timeline names both people', async () => {
@@ -217,7 +186,7 @@ test('初审, 拟办 and a 批示 given under 委托; the timeline names both pe
   ]);
   const revoked = await as('chunxin').post(`/api/delegations/${delegated.body.delegation.id}/revoke`);
   expect(revoked.body.delegation.revokedAt).toBeTruthy();
-  const audit = await stack.database.db.auditEvent.findMany({
+  const audit = await api.stack.database.db.auditEvent.findMany({
     where: { action: { startsWith: 'delegation.' } },
     orderBy: { id: 'asc' },
   });
@@ -292,9 +261,34 @@ test('督办人, 催办 and the 承办人 over HTTP: office only, people of the 
   });
   expect(named.body.task.handler).toEqual({ userId: 'u-fgw-mishu', displayName: expect.any(String) });
 
+  // The 回报单 with option 4: the 代拟稿 comes as a Word file, stamped by the head's signature.
+  expect((await as('fgw-mishu').post(`${task}/sign-for`, { deptReceiptNumber: '319号' })).status).toBe(200);
+  const DOCX = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(500, 0x41)]);
+  const draft = await as('fgw-head').upload('关于加强我省政务诚信建设的实施意见（代拟稿）.docx', DOCX);
+  expect(draft.status).toBe(201);
+  const noDraft = await as('fgw-head').post(`${task}/report`, { options: [4], text: '需加具贯彻意见' });
+  expect(noDraft.body.error.fields).toEqual([
+    { field: 'draft', reason: '代拟稿 (draft, required with option 4) is required' },
+  ]);
+  const reported = await as('fgw-head').post(`${task}/report`, {
+    options: [4],
+    text: '需加具贯彻意见，代拟稿附后',
+    attachments: [draft.body.attachment.id],
+  });
+  expect(reported.status).toBe(200);
+  expect(reported.body.task.report.attachments).toEqual([
+    expect.objectContaining({
+      id: draft.body.attachment.id,
+      mediaType: expect.stringContaining('wordprocessingml'),
+    }),
+  ]);
+  const fetched = await as('huangweiyan').download(`/api/attachments/${draft.body.attachment.id}`);
+  expect(fetched.status).toBe(200);
+  expect(Buffer.compare(fetched.body as Buffer, DOCX)).toBe(0);
+
   const inbox = await as('fgw-mishu').get('/api/inbox');
   expect(inbox.body.items.map((n: { kind: string }) => n.kind).sort()).toEqual(['MANUAL_URGE', 'REASSIGNED']);
-  const row = await stack.database.db.departmentTask.findFirstOrThrow({ where: { receiptNumber: seed } });
+  const row = await api.stack.database.db.departmentTask.findFirstOrThrow({ where: { receiptNumber: seed } });
   expect(row.handlerId).toBe('u-fgw-mishu');
 });
 
@@ -316,17 +310,19 @@ test('the routing policy: read by all, set by the director, taken by new directi
     ...SEED_DIRECTIVE,
     docNumber: '国发〔2016〕95号',
   });
-  const started = await env.client.workflow
+  const started = await api.env.client.workflow
     .getHandle(`directive-${later.body.directive.receiptNumber}`)
     .describe();
   expect(started.status.name).toBe('RUNNING');
   const input = async (rn: string) => {
-    const history = await env.client.workflow.getHandle(`directive-${rn}`).fetchHistory();
+    const history = await api.env.client.workflow.getHandle(`directive-${rn}`).fetchHistory();
     const payload = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
     return JSON.parse(Buffer.from(payload.data!).toString()) as { policy: { version: string } };
   };
   expect((await input(later.body.directive.receiptNumber)).policy.version).toBe('working-days-2017');
   expect((await input(seed)).policy.version).toBe('seed-2017');
-  const task = await stack.database.db.departmentTask.findFirstOrThrow({ where: { receiptNumber: seed } });
+  const task = await api.stack.database.db.departmentTask.findFirstOrThrow({
+    where: { receiptNumber: seed },
+  });
   expect(task.dueDate).toBe('2017-01-13'); // dispatched 2017-01-03, 10 calendar days, unchanged
 });

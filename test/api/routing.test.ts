@@ -2,47 +2,25 @@
  * The seed's whole paper flow through the HTTP API, each actor signed in as themselves, on a
  * Temporal test server whose clock starts on 2017-01-03 09:00 CST; then every refused step.
  */
-import request from 'supertest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { untilChinaTime } from '../helpers/seed-case';
-import { SEED_DIRECTIVE, signIn, startStack, type Stack } from '../helpers/stack';
-import { startTimeSkippingServer } from '../helpers/temporal';
+import type { Response } from 'supertest';
+import { SEED_DIRECTIVE } from '../helpers/stack';
+import { useSeedDayApi } from '../helpers/seed-day-api';
 
 jest.setTimeout(180_000);
 
-let env: TestWorkflowEnvironment;
-let stack: Stack;
-const tokens: Record<string, string> = {};
-
-beforeAll(async () => {
-  env = await startTimeSkippingServer({ startAt: '2017-01-03T09:00:00+08:00' });
-  stack = await startStack(env);
-  for (const who of [
-    'huangweiyan',
-    'chenweiyan',
-    'zh1-director',
-    'chunxin',
-    'mishuzhang',
-    'fgw-mishu',
-    'fgw-head',
-    'czt-handler',
-    'czt-head',
-  ]) {
-    tokens[who] = await signIn(stack.app, who);
-  }
-});
-
-afterAll(async () => {
-  await stack?.stop();
-  await env?.teardown();
-});
-
-const as = (who: string) => ({
-  post: (url: string, body: object = {}) =>
-    request(stack.app).post(url).set('Authorization', `Bearer ${tokens[who]}`).send(body),
-  get: (url: string) => request(stack.app).get(url).set('Authorization', `Bearer ${tokens[who]}`),
-});
-const until = async (cst: string) => env.sleep(await untilChinaTime(env, cst));
+const api = useSeedDayApi([
+  'huangweiyan',
+  'chenweiyan',
+  'zh1-director',
+  'chunxin',
+  'mishuzhang',
+  'fgw-mishu',
+  'fgw-head',
+  'czt-handler',
+  'czt-head',
+]);
+const { as } = api;
+const until = api.until;
 
 let seed = ''; // 国发〔2016〕76号, lead 省发展改革委, co 省财政厅
 let other = ''; // a second directive, signed once by the reviewer, for the refusals
@@ -126,7 +104,7 @@ test('clerk, reviewers, leader, departments and office carry 国发〔2016〕76�
     comment: '逾期回报，已阅',
   });
   // 办结 follows the last acceptance; then the office answers 国务院 (答复) and tells 省财政厅.
-  while ((await as('huangweiyan').get(path)).body.directive.status !== 'CLOSED') await env.sleep(1000);
+  while ((await as('huangweiyan').get(path)).body.directive.status !== 'CLOSED') await api.env.sleep(1000);
   const replied = await as('huangweiyan').post(`${path}/reply`, {
     text: '已转省发展改革委会同省财政厅办理，各市县已翻印。',
     notifyDepartments: ['GDCZT'],
@@ -135,7 +113,7 @@ test('clerk, reviewers, leader, departments and office carry 国发〔2016〕76�
   expect(replied.body.state).toMatchObject({ status: 'CLOSED', reply: { notifiedDepartments: ['GDCZT'] } });
   // Not result(): while it waits, the test server may skip to the register's far-off run timeout.
   while ((await as('huangweiyan').get(path)).body.workflow.executionStatus !== 'COMPLETED')
-    await env.sleep(1000);
+    await api.env.sleep(1000);
   const told = await as('czt-head').get('/api/inbox');
   expect(told.body.items[0]).toMatchObject({
     kind: 'CLOSURE',
@@ -189,7 +167,7 @@ test('lists filter by status, department, urgency and text; a department lists o
   await as('chenweiyan').post(`/api/directives/${third}/review`, { decision: 'APPROVE' });
   await as('zh1-director').post(`/api/directives/${third}/review`, { decision: 'APPROVE' });
 
-  const ids = (res: request.Response): string[] =>
+  const ids = (res: Response): string[] =>
     (res.body.items as { receiptNumber: string }[]).map((d) => d.receiptNumber);
   expect(ids(await as('chenweiyan').get('/api/directives?status=CLOSED'))).toEqual([seed]);
   expect(
@@ -294,11 +272,11 @@ describe('a step that is not allowed now, or not by this person, is refused and 
   ];
 
   test.each(refusals)('%s', async (_case, who, target, step, body, status, reason) => {
-    const before = await stack.database.db.timelineEntry.count();
+    const before = await api.stack.database.db.timelineEntry.count();
     const res = await as(who).post(`/api/directives/${target === 'other' ? other : third}/${step}`, body);
     expect(res.status).toBe(status);
     expect(JSON.stringify(res.body.error)).toContain(reason);
-    expect(await stack.database.db.timelineEntry.count()).toBe(before);
+    expect(await api.stack.database.db.timelineEntry.count()).toBe(before);
   });
 
   test('instructions out of turn, twice, or after closure', async () => {

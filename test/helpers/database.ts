@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase, type Database } from '../../core/database';
+import { openDatabase, useWriteAheadLog, type Database } from '../../core/database';
 import { seedDemoOrganisation } from '../../scripts/demo-organisation';
 import { TEMPLATE_DB } from './paths';
 
@@ -18,6 +18,7 @@ export async function createTestDatabase(opts: { demoOrganisation?: boolean } = 
   fs.copyFileSync(TEMPLATE_DB, file);
   const url = `file:${file}`;
   const db = openDatabase(url);
+  await useWriteAheadLog(db);
   if (opts.demoOrganisation) await seedDemoOrganisation(db);
   return {
     db,

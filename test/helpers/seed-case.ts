@@ -104,12 +104,16 @@ export function directiveSteps(client: Client, taskQueue: string) {
     /** Registration through 批示, as on the seed's 呈批表: 初审, proposal, two sign-offs, 春新 同意. */
     async throughInstruction(option: HandlingOptionCode = 1, overrides: Partial<Proposal> = {}) {
       const receiptNumber = await this.register();
+      await this.instructed(receiptNumber, seedProposal({ handlingOption: option, ...overrides }));
+      return receiptNumber;
+    },
+    /** A registered directive through 初审, 拟办, both sign-offs and 春新's 同意. */
+    async instructed(receiptNumber: string, proposal = seedProposal()) {
       await this.accept(receiptNumber);
-      await this.propose(receiptNumber, seedProposal({ handlingOption: option, ...overrides }));
+      await this.propose(receiptNumber, proposal);
       await this.signOff(receiptNumber, people.reviewer);
       await this.signOff(receiptNumber, people.director);
-      await this.instruct(receiptNumber);
-      return receiptNumber;
+      return this.instruct(receiptNumber);
     },
     /** 答复 to 国务院 once the directive is closed (办结), telling the named units. */
     async reply(receiptNumber: string, notifyDepartments: string[] = [], text = '已按要求办理完毕。') {

@@ -296,11 +296,7 @@ test('(m) a working-day policy counts round the 2017 Spring Festival and its 调
       83,
       policy,
     );
-    await day.steps.accept(rn);
-    await day.steps.propose(rn);
-    await day.steps.signOff(rn, people.reviewer);
-    await day.steps.signOff(rn, people.director);
-    await day.steps.instruct(rn);
+    await day.steps.instructed(rn);
     await day.until('2017-01-20T09:30'); // a Friday
     const dispatched = await day.steps.dispatch(rn);
     // 10 working days from 01-20: 01-22 (a 调休 Sunday) … 01-26, the holiday 01-27–02-02, then
@@ -322,4 +318,23 @@ test('(m) a working-day policy counts round the 2017 Spring Festival and its 调
       ['remind-1', '2017-02-07T09:00'],
       ['formal-1', '2017-02-09T09:00'],
     ]);
+  }));
+
+test('(n) a 加急 directive is not dispatched before a 督办人 is named', () =>
+  onSeedDay(async (day) => {
+    const rn = await day.steps.register({
+      ...SEED_DIRECTIVE,
+      docNumber: '国发〔2016〕82号',
+      urgency: '加急',
+    });
+    await day.steps.instructed(rn);
+    const refused = await refusal(day.steps.dispatch(rn));
+    expect(refused).toMatchObject({ type: 'NotNow', message: expect.stringContaining('督办人') });
+    await day.steps.directive(rn).executeUpdate(assignUrgerUpdate, {
+      args: [{ by: people.clerk, urger: { userId: 'u-chenweiyan', displayName: '陈伟演' } }],
+    });
+    expect(await day.steps.dispatch(rn)).toMatchObject({
+      status: 'IN_PROGRESS',
+      urger: { userId: 'u-chenweiyan' },
+    });
   }));
