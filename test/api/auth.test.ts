@@ -119,3 +119,26 @@ test.each([
   expect(res.body.error.message).toContain('CLERK');
   expect(await stack.database.db.directive.count()).toBe(0);
 });
+
+test('five wrong passwords lock the username for a while, even for the right password; others sign in', async () => {
+  const login = (username: string, password: string) =>
+    api().post('/api/auth/login').send({ username, password });
+  for (let i = 0; i < 5; i++) expect((await login('czt-head', 'guess')).status).toBe(401);
+  const locked = await login('czt-head', 'duban-demo-2017');
+  expect(locked.status).toBe(429);
+  expect(locked.body.error.message).toMatch(/try again in 15 minute/);
+  expect(locked.headers['retry-after']).toBe('900');
+  expect((await login('czt-handler', 'duban-demo-2017')).status).toBe(200);
+
+  // Sixteen minutes later the failures have left the window.
+  const db = stack.database.db;
+  await db.auditEvent.updateMany({
+    where: { target: 'czt-head' },
+    data: { at: new Date(Date.now() - 16 * 60_000) },
+  });
+  expect((await login('czt-head', 'duban-demo-2017')).status).toBe(200);
+  const trail = await db.auditEvent.findMany({ where: { target: 'czt-head' }, select: { action: true } });
+  expect(trail.map((e) => e.action).sort()).toEqual(
+    [...Array(5).fill('login-failed'), 'login-locked'].sort(),
+  );
+});
