@@ -115,6 +115,10 @@ export function attachmentRouter(db: Database, store: AttachmentStoreOptions): R
         ? await canReadDirective(db, user, row.receiptNumber)
         : row.uploadedById === user.id);
     if (!row || !allowed) throw new HttpError(404, 'not_found', 'no such attachment');
+    // Who read which file, and when: documents may be classified (密级).
+    await db.auditEvent.create({
+      data: { actorId: user.id, action: 'attachment.download', target: row.id, detail: row.receiptNumber },
+    });
     res
       .type(row.mediaType)
       .set('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(row.fileName)}`)

@@ -79,6 +79,11 @@ test('签收, then 登记 with 密级, 保密期限, 份数/页数, 办文编号
   expect(download.status).toBe(200);
   expect(download.headers['content-type']).toBe('application/pdf');
   expect(Buffer.compare(download.body as Buffer, PDF)).toBe(0);
+  expect(
+    await api.stack.database.db.auditEvent.findFirst({
+      where: { action: 'attachment.download', actorId: 'u-chenweiyan', target: file.body.attachment.id },
+    }),
+  ).toMatchObject({ detail: seed });
   // A department sees the directive's files only once it is dispatched to it.
   expect((await as('fgw-mishu').get(`/api/attachments/${file.body.attachment.id}`)).status).toBe(404);
   // The same upload cannot be filed twice.
