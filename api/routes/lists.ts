@@ -25,11 +25,14 @@ const DIRECTIVE_STATUSES = [
 const SORTABLE = ['registeredAt', 'receivedDate', 'dueDate', 'receiptNumber'] as const;
 const FILTERS = ['status', 'department', 'overdue', 'dueBefore', 'urgency', 'q', 'page', 'pageSize', 'sort'];
 
-function query(req: Request): Record<string, string> {
+const TASK_FILTERS = ['status', 'page', 'pageSize'];
+const TASK_STATUSES = ['DISPATCHED', 'SIGNED_FOR', 'REPORTED', 'RETURNED', 'ACCEPTED', 'WITHDRAWN'];
+
+function query(req: Request, filters: readonly string[] = FILTERS): Record<string, string> {
   const out: Record<string, string> = {};
   const problems: FieldProblem[] = [];
   for (const [key, value] of Object.entries(req.query)) {
-    if (!FILTERS.includes(key)) problems.push({ field: key, reason: 'is not a filter of this list' });
+    if (!filters.includes(key)) problems.push({ field: key, reason: 'is not a filter of this list' });
     else if (typeof value !== 'string') problems.push({ field: key, reason: 'give it once' });
     else out[key] = value;
   }
@@ -114,25 +117,52 @@ export function listRouter(db: Database): Router {
     res.json({ total, page, pageSize, items });
   });
 
-  // A department's own tasks (待办), most urgent deadline first.
+  // A department's own tasks (待办), most urgent deadline first; `status` narrows, pages as above.
   router.get('/api/tasks', async (req, res) => {
     const user = currentUser(req);
-    const tasks = await db.departmentTask.findMany({
-      where: { departmentCode: user.departmentCode },
-      orderBy: [{ status: 'asc' }, { dueDate: 'asc' }],
-      include: { directive: { select: { title: true, docNumber: true, sourceOrg: true, urgency: true } } },
-    });
-    res.json({ items: tasks });
+    const q = query(req, TASK_FILTERS);
+    const problems: FieldProblem[] = [];
+    const { page, pageSize } = pageOf(q, problems);
+    const statuses = q.status?.split(',');
+    const bad = statuses?.filter((s) => !TASK_STATUSES.includes(s)) ?? [];
+    if (bad.length)
+      problems.push({
+        field: 'status',
+        reason: `unknown status ${bad.join(', ')}; one of ${TASK_STATUSES.join(', ')}`,
+      });
+    if (problems.length) throw invalidInput(problems);
+    const where = { departmentCode: user.departmentCode, ...(statuses ? { status: { in: statuses } } : {}) };
+    const [total, items] = await Promise.all([
+      db.departmentTask.count({ where }),
+      db.departmentTask.findMany({
+        where,
+        orderBy: [{ status: 'asc' }, { dueDate: 'asc' }, { receiptNumber: 'asc' }],
+        skip: (page - 1) * pageSize,
+        take: pageSize,
+        include: { directive: { select: { title: true, docNumber: true, sourceOrg: true, urgency: true } } },
+      }),
+    ]);
+    res.json({ total, page, pageSize, items });
   });
 
+  // My notices, newest first; `unread` counts them all, not just this page.
   router.get('/api/inbox', async (req, res) => {
     const user = currentUser(req);
-    const items = await db.notice.findMany({
-      where: { recipientId: user.id },
-      orderBy: { at: 'desc' },
-      take: 200,
-    });
-    res.json({ unread: items.filter((n) => !n.readAt).length, items });
+    const q = query(req, ['page', 'pageSize']);
+    const problems: FieldProblem[] = [];
+    const { page, pageSize } = pageOf(q, problems);
+    if (problems.length) throw invalidInput(problems);
+    const [unread, total, items] = await Promise.all([
+      db.notice.count({ where: { recipientId: user.id, readAt: null } }),
+      db.notice.count({ where: { recipientId: user.id } }),
+      db.notice.findMany({
+        where: { recipientId: user.id },
+        orderBy: [{ at: 'desc' }, { id: 'desc' }],
+        skip: (page - 1) * pageSize,
+        take: pageSize,
+      }),
+    ]);
+    res.json({ unread, total, page, pageSize, items });
   });
 
   router.post('/api/inbox/:id/read', async (req, res) => {

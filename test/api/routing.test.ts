@@ -93,6 +93,10 @@ test('clerk, reviewers, leader, departments and office carry 国发〔2016〕76�
   expect(inbox.body.unread).toBe(3);
   expect((await as('czt-handler').post(`/api/inbox/${inbox.body.items[0].id}/read`)).status).toBe(204);
   expect((await as('czt-handler').get('/api/inbox')).body.unread).toBe(2);
+  // One notice a page: the unread count still counts them all.
+  const firstPage = await as('czt-handler').get('/api/inbox?pageSize=1');
+  expect(firstPage.body).toMatchObject({ unread: 2, total: 3, page: 1, pageSize: 1 });
+  expect(firstPage.body.items).toHaveLength(1);
   expect((await as('fgw-mishu').get('/api/inbox')).body.items).toEqual([]);
 
   const overdue = await as('chenweiyan').get('/api/directives?overdue=true');
@@ -191,6 +195,13 @@ test('lists filter by status, department, urgency and text; a department lists o
       t.receiptNumber,
     ]),
   ).toEqual([['GDCZT', seed]]);
+  expect((await as('czt-handler').get('/api/tasks?status=ACCEPTED')).body).toMatchObject({ total: 1 });
+  expect((await as('czt-handler').get('/api/tasks?status=DISPATCHED,SIGNED_FOR')).body).toMatchObject({
+    total: 0,
+    items: [],
+  });
+  const badTasks = await as('czt-handler').get('/api/tasks?status=DONE&department=GDFGW');
+  expect(badTasks.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['department']);
 
   const bad = await as('chenweiyan').get('/api/directives?status=DONE&overdue=maybe&pageSize=500&colour=red');
   expect(bad.status).toBe(400);
