@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['generated/**', 'node_modules/**', 'data/**', 'tools/**', 'logs/**', '*.config.js'] },
@@ -52,4 +53,14 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.mjs'], ...tseslint.configs.disableTypeChecked },
+  {
+    // The web UI: plain browser modules, no build step.
+    files: ['web/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      globals: globals.browser,
+      sourceType: 'module',
+      parserOptions: { projectService: false, program: null },
+    },
+  },
 );

@@ -1,4 +1,5 @@
 /** Builds the HTTP API from its dependencies; never listens (api/index.ts does, tests use supertest). */
+import path from 'node:path';
 import express from 'express';
 import type { Client } from '@temporalio/client';
 import type { Database } from '../core/database';
@@ -14,6 +15,7 @@ import { routingRouter } from './routes/routing';
 import { attachmentRouter } from './routes/attachments';
 import { actOnBehalf, delegationRouter } from './routes/delegations';
 import { policyRouter } from './routes/policy';
+import { directoryRouter } from './routes/directory';
 import type { Clock } from './requests';
 
 export interface AppDeps {
@@ -29,6 +31,11 @@ export interface AppDeps {
   attachments?: { dir: string; maxBytes: number };
 }
 
+const WEB_DIR = path.join(__dirname, '..', 'web');
+/** The UI loads only its own files and talks only to this API. */
+const WEB_CSP =
+  "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
+
 const DEFAULT_ATTACHMENTS = { dir: 'data/attachments', maxBytes: 20 * 1024 * 1024 };
 
 export function createApp(deps: AppDeps): express.Express {
@@ -40,6 +47,14 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', 'loopback');
   app.use(express.json({ limit: '256kb' }));
 
+  // The web UI: static files, open to anyone (it signs in through the API like any client).
+  app.use(
+    express.static(WEB_DIR, {
+      index: 'index.html',
+      setHeaders: (res) => res.set('Content-Security-Policy', WEB_CSP),
+    }),
+  );
+
   // Open to anyone: health for operators and probes, sign-in for users.
   app.use(healthRouter({ db, temporal, taskQueue, workerLivenessSeconds: deps.workerLivenessSeconds }));
   app.use(loginRouter(db, sessions));
@@ -49,6 +64,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(delegationRouter(db, clock));
   app.use(actOnBehalf(db, clock));
   app.use(policyRouter(db));
+  app.use(directoryRouter(db));
   app.use(attachmentRouter(db, deps.attachments ?? DEFAULT_ATTACHMENTS));
   app.use(directiveRouter({ db, temporal, taskQueue, clock }));
   app.use(routingRouter({ db, temporal }));

@@ -228,7 +228,8 @@ async function main() {
   await waitFor('the API', 60_000, async () => (await fetch(`${apiUrl}/health`)).status === 200);
 
   say('ready');
-  console.log(`  API            ${apiUrl}   (health: ${apiUrl}/health)`);
+  console.log(`  Duban UI       ${apiUrl}/   (demo password duban-demo-2017)`);
+  console.log(`  API            ${apiUrl}/api   (health: ${apiUrl}/health)`);
   if (embedded) console.log(`  Temporal UI    http://127.0.0.1:${config.temporal.uiPort}`);
   console.log(`  Temporal gRPC  ${config.temporal.address}  namespace ${config.temporal.namespace}`);
   console.log(`  Logs           ${logDir}`);

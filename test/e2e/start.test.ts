@@ -64,6 +64,8 @@ test('npm start runs dev server, worker and API; Ctrl-C/SIGTERM stops them all',
     const health = await fetch(`${api}/health`);
     expect(health.status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${started.uiPort}/`)).status).toBe(200);
+    expect(p.output()).toContain(`Duban UI       ${api}/`);
+    expect(await (await fetch(`${api}/`)).text()).toContain('<title>督办 Duban</title>');
 
     const registered = await registerSeedDirective(api);
     expect(registered.status).toBe(201);

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The UI tests drive a real browser: Debian's chromium, through playwright-core (Playwright's own
+# browser download cannot work offline). Links it as tools/chromium; installs it with apt-get when
+# this is a Debian machine run as root, otherwise says what to install.
+set -euo pipefail
+source "$(dirname "$0")/tool-cache.sh"
+
+find_chromium() {
+  local candidate
+  for candidate in "${CHROMIUM_PATH:-}" /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome; do
+    [ -n "$candidate" ] && [ -x "$candidate" ] && { echo "$candidate"; return; }
+  done
+}
+
+install_chromium() {
+  if [ -n "$(find_chromium)" ]; then return; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "duban: installing chromium for the UI tests (Debian package chromium)..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) >/dev/null ||
+      fail "apt-get could not install the chromium package"
+  else
+    fail "a Chromium browser is needed for the UI tests: install it (Debian/Ubuntu: 'sudo apt-get install chromium') or set CHROMIUM_PATH."
+  fi
+}
+
+with_lock chromium install_chromium
+ln -sfn "$(find_chromium)" "$DUBAN_TOOLS/chromium"

@@ -1,0 +1,161 @@
+/**
+ * The web UI in a real browser (Debian's chromium through playwright-core), each person in a
+ * browser of their own: 国发〔2016〕76号 from 收文登记 to 答复 on the seed's day, by clicking.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TOOLS } from '../helpers/paths';
+import { startStack, type Stack } from '../helpers/stack';
+import { startTimeSkippingServer } from '../helpers/temporal';
+import { DEMO_PASSWORD } from '../../scripts/demo-organisation';
+
+jest.setTimeout(180_000);
+
+let env: TestWorkflowEnvironment;
+let stack: Stack;
+let server: Server;
+let browser: Browser;
+let base = '';
+
+beforeAll(async () => {
+  env = await startTimeSkippingServer({ startAt: '2017-01-03T09:00:00+08:00' });
+  stack = await startStack(env);
+  server = stack.app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Root in a container has no user namespace for Chromium's sandbox.
+  browser = await chromium.launch({ executablePath: path.join(TOOLS, 'chromium'), args: ['--no-sandbox'] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await stack?.stop();
+  await env?.teardown();
+});
+
+/** A browser of this person's own, signed in through the login form. */
+async function signedIn(username: string): Promise<Page> {
+  const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
+  await page.goto(`${base}/#/login`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', DEMO_PASSWORD);
+  await page.click('form[data-step="登录"] button');
+  await page.waitForSelector('#who:has-text("退出")');
+  return page;
+}
+
+/** Submits one step's form on the directive page and waits for the success message. */
+async function takeStep(page: Page, step: string, button?: string) {
+  const form = page.locator(`form[data-step="${step}"]`);
+  await (
+    button ? form.getByRole('button', { name: button }) : form.locator('button[type=submit]').last()
+  ).click();
+  await page.waitForSelector(`#flash.ok:has-text("${step}：已完成")`);
+}
+
+const timeline = (page: Page) => page.locator('#timeline tr td:nth-child(3)').allTextContents();
+
+test('国发〔2016〕76号 goes from 收文登记 to 答复 through the UI, each person doing their step', async () => {
+  const clerk = await signedIn('huangweiyan');
+  await clerk.click('a[href="#/register"]');
+  await clerk.fill('input[name=docNumber]', '国发〔2016〕76号');
+  await clerk.fill('input[name=title]', '国务院关于加强政务诚信建设的指导意见');
+  await clerk.fill('input[name=receivedDate]', '2017-01-03');
+  await clerk.fill('input[name=handlingPrefix]', '发改');
+  await clerk.click('form[data-step="收文登记"] button');
+  await clerk.waitForURL(/#\/directives\/2017\d{5}$/);
+  const detail = clerk.url().split('#')[1]!;
+  await clerk.waitForSelector('#form');
+  expect(await clerk.locator('#form').textContent()).toContain('发改 0001');
+
+  await takeStep(clerk, '初审', '符合要求');
+  const proposal = clerk.locator('form[data-step="拟办"]');
+  await proposal.locator('select[name=leadDepartment]').selectOption('GDFGW');
+  await proposal.locator('select[name=handlingOption]').selectOption('1');
+  await proposal.locator('select[name=leaders]').selectOption('u-chunxin');
+  await proposal.locator('textarea[name=comment]').fill('拟请省发展改革委会同省有关部门研究提出办理意见。');
+  await takeStep(clerk, '拟办');
+  expect(await clerk.locator('#status').textContent()).toBe('审核中');
+
+  for (const who of ['chenweiyan', 'zh1-director']) {
+    const reviewer = await signedIn(who);
+    await reviewer.goto(`${base}/#${detail}`);
+    await takeStep(reviewer, '审核', '同意');
+  }
+  const leader = await signedIn('chunxin');
+  await leader.goto(`${base}/#${detail}`);
+  await leader.fill('form[data-step="批示"] textarea[name=text]', '同意。');
+  await takeStep(leader, '批示', '同意');
+  expect(await leader.locator('#status').textContent()).toBe('已批示');
+
+  await clerk.reload();
+  await takeStep(clerk, '转办');
+  expect(await clerk.locator('#tasks').textContent()).toContain('2017-01-13'); // dispatched 01-03: 10 days
+
+  // 省发展改革委: the handler signs for it from the 待办 list, the head sends the 回报单.
+  const handler = await signedIn('fgw-mishu');
+  await handler.click(`#my-tasks a`);
+  await handler.fill('input[name=deptReceiptNumber]', '319号');
+  await takeStep(handler, '签收（省发展改革委）');
+  const head = await signedIn('fgw-head');
+  await head.goto(`${base}/#${detail}`);
+  const report = head.locator('form[data-step="回报单（省发展改革委）"]');
+  await report.locator('input[name=options][value="1"]').check();
+  await report.locator('textarea[name=text]').fill('已原文翻印发至各市、县，省府直属各部门。');
+  await takeStep(head, '回报单（省发展改革委）');
+  // A department sees its own task, not the office's forms.
+  expect(await head.locator('form[data-step="转办"]').count()).toBe(0);
+
+  await clerk.reload();
+  await takeStep(clerk, '审核回报（省发展改革委）', '通过');
+  // 办结 follows the acceptance a moment later, in the directive's workflow.
+  for (let i = 0; (await clerk.locator('#status').textContent()) !== '已办结'; i++) {
+    if (i === 50) throw new Error('the directive did not close');
+    await clerk.waitForTimeout(100);
+    await clerk.reload();
+    await clerk.waitForSelector('#status');
+  }
+  await clerk.fill('form[data-step="答复"] textarea[name=text]', '已由省发展改革委牵头贯彻落实。');
+  await takeStep(clerk, '答复');
+  expect(await timeline(clerk)).toEqual([
+    '签收',
+    '收文登记',
+    '初审',
+    '拟办',
+    '审核',
+    '审核',
+    '批示',
+    '转办',
+    '转办',
+    '签收',
+    '回报',
+    '回报通过',
+    '办结',
+    '答复',
+  ]);
+});
+
+test('a refused step shows the API’s reason, and the page stays as it was', async () => {
+  const clerk = await signedIn('huangweiyan');
+  await clerk.click('a[href="#/register"]');
+  await clerk.fill('input[name=docNumber]', '国发〔2016〕76号'); // registered by the test above
+  await clerk.fill('input[name=title]', '国务院关于加强政务诚信建设的指导意见');
+  await clerk.fill('input[name=receivedDate]', '2017-01-03');
+  await clerk.click('form[data-step="收文登记"] button');
+  await clerk.waitForSelector('#flash:not(.ok)');
+  expect(await clerk.locator('#flash').textContent()).toContain('already registered as 收文编号');
+  expect(clerk.url()).toMatch(/#\/register$/);
+});
+
+test('the UI is served with a content security policy and no one sees data before signing in', async () => {
+  const res = await fetch(`${base}/`);
+  expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${base}/#/directives`);
+  await page.waitForURL(/#\/login$/);
+  expect(await page.locator('#directives').count()).toBe(0);
+});

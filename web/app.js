@@ -1,0 +1,635 @@
+// The office's screens over the HTTP API: sign in, 收文 list and registration, a directive's
+// 呈批表 with its timeline and the step each person may take now, a department's 待办, the inbox.
+// Plain modules, no build: every write is one API call, and the API decides what is allowed.
+
+const STATUS = {
+  REGISTERED: '已登记',
+  REVIEWING: '审核中',
+  AWAITING_INSTRUCTION: '待批示',
+  RETURNED: '已退回',
+  INSTRUCTED: '已批示',
+  IN_PROGRESS: '办理中',
+  CLOSED: '已办结',
+  WITHDRAWN: '已撤办',
+  RETURNED_TO_SENDER: '已退文',
+  DISPATCHED: '已转办',
+  SIGNED_FOR: '已签收',
+  REPORTED: '已回报',
+  ACCEPTED: '回报通过',
+};
+const OPTIONS = {
+  1: '拟原文翻印发至各市、县，省府直属各部门',
+  2: '拟原文翻印发至各市，省府直属各部门',
+  3: '拟原文翻印发至有关市、县和省府直属各部门',
+  4: '此件，需加具贯彻意见。代拟稿待后送出',
+  5: '其他意见',
+};
+const OFFICE_ROLES = ['CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR', 'LEADER', 'ADMIN'];
+
+let me;
+let directory = { departments: [], people: [] };
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers: the API, elements (text only, never HTML from data), messages
+
+class ApiError extends Error {
+  constructor(status, error) {
+    const fields = (error?.fields ?? []).map((f) => `${f.field}: ${f.reason}`).join('; ');
+    super(
+      error?.message
+        ? `${error.message}${fields && !error.message.includes(fields) ? ` (${fields})` : ''}`
+        : `HTTP ${status}`,
+    );
+    this.status = status;
+  }
+}
+
+async function api(method, url, body) {
+  const res = await fetch(url, {
+    method,
+    credentials: 'same-origin',
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = res.status === 204 ? {} : await res.json();
+  if (res.status === 401 && !url.endsWith('/login')) {
+    me = undefined;
+    location.hash = '#/login';
+  }
+  if (!res.ok) throw new ApiError(res.status, data.error);
+  return data;
+}
+
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== false) el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) el.append(c);
+  return el;
+}
+
+function flash(message, ok = false) {
+  const el = document.getElementById('flash');
+  el.textContent = message;
+  el.className = ok ? 'ok' : '';
+  el.hidden = !message;
+}
+
+const nameOf = (id) => directory.people.find((p) => p.id === id)?.displayName ?? id ?? '系统';
+const deptName = (code) => directory.departments.find((d) => d.code === code)?.name ?? code;
+const chinaTime = (iso) =>
+  iso ? new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : '';
+const has = (...roles) => me.roles.some((r) => roles.includes(r));
+const isOffice = () => has(...OFFICE_ROLES);
+
+/**
+ * A form whose submit calls `act(formData, decision)`; success re-renders the page, failure shows
+ * why. With submitLabel null the fields bring their own decision buttons.
+ */
+function stepForm(title, fields, act, submitLabel = '提交') {
+  const submit = submitLabel === null ? '' : h('button', { type: 'submit' }, submitLabel);
+  const form = h('form', { class: 'step', 'data-step': title }, h('h3', {}, title), fields, submit);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      await act(new FormData(form), e.submitter?.value);
+      flash(`${title}：已完成`, true);
+      await route();
+    } catch (err) {
+      flash(`${title}：${err.message}`);
+    }
+  });
+  return form;
+}
+
+const input = (name, label, attrs = {}) => h('label', {}, `${label} `, h('input', { name, ...attrs }));
+const textarea = (name, label, attrs = {}) =>
+  h('label', { style: 'display:block' }, label, h('textarea', { name, ...attrs }));
+const select = (name, label, options, attrs = {}) =>
+  h(
+    'label',
+    {},
+    `${label} `,
+    h(
+      'select',
+      { name, ...attrs },
+      options.map(([value, text]) => h('option', { value }, text)),
+    ),
+  );
+const decisionButtons = (pairs) =>
+  pairs.map(([value, text]) => h('button', { type: 'submit', name: 'decision', value }, text));
+
+// ---------------------------------------------------------------------------------------------
+// Pages
+
+async function loginPage(main) {
+  main.append(
+    stepForm(
+      '登录',
+      [
+        input('username', '用户名', { autocomplete: 'username', required: true }),
+        input('password', '密码', { type: 'password', autocomplete: 'current-password', required: true }),
+      ],
+      async (data) => {
+        const { user } = await api('POST', '/api/auth/login', {
+          username: data.get('username'),
+          password: data.get('password'),
+        });
+        me = user;
+        location.hash = isOffice() ? '#/directives' : '#/tasks';
+      },
+      '登录',
+    ),
+  );
+}
+
+async function listPage(main) {
+  const params = new URLSearchParams(location.hash.split('?')[1] ?? '');
+  const list = await api('GET', `/api/directives?${params}`);
+  main.append(
+    h('h2', {}, '收文'),
+    h(
+      'form',
+      {
+        onsubmit: (e) => (
+          e.preventDefault(),
+          (location.hash = `#/directives?${new URLSearchParams([...new FormData(e.target)].filter(([, v]) => v))}`)
+        ),
+      },
+      select('status', '状态', [['', '全部'], ...Object.entries(STATUS).slice(0, 9)]),
+      select('urgency', '紧急程度', [
+        ['', '全部'],
+        ['特急', '特急'],
+        ['加急', '加急'],
+        ['平急', '平急'],
+      ]),
+      input('q', '标题/文号'),
+      h('button', { type: 'submit' }, '查询'),
+    ),
+    h(
+      'table',
+      { id: 'directives' },
+      h(
+        'tr',
+        {},
+        ['收文编号', '文号', '标题', '紧急程度', '状态', '回报期限'].map((t) => h('th', {}, t)),
+      ),
+      list.items.map((d) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, h('a', { href: `#/directives/${d.receiptNumber}` }, d.receiptNumber)),
+          h('td', {}, d.docNumber),
+          h('td', {}, d.title),
+          h('td', {}, d.urgency),
+          h('td', {}, STATUS[d.status] ?? d.status),
+          h(
+            'td',
+            { class: d.tasks.some((t) => t.overdue && t.status !== 'ACCEPTED') ? 'overdue' : undefined },
+            d.dueDate ?? '',
+          ),
+        ),
+      ),
+    ),
+    h('p', {}, `共 ${list.total} 件`),
+  );
+}
+
+async function registerPage(main) {
+  const today = chinaTime(new Date().toISOString()).slice(0, 10);
+  main.append(
+    h('h2', {}, '收文登记'),
+    stepForm(
+      '收文登记',
+      [
+        input('sourceOrg', '来文单位', { required: true, value: '国务院' }),
+        input('docNumber', '文号', { required: true, placeholder: '国发〔2016〕76号' }),
+        input('title', '来文标题', { required: true, size: 40 }),
+        input('receivedDate', '收文日期', { type: 'date', value: today }),
+        select('urgency', '紧急程度', [
+          ['平急', '平急'],
+          ['加急', '加急'],
+          ['特急', '特急'],
+        ]),
+        select('secrecy', '密级', [
+          ['非密', '非密'],
+          ['秘密', '秘密'],
+          ['机密', '机密'],
+          ['绝密', '绝密'],
+        ]),
+        input('secrecyPeriod', '保密期限', { placeholder: '10年' }),
+        input('copies', '份数', { type: 'number', min: 1, value: 1 }),
+        input('pages', '页数', { type: 'number', min: 1 }),
+        input('handlingPrefix', '办文编号前缀', { placeholder: '发改' }),
+      ],
+      async (data) => {
+        const form = Object.fromEntries([...data].filter(([, v]) => v !== ''));
+        for (const n of ['copies', 'pages']) if (form[n]) form[n] = Number(form[n]);
+        const { directive } = await api('POST', '/api/directives', form);
+        location.hash = `#/directives/${directive.receiptNumber}`;
+      },
+      '登记',
+    ),
+  );
+}
+
+async function detailPage(main, receiptNumber) {
+  const { directive: d } = await api('GET', `/api/directives/${receiptNumber}`);
+  main.append(
+    h('h2', {}, `${d.title}`),
+    h(
+      'table',
+      { id: 'form' },
+      h(
+        'tr',
+        {},
+        h('th', {}, '来文单位'),
+        h('td', {}, d.sourceOrg),
+        h('th', {}, '收文日期'),
+        h('td', {}, d.receivedDate),
+        h('th', {}, '收文编号'),
+        h('td', {}, d.receiptNumber),
+      ),
+      h(
+        'tr',
+        {},
+        h('th', {}, '文号'),
+        h('td', {}, d.docNumber),
+        h('th', {}, '紧急程度'),
+        h('td', {}, d.urgency),
+        h('th', {}, '办文编号'),
+        h('td', {}, d.handlingNumber ?? ''),
+      ),
+      h(
+        'tr',
+        {},
+        h('th', {}, '密级'),
+        h('td', {}, `${d.secrecy}${d.secrecyPeriod ? `（${d.secrecyPeriod}）` : ''}`),
+        h('th', {}, '状态'),
+        h('td', { id: 'status' }, STATUS[d.status] ?? d.status),
+        h('th', {}, '回报期限'),
+        h('td', {}, d.dueDate ?? ''),
+      ),
+    ),
+    d.tasks.length ? h('h3', {}, '承办单位') : '',
+    d.tasks.length
+      ? h(
+          'table',
+          { id: 'tasks' },
+          h(
+            'tr',
+            {},
+            ['单位', '主办/会办', '状态', '期限', '本单位收文号', '回报'].map((t) => h('th', {}, t)),
+          ),
+          d.tasks.map((t) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, deptName(t.departmentCode)),
+              h('td', {}, t.role === 'LEAD' ? '主办' : '会办'),
+              h('td', {}, STATUS[t.status] ?? t.status),
+              h('td', { class: t.overdue && t.status !== 'ACCEPTED' ? 'overdue' : undefined }, t.dueDate),
+              h('td', {}, t.deptReceiptNumber ?? ''),
+              h('td', {}, t.reportText ?? ''),
+            ),
+          ),
+        )
+      : '',
+    ...steps(d),
+    h('h3', {}, '办理过程'),
+    h(
+      'table',
+      { id: 'timeline' },
+      h(
+        'tr',
+        {},
+        ['时间', '办理人', '环节', '意见'].map((t) => h('th', {}, t)),
+      ),
+      d.timeline.map((e) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, chinaTime(e.at)),
+          h(
+            'td',
+            {},
+            `${nameOf(e.actorId)}${e.onBehalfOfId ? `（受${nameOf(e.onBehalfOfId)}委托）` : ''}${e.departmentCode ? ` · ${deptName(e.departmentCode)}` : ''}`,
+          ),
+          h('td', {}, e.action),
+          h('td', {}, e.comment ?? ''),
+        ),
+      ),
+    ),
+  );
+}
+
+/** The steps this person may take on this directive now; the workflow has the last word. */
+function steps(d) {
+  const path = `/api/directives/${d.receiptNumber}`;
+  const post = (url, body) => api('POST', `${path}${url}`, body);
+  const reviewed = d.timeline.some((e) => e.action === '初审');
+  const out = [];
+  if (has('CLERK') && d.status === 'REGISTERED' && !reviewed) {
+    out.push(
+      stepForm(
+        '初审',
+        [
+          textarea('comment', '意见（退文须写明理由）'),
+          ...decisionButtons([
+            ['ACCEPT', '符合要求'],
+            ['RETURN_TO_SENDER', '退文'],
+          ]),
+        ],
+        (f, decision) => post('/initial-review', { decision, comment: f.get('comment') }),
+        null,
+      ),
+    );
+  }
+  if (has('CLERK') && ((d.status === 'REGISTERED' && reviewed) || d.status === 'RETURNED')) {
+    const departments = directory.departments.map((x) => [x.code, x.name]);
+    const leaders = directory.people
+      .filter((p) => p.roles.includes('LEADER'))
+      .map((p) => [p.id, p.displayName]);
+    out.push(
+      stepForm(
+        '拟办',
+        [
+          select('leadDepartment', '主办单位', departments),
+          h(
+            'span',
+            {},
+            '会办单位 ',
+            departments.map(([code, name]) =>
+              h('label', {}, h('input', { type: 'checkbox', name: 'coDepartments', value: code }), name),
+            ),
+          ),
+          select('handlingOption', '办理提示', Object.entries(OPTIONS)),
+          select('leaders', '请批示领导', leaders),
+          textarea('comment', '拟办意见'),
+        ],
+        (f) =>
+          post('/proposal', {
+            leadDepartment: f.get('leadDepartment'),
+            coDepartments: f.getAll('coDepartments').filter((c) => c !== f.get('leadDepartment')),
+            handlingOption: Number(f.get('handlingOption')),
+            leaders: [f.get('leaders')],
+            comment: f.get('comment'),
+          }),
+      ),
+    );
+  }
+  if (has('OFFICE_REVIEWER', 'OFFICE_DIRECTOR') && d.status === 'REVIEWING') {
+    out.push(
+      stepForm(
+        '审核',
+        [
+          textarea('comment', '审核意见'),
+          ...decisionButtons([
+            ['APPROVE', '同意'],
+            ['RETURN', '退回'],
+          ]),
+        ],
+        (f, decision) => post('/review', { decision, comment: f.get('comment') }),
+        null,
+      ),
+    );
+  }
+  if (has('LEADER') && d.status === 'AWAITING_INSTRUCTION') {
+    out.push(
+      stepForm(
+        '批示',
+        [
+          textarea('text', '批示'),
+          ...decisionButtons([
+            ['APPROVE', '同意'],
+            ['RETURN', '退回'],
+          ]),
+        ],
+        (f, decision) =>
+          post('/instruction', { decision, text: f.get('text') || (decision === 'APPROVE' ? '同意' : '') }),
+        null,
+      ),
+    );
+  }
+  if (
+    has('CLERK', 'OFFICE_DIRECTOR') &&
+    ['REGISTERED', 'REVIEWING', 'AWAITING_INSTRUCTION', 'RETURNED', 'INSTRUCTED', 'IN_PROGRESS'].includes(
+      d.status,
+    ) &&
+    !d.urgerId
+  ) {
+    const office = directory.people
+      .filter((p) => p.office && !p.roles.includes('LEADER'))
+      .map((p) => [p.id, p.displayName]);
+    out.push(
+      stepForm('指定督办人', [select('urger', '督办人', office)], (f) =>
+        post('/urger', { urger: f.get('urger') }),
+      ),
+    );
+  }
+  if (has('CLERK') && d.status === 'INSTRUCTED')
+    out.push(stepForm('转办', [], () => post('/dispatch', {}), '转办'));
+  if (has('CLERK', 'OFFICE_DIRECTOR') && d.status === 'CLOSED' && !d.replyText) {
+    out.push(
+      stepForm('答复', [textarea('text', '答复来文单位')], (f) =>
+        post('/reply', { text: f.get('text'), notifyDepartments: [] }),
+      ),
+    );
+  }
+  for (const t of d.tasks) {
+    const task = `/tasks/${t.departmentCode}`;
+    const ours = t.departmentCode === me.departmentCode;
+    if (ours && t.status === 'DISPATCHED' && has('DEPT_HANDLER', 'DEPT_HEAD')) {
+      out.push(
+        stepForm(
+          `签收（${deptName(t.departmentCode)}）`,
+          [input('deptReceiptNumber', '本单位收文编号', { required: true })],
+          (f) => post(`${task}/sign-for`, { deptReceiptNumber: f.get('deptReceiptNumber') }),
+        ),
+      );
+    }
+    if (ours && ['SIGNED_FOR', 'RETURNED'].includes(t.status) && has('DEPT_HEAD')) {
+      out.push(
+        stepForm(
+          `回报单（${deptName(t.departmentCode)}）`,
+          [
+            h(
+              'span',
+              {},
+              Object.entries(OPTIONS).map(([n, text]) =>
+                h('label', {}, h('input', { type: 'checkbox', name: 'options', value: n }), `${n}. ${text}`),
+              ),
+            ),
+            textarea('text', '办理情况'),
+            textarea('draft', '代拟稿（选 4 时必填）'),
+          ],
+          (f) =>
+            post(`${task}/report`, {
+              options: f.getAll('options').map(Number),
+              text: f.get('text'),
+              draft: f.get('draft') || undefined,
+            }),
+          '盖章回报',
+        ),
+      );
+    }
+    if (isOffice() && has('CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR') && t.status === 'REPORTED') {
+      out.push(
+        stepForm(
+          `审核回报（${deptName(t.departmentCode)}）`,
+          [
+            textarea('comment', '意见'),
+            input('newDueDate', '退回后新期限', { type: 'date' }),
+            ...decisionButtons([
+              ['ACCEPT', '通过'],
+              ['RETURN', '退回修改'],
+            ]),
+          ],
+          (f, decision) =>
+            post(`${task}/review`, {
+              decision,
+              comment: f.get('comment'),
+              newDueDate: f.get('newDueDate') || undefined,
+            }),
+          null,
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+async function tasksPage(main) {
+  const { items } = await api('GET', '/api/tasks');
+  main.append(
+    h('h2', {}, `待办 · ${me.departmentName}`),
+    h(
+      'table',
+      { id: 'my-tasks' },
+      h(
+        'tr',
+        {},
+        ['收文编号', '文号', '标题', '状态', '期限'].map((t) => h('th', {}, t)),
+      ),
+      items.map((t) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, h('a', { href: `#/directives/${t.receiptNumber}` }, t.receiptNumber)),
+          h('td', {}, t.directive.docNumber),
+          h('td', {}, t.directive.title),
+          h('td', {}, STATUS[t.status] ?? t.status),
+          h('td', { class: t.overdue ? 'overdue' : undefined }, t.dueDate),
+        ),
+      ),
+    ),
+  );
+}
+
+async function inboxPage(main) {
+  const inbox = await api('GET', '/api/inbox');
+  main.append(
+    h('h2', {}, `提醒（未读 ${inbox.unread}）`),
+    h(
+      'table',
+      { id: 'inbox' },
+      h(
+        'tr',
+        {},
+        ['时间', '事项', '内容', ''].map((t) => h('th', {}, t)),
+      ),
+      inbox.items.map((n) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, chinaTime(n.at)),
+          h('td', {}, h('a', { href: `#/directives/${n.receiptNumber}` }, n.title)),
+          h('td', {}, n.body),
+          h(
+            'td',
+            {},
+            n.readAt
+              ? '已读'
+              : h(
+                  'button',
+                  { onclick: async () => (await api('POST', `/api/inbox/${n.id}/read`), route()) },
+                  '标为已读',
+                ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routing
+
+function renderNav() {
+  const nav = document.getElementById('nav');
+  nav.replaceChildren(
+    ...(me
+      ? [
+          isOffice() && h('a', { href: '#/directives' }, '收文'),
+          has('CLERK') && h('a', { href: '#/register' }, '收文登记'),
+          !isOffice() && h('a', { href: '#/tasks' }, '待办'),
+          h('a', { href: '#/inbox' }, '提醒'),
+        ].filter(Boolean)
+      : []),
+  );
+  document.getElementById('who').replaceChildren(
+    ...(me
+      ? [
+          `${me.displayName} · ${me.departmentName} `,
+          h(
+            'button',
+            {
+              onclick: async () => (
+                await api('POST', '/api/auth/logout'),
+                (me = undefined),
+                (location.hash = '#/login')
+              ),
+            },
+            '退出',
+          ),
+        ]
+      : []),
+  );
+}
+
+async function route() {
+  const main = document.getElementById('main');
+  const hash = location.hash || '#/';
+  if (!me && hash !== '#/login') {
+    try {
+      ({ user: me } = await api('GET', '/api/auth/me'));
+    } catch {
+      location.hash = '#/login';
+      return;
+    }
+  }
+  if (me && !directory.people.length) directory = await api('GET', '/api/directory');
+  renderNav();
+  const page = document.createElement('div');
+  try {
+    const [, name, arg] = hash.split('?')[0].split('/');
+    if (hash === '#/login') await loginPage(page);
+    else if (name === 'directives' && arg) await detailPage(page, arg);
+    else if (name === 'register') await registerPage(page);
+    else if (name === 'tasks') await tasksPage(page);
+    else if (name === 'inbox') await inboxPage(page);
+    else if (me && name !== 'directives' && !isOffice()) location.hash = '#/tasks';
+    else await listPage(page);
+  } catch (err) {
+    flash(err.message);
+  }
+  main.replaceChildren(page);
+}
+
+window.addEventListener('hashchange', () => {
+  flash('');
+  void route();
+});
+void route();
