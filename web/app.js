@@ -297,6 +297,7 @@ async function detailPage(main, receiptNumber) {
           ),
         )
       : '',
+    ...circulationTable(d),
     ...steps(d),
     h('h3', {}, '办理过程'),
     h(
@@ -323,6 +324,37 @@ async function detailPage(main, receiptNumber) {
       ),
     ),
   );
+}
+
+/** 传阅: who has it, who read it when, what they said; recalled copies say so. */
+function circulationTable(d) {
+  if (!d.circulation.length) return [];
+  const head = ['次', '阅件人', '事由', '送阅时间', '阅读时间', '意见', '收回'];
+  return [
+    h('h3', {}, '传阅'),
+    h(
+      'table',
+      { id: 'circulation' },
+      h(
+        'tr',
+        {},
+        head.map((t) => h('th', {}, t)),
+      ),
+      d.circulation.map((c) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, String(c.circulationId)),
+          h('td', {}, nameOf(c.readerId)),
+          h('td', {}, c.purpose === 'COMMENT' ? '请提意见' : '阅知'),
+          h('td', {}, chinaTime(c.sentAt)),
+          h('td', {}, c.readAt ? chinaTime(c.readAt) : '未阅'),
+          h('td', {}, c.comment ?? ''),
+          h('td', {}, c.recalledAt ? `已收回：${c.recallReason}` : ''),
+        ),
+      ),
+    ),
+  ];
 }
 
 /** The steps this person may take on this directive now; the workflow has the last word. */
@@ -431,6 +463,47 @@ function steps(d) {
   }
   if (has('CLERK') && d.status === 'INSTRUCTED')
     out.push(stepForm('转办', [], () => post('/dispatch', {}), '转办'));
+  const circulating = ['INSTRUCTED', 'IN_PROGRESS', 'CLOSED'].includes(d.status) && !d.replyText;
+  if (has('CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR') && circulating) {
+    const readers = directory.people
+      .filter((p) => p.id !== me.id)
+      .map((p) => [p.id, `${p.displayName}（${p.departmentName}）`]);
+    out.push(
+      stepForm(
+        '传阅',
+        [
+          select('readers', '传阅给', readers, { multiple: true, size: 4 }),
+          select('purpose', '', [
+            ['READ', '阅知'],
+            ['COMMENT', '请提意见'],
+          ]),
+          input('note', '附言'),
+        ],
+        (f) =>
+          post('/circulations', {
+            readers: f.getAll('readers'),
+            purpose: f.get('purpose'),
+            note: f.get('note'),
+          }),
+        '送阅',
+      ),
+    );
+  }
+  for (const copy of d.circulation.filter((c) => c.readerId === me.id && !c.readAt && !c.recalledAt)) {
+    const asked = copy.purpose === 'COMMENT';
+    out.push(
+      stepForm(
+        `阅（第 ${copy.circulationId} 次传阅）`,
+        [textarea('comment', asked ? '意见（必填）' : '意见')],
+        (f) => post(`/circulations/${copy.circulationId}/read`, { comment: f.get('comment') || undefined }),
+        '已阅',
+      ),
+    );
+  }
+  if (has('CLERK', 'OFFICE_DIRECTOR') && !['CLOSED', 'WITHDRAWN', 'RETURNED_TO_SENDER'].includes(d.status)) {
+    const reason = input('reason', '撤办理由', { required: true, size: 40 });
+    out.push(stepForm('撤办', [reason], (f) => post('/withdraw', { reason: f.get('reason') }), '撤办'));
+  }
   if (has('CLERK', 'OFFICE_DIRECTOR') && d.status === 'CLOSED' && !d.replyText) {
     out.push(
       stepForm('答复', [textarea('text', '答复来文单位')], (f) =>
@@ -475,7 +548,19 @@ function steps(d) {
         ),
       );
     }
-    if (isOffice() && has('CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR') && t.status === 'REPORTED') {
+    const owing = ['DISPATCHED', 'SIGNED_FOR', 'RETURNED'].includes(t.status);
+    if (has('CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR') && owing) {
+      const text = input('text', '催办内容', { required: true, size: 40 });
+      out.push(
+        stepForm(
+          `催办（${deptName(t.departmentCode)}）`,
+          [text],
+          (f) => post(`${task}/urge`, { text: f.get('text') }),
+          '催办',
+        ),
+      );
+    }
+    if (has('CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR') && t.status === 'REPORTED') {
       out.push(
         stepForm(
           `审核回报（${deptName(t.departmentCode)}）`,

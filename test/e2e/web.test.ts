@@ -96,6 +96,19 @@ test('国发〔2016〕76号 goes from 收文登记 to 答复 through the UI, eac
   await takeStep(clerk, '转办');
   expect(await clerk.locator('#tasks').textContent()).toContain('2017-01-13'); // dispatched 01-03: 10 days
 
+  // 传阅 to 办公厅秘书长 for comment: he opens it from his inbox and writes his comment.
+  await clerk.locator('form[data-step="传阅"] select[name=readers]').selectOption(['u-mishuzhang']);
+  await clerk.locator('form[data-step="传阅"] select[name=purpose]').selectOption('COMMENT');
+  await takeStep(clerk, '传阅');
+  const secretary = await signedIn('mishuzhang');
+  await secretary.click('a[href="#/inbox"]');
+  await secretary.click('#inbox a');
+  await secretary.fill('form[data-step="阅（第 1 次传阅）"] textarea[name=comment]', '同意，请抓紧落实。');
+  await takeStep(secretary, '阅（第 1 次传阅）');
+  await clerk.reload();
+  await clerk.waitForSelector('#circulation');
+  expect(await clerk.locator('#circulation').textContent()).toContain('同意，请抓紧落实。');
+
   // 省发展改革委: the handler signs for it from the 待办 list, the head sends the 回报单.
   const handler = await signedIn('fgw-mishu');
   await handler.click(`#my-tasks a`);
@@ -131,6 +144,8 @@ test('国发〔2016〕76号 goes from 收文登记 to 答复 through the UI, eac
     '批示',
     '转办',
     '转办',
+    '传阅',
+    '阅',
     '签收',
     '回报',
     '回报通过',
