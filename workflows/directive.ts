@@ -229,35 +229,47 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
         { code: proposal.leadDepartment, role: 'LEAD' as const },
         ...proposal.coDepartments.map((code) => ({ code, role: 'CO' as const })),
       ];
-      for (const { code, role } of departments) {
+      const startTask = ({ code, role }: (typeof departments)[number]) => {
         state.departments[code] = 'DISPATCHED';
-        tasks.push(
-          await startChild(departmentTaskWorkflow, {
-            workflowId: departmentTaskWorkflowId(input.receiptNumber, code),
-            args: [
-              {
-                receiptNumber: input.receiptNumber,
-                departmentCode: code,
-                role,
-                handlingOption: proposal.handlingOption,
-                document: input.document,
-                dispatchDate,
-                policy,
-                instructingLeaders: leaders,
-              },
-            ],
-            parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-          }),
-        );
-      }
+        return startChild(departmentTaskWorkflow, {
+          workflowId: departmentTaskWorkflowId(input.receiptNumber, code),
+          args: [
+            {
+              receiptNumber: input.receiptNumber,
+              departmentCode: code,
+              role,
+              handlingOption: proposal.handlingOption,
+              document: input.document,
+              dispatchDate,
+              policy,
+              instructingLeaders: leaders,
+            },
+          ],
+          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        });
+      };
       const option = policy.handlingOptions[proposal.handlingOption];
-      const { dueDate } = await activities.computeSchedule({
-        startDate: dispatchDate,
-        withinDays: option.reportWithinDays,
-        counting: policy.dayCounting,
-        offsets: [],
-        noticeHour: policy.noticeHour,
-      });
+      const ownDeadline = () =>
+        activities.computeSchedule({
+          startDate: dispatchDate,
+          withinDays: option.reportWithinDays,
+          counting: policy.dayCounting,
+          offsets: [],
+          noticeHour: policy.noticeHour,
+        });
+      let dueDate: string;
+      if (patched('parallel-dispatch')) {
+        // Every department's task and the directive's own deadline at once, not one after another.
+        const [started, schedule] = await Promise.all([
+          Promise.all(departments.map(startTask)),
+          ownDeadline(),
+        ]);
+        tasks.push(...started);
+        dueDate = schedule.dueDate;
+      } else {
+        for (const department of departments) tasks.push(await startTask(department));
+        ({ dueDate } = await ownDeadline());
+      }
       state.dueDate = dueDate;
       await record('转办', by, 'INSTRUCTED', `${describeProposal(proposal)}，限于 ${dueDate} 前回报`);
       return state;

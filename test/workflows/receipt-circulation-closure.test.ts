@@ -22,7 +22,7 @@ import {
 import { incomingRegisterWorkflow } from '../../workflows/incoming-register';
 import { DEFAULT_POLICY } from '../../workflows/policy';
 import type { ActingUser } from '../../workflows/types';
-import { people } from '../helpers/seed-case';
+import { people, seedProposal } from '../helpers/seed-case';
 import { onSeedDay, type SeedDay } from '../helpers/seed-day';
 import { SEED_DIRECTIVE } from '../helpers/stack';
 
@@ -327,7 +327,7 @@ test('(n) a 加急 directive is not dispatched before a 督办人 is named', () 
       docNumber: '国发〔2016〕82号',
       urgency: '加急',
     });
-    await day.steps.instructed(rn);
+    await day.steps.instructed(rn, seedProposal({ coDepartments: ['GDCZT', 'GDSFT'] }));
     const refused = await refusal(day.steps.dispatch(rn));
     expect(refused).toMatchObject({ type: 'NotNow', message: expect.stringContaining('督办人') });
     await day.steps.directive(rn).executeUpdate(assignUrgerUpdate, {
