@@ -56,6 +56,8 @@ export interface RecordDepartmentTaskInput {
   reportedAt?: string;
   acceptedAt?: string;
   handlerId?: string;
+  /** A pending 延期 request. */
+  extensionRequest?: { newDueDate: string; reason: string };
   /** Files of the 回报单 (e.g. the 代拟稿), filed with the directive. */
   reportAttachmentIds?: string[];
   entry: TimelineRecord;
@@ -202,6 +204,8 @@ export function createProjectionActivities(db: Database) {
         reportedAt: date(input.reportedAt) ?? null,
         acceptedAt: date(input.acceptedAt) ?? null,
         handlerId: input.handlerId ?? null,
+        extensionDueDate: input.extensionRequest?.newDueDate ?? null,
+        extensionReason: input.extensionRequest?.reason ?? null,
         updatedAt: new Date(entry.at),
       };
       await db.$transaction([

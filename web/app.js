@@ -549,6 +549,43 @@ function steps(d) {
       );
     }
     const owing = ['DISPATCHED', 'SIGNED_FOR', 'RETURNED'].includes(t.status);
+    // 延期: the department asks, with a reason; the office grants (maybe another date) or refuses.
+    if (ours && owing && !t.extensionDueDate && has('DEPT_HANDLER', 'DEPT_HEAD')) {
+      out.push(
+        stepForm(
+          `申请延期（${deptName(t.departmentCode)}）`,
+          [
+            input('newDueDate', '延至', { type: 'date', required: true }),
+            input('reason', '理由', { required: true, size: 40 }),
+          ],
+          (f) => post(`${task}/extension`, { newDueDate: f.get('newDueDate'), reason: f.get('reason') }),
+          '申请',
+        ),
+      );
+    }
+    if (t.extensionDueDate && has('CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR')) {
+      out.push(
+        stepForm(
+          `审批延期（${deptName(t.departmentCode)}）`,
+          [
+            h('p', {}, `申请延至 ${t.extensionDueDate}：${t.extensionReason}`),
+            input('newDueDate', '批准延至（可改）', { type: 'date', value: t.extensionDueDate }),
+            input('comment', '意见（不批准须写明）', { size: 40 }),
+            ...decisionButtons([
+              ['APPROVE', '批准'],
+              ['REJECT', '不批准'],
+            ]),
+          ],
+          (f, decision) =>
+            post(`${task}/extension/decision`, {
+              approve: decision === 'APPROVE',
+              newDueDate: decision === 'APPROVE' ? f.get('newDueDate') || undefined : undefined,
+              comment: f.get('comment'),
+            }),
+          null,
+        ),
+      );
+    }
     if (has('CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR') && owing) {
       const text = input('text', '催办内容', { required: true, size: 40 });
       out.push(

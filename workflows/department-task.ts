@@ -111,6 +111,10 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       reportedAt: state.report?.at,
       acceptedAt,
       handlerId: state.handler?.userId,
+      extensionRequest: state.extensionRequest && {
+        newDueDate: state.extensionRequest.newDueDate,
+        reason: state.extensionRequest.reason,
+      },
       entry: {
         seq: ++timelineSeq,
         at,

@@ -52,7 +52,9 @@ async function signedIn(username: string): Promise<Page> {
 async function takeStep(page: Page, step: string, button?: string) {
   const form = page.locator(`form[data-step="${step}"]`);
   await (
-    button ? form.getByRole('button', { name: button }) : form.locator('button[type=submit]').last()
+    button
+      ? form.getByRole('button', { name: button, exact: true })
+      : form.locator('button[type=submit]').last()
   ).click();
   await page.waitForSelector(`#flash.ok:has-text("${step}：已完成")`);
 }
@@ -114,6 +116,18 @@ test('国发〔2016〕76号 goes from 收文登记 to 答复 through the UI, eac
   await handler.click(`#my-tasks a`);
   await handler.fill('input[name=deptReceiptNumber]', '319号');
   await takeStep(handler, '签收（省发展改革委）');
+  // 延期: the handler asks for four more days; the office grants them; the deadline moves.
+  await handler.fill('input[name=newDueDate]', '2017-01-17');
+  await handler.fill('input[name=reason]', '需征求各市意见');
+  await takeStep(handler, '申请延期（省发展改革委）');
+  await clerk.reload();
+  await clerk.waitForSelector('form[data-step="审批延期（省发展改革委）"]');
+  expect(await clerk.locator('form[data-step="审批延期（省发展改革委）"]').textContent()).toContain(
+    '需征求各市意见',
+  );
+  await takeStep(clerk, '审批延期（省发展改革委）', '批准');
+  expect(await clerk.locator('#tasks').textContent()).toContain('2017-01-17');
+
   const head = await signedIn('fgw-head');
   await head.goto(`${base}/#${detail}`);
   const report = head.locator('form[data-step="回报单（省发展改革委）"]');
@@ -147,6 +161,8 @@ test('国发〔2016〕76号 goes from 收文登记 to 答复 through the UI, eac
     '传阅',
     '阅',
     '签收',
+    '申请延期',
+    '延期批准',
     '回报',
     '回报通过',
     '办结',

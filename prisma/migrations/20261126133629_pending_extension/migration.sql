@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "DepartmentTask" ADD COLUMN "extensionDueDate" TEXT;
+ALTER TABLE "DepartmentTask" ADD COLUMN "extensionReason" TEXT;
+
