@@ -93,10 +93,11 @@ export function createProjectionActivities(db: Database) {
       note: c.note,
       sentById: c.sentBy.userId,
       sentAt: new Date(c.sentAt),
-      readAt: date(copy.readAt) ?? null,
-      comment: copy.comment ?? null,
-      recalledAt: date(c.recalledAt) ?? null,
-      recallReason: c.recallReason ?? null,
+      // Only ever set, never cleared: an older snapshot arriving late cannot unread a copy.
+      readAt: date(copy.readAt),
+      comment: copy.comment,
+      recalledAt: date(c.recalledAt),
+      recallReason: c.recallReason,
     };
     const key = { receiptNumber, circulationId: c.id, readerId: copy.reader.userId };
     return db.circulationCopy.upsert({
@@ -132,11 +133,14 @@ export function createProjectionActivities(db: Database) {
         copies: doc.copies ?? null,
         pages: doc.pages ?? null,
         handlingNumber: input.handlingNumber ?? null,
+        handlingPrefix: input.handlingNumber?.split(' ')[0] ?? null,
+        handlingSequence: input.handlingNumber ? Number(input.handlingNumber.split(' ')[1]) : null,
         signedForAt: date(input.signedForAt) ?? null,
         status: input.status,
         registeredById: input.registeredBy.userId,
         registeredAt: new Date(input.registeredAt),
         updatedAt: new Date(input.entry.at),
+        revision: Math.max(...(input.entries ?? [input.entry]).map((e) => e.seq)),
       };
       const entries = input.entries ?? [input.entry];
       const attachmentIds = (doc.attachments ?? []).map((a) => a.id);
@@ -146,21 +150,31 @@ export function createProjectionActivities(db: Database) {
           create: { receiptNumber: input.receiptNumber, ...row },
           update: row,
         }),
+        // Only files not yet filed elsewhere: two registrations naming one upload cannot both take it.
         db.attachment.updateMany({
-          where: { id: { in: attachmentIds } },
+          where: { id: { in: attachmentIds }, receiptNumber: null },
           data: { receiptNumber: input.receiptNumber },
         }),
         ...entries.map((e) => upsertEntry(timelineRow(workflowId, input.receiptNumber, null, e))),
       ]);
     },
 
-    /** A directive's state change and its timeline entry, together. */
+    /**
+     * A directive's state change and its timeline entry, together. Concurrent steps write their
+     * snapshots in any order: only one at least as new as the stored revision (timeline seq) lands.
+     * Without an entry, only the computed 办文时限 is written.
+     */
     async recordDirective(input: RecordDirectiveInput): Promise<void> {
       const { receiptNumber, entry } = input;
+      if (!entry) {
+        await db.directive.update({ where: { receiptNumber }, data: { officeDueDate: input.officeDueDate } });
+        return;
+      }
       await db.$transaction([
-        db.directive.update({
-          where: { receiptNumber },
+        db.directive.updateMany({
+          where: { receiptNumber, revision: { lte: entry.seq } },
           data: {
+            revision: entry.seq,
             status: input.status,
             leadDepartmentCode: input.leadDepartmentCode,
             handlingOption: input.handlingOption,
@@ -171,15 +185,13 @@ export function createProjectionActivities(db: Database) {
             urgerId: input.urgerId,
             replyText: input.reply?.text,
             repliedAt: date(input.reply?.at),
-            ...(entry ? { updatedAt: new Date(entry.at) } : {}),
+            updatedAt: new Date(entry.at),
           },
         }),
         ...(input.circulations ?? []).flatMap((c) =>
           c.copies.map((copy) => circulationRow(receiptNumber, c, copy)),
         ),
-        ...(entry
-          ? [upsertEntry(timelineRow(directiveWorkflowId(receiptNumber), receiptNumber, null, entry))]
-          : []),
+        upsertEntry(timelineRow(directiveWorkflowId(receiptNumber), receiptNumber, null, entry)),
       ]);
     },
 
@@ -207,15 +219,27 @@ export function createProjectionActivities(db: Database) {
         extensionDueDate: input.extensionRequest?.newDueDate ?? null,
         extensionReason: input.extensionRequest?.reason ?? null,
         updatedAt: new Date(entry.at),
+        revision: entry.seq,
       };
-      await db.$transaction([
-        db.departmentTask.upsert({ where: { workflowId }, create: { workflowId, ...row }, update: row }),
-        db.attachment.updateMany({
-          where: { id: { in: input.reportAttachmentIds ?? [] } },
-          data: { receiptNumber },
-        }),
-        upsertEntry(timelineRow(workflowId, receiptNumber, departmentCode, entry)),
-      ]);
+      // As for the directive: a late, older snapshot leaves a newer row as it is.
+      await db.$transaction(async (tx) => {
+        const { count } = await tx.departmentTask.updateMany({
+          where: { workflowId, revision: { lte: entry.seq } },
+          data: row,
+        });
+        if (count === 0 && !(await tx.departmentTask.findUnique({ where: { workflowId } }))) {
+          await tx.departmentTask.create({ data: { workflowId, ...row } });
+        }
+        await tx.attachment.updateMany({
+          where: { id: { in: input.reportAttachmentIds ?? [] }, receiptNumber: null },
+          data: { receiptNumber, departmentCode },
+        });
+        await tx.timelineEntry.upsert({
+          where: { workflowId_seq: { workflowId, seq: entry.seq } },
+          create: timelineRow(workflowId, receiptNumber, departmentCode, entry),
+          update: timelineRow(workflowId, receiptNumber, departmentCode, entry),
+        });
+      });
     },
   };
 }

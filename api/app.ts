@@ -36,7 +36,7 @@ const WEB_DIR = path.join(__dirname, '..', 'web');
 const WEB_CSP =
   "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
 
-const DEFAULT_ATTACHMENTS = { dir: 'data/attachments', maxBytes: 20 * 1024 * 1024 };
+const DEFAULT_ATTACHMENTS = { dir: path.resolve('data', 'attachments'), maxBytes: 20 * 1024 * 1024 };
 
 export function createApp(deps: AppDeps): express.Express {
   const { db, temporal, taskQueue, log } = deps;

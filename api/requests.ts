@@ -43,7 +43,8 @@ export function updateIdOf(req: Request, step: string): string {
   if (!/^[A-Za-z0-9_-]{8,100}$/.test(key)) {
     throw invalidInput([{ field: 'Idempotency-Key', reason: 'must be 8-100 letters, digits, - or _' }]);
   }
-  return `${step}-${key}`;
+  // Scoped to the person: someone else's key can never return their answer.
+  return `${step}-${currentUser(req).id}-${key}`;
 }
 
 /** A JSON object with only the named fields, or a 400 naming each stranger. */

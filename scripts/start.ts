@@ -227,13 +227,17 @@ async function main() {
   const apiUrl = `http://${config.api.host}:${config.api.port}`;
   await waitFor('the API', 60_000, async () => (await fetch(`${apiUrl}/health`)).status === 200);
 
-  say('ready');
-  console.log(`  Duban UI       ${apiUrl}/   (demo password duban-demo-2017)`);
-  console.log(`  API            ${apiUrl}/api   (health: ${apiUrl}/health)`);
-  if (embedded) console.log(`  Temporal UI    http://127.0.0.1:${config.temporal.uiPort}`);
-  console.log(`  Temporal gRPC  ${config.temporal.address}  namespace ${config.temporal.namespace}`);
-  console.log(`  Logs           ${logDir}`);
-  console.log('Press Ctrl-C to stop.');
+  // One write, so whoever watches for "ready" sees the addresses with it.
+  const lines = [
+    'duban: ready',
+    `  Duban UI       ${apiUrl}/   (demo password duban-demo-2017)`,
+    `  API            ${apiUrl}/api   (health: ${apiUrl}/health)`,
+    embedded && `  Temporal UI    http://127.0.0.1:${config.temporal.uiPort}`,
+    `  Temporal gRPC  ${config.temporal.address}  namespace ${config.temporal.namespace}`,
+    `  Logs           ${logDir}`,
+    'Press Ctrl-C to stop.',
+  ];
+  console.log(lines.filter(Boolean).join('\n'));
 }
 
 main().catch((err) => {

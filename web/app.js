@@ -95,8 +95,9 @@ function stepForm(title, fields, act, submitLabel = '提交') {
     e.preventDefault();
     try {
       await act(new FormData(form), e.submitter?.value);
-      flash(`${title}：已完成`, true);
+      // The page shows the new state before it says so: what it says is then true on screen.
       await route();
+      flash(`${title}：已完成`, true);
     } catch (err) {
       flash(`${title}：${err.message}`);
     }

@@ -30,6 +30,7 @@ import {
   OFFICE_HANDLERS,
   actor,
   invalid,
+  optionalText,
   refuse,
   requireRole,
   requireStatus,
@@ -189,6 +190,8 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     async ({ by, options, text, draft, attachments }) => {
       const from = state.status;
       state.status = 'REPORTED';
+      // A 延期 asked for and not decided lapses with the report.
+      state.extensionRequest = undefined;
       state.report = {
         options: [...options].sort(),
         text: text.trim(),
@@ -208,7 +211,10 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
         requireRole(by, ['DEPT_HEAD'], '回报');
         if (state.status === 'DISPATCHED') refuse('NotNow', '回报: sign for receipt (签收) first');
         requireStatus(state.status, ['SIGNED_FOR', 'RETURNED'], '回报');
-        const problems = requireText(text, 'text', '办理情况', 5000);
+        const problems = [
+          ...requireText(text, 'text', '办理情况', 5000),
+          ...optionalText(draft, 'draft', '代拟稿', 50_000),
+        ];
         const valid =
           Array.isArray(options) && options.length > 0 && options.every((o) => o in policy.handlingOptions);
         if (!valid || new Set(options).size !== options.length) {
@@ -247,6 +253,10 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
         requireStatus(state.status, ['REPORTED'], '审核回报');
         if (decision !== 'ACCEPT' && decision !== 'RETURN') {
           invalid([{ field: 'decision', reason: 'must be ACCEPT or RETURN' }]);
+        }
+        if (decision === 'ACCEPT') {
+          const problems = optionalText(comment, 'comment', '意见');
+          if (problems.length) invalid(problems);
         }
         if (decision === 'RETURN') {
           const problems = requireText(comment, 'comment', '退回理由');
@@ -312,12 +322,15 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     {
       validator: ({ by, approve, newDueDate, comment }: DecideExtensionRequest) => {
         requireRole(by, OFFICE_HANDLERS, '审批延期');
+        requireStatus(state.status, AWAITING_REPORT, '审批延期');
         if (!state.extensionRequest) refuse('NotNow', '审批延期: no extension has been requested');
+        if (state.extensionRequest.newDueDate <= state.dueDate! && newDueDate === undefined)
+          refuse('NotNow', `审批延期: the date asked for is no later than the deadline ${state.dueDate}`);
         if (typeof approve !== 'boolean') invalid([{ field: 'approve', reason: 'must be true or false' }]);
-        if (!approve) {
-          const problems = requireText(comment, 'comment', '不批准理由');
-          if (problems.length) invalid(problems);
-        }
+        const problems = approve
+          ? optionalText(comment, 'comment', '意见')
+          : requireText(comment, 'comment', '不批准理由');
+        if (problems.length) invalid(problems);
         if (newDueDate !== undefined && (!isCalendarDate(newDueDate) || newDueDate <= state.dueDate!)) {
           invalid([
             { field: 'newDueDate', reason: `must be a date YYYY-MM-DD after the deadline ${state.dueDate}` },

@@ -38,6 +38,7 @@ import {
   OFFICE_HANDLERS,
   actor,
   invalid,
+  optionalText,
   refuse,
   requireRole,
   requireStatus,
@@ -80,11 +81,11 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
   setHandler(getDirectiveStateQuery, () => state);
 
   let timelineSeq = input.timelineSeq;
+  /** For handlers, which may add one; validators read `state.circulations` and change nothing. */
   const circulations = () => (state.circulations ??= []);
+  const circulation = (id: number) => state.circulations?.find((c) => c.id === id);
   const copyOf = (circulationId: number, by: Actor) =>
-    circulations()
-      .find((c) => c.id === circulationId)
-      ?.copies.find((c) => c.reader.userId === by.userId);
+    circulation(circulationId)?.copies.find((c) => c.reader.userId === by.userId);
   const ended = () => ['CLOSED', 'WITHDRAWN', 'RETURNED_TO_SENDER'].includes(state.status);
   const tasks: ChildWorkflowHandle<typeof departmentTaskWorkflow>[] = [];
 
@@ -151,7 +152,9 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
       validator: ({ by, proposal }: ProposeHandlingRequest) => {
         requireRole(by, ['CLERK'], '拟办');
         requireStatus(state.status, ['REGISTERED', 'RETURNED'], '拟办');
-        if (!state.initialReview) refuse('NotNow', '拟办: 初审 (initial review) first');
+        // Directives returned for a new 拟办 may predate 初审: only a new one must pass it first.
+        if (state.status === 'REGISTERED' && !state.initialReview)
+          refuse('NotNow', '拟办: 初审 (initial review) first');
         const problems = checkProposal(proposal);
         if (problems.length) invalid(problems);
       },
@@ -181,10 +184,11 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
           refuse('NotYours', '审核: you have already signed this 拟办');
         if (decision !== 'APPROVE' && decision !== 'RETURN')
           invalid([{ field: 'decision', reason: 'must be APPROVE or RETURN' }]);
-        if (decision === 'RETURN') {
-          const problems = requireText(comment, 'comment', '退回意见');
-          if (problems.length) invalid(problems);
-        }
+        const problems =
+          decision === 'RETURN'
+            ? requireText(comment, 'comment', '退回意见')
+            : optionalText(comment, 'comment', '审核意见');
+        if (problems.length) invalid(problems);
       },
     },
   );
@@ -291,7 +295,8 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     async ({ by, reason }) => {
       const from = state.status;
       state.status = 'WITHDRAWN';
-      await Promise.all(
+      // A task already finished (or not yet started) cannot be cancelled; the withdrawal stands.
+      await Promise.allSettled(
         Object.keys(state.departments).map((code) =>
           getExternalWorkflowHandle(departmentTaskWorkflowId(input.receiptNumber, code)).cancel(),
         ),
@@ -334,10 +339,11 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
         if (state.initialReview) refuse('NotNow', '初审 is already done');
         if (decision !== 'ACCEPT' && decision !== 'RETURN_TO_SENDER')
           invalid([{ field: 'decision', reason: 'must be ACCEPT or RETURN_TO_SENDER' }]);
-        if (decision === 'RETURN_TO_SENDER') {
-          const problems = requireText(comment, 'comment', '退文理由');
-          if (problems.length) invalid(problems);
-        }
+        const problems =
+          decision === 'RETURN_TO_SENDER'
+            ? requireText(comment, 'comment', '退文理由')
+            : optionalText(comment, 'comment', '初审意见');
+        if (problems.length) invalid(problems);
       },
     },
   );
@@ -431,14 +437,14 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     },
     {
       validator: ({ by, circulationId, comment }: ReadCirculationRequest) => {
-        const circulation = circulations().find((c) => c.id === circulationId);
-        if (!circulation) refuse('NotNow', `传阅 ${circulationId} does not exist`);
+        const sent = circulation(circulationId);
+        if (!sent) refuse('NotNow', `传阅 ${circulationId} does not exist`);
         const copy = copyOf(circulationId, by);
         if (!copy) refuse('NotYours', `传阅 ${circulationId} was not sent to you`);
-        if (circulation.recalledAt) refuse('NotNow', `传阅 ${circulationId} was recalled`);
+        if (sent.recalledAt) refuse('NotNow', `传阅 ${circulationId} was recalled`);
         if (copy.readAt) refuse('NotNow', `you already read 传阅 ${circulationId}`);
         const problems =
-          circulation.purpose === 'COMMENT'
+          sent.purpose === 'COMMENT'
             ? requireText(comment, 'comment', '传阅意见')
             : comment === undefined || typeof comment === 'string'
               ? []
@@ -452,18 +458,18 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
   setHandler(
     recallCirculationUpdate,
     async ({ by, circulationId, reason }) => {
-      const circulation = circulations().find((c) => c.id === circulationId)!;
-      circulation.recalledAt = new Date().toISOString();
-      circulation.recallReason = reason.trim();
-      await record('收回传阅', by, state.status, `第 ${circulationId} 次：${circulation.recallReason}`);
+      const recalled = circulation(circulationId)!;
+      recalled.recalledAt = new Date().toISOString();
+      recalled.recallReason = reason.trim();
+      await record('收回传阅', by, state.status, `第 ${circulationId} 次：${recalled.recallReason}`);
       return state;
     },
     {
       validator: ({ by, circulationId, reason }: RecallCirculationRequest) => {
         requireRole(by, OFFICE_HANDLERS, '收回传阅');
-        const circulation = circulations().find((c) => c.id === circulationId);
-        if (!circulation) refuse('NotNow', `传阅 ${circulationId} does not exist`);
-        if (circulation.recalledAt) refuse('NotNow', `传阅 ${circulationId} was already recalled`);
+        const sent = circulation(circulationId);
+        if (!sent) refuse('NotNow', `传阅 ${circulationId} does not exist`);
+        if (sent.recalledAt) refuse('NotNow', `传阅 ${circulationId} was already recalled`);
         const problems = requireText(reason, 'reason', '收回理由');
         if (problems.length) invalid(problems);
       },
@@ -543,7 +549,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
   if (patched('reply-after-closure')) {
     // The file stays open for the 答复 to the 来文单位 and until every circulated copy is read or recalled.
     const settled = (c: Circulation) => c.recalledAt !== undefined || c.copies.every((x) => x.readAt);
-    await condition(() => state.reply !== undefined && circulations().every(settled));
+    await condition(() => state.reply !== undefined && (state.circulations ?? []).every(settled));
   }
   await condition(allHandlersFinished);
   return state;

@@ -23,7 +23,7 @@ import {
 import { directiveWorkflow } from './directive';
 import { checkDelivery, checkIncomingDocument, formatHandlingNumber } from './incoming-document';
 import { activities } from './activities';
-import { invalid, refuse } from './rules';
+import { invalid, refuse, signer } from './rules';
 import type {
   DirectiveInput,
   IncomingRegisterInput,
@@ -108,21 +108,21 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
 
   setHandler(
     registerIncomingUpdate,
-    async ({ document, registeredBy, policy }) => {
+    async ({ document: form, registeredBy, policy }) => {
       // Allocated before the first await, so concurrent registrations never share a number.
       const receiptSequence = ++lastSequence;
       updatesThisRun++;
       const receiptNumber = formatReceiptNumber(year, receiptSequence);
-      const key = documentKey(document);
+      const key = documentKey(form);
       registered.set(key, receiptNumber);
-      const handlingNumber = document.handlingPrefix
-        ? nextHandlingNumber(document.handlingPrefix)
-        : undefined;
+      const handlingNumber = form.handlingPrefix ? nextHandlingNumber(form.handlingPrefix) : undefined;
       const workflowId = directiveWorkflowId(receiptNumber);
       const registeredAt = new Date().toISOString();
       // Registered without a separate 签收: the clerk signs for it in the same moment.
       const signature = signedFor.get(key);
       signedFor.delete(key);
+      // The copies counted at 签收, unless the registration counts them itself.
+      const document = { ...form, copies: form.copies ?? signature?.copies ?? 1 };
       const signedForAt = signature?.signedForAt ?? registeredAt;
       const receipt = {
         receiptNumber,
@@ -138,14 +138,14 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
         {
           seq: 1,
           at: signedForAt,
-          actor: signature?.signedBy ?? registeredBy,
+          ...signer(signature?.signedBy ?? registeredBy),
           action: '签收',
-          comment: `${signature?.copies ?? document.copies ?? 1} 份`,
+          comment: `${signature?.copies ?? document.copies} 份`,
         },
         {
           seq: 2,
           at: registeredAt,
-          actor: registeredBy,
+          ...signer(registeredBy),
           action: '收文登记',
           toState: 'REGISTERED',
           comment: handlingNumber ? `办文编号 ${handlingNumber}` : undefined,

@@ -50,7 +50,8 @@ export interface RoutingPolicy {
   reviewChain: ReviewerRole[];
   notices: Record<Urgency, NoticeRule[]>;
   /**
-   * 办文时限: days from the office's 签收 to 转办, per urgency, and who is reminded when it passes.
+   * 办文时限: days from the office's 签收 to 转办, per urgency, and who is reminded at 09:00 on the
+   * last day if nothing has been dispatched by then.
    * Optional only because directives received before it existed carry policies without it.
    */
   officeHandling?: { withinDays: Record<Urgency, number>; remind: NoticeRecipient[] };

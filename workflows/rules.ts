@@ -32,6 +32,14 @@ export function requireText(value: unknown, field: string, label: string, max = 
   return [];
 }
 
+/** An optional remark: absent, or text of at most `max` characters. */
+export function optionalText(value: unknown, field: string, label: string, max = 2000): FieldProblem[] {
+  if (value === undefined) return [];
+  if (typeof value !== 'string') return [{ field, reason: `${label} must be text` }];
+  if (value.length > max) return [{ field, reason: `${label} is longer than ${max} characters` }];
+  return [];
+}
+
 /** Roles of the general office that handle reports and dispatch. */
 export const OFFICE_HANDLERS = ['CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR'] as const;
 

@@ -25,7 +25,3 @@ export async function directiveView(
   });
   return copy ? 'READER' : undefined;
 }
-
-export async function canReadDirective(db: Database, user: SessionUser, receiptNumber: string) {
-  return (await directiveView(db, user, receiptNumber)) !== undefined;
-}

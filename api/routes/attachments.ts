@@ -12,7 +12,7 @@ import type { Database } from '../../core/database';
 import type { AttachmentRef } from '../../workflows/types';
 import { currentUser, requireRole } from '../auth/middleware';
 import { HttpError, invalidInput } from '../errors';
-import { canReadDirective } from './access';
+import { directiveView } from './access';
 
 /** Extension → media type and how its content starts (file signatures). */
 const ALLOWED: Record<string, { mediaType: string; magic: number[][] }> = {
@@ -109,15 +109,23 @@ export function attachmentRouter(db: Database, store: AttachmentStoreOptions): R
   router.get('/api/attachments/:id', async (req, res) => {
     const user = currentUser(req);
     const row = await db.attachment.findUnique({ where: { id: String(req.params.id) } });
+    const view = row?.receiptNumber ? await directiveView(db, user, row.receiptNumber) : undefined;
+    // A department's own files (回报单, 代拟稿) are for the office and that department only.
     const allowed =
       row &&
       (row.receiptNumber
-        ? await canReadDirective(db, user, row.receiptNumber)
+        ? view === 'OFFICE' ||
+          (view !== undefined && (!row.departmentCode || row.departmentCode === user.departmentCode))
         : row.uploadedById === user.id);
     if (!row || !allowed) throw new HttpError(404, 'not_found', 'no such attachment');
     // Who read which file, and when: documents may be classified (密级).
     await db.auditEvent.create({
-      data: { actorId: user.id, action: 'attachment.download', target: row.id, detail: row.receiptNumber },
+      data: {
+        actorId: user.delegate?.id ?? user.id,
+        action: 'attachment.download',
+        target: row.id,
+        detail: user.delegate ? `${row.receiptNumber}; for ${user.id}` : row.receiptNumber,
+      },
     });
     res
       .type(row.mediaType)

@@ -47,7 +47,8 @@ export function actOnBehalf(db: Database, clock: Clock): RequestHandler {
       displayName: user.displayName,
       departmentCode: user.departmentCode,
       departmentName: user.department.name,
-      roles: user.roles.map((r) => r.role as Role),
+      // Administration is never delegated: a stand-in acts in the office, not on the system.
+      roles: user.roles.map((r) => r.role as Role).filter((r) => r !== 'ADMIN'),
       delegate: { id: colleague.id, displayName: colleague.displayName },
     };
     req.user = actingAs;
@@ -59,8 +60,8 @@ export function delegationRouter(db: Database, clock: Clock): Router {
   const router = Router();
 
   router.post('/api/delegations', async (req, res) => {
+    // Mounted before actOnBehalf: delegations are always managed as oneself.
     const user = currentUser(req);
-    if (user.delegate) throw new HttpError(403, 'not_yours', 'a delegate cannot delegate further');
     const body = bodyWith(req, ['toUserId', 'startsOn', 'endsOn', 'reason']);
     const problems = requireText(body.reason, 'reason', '委托事由', 500);
     for (const field of ['startsOn', 'endsOn'] as const) {
@@ -114,7 +115,7 @@ export function delegationRouter(db: Database, clock: Clock): Router {
     const user = currentUser(req);
     const id = Number(req.params.id);
     const delegation = Number.isInteger(id) ? await db.delegation.findUnique({ where: { id } }) : null;
-    if (!delegation || delegation.fromUserId !== user.id || user.delegate)
+    if (!delegation || delegation.fromUserId !== user.id)
       throw new HttpError(404, 'not_found', 'no such delegation of yours');
     if (delegation.revokedAt) throw new HttpError(409, 'not_now', 'the delegation is already revoked');
     const [revoked] = await db.$transaction([

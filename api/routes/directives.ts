@@ -22,6 +22,7 @@ import {
 import { incomingRegisterWorkflow } from '../../workflows/incoming-register';
 import type { IncomingDocument, Secrecy, Urgency } from '../../workflows/types';
 import { currentUser, requireRole } from '../auth/middleware';
+import type { SessionUser } from '../auth/sessions';
 import { bodyWith, receiptNumberParam, updateIdOf, type Clock } from '../requests';
 import { HttpError, invalidInput } from '../errors';
 import { attachmentsNamed } from './attachments';
@@ -69,7 +70,7 @@ function readIncomingDocument(body: unknown): IncomingDocument {
     urgency: raw.urgency ?? ('平急' satisfies Urgency),
     secrecy: raw.secrecy ?? ('非密' satisfies Secrecy),
     ...(raw.secrecyPeriod !== undefined ? { secrecyPeriod: text(raw.secrecyPeriod) } : {}),
-    copies: raw.copies ?? 1,
+    ...(raw.copies !== undefined ? { copies: raw.copies } : {}),
     ...(raw.pages !== undefined ? { pages: raw.pages } : {}),
     ...(raw.handlingPrefix !== undefined ? { handlingPrefix: text(raw.handlingPrefix) } : {}),
   };
@@ -85,18 +86,15 @@ export function directiveRouter({ db, temporal, taskQueue, clock }: DirectiveRou
    * The year's register, started by the first update that needs it. Should it ever have to start
    * again (terminated by an operator), it continues from the numbers already in the database.
    */
-  const register = async (year: number, handlingPrefix?: string) => {
-    const last = await db.directive.aggregate({
-      where: { receiptYear: year },
-      _max: { receiptSequence: true },
-    });
-    const lastHandled = handlingPrefix
-      ? await db.directive.findFirst({
-          where: { receiptYear: year, handlingNumber: { startsWith: `${handlingPrefix} ` } },
-          orderBy: { handlingNumber: 'desc' },
-          select: { handlingNumber: true },
-        })
-      : null;
+  const register = async (year: number) => {
+    const [last, series] = await Promise.all([
+      db.directive.aggregate({ where: { receiptYear: year }, _max: { receiptSequence: true } }),
+      db.directive.groupBy({
+        by: ['handlingPrefix'],
+        where: { receiptYear: year, handlingPrefix: { not: null } },
+        _max: { handlingSequence: true },
+      }),
+    ]);
     return new WithStartWorkflowOperation(incomingRegisterWorkflow, {
       workflowId: incomingRegisterWorkflowId(year),
       taskQueue,
@@ -105,9 +103,9 @@ export function directiveRouter({ db, temporal, taskQueue, clock }: DirectiveRou
         {
           year,
           lastSequence: last._max.receiptSequence ?? 0,
-          lastHandlingSequences: lastHandled?.handlingNumber
-            ? { [handlingPrefix!]: Number(lastHandled.handlingNumber.split(' ')[1]) }
-            : {},
+          lastHandlingSequences: Object.fromEntries(
+            series.map((s) => [s.handlingPrefix!, s._max.handlingSequence ?? 0]),
+          ),
         },
       ],
     });
@@ -116,22 +114,25 @@ export function directiveRouter({ db, temporal, taskQueue, clock }: DirectiveRou
   // 签收: the office signs for a delivered document; the time starts every receipt clock.
   router.post('/api/receipts', requireRole('CLERK'), async (req, res) => {
     const body = bodyWith(req, ['sourceOrg', 'docNumber', 'copies', 'receivedDate']);
-    const receivedDate = body.receivedDate ?? chinaDate(await clock());
+    const receivedDate = body.receivedDate ?? chinaDate(await clock()); // 签收 is today unless told
     if (typeof receivedDate !== 'string' || !isCalendarDate(receivedDate))
       throw invalidInput([{ field: 'receivedDate', reason: '收文日期 must be a calendar date YYYY-MM-DD' }]);
     const delivery = {
       sourceOrg: typeof body.sourceOrg === 'string' ? body.sourceOrg.trim() : body.sourceOrg,
       docNumber: typeof body.docNumber === 'string' ? normalizeDocNumber(body.docNumber) : body.docNumber,
-      copies: body.copies ?? 1,
+      copies: body.copies,
     };
-    const problems = checkDelivery(delivery, Date.now());
+    const now = await clock();
+    const problems = checkDelivery(delivery, now);
+    if (receivedDate > chinaDate(now) || receivedDate < '2000-01-01')
+      problems.push({ field: 'receivedDate', reason: '收文日期 must be a date from 2000 up to today' });
     if (problems.length) throw invalidInput(problems);
     const user = currentUser(req);
     const signature = await temporal.workflow.executeUpdateWithStart(signForIncomingUpdate, {
       args: [
         {
           ...(delivery as { sourceOrg: string; docNumber: string; copies: number }),
-          signedBy: { userId: user.id, displayName: user.displayName },
+          signedBy: actorWithDelegate(user),
         },
       ],
       updateId: updateIdOf(req, 'sign-for-incoming'),
@@ -166,12 +167,12 @@ export function directiveRouter({ db, temporal, taskQueue, clock }: DirectiveRou
       args: [
         {
           document,
-          registeredBy: { userId: user.id, displayName: user.displayName },
+          registeredBy: actorWithDelegate(user),
           policy: await currentPolicy(db),
         },
       ],
       updateId: updateIdOf(req, 'register'),
-      startWorkflowOperation: await register(year, document.handlingPrefix),
+      startWorkflowOperation: await register(year),
     });
     const directive = await findDirective(db, registration.receiptNumber, 'OFFICE', user);
     res.status(201).location(`/api/directives/${registration.receiptNumber}`).json({ directive });
@@ -187,6 +188,16 @@ export function directiveRouter({ db, temporal, taskQueue, clock }: DirectiveRou
   });
 
   return router;
+}
+
+const CIRCULATION_ACTIONS = ['传阅', '阅', '收回传阅'];
+
+/** The signed-in person, and under a 委托 the colleague acting: the timeline names both. */
+function actorWithDelegate(user: SessionUser) {
+  const actor = { userId: user.id, displayName: user.displayName };
+  return user.delegate
+    ? { ...actor, delegate: { userId: user.delegate.id, displayName: user.delegate.displayName } }
+    : actor;
 }
 
 /**
@@ -207,16 +218,32 @@ async function findDirective(
         where: view === 'OFFICE' ? {} : { departmentCode: department ?? '-' },
         orderBy: { role: 'desc' },
       },
-      attachments: { select: { id: true, fileName: true, mediaType: true, size: true, uploadedAt: true } },
+      // A department's own files (its 回报单, 代拟稿) are for the office and that department.
+      attachments: {
+        where:
+          view === 'OFFICE' ? {} : { OR: [{ departmentCode: null }, { departmentCode: department ?? '-' }] },
+        select: {
+          id: true,
+          fileName: true,
+          mediaType: true,
+          size: true,
+          uploadedAt: true,
+          departmentCode: true,
+        },
+      },
       circulation: {
         where: view === 'OFFICE' ? {} : { readerId: user.id },
         orderBy: [{ circulationId: 'asc' }, { readerId: 'asc' }],
       },
       timeline: {
+        // Who was sent a 传阅 and what they wrote is the office's to see; each reader has their copy.
         where:
           view === 'OFFICE'
             ? {}
-            : { OR: [{ departmentCode: null }, ...(department ? [{ departmentCode: department }] : [])] },
+            : {
+                OR: [{ departmentCode: null }, ...(department ? [{ departmentCode: department }] : [])],
+                action: { notIn: CIRCULATION_ACTIONS },
+              },
         orderBy: [{ at: 'asc' }, { seq: 'asc' }],
       },
     },

@@ -22,12 +22,15 @@ export function policyRouter(db: Database): Router {
       );
     }
     const policy: RoutingPolicy = parsed.data;
-    if (await db.policyVersion.findUnique({ where: { version: policy.version } })) {
+    try {
+      await savePolicy(db, policy, currentUser(req).id);
+    } catch (err) {
+      // The version is the key: a second save of one name (even at the same moment) is refused.
+      if ((err as { code?: string }).code !== 'P2002') throw err;
       throw new HttpError(409, 'duplicate', `policy version ${policy.version} already exists`, [
         { field: 'version', reason: 'give the new policy a new version name' },
       ]);
     }
-    await savePolicy(db, policy, currentUser(req).id);
     res.status(201).json({ policy });
   });
 

@@ -233,19 +233,19 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
   };
   router.post('/api/directives/:receiptNumber/circulations/:circulationId/read', async (req, res) => {
     const body = bodyWith(req, ['comment']);
+    const by = actingUser(req);
+    const id = circulationId(req);
     const state = await onDirective(req, (h) =>
       h.executeUpdate(readCirculationUpdate, {
-        args: [
-          {
-            by: actingUser(req),
-            circulationId: circulationId(req),
-            comment: body.comment as string | undefined,
-          },
-        ],
+        args: [{ by, circulationId: id, comment: body.comment as string | undefined }],
         updateId: updateIdOf(req, 'circulation-read'),
       }),
     );
-    res.json({ state });
+    // Anyone may be a reader: they get their own copy back, not the office's view of the directive.
+    const copy = state.circulations
+      ?.find((c) => c.id === id)
+      ?.copies.find((c) => c.reader.userId === by.userId);
+    res.json({ copy });
   });
   router.post(
     '/api/directives/:receiptNumber/circulations/:circulationId/recall',

@@ -103,3 +103,62 @@ test('收文登记, a department task step and a 催报单, each run twice, are 
   // A further channel is told twice; it must tolerate that (the interface says so), the inbox need not.
   expect(delivered).toHaveLength(4);
 });
+
+test('snapshots of concurrent steps landing out of order leave the newest state, and a read copy stays read', async () => {
+  const { db } = database;
+  const activities = createActivities({ db });
+  const task = {
+    workflowId: 'directive-201700084/dept/GDFGW',
+    receiptNumber: '201700084',
+    departmentCode: 'GDFGW',
+    role: 'LEAD' as const,
+    handlingOption: 1,
+    dueDate: '2017-01-14',
+    overdue: false,
+  };
+  const reported = {
+    ...task,
+    status: 'REPORTED' as const,
+    reportText: '已原文翻印发至各市、县，省府直属各部门。',
+    entry: { seq: 4, at: '2017-01-10T07:00:00.000Z', action: '回报' },
+  };
+  // 催办 was scheduled before the 回报 but its write arrives after it.
+  const urgedEarlier = {
+    ...task,
+    status: 'SIGNED_FOR' as const,
+    entry: { seq: 3, at: '2017-01-10T06:59:59.000Z', action: '催办' },
+  };
+  await activities.recordDepartmentTask(reported);
+  await activities.recordDepartmentTask(urgedEarlier);
+  const row = await db.departmentTask.findUniqueOrThrow({ where: { workflowId: task.workflowId } });
+  expect(row).toMatchObject({ status: 'REPORTED', reportText: reported.reportText, revision: 4 });
+  // Both timeline entries are kept.
+  const actions = await db.timelineEntry.findMany({
+    where: { workflowId: task.workflowId },
+    orderBy: { seq: 'asc' },
+  });
+  expect(actions.map((e) => e.action)).toEqual(['签收', '催办', '回报']);
+
+  const circulation = (readAt?: string) => ({
+    id: 1,
+    purpose: 'READ' as const,
+    sentBy: clerk,
+    sentAt: '2017-01-04T02:00:00.000Z',
+    note: '',
+    copies: [{ reader: { userId: 'u-mishuzhang', displayName: '办公厅秘书长' }, readAt }],
+  });
+  const directive = { receiptNumber: '201700084', status: 'IN_PROGRESS' as const };
+  await activities.recordDirective({
+    ...directive,
+    circulations: [circulation('2017-01-04T03:00:00.000Z')],
+    entry: { seq: 6, at: '2017-01-04T03:00:00.000Z', action: '阅' },
+  });
+  await activities.recordDirective({
+    ...directive,
+    circulations: [circulation()],
+    entry: { seq: 5, at: '2017-01-04T02:00:00.000Z', action: '传阅' },
+  });
+  const copy = await db.circulationCopy.findFirstOrThrow({ where: { receiptNumber: '201700084' } });
+  expect(copy.readAt?.toISOString()).toBe('2017-01-04T03:00:00.000Z');
+  expect((await db.directive.findUniqueOrThrow({ where: { receiptNumber: '201700084' } })).revision).toBe(6);
+});

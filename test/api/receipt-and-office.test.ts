@@ -144,6 +144,8 @@ test.each([
 
 test('初审, 拟办 and a 批示 given under 委托; the timeline names both people', async () => {
   const path = `/api/directives/${seed}`;
+  const notText = await as('huangweiyan').post(`${path}/initial-review`, { decision: 'ACCEPT', comment: 5 });
+  expect(notText.body.error.fields).toEqual([{ field: 'comment', reason: '初审意见 must be text' }]);
   expect((await as('huangweiyan').post(`${path}/initial-review`, { decision: 'ACCEPT' })).status).toBe(200);
   await as('huangweiyan').post(`${path}/proposal`, {
     leadDepartment: 'GDFGW',
@@ -224,6 +226,10 @@ test('传阅: a reader outside the office sees the directive while it is with hi
   ]);
   const read = await as('sft-handler').post(`${path}/circulations/1/read`, { comment: '建议省司法厅参与' });
   expect(read.status).toBe(200);
+  // A reader gets his own copy back, not the office's view of the directive.
+  expect(read.body).toEqual({ copy: expect.objectContaining({ comment: '建议省司法厅参与' }) });
+  const asReader = (await as('sft-handler').get(path)).body.directive;
+  expect(asReader.timeline.map((e: { action: string }) => e.action)).not.toContain('阅');
 
   const office = await as('chenweiyan').get(path);
   expect(
@@ -289,6 +295,10 @@ test('督办人, 催办 and the 承办人 over HTTP: office only, people of the 
   ]);
   const fetched = await as('huangweiyan').download(`/api/attachments/${draft.body.attachment.id}`);
   expect(fetched.status).toBe(200);
+  // A 传阅 reader of the directive does not get the department's own files.
+  expect((await as('sft-handler').download(`/api/attachments/${draft.body.attachment.id}`)).status).toBe(404);
+  const readerView = (await as('sft-handler').get(path)).body.directive;
+  expect(readerView.attachments.map((a: { id: string }) => a.id)).not.toContain(draft.body.attachment.id);
   expect(Buffer.compare(fetched.body as Buffer, DOCX)).toBe(0);
 
   const inbox = await as('fgw-mishu').get('/api/inbox');
@@ -309,6 +319,18 @@ test('the routing policy: read by all, set by the director, taken by new directi
   ]);
   expect((await as('zh1-director').put('/api/policy', working)).status).toBe(201);
   expect((await as('admin').put('/api/policy', working)).status).toBe(409); // a version is written once
+  // Administration is never delegated.
+  await as('admin').post('/api/delegations', {
+    toUserId: 'u-chenweiyan',
+    startsOn: '2017-01-03',
+    endsOn: '2017-01-31',
+    reason: '休假',
+  });
+  const standIn = await as('chenweiyan', { 'On-Behalf-Of': 'u-admin' }).put('/api/policy', {
+    ...working,
+    version: 'x',
+  });
+  expect(standIn.status).toBe(403);
 
   // A directive registered now keeps the working-day policy; the seed keeps the policy it came with.
   const later = await as('huangweiyan').post('/api/directives', {
