@@ -16,9 +16,10 @@ import type {
 
 export interface RecordReceiptInput extends Omit<DirectiveInput, 'timelineSeq' | 'policy'> {
   status: DirectiveStatus;
-  /** 签收 and 收文登记 (older registers sent the registration alone, as `entry`). */
+  /** 签收 and 收文登记. */
   entries?: TimelineRecord[];
-  entry: TimelineRecord;
+  /** What registers sent before 签收 was a step: the registration alone. */
+  entry?: TimelineRecord;
 }
 
 export interface RecordDirectiveInput {
@@ -107,8 +108,8 @@ export function createProjectionActivities(db: Database) {
     });
   };
 
-  const upsertEntry = (row: ReturnType<typeof timelineRow>) =>
-    db.timelineEntry.upsert({
+  const upsertEntry = (row: ReturnType<typeof timelineRow>, client: Pick<Database, 'timelineEntry'> = db) =>
+    client.timelineEntry.upsert({
       where: { workflowId_seq: { workflowId: row.workflowId, seq: row.seq } },
       create: row,
       update: row,
@@ -118,6 +119,7 @@ export function createProjectionActivities(db: Database) {
     /** 收文登记 projected: the directive row and its first timeline entry, in one transaction. */
     async recordReceipt(input: RecordReceiptInput): Promise<void> {
       const { document: doc } = input;
+      const entries = input.entries ?? [input.entry!];
       const workflowId = directiveWorkflowId(input.receiptNumber);
       const row = {
         workflowId,
@@ -139,10 +141,9 @@ export function createProjectionActivities(db: Database) {
         status: input.status,
         registeredById: input.registeredBy.userId,
         registeredAt: new Date(input.registeredAt),
-        updatedAt: new Date(input.entry.at),
-        revision: Math.max(...(input.entries ?? [input.entry]).map((e) => e.seq)),
+        updatedAt: new Date(entries.at(-1)!.at),
+        revision: Math.max(...entries.map((e) => e.seq)),
       };
-      const entries = input.entries ?? [input.entry];
       const attachmentIds = (doc.attachments ?? []).map((a) => a.id);
       await db.$transaction([
         db.directive.upsert({
@@ -234,11 +235,7 @@ export function createProjectionActivities(db: Database) {
           where: { id: { in: input.reportAttachmentIds ?? [] }, receiptNumber: null },
           data: { receiptNumber, departmentCode },
         });
-        await tx.timelineEntry.upsert({
-          where: { workflowId_seq: { workflowId, seq: entry.seq } },
-          create: timelineRow(workflowId, receiptNumber, departmentCode, entry),
-          update: timelineRow(workflowId, receiptNumber, departmentCode, entry),
-        });
+        await upsertEntry(timelineRow(workflowId, receiptNumber, departmentCode, entry), tx);
       });
     },
   };

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { parseReceiptNumber } from '../workflows/definitions';
-import type { ActingUser } from '../workflows/types';
+import type { ActingUser, Actor } from '../workflows/types';
 import { currentUser } from './auth/middleware';
 import { invalidInput } from './errors';
 
@@ -12,15 +12,17 @@ export type Clock = () => Promise<number>;
 /** The signed-in user as workflows see them: the validators re-check role and department. */
 export function actingUser(req: Request): ActingUser {
   const user = currentUser(req);
-  return {
-    userId: user.id,
-    displayName: user.displayName,
-    roles: user.roles,
-    departmentCode: user.departmentCode,
-    ...(user.delegate
-      ? { delegate: { userId: user.delegate.id, displayName: user.delegate.displayName } }
-      : {}),
-  };
+  const { userId, displayName, delegate } = signingActor(req);
+  return { userId, displayName, roles: user.roles, departmentCode: user.departmentCode, delegate };
+}
+
+/** Who signs a step: the signed-in person and, under a 委托, the colleague acting for them. */
+export function signingActor(req: Request): Actor & { delegate?: Actor } {
+  const user = currentUser(req);
+  const actor = { userId: user.id, displayName: user.displayName };
+  return user.delegate
+    ? { ...actor, delegate: { userId: user.delegate.id, displayName: user.delegate.displayName } }
+    : actor;
 }
 
 export function receiptNumberParam(req: Request): string {

@@ -18,6 +18,10 @@ const recipient = z.enum([
 ]);
 const days = z.number().int().min(1).max(365);
 
+/** One value per 紧急程度: 特急, 加急, 平急. */
+const perUrgency = <T extends z.ZodTypeAny>(value: T) =>
+  z.object(Object.fromEntries(URGENCIES.map((u) => [u, value])) as Record<(typeof URGENCIES)[number], T>);
+
 const noticeRule = z.object({
   key: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and - only'),
   kind: z.enum(['REMINDER', 'FORMAL_REMINDER', 'ESCALATION']),
@@ -52,20 +56,10 @@ export const routingPolicySchema = z
       .array(z.enum(['OFFICE_REVIEWER', 'OFFICE_DIRECTOR']))
       .min(1)
       .max(5),
-    notices: z.object(
-      Object.fromEntries(URGENCIES.map((u) => [u, ladder])) as Record<
-        (typeof URGENCIES)[number],
-        typeof ladder
-      >,
-    ),
+    notices: perUrgency(ladder),
     officeHandling: z
       .object({
-        withinDays: z.object(
-          Object.fromEntries(URGENCIES.map((u) => [u, days])) as Record<
-            (typeof URGENCIES)[number],
-            typeof days
-          >,
-        ),
+        withinDays: perUrgency(days),
         remind: z.array(recipient).min(1),
       })
       .optional(),

@@ -17,6 +17,18 @@ const STATUS = {
   REPORTED: '已回报',
   ACCEPTED: '回报通过',
 };
+/** A directive's statuses, for the list filter (the rest of STATUS are department tasks'). */
+const DIRECTIVE_STATUSES = [
+  'REGISTERED',
+  'REVIEWING',
+  'AWAITING_INSTRUCTION',
+  'RETURNED',
+  'INSTRUCTED',
+  'IN_PROGRESS',
+  'CLOSED',
+  'WITHDRAWN',
+  'RETURNED_TO_SENDER',
+];
 const OPTIONS = {
   1: '拟原文翻印发至各市、县，省府直属各部门',
   2: '拟原文翻印发至各市，省府直属各部门',
@@ -159,7 +171,7 @@ async function listPage(main) {
           (location.hash = `#/directives?${new URLSearchParams([...new FormData(e.target)].filter(([, v]) => v))}`)
         ),
       },
-      select('status', '状态', [['', '全部'], ...Object.entries(STATUS).slice(0, 9)]),
+      select('status', '状态', [['', '全部'], ...DIRECTIVE_STATUSES.map((s) => [s, STATUS[s]])]),
       select('urgency', '紧急程度', [
         ['', '全部'],
         ['特急', '特急'],

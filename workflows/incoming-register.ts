@@ -152,7 +152,7 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
         },
       ];
       // The entries are in the register (and the database) before the caller hears the number.
-      await activities.recordReceipt({ ...receipt, status: 'REGISTERED', entry: entries[1]!, entries });
+      await activities.recordReceipt({ ...receipt, status: 'REGISTERED', entries });
       const directive: DirectiveInput = { ...receipt, timelineSeq: entries.length, policy };
       await startChild(directiveWorkflow, {
         workflowId,

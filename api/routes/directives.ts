@@ -22,8 +22,7 @@ import {
 import { incomingRegisterWorkflow } from '../../workflows/incoming-register';
 import type { IncomingDocument, Secrecy, Urgency } from '../../workflows/types';
 import { currentUser, requireRole } from '../auth/middleware';
-import type { SessionUser } from '../auth/sessions';
-import { bodyWith, receiptNumberParam, updateIdOf, type Clock } from '../requests';
+import { bodyWith, receiptNumberParam, signingActor, updateIdOf, type Clock } from '../requests';
 import { HttpError, invalidInput } from '../errors';
 import { attachmentsNamed } from './attachments';
 import { directiveView, type DirectiveView } from './access';
@@ -127,12 +126,11 @@ export function directiveRouter({ db, temporal, taskQueue, clock }: DirectiveRou
     if (receivedDate > chinaDate(now) || receivedDate < '2000-01-01')
       problems.push({ field: 'receivedDate', reason: '收文日期 must be a date from 2000 up to today' });
     if (problems.length) throw invalidInput(problems);
-    const user = currentUser(req);
     const signature = await temporal.workflow.executeUpdateWithStart(signForIncomingUpdate, {
       args: [
         {
           ...(delivery as { sourceOrg: string; docNumber: string; copies: number }),
-          signedBy: actorWithDelegate(user),
+          signedBy: signingActor(req),
         },
       ],
       updateId: updateIdOf(req, 'sign-for-incoming'),
@@ -167,7 +165,7 @@ export function directiveRouter({ db, temporal, taskQueue, clock }: DirectiveRou
       args: [
         {
           document,
-          registeredBy: actorWithDelegate(user),
+          registeredBy: signingActor(req),
           policy: await currentPolicy(db),
         },
       ],
@@ -191,14 +189,6 @@ export function directiveRouter({ db, temporal, taskQueue, clock }: DirectiveRou
 }
 
 const CIRCULATION_ACTIONS = ['传阅', '阅', '收回传阅'];
-
-/** The signed-in person, and under a 委托 the colleague acting: the timeline names both. */
-function actorWithDelegate(user: SessionUser) {
-  const actor = { userId: user.id, displayName: user.displayName };
-  return user.delegate
-    ? { ...actor, delegate: { userId: user.delegate.id, displayName: user.delegate.displayName } }
-    : actor;
-}
 
 /**
  * The directive with its department tasks, attachments, circulation and timeline, as `view` may

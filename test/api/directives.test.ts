@@ -1,4 +1,5 @@
 /** The first slice through the HTTP API: a clerk registers the seed directive and reads it back. */
+import { SEED_MORNING } from '../helpers/seed-case';
 import request from 'supertest';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -12,7 +13,7 @@ let clerk: string;
 
 beforeAll(async () => {
   // 2017-01-03, 09:00 China Standard Time: the day 国发〔2016〕76号 was received and registered.
-  env = await startTimeSkippingServer({ startAt: '2017-01-03T09:00:00+08:00' });
+  env = await startTimeSkippingServer({ startAt: SEED_MORNING });
   stack = await startStack(env);
   clerk = await signIn(stack.app, 'huangweiyan');
 });

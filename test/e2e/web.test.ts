@@ -2,45 +2,28 @@
  * The web UI in a real browser (Debian's chromium through playwright-core), each person in a
  * browser of their own: 国发〔2016〕76号 from 收文登记 to 答复 on the seed's day, by clicking.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TOOLS } from '../helpers/paths';
-import { startStack, type Stack } from '../helpers/stack';
-import { startTimeSkippingServer } from '../helpers/temporal';
+import { useSeedDayApi } from '../helpers/seed-day-api';
 import { DEMO_PASSWORD } from '../../scripts/demo-organisation';
 
 jest.setTimeout(180_000);
 
-let env: TestWorkflowEnvironment;
-let stack: Stack;
-let server: Server;
+const api = useSeedDayApi([], { listen: true });
 let browser: Browser;
-let base = '';
 
 beforeAll(async () => {
-  env = await startTimeSkippingServer({ startAt: '2017-01-03T09:00:00+08:00' });
-  stack = await startStack(env);
-  server = stack.app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // Root in a container has no user namespace for Chromium's sandbox.
   browser = await chromium.launch({ executablePath: path.join(TOOLS, 'chromium'), args: ['--no-sandbox'] });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-  await stack?.stop();
-  await env?.teardown();
-});
+afterAll(() => browser?.close());
 
 /** A browser of this person's own, signed in through the login form. */
 async function signedIn(username: string): Promise<Page> {
   const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await page.goto(`${base}/#/login`);
+  await page.goto(`${api.baseUrl}/#/login`);
   await page.fill('input[name=username]', username);
   await page.fill('input[name=password]', DEMO_PASSWORD);
   await page.click('form[data-step="登录"] button');
@@ -85,11 +68,11 @@ test('国发〔2016〕76号 goes from 收文登记 to 答复 through the UI, eac
 
   for (const who of ['chenweiyan', 'zh1-director']) {
     const reviewer = await signedIn(who);
-    await reviewer.goto(`${base}/#${detail}`);
+    await reviewer.goto(`${api.baseUrl}/#${detail}`);
     await takeStep(reviewer, '审核', '同意');
   }
   const leader = await signedIn('chunxin');
-  await leader.goto(`${base}/#${detail}`);
+  await leader.goto(`${api.baseUrl}/#${detail}`);
   await leader.fill('form[data-step="批示"] textarea[name=text]', '同意。');
   await takeStep(leader, '批示', '同意');
   expect(await leader.locator('#status').textContent()).toBe('已批示');
@@ -129,7 +112,7 @@ test('国发〔2016〕76号 goes from 收文登记 to 答复 through the UI, eac
   expect(await clerk.locator('#tasks').textContent()).toContain('2017-01-17');
 
   const head = await signedIn('fgw-head');
-  await head.goto(`${base}/#${detail}`);
+  await head.goto(`${api.baseUrl}/#${detail}`);
   const report = head.locator('form[data-step="回报单（省发展改革委）"]');
   await report.locator('input[name=options][value="1"]').check();
   await report.locator('textarea[name=text]').fill('已原文翻印发至各市、县，省府直属各部门。');
@@ -183,10 +166,10 @@ test('a refused step shows the API’s reason, and the page stays as it was', as
 });
 
 test('the UI is served with a content security policy and no one sees data before signing in', async () => {
-  const res = await fetch(`${base}/`);
+  const res = await fetch(`${api.baseUrl}/`);
   expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
   const page = await (await browser.newContext()).newPage();
-  await page.goto(`${base}/#/directives`);
+  await page.goto(`${api.baseUrl}/#/directives`);
   await page.waitForURL(/#\/login$/);
   expect(await page.locator('#directives').count()).toBe(0);
 });

@@ -21,6 +21,9 @@ import { DEFAULT_POLICY, type HandlingOptionCode, type RoutingPolicy } from '../
 import type { ActingUser, IncomingDocument, Proposal } from '../../workflows/types';
 import { SEED_DIRECTIVE } from './stack';
 
+/** 2017-01-03, 09:00 China Standard Time: the morning 国发〔2016〕76号 was received. */
+export const SEED_MORNING = '2017-01-03T09:00:00+08:00';
+
 const person = (
   userId: string,
   displayName: string,

@@ -3,24 +3,35 @@
  * CST, the worker and API on it, and the named demo people signed in. Registers its own Jest
  * hooks; `as(who)` sends requests as that person (with extra headers, e.g. On-Behalf-Of).
  */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { untilChinaTime } from './seed-case';
+import { SEED_MORNING, untilChinaTime } from './seed-case';
 import { signIn, startStack, type Stack } from './stack';
 import { startTimeSkippingServer } from './temporal';
 
-export function useSeedDayApi(usernames: string[]) {
+export function useSeedDayApi(usernames: string[], opts: { listen?: boolean } = {}) {
   let env!: TestWorkflowEnvironment;
   let stack!: Stack;
+  let server: Server | undefined;
+  let baseUrl = '';
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    env = await startTimeSkippingServer({ startAt: '2017-01-03T09:00:00+08:00' });
+    env = await startTimeSkippingServer({ startAt: SEED_MORNING });
     stack = await startStack(env);
     for (const who of usernames) tokens[who] = await signIn(stack.app, who);
+    if (opts.listen) {
+      // For a browser: the app on a real port.
+      server = stack.app.listen(0, '127.0.0.1');
+      await new Promise((resolve) => server!.once('listening', resolve));
+      baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    }
   });
 
   afterAll(async () => {
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     await stack?.stop();
     await env?.teardown();
   });
@@ -57,6 +68,10 @@ export function useSeedDayApi(usernames: string[]) {
     },
     get stack() {
       return stack;
+    },
+    /** With `listen`: where the app answers, e.g. http://127.0.0.1:41234. */
+    get baseUrl() {
+      return baseUrl;
     },
     as,
     /** Lets workflow time run until a China Standard Time moment, e.g. '2017-01-15T10:00'. */

@@ -3,7 +3,7 @@
  * the worker and API on it; optionally records the scenario's histories for the replay test.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { directiveSteps, untilChinaTime } from './seed-case';
+import { SEED_MORNING, directiveSteps, untilChinaTime } from './seed-case';
 import { startStack, type Stack } from './stack';
 import { recordHistories } from './histories';
 import { startTimeSkippingServer } from './temporal';
@@ -17,7 +17,7 @@ export interface SeedDay {
 }
 
 export async function onSeedDay(scenario: (day: SeedDay) => Promise<void>): Promise<void> {
-  const env = await startTimeSkippingServer({ startAt: '2017-01-03T09:00:00+08:00' });
+  const env = await startTimeSkippingServer({ startAt: SEED_MORNING });
   const stack = await startStack(env);
   try {
     await scenario({

@@ -2,6 +2,7 @@
  * 收文登记 on the time-skipping server: the register hands out gapless 收文编号 and opens each
  * directive's workflow, with the projection written before the clerk hears the number.
  */
+import { SEED_MORNING } from '../helpers/seed-case';
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -25,7 +26,7 @@ let stack: Stack;
 
 beforeAll(async () => {
   // The office's clock stands at the seed's day of registration, 2017-01-03, 09:00 China Standard Time.
-  env = await startTimeSkippingServer({ startAt: '2017-01-03T09:00:00+08:00' });
+  env = await startTimeSkippingServer({ startAt: SEED_MORNING });
   stack = await startStack(env);
 });
 

@@ -5,7 +5,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { instructUpdate, reviewProposalUpdate } from '../../workflows/definitions';
 import { SEED_DIRECTIVE } from '../helpers/stack';
-import { directiveSteps, people, seedProposal } from '../helpers/seed-case';
+import { SEED_MORNING, directiveSteps, people, seedProposal } from '../helpers/seed-case';
 import { startStack, type Stack } from '../helpers/stack';
 import { startTimeSkippingServer } from '../helpers/temporal';
 
@@ -20,7 +20,7 @@ const secretaryGeneral = {
 };
 
 beforeAll(async () => {
-  env = await startTimeSkippingServer({ startAt: '2017-01-03T09:00:00+08:00' });
+  env = await startTimeSkippingServer({ startAt: SEED_MORNING });
   stack = await startStack(env);
   steps = directiveSteps(env.client, stack.taskQueue);
 });
