@@ -760,7 +760,8 @@ async function route() {
   } catch (err) {
     flash(err.message);
   }
-  main.replaceChildren(page);
+  // Pages load concurrently (a click during a load): only the one for the current address shows.
+  if ((location.hash || '#/') === hash) main.replaceChildren(page);
 }
 
 window.addEventListener('hashchange', () => {
