@@ -21,40 +21,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import chinaCalendar from 'chinese-days/dist/chinese-days.json';
 import { FailureType } from '../workflows/definitions';
 import { isCalendarDate } from '../workflows/incoming-document';
-import type { DayCounting } from '../workflows/policy';
+import type { Schedule, ScheduleRequest } from '../workflows/deadline-ladder';
 
-export interface ScheduleRequest {
-  /** China Standard Time calendar date the clock starts from (e.g. the dispatch date 2017-01-04). */
-  startDate?: string;
-  /** N of "within N days". Required with startDate. */
-  withinDays?: number;
-  /** Or an explicit due date (an approved extension or a return-for-revision deadline). Exactly one of startDate+withinDays or dueDate. */
-  dueDate?: string;
-  counting: DayCounting;
-  /** Relative to the due date, negative = before; counted in the same mode. */
-  offsets: { key: string; offsetDays: number }[];
-  /** Hour of day, China Standard Time, at which each offset fires (e.g. 9). */
-  noticeHour: number;
-}
-
-export interface ScheduledNotice {
-  key: string;
-  /** YYYY-MM-DD, China Standard Time. */
-  date: string;
-  /** ISO-8601 UTC instant. */
-  at: string;
-}
-
-export interface Schedule {
-  /** Last calendar day on which a report is on time; the due day itself counts. */
-  dueDate: string;
-  /** ISO UTC instant of dueDate+1 at 00:00 CST (i.e. dueDate 16:00Z). */
-  overdueAt: string;
-  /** In the order of the offsets given. */
-  notices: ScheduledNotice[];
-  /** One per year the WORKING computation touched that has no published 放假安排. */
-  calendarWarnings: string[];
-}
+export type { Schedule, ScheduleRequest } from '../workflows/deadline-ladder';
 
 const DAY_MS = 86_400_000;
 const CST_OFFSET_HOURS = 8;

@@ -374,9 +374,11 @@ function circulationTable(d) {
 function steps(d) {
   const path = `/api/directives/${d.receiptNumber}`;
   const post = (url, body) => api('POST', `${path}${url}`, body);
-  const reviewed = d.timeline.some((e) => e.action === '初审');
+  // Which steps: the detail API's availableSteps, from the same step table the API and workflow use.
+  const can = (step) => d.availableSteps.directive.includes(step);
+  const canOnTask = (t, step) => (d.availableSteps.tasks[t.departmentCode] ?? []).includes(step);
   const out = [];
-  if (has('CLERK') && d.status === 'REGISTERED' && !reviewed) {
+  if (can('initialReview')) {
     out.push(
       stepForm(
         '初审',
@@ -392,7 +394,7 @@ function steps(d) {
       ),
     );
   }
-  if (has('CLERK') && ((d.status === 'REGISTERED' && reviewed) || d.status === 'RETURNED')) {
+  if (can('propose')) {
     const departments = directory.departments.map((x) => [x.code, x.name]);
     const leaders = directory.people
       .filter((p) => p.roles.includes('LEADER'))
@@ -425,7 +427,7 @@ function steps(d) {
       ),
     );
   }
-  if (has('OFFICE_REVIEWER', 'OFFICE_DIRECTOR') && d.status === 'REVIEWING') {
+  if (can('review')) {
     out.push(
       stepForm(
         '审核',
@@ -441,7 +443,7 @@ function steps(d) {
       ),
     );
   }
-  if (has('LEADER') && d.status === 'AWAITING_INSTRUCTION') {
+  if (can('instruct')) {
     out.push(
       stepForm(
         '批示',
@@ -458,13 +460,7 @@ function steps(d) {
       ),
     );
   }
-  if (
-    has('CLERK', 'OFFICE_DIRECTOR') &&
-    ['REGISTERED', 'REVIEWING', 'AWAITING_INSTRUCTION', 'RETURNED', 'INSTRUCTED', 'IN_PROGRESS'].includes(
-      d.status,
-    ) &&
-    !d.urgerId
-  ) {
+  if (can('assignUrger')) {
     const office = directory.people
       .filter((p) => p.office && !p.roles.includes('LEADER'))
       .map((p) => [p.id, p.displayName]);
@@ -474,10 +470,8 @@ function steps(d) {
       ),
     );
   }
-  if (has('CLERK') && d.status === 'INSTRUCTED')
-    out.push(stepForm('转办', [], () => post('/dispatch', {}), '转办'));
-  const circulating = ['INSTRUCTED', 'IN_PROGRESS', 'CLOSED'].includes(d.status) && !d.replyText;
-  if (has('CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR') && circulating) {
+  if (can('dispatch')) out.push(stepForm('转办', [], () => post('/dispatch', {}), '转办'));
+  if (can('circulate')) {
     const readers = directory.people
       .filter((p) => p.id !== me.id)
       .map((p) => [p.id, `${p.displayName}（${p.departmentName}）`]);
@@ -513,11 +507,11 @@ function steps(d) {
       ),
     );
   }
-  if (has('CLERK', 'OFFICE_DIRECTOR') && !['CLOSED', 'WITHDRAWN', 'RETURNED_TO_SENDER'].includes(d.status)) {
+  if (can('withdraw')) {
     const reason = input('reason', '撤办理由', { required: true, size: 40 });
     out.push(stepForm('撤办', [reason], (f) => post('/withdraw', { reason: f.get('reason') }), '撤办'));
   }
-  if (has('CLERK', 'OFFICE_DIRECTOR') && d.status === 'CLOSED' && !d.replyText) {
+  if (can('reply')) {
     out.push(
       stepForm('答复', [textarea('text', '答复来文单位')], (f) =>
         post('/reply', { text: f.get('text'), notifyDepartments: [] }),
@@ -526,8 +520,7 @@ function steps(d) {
   }
   for (const t of d.tasks) {
     const task = `/tasks/${t.departmentCode}`;
-    const ours = t.departmentCode === me.departmentCode;
-    if (ours && t.status === 'DISPATCHED' && has('DEPT_HANDLER', 'DEPT_HEAD')) {
+    if (canOnTask(t, 'signFor')) {
       out.push(
         stepForm(
           `签收（${deptName(t.departmentCode)}）`,
@@ -536,7 +529,7 @@ function steps(d) {
         ),
       );
     }
-    if (ours && ['SIGNED_FOR', 'RETURNED'].includes(t.status) && has('DEPT_HEAD')) {
+    if (canOnTask(t, 'report')) {
       out.push(
         stepForm(
           `回报单（${deptName(t.departmentCode)}）`,
@@ -561,9 +554,8 @@ function steps(d) {
         ),
       );
     }
-    const owing = ['DISPATCHED', 'SIGNED_FOR', 'RETURNED'].includes(t.status);
     // 延期: the department asks, with a reason; the office grants (maybe another date) or refuses.
-    if (ours && owing && !t.extensionDueDate && has('DEPT_HANDLER', 'DEPT_HEAD')) {
+    if (canOnTask(t, 'requestExtension')) {
       out.push(
         stepForm(
           `申请延期（${deptName(t.departmentCode)}）`,
@@ -576,7 +568,7 @@ function steps(d) {
         ),
       );
     }
-    if (t.extensionDueDate && has('CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR')) {
+    if (canOnTask(t, 'decideExtension')) {
       out.push(
         stepForm(
           `审批延期（${deptName(t.departmentCode)}）`,
@@ -599,7 +591,7 @@ function steps(d) {
         ),
       );
     }
-    if (has('CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR') && owing) {
+    if (canOnTask(t, 'urge')) {
       const text = input('text', '催办内容', { required: true, size: 40 });
       out.push(
         stepForm(
@@ -610,7 +602,7 @@ function steps(d) {
         ),
       );
     }
-    if (has('CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR') && t.status === 'REPORTED') {
+    if (canOnTask(t, 'reviewReport')) {
       out.push(
         stepForm(
           `审核回报（${deptName(t.departmentCode)}）`,

@@ -13,7 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { activities } from './activities';
-import type { Schedule } from '../activities/deadline-clock';
+import { DeadlineLadder } from './deadline-ladder';
 import {
   getDepartmentTaskStateQuery,
   decideExtensionUpdate,
@@ -26,17 +26,8 @@ import {
 } from './definitions';
 import { chinaDate, isCalendarDate } from './incoming-document';
 import type { HandlingOptionCode, NoticeRule } from './policy';
-import {
-  OFFICE_HANDLERS,
-  actor,
-  invalid,
-  optionalText,
-  refuse,
-  requireRole,
-  requireStatus,
-  requireText,
-  signer,
-} from './rules';
+import { actor, invalid, optionalText, refuse, requireText, signer } from './rules';
+import { TASK_STEPS, checkStep } from './steps';
 import type {
   ActingUser,
   Actor,
@@ -76,13 +67,16 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
   setHandler(getDepartmentTaskStateQuery, () => state);
 
   let timelineSeq = 0;
-  const opened = () => state.dueDate !== undefined;
+  // 催报: the policy's reminders, 催报单 and escalations on this task's 回报 deadline.
+  const ladder = new DeadlineLadder({
+    rungs: rules,
+    counting: policy.dayCounting,
+    noticeHour: policy.noticeHour,
+    state,
+  });
+  const opened = () => ladder.opened;
   let signedFor: { at: string; by: Actor } | undefined;
   let acceptedAt: string | undefined;
-  /** Notices fire once per round; a report returned with a new deadline starts the next round. */
-  let round = 1;
-  let changes = 0;
-  let rescheduling = false;
 
   async function record(
     action: string,
@@ -128,35 +122,8 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     });
   }
 
-  const scheduleFrom = (due: { dueDate: string } | { startDate: string; withinDays: number }) =>
-    activities.computeSchedule({
-      ...due,
-      counting: policy.dayCounting,
-      offsets: rules.map((r) => ({ key: r.key, offsetDays: r.offsetDays })),
-      noticeHour: policy.noticeHour,
-    });
-
   // Handlers are set before the first await, so an update arriving early is never refused for want
   // of one; record() holds such a step's entry until the task is opened (its schedule known).
-  let schedule!: Schedule;
-
-  /**
-   * A new deadline: a returned report starts a new round (every notice again); an approved
-   * extension moves the notices still pending and leaves those already sent.
-   */
-  async function moveDeadline(dueDate: string, { newRound }: { newRound: boolean }) {
-    // The chase pauses until the new schedule is in: the old one must not fire meanwhile.
-    rescheduling = true;
-    schedule = await scheduleFrom({ dueDate });
-    state.dueDate = schedule.dueDate;
-    state.overdue = false;
-    if (newRound) {
-      state.firedNotices = [];
-      round++;
-    }
-    rescheduling = false;
-    changes++;
-  }
 
   const inDepartment = (by: ActingUser, step: string) => {
     if (by.departmentCode !== departmentCode)
@@ -170,15 +137,14 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       state.status = 'SIGNED_FOR';
       state.deptReceiptNumber = deptReceiptNumber.trim();
       signedFor = { at: new Date().toISOString(), by: actor(by) };
-      changes++;
+      ladder.changed();
       await record('签收', by, from, `本单位收文编号 ${state.deptReceiptNumber}`);
       return state;
     },
     {
       validator: ({ by, deptReceiptNumber }: SignForRequest) => {
         inDepartment(by, '签收');
-        requireRole(by, ['DEPT_HANDLER', 'DEPT_HEAD'], '签收');
-        requireStatus(state.status, ['DISPATCHED'], '签收');
+        checkStep(TASK_STEPS.signFor, by, state.status);
         const problems = requireText(deptReceiptNumber, 'deptReceiptNumber', '本单位收文编号', 30);
         if (problems.length) invalid(problems);
       },
@@ -200,7 +166,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
         signedBy: actor(by),
         at: new Date().toISOString(),
       };
-      changes++;
+      ladder.changed();
       await record('回报', by, from, state.overdue ? '逾期回报' : undefined);
       return state;
     },
@@ -208,9 +174,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       validator: ({ by, options, text, draft, attachments }: SubmitReportRequest) => {
         inDepartment(by, '回报');
         // The 回报单 is stamped by the department (回报单位盖章): only its head signs it.
-        requireRole(by, ['DEPT_HEAD'], '回报');
-        if (state.status === 'DISPATCHED') refuse('NotNow', '回报: sign for receipt (签收) first');
-        requireStatus(state.status, ['SIGNED_FOR', 'RETURNED'], '回报');
+        checkStep(TASK_STEPS.report, by, state.status);
         const problems = [
           ...requireText(text, 'text', '办理情况', 5000),
           ...optionalText(draft, 'draft', '代拟稿', 50_000),
@@ -238,19 +202,18 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       if (decision === 'ACCEPT') {
         state.status = 'ACCEPTED';
         acceptedAt = new Date().toISOString();
-        changes++;
+        ladder.changed();
         await record('回报通过', by, from, comment || undefined);
       } else {
         state.status = 'RETURNED';
-        await moveDeadline(newDueDate!, { newRound: true });
-        await record('退回修改', by, from, `${comment}；限于 ${schedule.dueDate} 前重新回报`);
+        await ladder.move(newDueDate!, { newRound: true });
+        await record('退回修改', by, from, `${comment}；限于 ${ladder.schedule.dueDate} 前重新回报`);
       }
       return state;
     },
     {
       validator: ({ by, decision, comment, newDueDate }: ReviewReportRequest) => {
-        requireRole(by, OFFICE_HANDLERS, '审核回报');
-        requireStatus(state.status, ['REPORTED'], '审核回报');
+        checkStep(TASK_STEPS.reviewReport, by, state.status);
         if (decision !== 'ACCEPT' && decision !== 'RETURN') {
           invalid([{ field: 'decision', reason: 'must be ACCEPT or RETURN' }]);
         }
@@ -285,8 +248,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     {
       validator: ({ by, newDueDate, reason }: RequestExtensionRequest) => {
         inDepartment(by, '申请延期');
-        requireRole(by, ['DEPT_HANDLER', 'DEPT_HEAD'], '申请延期');
-        requireStatus(state.status, AWAITING_REPORT, '申请延期');
+        checkStep(TASK_STEPS.requestExtension, by, state.status);
         if (!opened()) refuse('NotNow', '申请延期: the task is still being opened; try again in a moment');
         if (state.extensionRequest) refuse('NotNow', '申请延期: a request is already waiting for the office');
         const problems = requireText(reason, 'reason', '延期理由');
@@ -310,19 +272,18 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
         await record('延期不批准', by, state.status, comment);
         return state;
       }
-      await moveDeadline(newDueDate ?? request.newDueDate, { newRound: false });
+      await ladder.move(newDueDate ?? request.newDueDate, { newRound: false });
       await record(
         '延期批准',
         by,
         state.status,
-        `回报期限延至 ${schedule.dueDate}${comment ? `。${comment}` : ''}`,
+        `回报期限延至 ${ladder.schedule.dueDate}${comment ? `。${comment}` : ''}`,
       );
       return state;
     },
     {
       validator: ({ by, approve, newDueDate, comment }: DecideExtensionRequest) => {
-        requireRole(by, OFFICE_HANDLERS, '审批延期');
-        requireStatus(state.status, AWAITING_REPORT, '审批延期');
+        checkStep(TASK_STEPS.decideExtension, by, state.status);
         if (!state.extensionRequest) refuse('NotNow', '审批延期: no extension has been requested');
         if (state.extensionRequest.newDueDate <= state.dueDate! && newDueDate === undefined)
           refuse('NotNow', `审批延期: the date asked for is no later than the deadline ${state.dueDate}`);
@@ -363,8 +324,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     },
     {
       validator: ({ by, text }: UrgeRequest) => {
-        requireRole(by, OFFICE_HANDLERS, '催办');
-        requireStatus(state.status, AWAITING_REPORT, '催办');
+        checkStep(TASK_STEPS.urge, by, state.status);
         const problems = requireText(text, 'text', '催办内容');
         if (problems.length) invalid(problems);
       },
@@ -394,8 +354,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     },
     {
       validator: ({ by, handler, reason }: ReassignHandlerRequest) => {
-        requireRole(by, OFFICE_HANDLERS, '改派承办人');
-        requireStatus(state.status, AWAITING_REPORT, '改派承办人');
+        checkStep(TASK_STEPS.reassignHandler, by, state.status);
         if (!opened()) refuse('NotNow', '改派承办人: the task is still being opened; try again in a moment');
         if (!handler?.userId) invalid([{ field: 'handler', reason: 'name the new 承办人' }]);
         if (state.handler?.userId === handler.userId)
@@ -407,11 +366,10 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
   );
 
   // 转办: the clock starts on the dispatch date; the holiday calendar is read once, in an activity.
-  schedule = await scheduleFrom({
+  const schedule = await ladder.open({
     startDate: input.dispatchDate,
     withinDays: option.reportWithinDays,
   });
-  state.dueDate = schedule.dueDate;
   const warnings = schedule.calendarWarnings.length ? `; ${schedule.calendarWarnings.join('; ')}` : '';
   await record(
     '转办',
@@ -433,35 +391,15 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
   await condition(allHandlersFinished);
   return { departmentCode, acceptedAt: acceptedAt! };
 
-  // 催报: while a report is owed, wait for the next notice (or the deadline passing), or a change.
-  async function chase(): Promise<void> {
-    while (state.status !== 'ACCEPTED') {
-      if (rescheduling) {
-        await condition(() => !rescheduling);
-        continue;
-      }
-      const awaiting = AWAITING_REPORT.includes(state.status);
-      const pending = awaiting ? schedule.notices.filter((n) => !state.firedNotices.includes(n.key)) : [];
-      const overdueAt = awaiting && !state.overdue ? Date.parse(schedule.overdueAt) : Infinity;
-      const nextAt = Math.min(overdueAt, ...pending.map((n) => Date.parse(n.at)));
-      const seen = changes;
-      if (nextAt > Date.now()) {
-        const changedInTime =
-          nextAt === Infinity
-            ? await condition(() => changes !== seen).then(() => true)
-            : await condition(() => changes !== seen, nextAt - Date.now());
-        if (changedInTime || rescheduling) continue;
-      }
-      const now = Date.now();
-      if (overdueAt <= now) {
-        state.overdue = true;
-        await record('逾期', undefined, state.status, `已过回报期限 ${schedule.dueDate}`);
-      }
-      for (const notice of pending.filter((n) => Date.parse(n.at) <= now)) {
-        const rule = rules.find((r) => r.key === notice.key)!;
-        state.firedNotices.push(notice.key);
+  // 催报: while a report is owed, each rung of the ladder once; nothing while the office reviews.
+  function chase(): Promise<void> {
+    return ladder.chase({
+      finished: () => state.status === 'ACCEPTED',
+      owing: () => AWAITING_REPORT.includes(state.status),
+      onOverdue: ({ dueDate }) => record('逾期', undefined, state.status, `已过回报期限 ${dueDate}`),
+      onRung: async (rule, round, now, { dueDate }) => {
         const { recipientIds } = await activities.deliverNotice({
-          noticeKey: `${workflowInfo().workflowId}:${notice.key}:${round}`,
+          noticeKey: `${workflowInfo().workflowId}:${rule.key}:${round}`,
           kind: rule.kind,
           receiptNumber: input.receiptNumber,
           departmentCode,
@@ -469,7 +407,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
           handler: state.handler,
           instructingLeaders: input.instructingLeaders,
           title: `${NOTICE_ACTION[rule.kind]}：${input.document.title}`,
-          body: `${input.document.docNumber}，${departmentCode} 回报期限 ${schedule.dueDate}`,
+          body: `${input.document.docNumber}，${departmentCode} 回报期限 ${dueDate}`,
           at: new Date(now).toISOString(),
         });
         await record(
@@ -478,7 +416,8 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
           state.status,
           `${rule.key} → ${recipientIds.join(', ') || '（无接收人）'}`,
         );
-      }
-    }
+      },
+    });
   }
+
 }

@@ -34,17 +34,8 @@ import {
 } from './definitions';
 import { departmentTaskWorkflow } from './department-task';
 import { chinaDate, type FieldProblem } from './incoming-document';
-import {
-  OFFICE_HANDLERS,
-  actor,
-  invalid,
-  optionalText,
-  refuse,
-  requireRole,
-  requireStatus,
-  requireText,
-  signer,
-} from './rules';
+import { actor, invalid, optionalText, refuse, requireRole, requireText, signer } from './rules';
+import { DIRECTIVE_STEPS, checkStep } from './steps';
 import type {
   Circulation,
   ActingUser,
@@ -150,8 +141,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     },
     {
       validator: ({ by, proposal }: ProposeHandlingRequest) => {
-        requireRole(by, ['CLERK'], '拟办');
-        requireStatus(state.status, ['REGISTERED', 'RETURNED'], '拟办');
+        checkStep(DIRECTIVE_STEPS.propose, by, state.status);
         // Directives returned for a new 拟办 may predate 初审: only a new one must pass it first.
         if (state.status === 'REGISTERED' && !state.initialReview)
           refuse('NotNow', '拟办: 初审 (initial review) first');
@@ -177,7 +167,8 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     },
     {
       validator: ({ by, decision, comment }: ReviewProposalRequest) => {
-        requireStatus(state.status, ['REVIEWING'], '审核');
+        checkStep(DIRECTIVE_STEPS.review, by, state.status);
+        // Of the 审核 roles, only the one the policy's reviewChain names next signs now.
         const role = policy.reviewChain[state.signOffs.length]!;
         requireRole(by, [role], `审核 (step ${state.signOffs.length + 1} of ${policy.reviewChain.length})`);
         if (state.signOffs.some((s) => s.by.userId === by.userId))
@@ -280,8 +271,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     },
     {
       validator: ({ by }: DispatchRequest) => {
-        requireRole(by, ['CLERK'], '转办');
-        requireStatus(state.status, ['INSTRUCTED'], '转办');
+        checkStep(DIRECTIVE_STEPS.dispatch, by, state.status);
         const urgency = input.document.urgency;
         if (policy.urgerRequiredFor?.includes(urgency) && !state.urger)
           refuse('NotNow', `转办: a ${urgency} directive needs a 督办人 first`);
@@ -306,10 +296,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     },
     {
       validator: ({ by, reason }: WithdrawRequest) => {
-        requireRole(by, ['CLERK', 'OFFICE_DIRECTOR'], '撤办');
-        if (ended()) {
-          refuse('NotNow', `撤办 is not possible: the directive is already ${state.status}`);
-        }
+        checkStep(DIRECTIVE_STEPS.withdraw, by, state.status);
         const problems = requireText(reason, 'reason', '撤办理由');
         if (problems.length) invalid(problems);
       },
@@ -334,8 +321,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     },
     {
       validator: ({ by, decision, comment }: InitialReviewRequest) => {
-        requireRole(by, ['CLERK', 'OFFICE_DIRECTOR'], '初审');
-        requireStatus(state.status, ['REGISTERED'], '初审');
+        checkStep(DIRECTIVE_STEPS.initialReview, by, state.status);
         if (state.initialReview) refuse('NotNow', '初审 is already done');
         if (decision !== 'ACCEPT' && decision !== 'RETURN_TO_SENDER')
           invalid([{ field: 'decision', reason: 'must be ACCEPT or RETURN_TO_SENDER' }]);
@@ -358,8 +344,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     },
     {
       validator: ({ by, urger }: AssignUrgerRequest) => {
-        requireRole(by, ['CLERK', 'OFFICE_DIRECTOR'], '指定督办人');
-        if (ended()) refuse('NotNow', `指定督办人 is not possible: the directive is ${state.status}`);
+        checkStep(DIRECTIVE_STEPS.assignUrger, by, state.status);
         if (!urger?.userId) invalid([{ field: 'urger', reason: 'name a member of the office' }]);
         if (state.urger?.userId === urger.userId)
           refuse('NotNow', `${urger.displayName} is already the 督办人`);
@@ -402,8 +387,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     },
     {
       validator: ({ by, readers, purpose, note }: CirculateRequest) => {
-        requireRole(by, OFFICE_HANDLERS, '传阅');
-        requireStatus(state.status, ['INSTRUCTED', 'IN_PROGRESS', 'CLOSED'], '传阅');
+        checkStep(DIRECTIVE_STEPS.circulate, by, state.status);
         if (state.reply) refuse('NotNow', '传阅 is not possible: the directive is answered (答复) and filed');
         const problems: FieldProblem[] = [];
         if (!Array.isArray(readers) || readers.length === 0 || readers.some((r) => !r?.userId)) {
@@ -466,7 +450,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     },
     {
       validator: ({ by, circulationId, reason }: RecallCirculationRequest) => {
-        requireRole(by, OFFICE_HANDLERS, '收回传阅');
+        checkStep(DIRECTIVE_STEPS.recallCirculation, by, state.status);
         const sent = circulation(circulationId);
         if (!sent) refuse('NotNow', `传阅 ${circulationId} does not exist`);
         if (sent.recalledAt) refuse('NotNow', `传阅 ${circulationId} was already recalled`);
@@ -510,8 +494,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     },
     {
       validator: ({ by, text, notifyDepartments }: ReplyRequest) => {
-        requireRole(by, ['CLERK', 'OFFICE_DIRECTOR'], '答复');
-        requireStatus(state.status, ['CLOSED'], '答复');
+        checkStep(DIRECTIVE_STEPS.reply, by, state.status);
         if (state.reply) refuse('NotNow', '答复 is already recorded');
         const problems = requireText(text, 'text', '答复内容', 5000);
         if (!Array.isArray(notifyDepartments) || notifyDepartments.some((d) => typeof d !== 'string' || !d)) {
@@ -609,8 +592,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
   }
 
   function checkInstruction({ by, decision, text, amendment }: InstructRequest): void {
-    requireRole(by, ['LEADER'], '批示');
-    requireStatus(state.status, ['AWAITING_INSTRUCTION'], '批示');
+    checkStep(DIRECTIVE_STEPS.instruct, by, state.status);
     const proposal = state.proposal!;
     if (!proposal.leaders.some((l) => l.userId === by.userId)) {
       refuse('NotYours', '批示: you were not asked for an instruction on this directive');

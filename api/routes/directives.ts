@@ -24,6 +24,7 @@ import type { IncomingDocument, Secrecy, Urgency } from '../../workflows/types';
 import { currentUser, requireRole } from '../auth/middleware';
 import { bodyWith, receiptNumberParam, signingActor, updateIdOf, type Clock } from '../requests';
 import { HttpError, invalidInput } from '../errors';
+import { availableSteps } from '../available-steps';
 import { attachmentsNamed } from './attachments';
 import { directiveView, type DirectiveView } from './access';
 
@@ -182,7 +183,11 @@ export function directiveRouter({ db, temporal, taskQueue, clock }: DirectiveRou
     const view = await directiveView(db, user, receiptNumber);
     const directive = view && (await findDirective(db, receiptNumber, view, user));
     if (!directive) throw new HttpError(404, 'not_found', `no directive with 收文编号 ${receiptNumber}`);
-    res.json({ directive, workflow: await describeWorkflow(temporal, receiptNumber) });
+    // The steps this person may take now, from the same tables the API and the workflow refuse by.
+    res.json({
+      directive: { ...directive, availableSteps: availableSteps(directive, user) },
+      workflow: await describeWorkflow(temporal, receiptNumber),
+    });
   });
 
   return router;

@@ -1,7 +1,8 @@
 /**
  * The office's and the departments' steps on a directive, one endpoint each. The API checks who
- * may act (role, department) and that named departments and leaders exist; the workflow's update
- * validator decides whether the step is possible now. Either refusal changes nothing.
+ * may act (role, department: the step tables in workflows/steps.ts, which the workflows' validators
+ * also read) and that named departments and leaders exist; the workflow's update validator decides
+ * whether the step is possible now. Either refusal changes nothing.
  */
 import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
@@ -31,8 +32,8 @@ import {
 } from '../../workflows/definitions';
 import type { FieldProblem } from '../../workflows/incoming-document';
 import type { HandlingOptionCode } from '../../workflows/policy';
+import { DIRECTIVE_STEPS, TASK_STEPS, type StepRule } from '../../workflows/steps';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { Role } from '../../core/roles';
 import type {
   ActingUser,
   Actor,
@@ -116,12 +117,12 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
   /** A step on a directive's own workflow; `request` may check the body against the database first. */
   function directiveStep<R extends { by: ActingUser }>(
     step: string,
-    roles: Role[],
+    rule: StepRule,
     fields: string[],
     update: UpdateDefinition<DirectiveState, [R]>,
     request: (body: Record<string, unknown>) => Promise<Omit<R, 'by'>> | Omit<R, 'by'>,
   ) {
-    router.post(`/api/directives/:receiptNumber/${step}`, requireRole(...roles), async (req, res) => {
+    router.post(`/api/directives/:receiptNumber/${step}`, requireRole(...rule.roles), async (req, res) => {
       const body = await request(bodyWith(req, fields));
       const state = await onDirective(req, (h) =>
         h.executeUpdate(update, {
@@ -138,7 +139,7 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
   // 拟办
   directiveStep(
     'proposal',
-    ['CLERK'],
+    DIRECTIVE_STEPS.propose,
     ['leadDepartment', 'coDepartments', 'handlingOption', 'leaders', 'leaderMode', 'comment'],
     proposeHandlingUpdate,
     async (b) => {
@@ -163,60 +164,60 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
   );
 
   // 审核
-  directiveStep(
-    'review',
-    ['OFFICE_REVIEWER', 'OFFICE_DIRECTOR'],
-    ['decision', 'comment'],
-    reviewProposalUpdate,
-    (b) => ({
-      decision: b.decision as 'APPROVE',
-      comment: text(b.comment),
-    }),
-  );
+  directiveStep('review', DIRECTIVE_STEPS.review, ['decision', 'comment'], reviewProposalUpdate, (b) => ({
+    decision: b.decision as 'APPROVE',
+    comment: text(b.comment),
+  }));
 
   // 批示
-  directiveStep('instruction', ['LEADER'], ['decision', 'text', 'amendment'], instructUpdate, async (b) => {
-    const amendment = b.amendment as InstructRequest['amendment'];
-    if (amendment !== undefined) {
-      const a = objectWith(amendment, ['leadDepartment', 'coDepartments', 'handlingOption']);
-      const codes: unknown[] = [
-        ...(a.leadDepartment ? [a.leadDepartment] : []),
-        ...(Array.isArray(a.coDepartments) ? (a.coDepartments as unknown[]) : []),
-      ];
-      await checkDepartments(
-        codes,
-        codes.map(() => 'amendment'),
-      );
-    }
-    return { decision: b.decision as 'APPROVE', text: text(b.text), amendment };
-  });
+  directiveStep(
+    'instruction',
+    DIRECTIVE_STEPS.instruct,
+    ['decision', 'text', 'amendment'],
+    instructUpdate,
+    async (b) => {
+      const amendment = b.amendment as InstructRequest['amendment'];
+      if (amendment !== undefined) {
+        const a = objectWith(amendment, ['leadDepartment', 'coDepartments', 'handlingOption']);
+        const codes: unknown[] = [
+          ...(a.leadDepartment ? [a.leadDepartment] : []),
+          ...(Array.isArray(a.coDepartments) ? (a.coDepartments as unknown[]) : []),
+        ];
+        await checkDepartments(
+          codes,
+          codes.map(() => 'amendment'),
+        );
+      }
+      return { decision: b.decision as 'APPROVE', text: text(b.text), amendment };
+    },
+  );
 
   // 转办
-  directiveStep('dispatch', ['CLERK'], [], dispatchUpdate, () => ({}));
+  directiveStep('dispatch', DIRECTIVE_STEPS.dispatch, [], dispatchUpdate, () => ({}));
 
   // 撤办
-  directiveStep('withdraw', ['CLERK', 'OFFICE_DIRECTOR'], ['reason'], withdrawUpdate, (b) => ({
+  directiveStep('withdraw', DIRECTIVE_STEPS.withdraw, ['reason'], withdrawUpdate, (b) => ({
     reason: b.reason as string,
   }));
 
   // 初审: accept for handling, or send a misrouted document back to its sender (退文).
   directiveStep(
     'initial-review',
-    ['CLERK', 'OFFICE_DIRECTOR'],
+    DIRECTIVE_STEPS.initialReview,
     ['decision', 'comment'],
     initialReviewUpdate,
     (b) => ({ decision: b.decision as 'ACCEPT', comment: text(b.comment) }),
   );
 
   // 督办人
-  directiveStep('urger', ['CLERK', 'OFFICE_DIRECTOR'], ['urger'], assignUrgerUpdate, async (b) => ({
+  directiveStep('urger', DIRECTIVE_STEPS.assignUrger, ['urger'], assignUrgerUpdate, async (b) => ({
     urger: await userNamed(b.urger, 'urger', OFFICE_STAFF),
   }));
 
   // 传阅: to leaders or to people of any unit, for reading or for comment; read; recall.
   directiveStep(
     'circulations',
-    ['CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR'],
+    DIRECTIVE_STEPS.circulate,
     ['readers', 'purpose', 'note'],
     circulateUpdate,
     async (b) => ({
@@ -249,7 +250,7 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
   });
   router.post(
     '/api/directives/:receiptNumber/circulations/:circulationId/recall',
-    requireRole('CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR'),
+    requireRole(...DIRECTIVE_STEPS.recallCirculation.roles),
     async (req, res) => {
       const body = bodyWith(req, ['reason']);
       const state = await onDirective(req, (h) =>
@@ -263,22 +264,16 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
   );
 
   // 答复: the reply to the 来文单位 on closure, and the units told of it.
-  directiveStep(
-    'reply',
-    ['CLERK', 'OFFICE_DIRECTOR'],
-    ['text', 'notifyDepartments'],
-    replyUpdate,
-    async (b) => {
-      const notify: unknown = b.notifyDepartments ?? [];
-      if (!Array.isArray(notify))
-        throw invalidInput([{ field: 'notifyDepartments', reason: 'must be a list' }]);
-      await checkDepartments(
-        notify as unknown[],
-        (notify as unknown[]).map((_, i) => `notifyDepartments[${i}]`),
-      );
-      return { text: b.text as string, notifyDepartments: notify as string[] };
-    },
-  );
+  directiveStep('reply', DIRECTIVE_STEPS.reply, ['text', 'notifyDepartments'], replyUpdate, async (b) => {
+    const notify: unknown = b.notifyDepartments ?? [];
+    if (!Array.isArray(notify))
+      throw invalidInput([{ field: 'notifyDepartments', reason: 'must be a list' }]);
+    await checkDepartments(
+      notify as unknown[],
+      (notify as unknown[]).map((_, i) => `notifyDepartments[${i}]`),
+    );
+    return { text: b.text as string, notifyDepartments: notify as string[] };
+  });
 
   /**
    * A department's task, for a step by `by`. Department staff act only on their own department's task;
@@ -305,20 +300,19 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
     }
   };
 
-  /** A step on a department's task: by that department, or by the office. */
+  /** A step on a department's task: by that department (`rule.ownDepartment`), or by the office. */
   function taskStep<R extends { by: ActingUser }>(
     step: string,
-    actor: 'department' | 'office',
-    roles: Role[],
+    rule: StepRule,
     fields: string[],
     update: UpdateDefinition<DepartmentTaskState, [R]>,
     request: (body: Record<string, unknown>, req: Request) => Promise<Omit<R, 'by'>> | Omit<R, 'by'>,
   ) {
     router.post(
       `/api/directives/:receiptNumber/tasks/:departmentCode/${step}`,
-      requireRole(...roles),
+      requireRole(...rule.roles),
       async (req, res) => {
-        if (actor === 'department') ownDepartment(req);
+        if (rule.ownDepartment) ownDepartment(req);
         const body = bodyWith(req, fields);
         const form = await request(body, req);
         const task = await onTask(req, (h) =>
@@ -332,23 +326,14 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
     );
   }
 
-  const OFFICE: Role[] = ['CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR'];
   // 签收
-  taskStep(
-    'sign-for',
-    'department',
-    ['DEPT_HANDLER', 'DEPT_HEAD'],
-    ['deptReceiptNumber'],
-    signForUpdate,
-    (b) => ({
-      deptReceiptNumber: b.deptReceiptNumber as string,
-    }),
-  );
+  taskStep('sign-for', TASK_STEPS.signFor, ['deptReceiptNumber'], signForUpdate, (b) => ({
+    deptReceiptNumber: b.deptReceiptNumber as string,
+  }));
   // 回报: the 回报单, signed by the department's head (回报单位盖章).
   taskStep(
     'report',
-    'department',
-    ['DEPT_HEAD'],
+    TASK_STEPS.report,
     ['options', 'text', 'draft', 'attachments'],
     submitReportUpdate,
     async (b, req) => ({
@@ -361,16 +346,21 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
     }),
   );
   // The office accepts the report or returns it for revision with a new deadline.
-  taskStep('review', 'office', OFFICE, ['decision', 'comment', 'newDueDate'], reviewReportUpdate, (b) => ({
-    decision: b.decision as 'ACCEPT',
-    comment: text(b.comment),
-    newDueDate: b.newDueDate as string | undefined,
-  }));
+  taskStep(
+    'review',
+    TASK_STEPS.reviewReport,
+    ['decision', 'comment', 'newDueDate'],
+    reviewReportUpdate,
+    (b) => ({
+      decision: b.decision as 'ACCEPT',
+      comment: text(b.comment),
+      newDueDate: b.newDueDate as string | undefined,
+    }),
+  );
   // 延期: the department asks; the office decides.
   taskStep(
     'extension',
-    'department',
-    ['DEPT_HANDLER', 'DEPT_HEAD'],
+    TASK_STEPS.requestExtension,
     ['newDueDate', 'reason'],
     requestExtensionUpdate,
     (b) => ({
@@ -380,8 +370,7 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
   );
   taskStep(
     'extension/decision',
-    'office',
-    OFFICE,
+    TASK_STEPS.decideExtension,
     ['approve', 'newDueDate', 'comment'],
     decideExtensionUpdate,
     (b) => ({
@@ -392,18 +381,24 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
   );
 
   // 催办 by hand: the office, the directive's 督办人 among them, chases one department.
-  taskStep('urge', 'office', OFFICE, ['text'], urgeUpdate, (b) => ({ text: b.text as string }));
+  taskStep('urge', TASK_STEPS.urge, ['text'], urgeUpdate, (b) => ({ text: b.text as string }));
   // The office names the department's 承办人 (or another one): a person of that department.
-  taskStep('handler', 'office', OFFICE, ['handler', 'reason'], reassignHandlerUpdate, async (b, req) => ({
-    handler: await userNamed(b.handler, 'handler', {
-      label: `a handler of ${String(req.params.departmentCode)}`,
-      where: {
-        departmentCode: String(req.params.departmentCode),
-        roles: { some: { role: { in: ['DEPT_HANDLER', 'DEPT_HEAD'] } } },
-      },
+  taskStep(
+    'handler',
+    TASK_STEPS.reassignHandler,
+    ['handler', 'reason'],
+    reassignHandlerUpdate,
+    async (b, req) => ({
+      handler: await userNamed(b.handler, 'handler', {
+        label: `a handler of ${String(req.params.departmentCode)}`,
+        where: {
+          departmentCode: String(req.params.departmentCode),
+          roles: { some: { role: { in: ['DEPT_HANDLER', 'DEPT_HEAD'] } } },
+        },
+      }),
+      reason: b.reason as string,
     }),
-    reason: b.reason as string,
-  }));
+  );
 
   return router;
 }

@@ -1,0 +1,85 @@
+/**
+ * The steps a person may take on a directive now, for the detail API and so for the UI: the step
+ * tables (workflows/steps.ts) by role and status, narrowed by what the projection shows cheaply
+ * (初审 done, a 督办人 named, a 答复 recorded, a 延期 pending, who has signed). The workflow's
+ * validators still have the last word; what needs its live state (whose turn to 审核 or 批示
+ * under the policy and the 拟办's leaders) is left to them.
+ */
+import {
+  DIRECTIVE_STEPS,
+  TASK_STEPS,
+  openSteps,
+  type DirectiveStepKey,
+  type TaskStepKey,
+} from '../workflows/steps';
+import type { DepartmentTaskStatus, DirectiveStatus } from '../workflows/types';
+
+/** What of the directive's projection the answer reads (the detail API's row has all of it). */
+export interface DirectiveProjection {
+  status: string;
+  urgerId: string | null;
+  replyText: string | null;
+  tasks: { departmentCode: string; status: string; extensionDueDate: string | null }[];
+  /** In order; directive entries have no departmentCode. */
+  timeline: {
+    departmentCode: string | null;
+    action: string;
+    actorId: string | null;
+    onBehalfOfId: string | null;
+  }[];
+  circulation: { circulationId: number; readAt: Date | null; recalledAt: Date | null }[];
+}
+
+export interface AvailableSteps {
+  directive: DirectiveStepKey[];
+  /** Per department code, for each task the person can see. */
+  tasks: Record<string, TaskStepKey[]>;
+}
+
+export function availableSteps(
+  d: DirectiveProjection,
+  user: { id: string; roles: readonly string[]; departmentCode: string },
+): AvailableSteps {
+  const entries = d.timeline.filter((e) => e.departmentCode === null);
+  // 审核 and 批示 start over with each 拟办; under a 委托 the one who signs is the principal.
+  const sinceProposal = entries.slice(entries.map((e) => e.action).lastIndexOf('拟办') + 1);
+  const signedNow = (action: string) =>
+    sinceProposal.some((e) => e.action === action && (e.onBehalfOfId ?? e.actorId) === user.id);
+  const reviewed = entries.some((e) => e.action === '初审');
+  const recallable = d.circulation.some((c) => !c.recalledAt && !c.readAt);
+
+  const directiveAllows: Record<DirectiveStepKey, boolean> = {
+    initialReview: !reviewed,
+    propose: d.status !== 'REGISTERED' || reviewed,
+    review: !signedNow('审核'),
+    instruct: !signedNow('批示'),
+    dispatch: true,
+    withdraw: true,
+    assignUrger: !d.urgerId,
+    circulate: !d.replyText,
+    recallCirculation: recallable,
+    reply: !d.replyText,
+  };
+  const directive = openSteps(DIRECTIVE_STEPS, user.roles, d.status as DirectiveStatus).filter(
+    (k) => directiveAllows[k],
+  );
+
+  const tasks: Record<string, TaskStepKey[]> = {};
+  for (const t of d.tasks) {
+    const ours = t.departmentCode === user.departmentCode;
+    const pending = t.extensionDueDate !== null;
+    const taskAllows: Record<TaskStepKey, boolean> = {
+      signFor: true,
+      report: true,
+      reviewReport: true,
+      requestExtension: !pending,
+      decideExtension: pending,
+      urge: true,
+      reassignHandler: true,
+    };
+    tasks[t.departmentCode] = openSteps(TASK_STEPS, user.roles, t.status as DepartmentTaskStatus).filter(
+      (k) => (ours || !TASK_STEPS[k].ownDepartment) && taskAllows[k],
+    );
+  }
+  return { directive, tasks };
+}

@@ -1,0 +1,168 @@
+/**
+ * The deadline ladder (催报阶梯): one deadline, the reminders before it, the moment it is missed
+ * (逾期), and the formal reminders and escalations after it, each fired once. Any workflow with
+ * a deadline owns one: a department's 回报, a rectification's 书面说明/整改方案/整改完成 steps, an
+ * objection window (异议期). The deadline can move (延期, a return with a new date); notices
+ * still pending move with it, those already sent stay sent unless a new round starts.
+ *
+ * Workflow code: it only waits on timers and calls the deadline-clock activity, so its history
+ * is the same as the loop it was extracted from (the recorded department-task histories replay).
+ */
+import { condition } from '@temporalio/workflow';
+import { activities } from './activities';
+import type { DayCounting } from './policy';
+
+/** One rung: a stable key (fired once per round) and its offset from the due date in days. */
+export interface LadderRung {
+  key: string;
+  offsetDays: number;
+}
+
+export interface ScheduleRequest {
+  /** China Standard Time calendar date the clock starts from (e.g. the dispatch date 2017-01-04). */
+  startDate?: string;
+  /** N of "within N days". Required with startDate. */
+  withinDays?: number;
+  /** Or an explicit due date (an approved extension or a return-for-revision deadline). Exactly one of startDate+withinDays or dueDate. */
+  dueDate?: string;
+  counting: DayCounting;
+  /** Relative to the due date, negative = before; counted in the same mode. */
+  offsets: LadderRung[];
+  /** Hour of day, China Standard Time, at which each offset fires (e.g. 9). */
+  noticeHour: number;
+}
+
+export interface ScheduledNotice {
+  key: string;
+  /** YYYY-MM-DD, China Standard Time. */
+  date: string;
+  /** ISO-8601 UTC instant. */
+  at: string;
+}
+
+export interface Schedule {
+  /** Last calendar day on which the step is on time; the due day itself counts. */
+  dueDate: string;
+  /** ISO UTC instant of dueDate+1 at 00:00 CST (i.e. dueDate 16:00Z). */
+  overdueAt: string;
+  /** In the order of the offsets given. */
+  notices: ScheduledNotice[];
+  /** One per year the WORKING computation touched that has no published 放假安排. */
+  calendarWarnings: string[];
+}
+
+/** The part of a workflow's queryable state the ladder keeps up to date. */
+export interface LadderState {
+  dueDate?: string;
+  overdue: boolean;
+  firedNotices: string[];
+}
+
+export type Deadline = { dueDate: string } | { startDate: string; withinDays: number };
+
+export interface LadderOptions<R extends LadderRung> {
+  rungs: readonly R[];
+  counting: DayCounting;
+  noticeHour: number;
+  /** The workflow's state object: dueDate, overdue and firedNotices are written here. */
+  state: LadderState;
+}
+
+export interface ChaseHooks<R extends LadderRung> {
+  /** True once the deadline no longer matters (the step is done): the chase ends. */
+  finished(): boolean;
+  /** True while the deadline is owed; false pauses the chase (e.g. a report awaiting review). */
+  owing(): boolean;
+  /** The deadline has just passed (逾期). */
+  onOverdue(schedule: Schedule): Promise<void>;
+  /** A rung is due: send its notice (fired once per round; `round` keys the notice). */
+  onRung(rung: R, round: number, now: number, schedule: Schedule): Promise<void>;
+}
+
+export class DeadlineLadder<R extends LadderRung> {
+  schedule!: Schedule;
+  /** Notices fire once per round; a new deadline with `newRound` (a return) starts the next. */
+  round = 1;
+  private changes = 0;
+  private rescheduling = false;
+
+  constructor(private readonly opts: LadderOptions<R>) {}
+
+  /** The first deadline: "within N days" of a start date, or a date given. */
+  async open(deadline: Deadline): Promise<Schedule> {
+    this.schedule = await this.scheduleFrom(deadline);
+    this.opts.state.dueDate = this.schedule.dueDate;
+    return this.schedule;
+  }
+
+  get opened(): boolean {
+    return this.opts.state.dueDate !== undefined;
+  }
+
+  /**
+   * A new deadline (a date, or "within N days" of a start): `newRound` (a return for revision, the
+   * next step of a rectification) fires every notice again; otherwise (an approved extension) the
+   * notices still pending move and those already sent stay sent.
+   */
+  async move(deadline: string | Deadline, { newRound }: { newRound: boolean }): Promise<void> {
+    const { state } = this.opts;
+    // The chase pauses until the new schedule is in: the old one must not fire meanwhile.
+    this.rescheduling = true;
+    this.schedule = await this.scheduleFrom(typeof deadline === 'string' ? { dueDate: deadline } : deadline);
+    state.dueDate = this.schedule.dueDate;
+    state.overdue = false;
+    if (newRound) {
+      state.firedNotices = [];
+      this.round++;
+    }
+    this.rescheduling = false;
+    this.changes++;
+  }
+
+  /** Something the chase waits on changed (a step taken): it looks again. */
+  changed(): void {
+    this.changes++;
+  }
+
+  /** 催报: until finished, wait for the next rung (or the deadline passing) or a change. */
+  async chase(hooks: ChaseHooks<R>): Promise<void> {
+    const { state, rungs } = this.opts;
+    while (!hooks.finished()) {
+      if (this.rescheduling) {
+        await condition(() => !this.rescheduling);
+        continue;
+      }
+      const owing = hooks.owing();
+      const pending = owing ? this.schedule.notices.filter((n) => !state.firedNotices.includes(n.key)) : [];
+      const overdueAt = owing && !state.overdue ? Date.parse(this.schedule.overdueAt) : Infinity;
+      const nextAt = Math.min(overdueAt, ...pending.map((n) => Date.parse(n.at)));
+      const seen = this.changes;
+      if (nextAt > Date.now()) {
+        const changedInTime =
+          nextAt === Infinity
+            ? await condition(() => this.changes !== seen).then(() => true)
+            : await condition(() => this.changes !== seen, nextAt - Date.now());
+        if (changedInTime || this.rescheduling) continue;
+      }
+      const now = Date.now();
+      if (overdueAt <= now) {
+        state.overdue = true;
+        await hooks.onOverdue(this.schedule);
+      }
+      for (const notice of pending.filter((n) => Date.parse(n.at) <= now)) {
+        const rung = rungs.find((r) => r.key === notice.key)!;
+        state.firedNotices.push(notice.key);
+        await hooks.onRung(rung, this.round, now, this.schedule);
+      }
+    }
+  }
+
+  private scheduleFrom(deadline: Deadline): Promise<Schedule> {
+    return activities.computeSchedule({
+      ...deadline,
+      counting: this.opts.counting,
+      offsets: this.opts.rungs.map((r) => ({ key: r.key, offsetDays: r.offsetDays })),
+      noticeHour: this.opts.noticeHour,
+    });
+  }
+}
