@@ -1,6 +1,7 @@
 /** All activities, built from the worker's dependencies. */
 import type { Database } from '../core/database';
 import { createDeadlineClockActivities } from './deadline-clock';
+import { createIntegrityActivities } from './integrity';
 import { createNoticeActivities, type NoticeChannel } from './notices';
 import { createProjectionActivities } from './projection';
 
@@ -15,6 +16,7 @@ export function createActivities({ db, noticeChannels }: ActivityDeps) {
     ...createProjectionActivities(db),
     ...createNoticeActivities(db, noticeChannels),
     ...createDeadlineClockActivities(),
+    ...createIntegrityActivities(db),
   };
 }
 

@@ -3,17 +3,29 @@
  * to any further channels (e-mail, webhook) behind one interface.
  */
 import type { Database } from '../core/database';
+import type { IntegrityRecipient } from '../workflows/integrity-policy';
 import type { NoticeKind, NoticeRecipient } from '../workflows/policy';
 import type { Actor } from '../workflows/types';
 
 export interface NoticeToDeliver {
   /** Workflow id + rule + round: the inbox keeps one row per key and person, so a retry adds nothing. */
   noticeKey: string;
-  kind: NoticeKind | 'MANUAL_URGE' | 'CIRCULATION' | 'CLOSURE' | 'OFFICE_DEADLINE' | 'REASSIGNED';
-  receiptNumber: string;
+  kind:
+    | NoticeKind
+    | 'MANUAL_URGE'
+    | 'CIRCULATION'
+    | 'CLOSURE'
+    | 'OFFICE_DEADLINE'
+    | 'REASSIGNED'
+    | 'BREACH_OPENED'
+    | 'CASE_DECIDED';
+  /** The directive it is about, or */
+  receiptNumber?: string;
+  /** the 政务失信记录 it is about. */
+  breachRecordId?: string;
   /** The department concerned; none for the office's own notices. */
   departmentCode?: string;
-  recipients: NoticeRecipient[];
+  recipients: (NoticeRecipient | IntegrityRecipient)[];
   /** The leaders who gave the 批示, for INSTRUCTING_LEADER. */
   instructingLeaders: Actor[];
   /** The department's named 承办人: DEPT_HANDLER means this person alone once one is assigned. */
@@ -64,10 +76,11 @@ export function createNoticeActivities(db: Database, channels: NoticeChannel[] =
       if (recipient === 'DEPT_HEAD') users = await usersWithRole('DEPT_HEAD', notice);
       if (recipient === 'OFFICE_DIRECTOR')
         users = await usersWithRole('OFFICE_DIRECTOR', { officeOnly: true });
+      if (recipient === 'CREDIT_OFFICER') users = await usersWithRole('CREDIT_OFFICER', { officeOnly: true });
       if (recipient === 'INSTRUCTING_LEADER') {
         users = notice.instructingLeaders.map((l) => ({ id: l.userId, displayName: l.displayName }));
       }
-      if (recipient === 'URGER' || recipient === 'REGISTRAR') {
+      if ((recipient === 'URGER' || recipient === 'REGISTRAR') && notice.receiptNumber) {
         const directive = await db.directive.findUnique({ where: { receiptNumber: notice.receiptNumber } });
         const id = recipient === 'URGER' ? directive?.urgerId : directive?.registeredById;
         const user = id ? await db.user.findUnique({ where: { id } }) : null;
@@ -84,7 +97,8 @@ export function createNoticeActivities(db: Database, channels: NoticeChannel[] =
     async deliverNotice(notice: NoticeToDeliver): Promise<{ recipientIds: string[] }> {
       const recipients = await resolve(notice);
       const row = {
-        receiptNumber: notice.receiptNumber,
+        receiptNumber: notice.receiptNumber ?? null,
+        breachRecordId: notice.breachRecordId ?? null,
         departmentCode: notice.departmentCode ?? null,
         kind: notice.kind,
         title: notice.title,

@@ -12,6 +12,7 @@ import { directiveRouter } from './routes/directives';
 import { healthRouter } from './routes/health';
 import { listRouter } from './routes/lists';
 import { routingRouter } from './routes/routing';
+import { integrityRouter } from './routes/integrity';
 import { attachmentRouter } from './routes/attachments';
 import { actOnBehalf, delegationRouter } from './routes/delegations';
 import { policyRouter } from './routes/policy';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(attachmentRouter(db, deps.attachments ?? DEFAULT_ATTACHMENTS));
   app.use(directiveRouter({ db, temporal, taskQueue, clock }));
   app.use(routingRouter({ db, temporal }));
+  app.use(integrityRouter({ db, temporal, taskQueue, clock }));
   app.use(listRouter(db));
 
   app.use((req) => {

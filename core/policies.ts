@@ -64,6 +64,12 @@ export const routingPolicySchema = z
       })
       .optional(),
     urgerRequiredFor: z.array(z.enum(URGENCIES)).optional(),
+    breachOpening: z
+      .union([
+        z.object({ afterDaysOverdue: z.number().int().min(1).max(120) }).strict(),
+        z.object({ afterEscalation: z.string().regex(/^[a-z0-9-]{1,40}$/) }).strict(),
+      ])
+      .optional(),
   })
   .strict();
 

@@ -30,6 +30,8 @@ export const DEMO_DEPARTMENTS: DemoDepartment[] = [
   { code: 'GWYBGT', name: '国务院办公厅', kind: 'SOURCE_ORGAN' },
   { code: 'GDBGT', name: '广东省人民政府办公厅', kind: 'GENERAL_OFFICE' },
   { code: 'GDBGT-ZH1', name: '广东省人民政府办公厅综合一处', kind: 'OFFICE_SECTION', parentCode: 'GDBGT' },
+  // 督查室: the office's supervision section, which keeps the 政务失信记录 and follows them up.
+  { code: 'GDBGT-DC', name: '广东省人民政府办公厅督查室', kind: 'OFFICE_SECTION', parentCode: 'GDBGT' },
   { code: 'GDFGW', name: '省发展改革委', kind: 'RESPONSIBLE_DEPARTMENT' },
   { code: 'GDCZT', name: '省财政厅', kind: 'RESPONSIBLE_DEPARTMENT' },
   { code: 'GDSFT', name: '省司法厅', kind: 'RESPONSIBLE_DEPARTMENT' },
@@ -102,6 +104,20 @@ export const DEMO_USERS: DemoUser[] = [
     displayName: '省司法厅承办人',
     departmentCode: 'GDSFT',
     roles: ['DEPT_HANDLER'],
+  },
+  {
+    id: 'u-ducha',
+    username: 'ducha',
+    displayName: '督查室督查员',
+    departmentCode: 'GDBGT-DC',
+    roles: ['CREDIT_OFFICER'],
+  },
+  {
+    id: 'u-xinyong',
+    username: 'xinyong',
+    displayName: '督查室信用管理员',
+    departmentCode: 'GDBGT-DC',
+    roles: ['CREDIT_OFFICER'],
   },
   { id: 'u-admin', username: 'admin', displayName: '系统管理员', departmentCode: 'GDBGT', roles: ['ADMIN'] },
 ];

@@ -23,5 +23,18 @@ install_chromium() {
   fi
 }
 
+# Chinese text in screenshots needs a CJK font; without one the tests pass but show boxes.
+install_cjk_fonts() {
+  if fc-list :lang=zh 2>/dev/null | grep -q .; then return; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "duban: installing CJK fonts for legible screenshots (Debian package fonts-noto-cjk)..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-noto-cjk) >/dev/null ||
+      echo "duban: warning: could not install fonts-noto-cjk; screenshots will show boxes for Chinese text" >&2
+  else
+    echo "duban: note: no CJK font found; install fonts-noto-cjk for legible screenshots" >&2
+  fi
+}
+
 with_lock chromium install_chromium
+with_lock cjk-fonts install_cjk_fonts
 ln -sfn "$(find_chromium)" "$DUBAN_TOOLS/chromium"

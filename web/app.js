@@ -1,6 +1,9 @@
 // The office's screens over the HTTP API: sign in, 收文 list and registration, a directive's
 // 呈批表 with its timeline and the step each person may take now, a department's 待办, the inbox.
 // Plain modules, no build: every write is one API call, and the API decides what is allowed.
+// The integrity chain's screens (政务诚信) live in integrity.js, on these helpers.
+
+import { integrityPage } from './integrity.js';
 
 const STATUS = {
   REGISTERED: '已登记',
@@ -56,7 +59,7 @@ class ApiError extends Error {
   }
 }
 
-async function api(method, url, body) {
+export async function api(method, url, body) {
   const res = await fetch(url, {
     method,
     credentials: 'same-origin',
@@ -72,7 +75,7 @@ async function api(method, url, body) {
   return data;
 }
 
-function h(tag, attrs = {}, ...children) {
+export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
@@ -82,25 +85,28 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-function flash(message, ok = false) {
+export function flash(message, ok = false) {
   const el = document.getElementById('flash');
   el.textContent = message;
   el.className = ok ? 'ok' : '';
   el.hidden = !message;
 }
 
-const nameOf = (id) => directory.people.find((p) => p.id === id)?.displayName ?? id ?? '系统';
-const deptName = (code) => directory.departments.find((d) => d.code === code)?.name ?? code;
-const chinaTime = (iso) =>
+export const nameOf = (id) => directory.people.find((p) => p.id === id)?.displayName ?? id ?? '系统';
+export const deptName = (code) => directory.departments.find((d) => d.code === code)?.name ?? code;
+export const chinaTime = (iso) =>
   iso ? new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : '';
-const has = (...roles) => me.roles.some((r) => roles.includes(r));
+export const has = (...roles) => me.roles.some((r) => roles.includes(r));
 const isOffice = () => has(...OFFICE_ROLES);
+/** The office and 督查室 see every body's integrity records and the ranking; a body, its own. */
+export const seesAllIntegrity = () => has('CREDIT_OFFICER', ...OFFICE_ROLES);
+export const myDepartment = () => me?.departmentCode;
 
 /**
  * A form whose submit calls `act(formData, decision)`; success re-renders the page, failure shows
  * why. With submitLabel null the fields bring their own decision buttons.
  */
-function stepForm(title, fields, act, submitLabel = '提交') {
+export function stepForm(title, fields, act, submitLabel = '提交') {
   const submit = submitLabel === null ? '' : h('button', { type: 'submit' }, submitLabel);
   const form = h('form', { class: 'step', 'data-step': title }, h('h3', {}, title), fields, submit);
   form.addEventListener('submit', async (e) => {
@@ -117,10 +123,10 @@ function stepForm(title, fields, act, submitLabel = '提交') {
   return form;
 }
 
-const input = (name, label, attrs = {}) => h('label', {}, `${label} `, h('input', { name, ...attrs }));
-const textarea = (name, label, attrs = {}) =>
+export const input = (name, label, attrs = {}) => h('label', {}, `${label} `, h('input', { name, ...attrs }));
+export const textarea = (name, label, attrs = {}) =>
   h('label', { style: 'display:block' }, label, h('textarea', { name, ...attrs }));
-const select = (name, label, options, attrs = {}) =>
+export const select = (name, label, options, attrs = {}) =>
   h(
     'label',
     {},
@@ -131,7 +137,7 @@ const select = (name, label, options, attrs = {}) =>
       options.map(([value, text]) => h('option', { value }, text)),
     ),
   );
-const decisionButtons = (pairs) =>
+export const decisionButtons = (pairs) =>
   pairs.map(([value, text]) => h('button', { type: 'submit', name: 'decision', value }, text));
 
 // ---------------------------------------------------------------------------------------------
@@ -151,7 +157,7 @@ async function loginPage(main) {
           password: data.get('password'),
         });
         me = user;
-        location.hash = isOffice() ? '#/directives' : '#/tasks';
+        location.hash = isOffice() ? '#/directives' : has('CREDIT_OFFICER') ? '#/integrity' : '#/tasks';
       },
       '登录',
     ),
@@ -302,7 +308,14 @@ async function detailPage(main, receiptNumber) {
               {},
               h('td', {}, deptName(t.departmentCode)),
               h('td', {}, t.role === 'LEAD' ? '主办' : '会办'),
-              h('td', {}, STATUS[t.status] ?? t.status),
+              h(
+                'td',
+                {},
+                STATUS[t.status] ?? t.status,
+                t.breachRecordId
+                  ? [' ', h('a', { href: `#/integrity/records/${t.breachRecordId}` }, '失信记录')]
+                  : '',
+              ),
               h('td', { class: t.overdue && t.status !== 'ACCEPTED' ? 'overdue' : undefined }, t.dueDate),
               h('td', {}, t.deptReceiptNumber ?? ''),
               h('td', {}, t.reportText ?? ''),
@@ -655,6 +668,10 @@ async function tasksPage(main) {
   );
 }
 
+/** A notice leads to what it is about: a directive, or a 政务失信记录. */
+const noticeLink = (n) =>
+  n.receiptNumber ? `#/directives/${n.receiptNumber}` : `#/integrity/records/${n.breachRecordId}`;
+
 async function inboxPage(main) {
   const inbox = await api('GET', '/api/inbox');
   main.append(
@@ -672,7 +689,7 @@ async function inboxPage(main) {
           'tr',
           {},
           h('td', {}, chinaTime(n.at)),
-          h('td', {}, h('a', { href: `#/directives/${n.receiptNumber}` }, n.title)),
+          h('td', {}, h('a', { href: noticeLink(n) }, n.title)),
           h('td', {}, n.body),
           h(
             'td',
@@ -703,6 +720,7 @@ function renderNav() {
           has('CLERK') && h('a', { href: '#/register' }, '收文登记'),
           !isOffice() && h('a', { href: '#/tasks' }, '待办'),
           h('a', { href: '#/inbox' }, '提醒'),
+          h('a', { href: '#/integrity' }, '政务诚信'),
         ].filter(Boolean)
       : []),
   );
@@ -747,6 +765,7 @@ async function route() {
     else if (name === 'register') await registerPage(page);
     else if (name === 'tasks') await tasksPage(page);
     else if (name === 'inbox') await inboxPage(page);
+    else if (name === 'integrity') await integrityPage(page, hash);
     else if (me && name !== 'directives' && !isOffice()) location.hash = '#/tasks';
     else await listPage(page);
   } catch (err) {

@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type {
+  ActingUser,
   AssignUrgerRequest,
   CirculateRequest,
   IncomingSignature,
@@ -29,6 +30,21 @@ import type {
   SubmitReportRequest,
   WithdrawRequest,
 } from './types';
+import type {
+  AccountabilityCaseState,
+  ApplyRepairRequest,
+  BreachRecordState,
+  ConcludeInvestigationRequest,
+  CorrectRecordRequest,
+  DecideCaseRequest,
+  DecideRepairRequest,
+  FileObjectionRequest,
+  OpenCaseRequest,
+  RectificationStepRequest,
+  ReviewObjectionRequest,
+  ShowMitigationRequest,
+  VerifyRectificationRequest,
+} from './integrity-types';
 
 /** 收文编号: the year followed by a five-digit sequence, as in 201700084. */
 export function formatReceiptNumber(year: number, sequence: number): string {
@@ -92,6 +108,65 @@ export const reassignHandlerUpdate = defineUpdate<DepartmentTaskState, [Reassign
   'reassignHandler',
 );
 export const getDepartmentTaskStateQuery = defineQuery<DepartmentTaskState>('getDepartmentTaskState');
+
+// The integrity chain (政务诚信): a breach record's workflow and each accountability case's.
+
+/** 政务失信记录: named by its record id, e.g. 201700084-GDCZT for the task that opened it. */
+export const breachRecordWorkflowId = (recordId: string) => `breach-record-${recordId}`;
+
+/** A record opened by an overdue directive task has the task's own business key: once per task. */
+export const breachRecordIdForTask = (receiptNumber: string, departmentCode: string) =>
+  `${receiptNumber}-${departmentCode}`;
+
+/** 追究责任: the record's n-th case. */
+export const accountabilityCaseId = (recordId: string, n: number) => `${recordId}-${n}`;
+export const accountabilityCaseWorkflowId = (caseId: string) => `accountability-case-${caseId}`;
+
+/** Answers once the record's opening is projected: the API starts a record with it (update-with-start). */
+export const breachOpenedUpdate = defineUpdate<BreachRecordState, [{ by?: ActingUser }]>('breachOpened');
+export const correctRecordUpdate = defineUpdate<BreachRecordState, [CorrectRecordRequest]>('correctRecord');
+/** 书面说明原因, 整改方案, 整改完成: the body's three rectification steps. */
+export const explainBreachUpdate = defineUpdate<BreachRecordState, [RectificationStepRequest]>(
+  'explainBreach',
+);
+export const submitRectificationPlanUpdate = defineUpdate<BreachRecordState, [RectificationStepRequest]>(
+  'submitRectificationPlan',
+);
+export const reportRectificationUpdate = defineUpdate<BreachRecordState, [RectificationStepRequest]>(
+  'reportRectification',
+);
+/** 验收. */
+export const verifyRectificationUpdate = defineUpdate<BreachRecordState, [VerifyRectificationRequest]>(
+  'verifyRectification',
+);
+export const openCaseUpdate = defineUpdate<BreachRecordState, [OpenCaseRequest]>('openCase');
+/** 信用修复: the body applies, the credit staff decide. */
+export const applyRepairUpdate = defineUpdate<BreachRecordState, [ApplyRepairRequest]>('applyRepair');
+export const decideRepairUpdate = defineUpdate<BreachRecordState, [DecideRepairRequest]>('decideRepair');
+export const getBreachRecordStateQuery = defineQuery<BreachRecordState>('getBreachRecordState');
+
+/** 异议: to a record (on its workflow) or to a case's decision (on the case's). */
+export const fileObjectionUpdate = defineUpdate<
+  BreachRecordState | AccountabilityCaseState,
+  [FileObjectionRequest]
+>('fileObjection');
+export const reviewObjectionUpdate = defineUpdate<
+  BreachRecordState | AccountabilityCaseState,
+  [ReviewObjectionRequest]
+>('reviewObjection');
+
+export const concludeInvestigationUpdate = defineUpdate<
+  AccountabilityCaseState,
+  [ConcludeInvestigationRequest]
+>('concludeInvestigation');
+/** 自我纠错、主动自新: the body shows what it did, before the decision. */
+export const showMitigationUpdate = defineUpdate<AccountabilityCaseState, [ShowMitigationRequest]>(
+  'showMitigation',
+);
+export const decideCaseUpdate = defineUpdate<AccountabilityCaseState, [DecideCaseRequest]>('decideCase');
+export const getAccountabilityCaseStateQuery = defineQuery<AccountabilityCaseState>(
+  'getAccountabilityCaseState',
+);
 
 /** ApplicationFailure types the API maps to HTTP answers. */
 export const FailureType = {

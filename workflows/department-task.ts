@@ -9,10 +9,12 @@ import {
   allHandlersFinished,
   condition,
   isCancellation,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import { activities } from './activities';
+import { breachRung, isBreachRung, openBreachRecordForTask } from './breach-opening';
 import { DeadlineLadder } from './deadline-ladder';
 import {
   getDepartmentTaskStateQuery,
@@ -67,9 +69,13 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
   setHandler(getDepartmentTaskStateQuery, () => state);
 
   let timelineSeq = 0;
+  // 政务失信记录 once the task is too long overdue: one more rung (directives registered under a
+  // policy without breachOpening, and tasks started before it, have none).
+  const breachAt =
+    policy.breachOpening && patched('breach-opening') && breachRung(policy.breachOpening, rules);
   // 催报: the policy's reminders, 催报单 and escalations on this task's 回报 deadline.
   const ladder = new DeadlineLadder({
-    rungs: rules,
+    rungs: breachAt ? [...rules, breachAt] : rules,
     counting: policy.dayCounting,
     noticeHour: policy.noticeHour,
     state,
@@ -398,6 +404,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       owing: () => AWAITING_REPORT.includes(state.status),
       onOverdue: ({ dueDate }) => record('逾期', undefined, state.status, `已过回报期限 ${dueDate}`),
       onRung: async (rule, round, now, { dueDate }) => {
+        if (isBreachRung(rule)) return openBreachRecord(dueDate, rule.offsetDays);
         const { recipientIds } = await activities.deliverNotice({
           noticeKey: `${workflowInfo().workflowId}:${rule.key}:${round}`,
           kind: rule.kind,
@@ -420,4 +427,22 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     });
   }
 
+  /** 记录政务失信: once per task, however many rounds its deadline goes through. */
+  async function openBreachRecord(dueDate: string, daysOverdue: number) {
+    if (state.breachRecordId) return;
+    state.breachRecordId = await openBreachRecordForTask({
+      receiptNumber: input.receiptNumber,
+      departmentCode,
+      taskWorkflowId: workflowInfo().workflowId,
+      document: input.document,
+      dueDate,
+      daysOverdue,
+    });
+    await record(
+      '记录政务失信',
+      undefined,
+      state.status,
+      `逾期 ${daysOverdue} 日未回报，记入政务失信记录 ${state.breachRecordId}`,
+    );
+  }
 }

@@ -2,3 +2,5 @@
 export { directiveWorkflow } from './directive';
 export { incomingRegisterWorkflow } from './incoming-register';
 export { departmentTaskWorkflow } from './department-task';
+export { breachRecordWorkflow } from './breach-record';
+export { accountabilityCaseWorkflow } from './accountability-case';

@@ -57,6 +57,12 @@ export interface RoutingPolicy {
   officeHandling?: { withinDays: Record<Urgency, number>; remind: NoticeRecipient[] };
   /** Urgencies for which a 督办人 must be named before 转办 (optional for the same reason). */
   urgerRequiredFor?: Urgency[];
+  /**
+   * 政务失信记录 opened by an overdue department task on its own, once: so many days after the
+   * deadline, or when a named rung of the ladder (e.g. escalate-10) is reached. Optional for the
+   * same reason: directives registered before it existed open none.
+   */
+  breachOpening?: { afterDaysOverdue: number } | { afterEscalation: string };
 }
 
 const ROUTINE_LADDER: NoticeRule[] = [
@@ -88,6 +94,8 @@ export const DEFAULT_POLICY: RoutingPolicy = {
   // The seed went from 收文 (01-03) to 转办 (01-04) in a day; routine work gets a few days' margin.
   officeHandling: { withinDays: { 特急: 1, 加急: 2, 平急: 3 }, remind: ['REGISTRAR', 'URGER'] },
   urgerRequiredFor: ['特急', '加急'],
+  // Ten days late: the day the last rung of the routine ladder reaches the instructing leader.
+  breachOpening: { afterDaysOverdue: 10 },
   notices: {
     平急: ROUTINE_LADDER,
     加急: [

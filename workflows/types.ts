@@ -294,6 +294,8 @@ export interface DepartmentTaskState {
   firedNotices: string[];
   /** A 延期 request waiting for the office. */
   extensionRequest?: { by: Actor; newDueDate: string; reason: string };
+  /** The 政务失信记录 this task opened when it went too long overdue. */
+  breachRecordId?: string;
 }
 
 export interface RequestExtensionRequest {

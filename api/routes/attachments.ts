@@ -11,6 +11,7 @@ import express, { Router } from 'express';
 import type { Database } from '../../core/database';
 import type { AttachmentRef } from '../../workflows/types';
 import { currentUser, requireRole } from '../auth/middleware';
+import { visibleRecord } from '../integrity-views';
 import { HttpError, invalidInput } from '../errors';
 import { directiveView } from './access';
 
@@ -79,7 +80,8 @@ export function attachmentRouter(db: Database, store: AttachmentStoreOptions): R
 
   router.post(
     '/api/attachments',
-    requireRole('CLERK', 'DEPT_HANDLER', 'DEPT_HEAD'),
+    // Clerks for 来文, departments for 回报单 and 整改 reports, 督查室 for a breach record's evidence.
+    requireRole('CLERK', 'DEPT_HANDLER', 'DEPT_HEAD', 'CREDIT_OFFICER'),
     express.raw({ type: () => true, limit: store.maxBytes + 1 }),
     async (req, res) => {
       const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -110,13 +112,16 @@ export function attachmentRouter(db: Database, store: AttachmentStoreOptions): R
     const user = currentUser(req);
     const row = await db.attachment.findUnique({ where: { id: String(req.params.id) } });
     const view = row?.receiptNumber ? await directiveView(db, user, row.receiptNumber) : undefined;
-    // A department's own files (回报单, 代拟稿) are for the office and that department only.
+    // A department's own files (回报单, 代拟稿) are for the office and that department only; a
+    // breach record's evidence and 整改 reports for whoever may see the record.
     const allowed =
       row &&
       (row.receiptNumber
         ? view === 'OFFICE' ||
           (view !== undefined && (!row.departmentCode || row.departmentCode === user.departmentCode))
-        : row.uploadedById === user.id);
+        : row.breachRecordId
+          ? (await visibleRecord(db, user, row.breachRecordId)) !== null
+          : row.uploadedById === user.id);
     if (!row || !allowed) throw new HttpError(404, 'not_found', 'no such attachment');
     // Who read which file, and when: documents may be classified (密级).
     await db.auditEvent.create({
@@ -124,7 +129,9 @@ export function attachmentRouter(db: Database, store: AttachmentStoreOptions): R
         actorId: user.delegate?.id ?? user.id,
         action: 'attachment.download',
         target: row.id,
-        detail: user.delegate ? `${row.receiptNumber}; for ${user.id}` : row.receiptNumber,
+        detail: user.delegate
+          ? `${row.receiptNumber ?? row.breachRecordId}; for ${user.id}`
+          : (row.receiptNumber ?? row.breachRecordId),
       },
     });
     res
@@ -147,8 +154,8 @@ export async function attachmentsNamed(db: Database, ids: unknown, userId: strin
     const row = rows.find((r) => r.id === id);
     if (!row || row.uploadedById !== userId)
       return [{ field: `attachments[${i}]`, reason: 'no such upload of yours' }];
-    if (row.receiptNumber)
-      return [{ field: `attachments[${i}]`, reason: `already filed with ${row.receiptNumber}` }];
+    const filed = row.receiptNumber ?? row.breachRecordId;
+    if (filed) return [{ field: `attachments[${i}]`, reason: `already filed with ${filed}` }];
     return [];
   });
   if (problems.length) throw invalidInput(problems);

@@ -45,6 +45,9 @@ export const people = {
   fgwHead: person('u-fgw-head', '省发展改革委负责人', 'GDFGW', 'DEPT_HEAD'),
   cztHandler: person('u-czt-handler', '省财政厅承办人', 'GDCZT', 'DEPT_HANDLER'),
   cztHead: person('u-czt-head', '省财政厅负责人', 'GDCZT', 'DEPT_HEAD'),
+  // 督查室: the credit and supervision staff of the integrity chain.
+  ducha: person('u-ducha', '督查室督查员', 'GDBGT-DC', 'CREDIT_OFFICER'),
+  xinyong: person('u-xinyong', '督查室信用管理员', 'GDBGT-DC', 'CREDIT_OFFICER'),
 };
 
 /** 拟请省发展改革委会同省有关部门研究提出办理意见。请春新同志批示。 */

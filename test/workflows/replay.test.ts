@@ -12,9 +12,11 @@ import { workflowBundle } from '../helpers/temporal';
 
 const files = fs.readdirSync(HISTORY_DIR).filter((f) => f.endsWith('.binpb'));
 
-test('the recorded histories cover the register, directives and department tasks', () => {
+test('the recorded histories cover the register, directives, department tasks, breach records and cases', () => {
   const types = new Set(files.map((f) => f.split('.')[1]));
   expect([...types].sort()).toEqual([
+    'accountabilityCaseWorkflow',
+    'breachRecordWorkflow',
     'departmentTaskWorkflow',
     'directiveWorkflow',
     'incomingRegisterWorkflow',

@@ -1,0 +1,850 @@
+/**
+ * The integrity chain (政务诚信, 国发〔2016〕76号): 政务失信记录 and their 限期整改, 异议, 信用修复;
+ * 追究责任 cases; the 政务诚信评价; the export for the credit-sharing platform. Every route parses
+ * its body, params and query with one zod schema (api/parse.ts). Role guards come from the step
+ * tables (workflows/integrity-steps.ts), which the workflows' validators also read; the subject
+ * body's steps are held to its own records here and there. Writes go to Temporal as updates;
+ * reads come from the projection (api/integrity-views.ts). Every refusal changes nothing.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { Router, type Request } from 'express';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { z } from 'zod';
+import type { Database } from '../../core/database';
+import {
+  currentIntegrityPolicy,
+  integrityPolicySchema,
+  saveIntegrityPolicy,
+} from '../../core/integrity-policies';
+import { breachRecordWorkflow } from '../../workflows/breach-record';
+import {
+  accountabilityCaseWorkflowId,
+  applyRepairUpdate,
+  breachOpenedUpdate,
+  breachRecordWorkflowId,
+  concludeInvestigationUpdate,
+  correctRecordUpdate,
+  decideCaseUpdate,
+  decideRepairUpdate,
+  explainBreachUpdate,
+  fileObjectionUpdate,
+  openCaseUpdate,
+  reportRectificationUpdate,
+  reviewObjectionUpdate,
+  showMitigationUpdate,
+  submitRectificationPlanUpdate,
+  verifyRectificationUpdate,
+} from '../../workflows/definitions';
+import { chinaDate } from '../../workflows/incoming-document';
+import {
+  BREACH_STEPS,
+  CASE_STEPS,
+  SUBJECT_STEPS,
+  type BreachStep,
+  type CaseStep,
+} from '../../workflows/integrity-steps';
+import {
+  BREACH_SOURCES,
+  BREACH_STATUSES,
+  CASE_STATUSES,
+  MEASURES,
+  MITIGATION_GROUNDS,
+  SEVERITIES,
+  type BreachStatus,
+  type BreachSubject,
+  type CaseStatus,
+  type Measure,
+} from '../../workflows/integrity-types';
+import type { StepRule } from '../../workflows/steps';
+import type { ActingUser, AttachmentRef } from '../../workflows/types';
+import { currentUser, requireRole } from '../auth/middleware';
+import { HttpError, invalidInput } from '../errors';
+import {
+  caseDetail,
+  departmentEvaluation,
+  evaluationRanking,
+  EXPORT_FORMAT,
+  exportCsv,
+  exportRecords,
+  integrityScope,
+  isObjectedActor,
+  listRecords,
+  objectedActBy,
+  recordDetail,
+  visibleCase,
+  visibleRecord,
+} from '../integrity-views';
+import {
+  booleanText,
+  calendarDate,
+  oneOf,
+  parseRequest,
+  remark,
+  requestSchema,
+  text,
+  wholeNumberText,
+} from '../parse';
+import { actingUser, signingActor, updateIdOf, type Clock } from '../requests';
+import { attachmentsNamed } from './attachments';
+
+export interface IntegrityRouterDeps {
+  db: Database;
+  temporal: Client;
+  taskQueue: string;
+  clock: Clock;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The forms
+
+const BUSINESS_KEY = /^[A-Za-z0-9-]{1,80}$/;
+const recordParams = z
+  .object({ recordId: z.string().regex(BUSINESS_KEY, 'is not a record id, e.g. SX20170103-4f2a9c') })
+  .strict();
+const caseParams = z
+  .object({ caseId: z.string().regex(BUSINESS_KEY, 'is not a case id, e.g. SX20170103-4f2a9c-1') })
+  .strict();
+const objectionId = wholeNumberText('objectionId', 100_000);
+
+const distinct = (xs: readonly unknown[]) => new Set(xs).size === xs.length;
+const attachmentIds = z
+  .array(z.string().min(1).max(100))
+  .max(20)
+  .refine(distinct, 'name each attachment once');
+
+/** 失信来源 a credit officer may register: an overdue directive task opens its record on its own. */
+const REGISTERED_SOURCES = Object.fromEntries(
+  Object.entries(BREACH_SOURCES).filter(([k]) => k !== 'OVERDUE_TASK'),
+) as Omit<typeof BREACH_SOURCES, 'OVERDUE_TASK'>;
+const registeredSource = z.enum(
+  Object.keys(REGISTERED_SOURCES) as [
+    keyof typeof REGISTERED_SOURCES,
+    ...(keyof typeof REGISTERED_SOURCES)[],
+  ],
+  {
+    error: (i) =>
+      i.input === undefined
+        ? '失信来源 is required'
+        : i.input === 'OVERDUE_TASK'
+          ? 'OVERDUE_TASK (督办事项逾期未办) records are opened by routing only, when a directive task stays overdue'
+          : `失信来源 must be one of ${Object.entries(REGISTERED_SOURCES)
+              .map(([k, v]) => `${k} (${v})`)
+              .join(', ')}`,
+  },
+);
+
+const subject = z
+  .object({
+    kind: z.enum(['BODY', 'CIVIL_SERVANT'], {
+      error: '主体类型 must be BODY (政府机构) or CIVIL_SERVANT (公务员)',
+    }),
+    departmentCode: text('主体单位代码', 40),
+    personName: text('公务员姓名', 40).optional(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.kind === 'CIVIL_SERVANT' && s.personName === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['personName'],
+        message: '公务员姓名 is required when the subject is a civil servant (公务员)',
+      });
+    if (s.kind === 'BODY' && s.personName !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['personName'],
+        message: 'only a civil servant (公务员) subject names a person',
+      });
+  });
+
+/** 登记政务失信记录. */
+const registrationForm = (today: string) =>
+  z
+    .object({
+      subject,
+      source: registeredSource,
+      sourceRef: text('认定文书或依据', 200),
+      facts: text('失信事实', 4000),
+      principal: z.object({ name: text('主要负责人姓名', 40), title: text('主要负责人职务', 60) }).strict(),
+      severity: z
+        .object({
+          level: oneOf('严重程度', SEVERITIES),
+          loss: text('损失', 1000),
+          socialImpact: text('社会影响', 1000),
+        })
+        .strict(),
+      published: z.boolean(),
+      occurredOn: calendarDate('发生日期').refine(
+        (d) => d <= today,
+        `发生日期 must not be after today (${today})`,
+      ),
+      attachments: attachmentIds.optional(),
+    })
+    .strict();
+
+/** A remark required only when the step refuses: an empty one is then a 400 on `comment`. */
+const reasonRequired = (label: string) => (comment: string, ctx: z.RefinementCtx) => {
+  if (!comment) ctx.addIssue({ code: 'custom', path: ['comment'], message: `${label} is required` });
+};
+
+const correctionFields = {
+  severity: oneOf('严重程度', SEVERITIES).optional(),
+  facts: text('失信事实', 4000).optional(),
+  published: z.boolean().optional(),
+};
+const someChange = (c: object) => Object.values(c).some((v) => v !== undefined);
+
+const stepText = (label: string) => z.object({ text: text(label, 5000) }).strict();
+
+/** A decision's measure and what goes with it (期限, 移送机关). */
+const measureFields = {
+  measure: oneOf('追责措施', MEASURES).optional(),
+  periodMonths: z.number().int().min(1).max(60).optional(),
+  referredTo: text('移送机关', 100).optional(),
+};
+function checkMeasure(
+  d: { measure?: Measure; periodMonths?: number; referredTo?: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (d.periodMonths !== undefined && !(d.measure && MEASURES[d.measure].period))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['periodMonths'],
+      message: 'a period (期限) goes only with NO_HONOURS or NO_COMMENDATION',
+    });
+  if (d.measure === 'REFERRED' && d.referredTo === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['referredTo'],
+      message: '移送机关 is required with REFERRED (依法依规追究责任)',
+    });
+  if (d.measure !== 'REFERRED' && d.referredTo !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['referredTo'],
+      message: 'goes only with REFERRED (依法依规追究责任)',
+    });
+}
+
+const mitigationGrounds = z
+  .array(oneOf('自我纠错情形', MITIGATION_GROUNDS))
+  .min(1, '自我纠错情形: name at least one of RECOVERED_LOSS, REMOVED_EFFECT, STOPPED_HARM')
+  .refine(distinct, 'name each ground once');
+
+const decisionForm = z
+  .object({
+    ...measureFields,
+    mitigation: z
+      .object({
+        outcome: z.enum(['LIGHTER', 'EXEMPT'], { error: 'must be LIGHTER (从轻) or EXEMPT (免于)' }),
+        grounds: mitigationGrounds,
+        explanation: text('从轻/免于的理由', 2000),
+      })
+      .strict()
+      .optional(),
+    reasons: text('决定理由', 2000),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    checkMeasure(d, ctx);
+    const exempt = d.mitigation?.outcome === 'EXEMPT';
+    if (exempt && d.measure)
+      ctx.addIssue({ code: 'custom', path: ['measure'], message: '免于 (EXEMPT) takes no measure' });
+    if (!exempt && !d.measure)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['measure'],
+        message: '追责措施 is required unless the mitigation is EXEMPT (免于)',
+      });
+  });
+
+const uphold = { uphold: z.boolean(), reasons: text('复核意见', 2000) };
+const onlyWhenUpheld =
+  (field: string) => (r: { uphold: boolean } & Record<string, unknown>, ctx: z.RefinementCtx) => {
+    if (!r.uphold && r[field] !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message: 'goes only with an upheld objection (uphold: true)',
+      });
+  };
+
+/** A period of CST dates, both included; by default the calendar year of today. */
+const inPeriod =
+  <T extends { from?: string; to?: string }>(today: string) =>
+  (q: T) => ({
+    ...q,
+    from: q.from ?? `${today.slice(0, 4)}-01-01`,
+    to: q.to ?? `${today.slice(0, 4)}-12-31`,
+  });
+const fromNotAfterTo = (p: { from: string; to: string }, ctx: z.RefinementCtx) => {
+  if (p.from > p.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'from must not be after to' });
+};
+const periodFields = (today: string) =>
+  z
+    .object({ from: calendarDate('from').optional(), to: calendarDate('to').optional() })
+    .strict()
+    .transform(inPeriod(today))
+    .superRefine(fromNotAfterTo);
+
+/** A comma list of catalogue keys in a query, e.g. status=EXPLANATION_DUE,PLAN_DUE. */
+const keyList = <K extends string>(label: string, catalogue: Record<K, string>) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((k) => k.trim()))
+    .pipe(z.array(oneOf(label, catalogue)).min(1));
+
+const listQuery = z
+  .object({
+    department: text('department', 40).optional(),
+    status: keyList('状态', BREACH_STATUSES).optional(),
+    source: keyList('失信来源', BREACH_SOURCES).optional(),
+    severity: keyList('严重程度', SEVERITIES).optional(),
+    q: text('q', 100).optional(),
+    page: wholeNumberText('page').default(1),
+    pageSize: wholeNumberText('pageSize', 100).default(20),
+  })
+  .strict();
+
+const exportQuery = (today: string) =>
+  z
+    .object({
+      format: z.enum(['json', 'csv'], { error: 'format must be json or csv' }).default('json'),
+      from: calendarDate('from').optional(),
+      to: calendarDate('to').optional(),
+      includeUnpublished: booleanText('includeUnpublished').default(false),
+    })
+    .strict()
+    .transform(inPeriod(today))
+    .superRefine(fromNotAfterTo);
+
+// ---------------------------------------------------------------------------------------------
+
+type RecordRow = NonNullable<Awaited<ReturnType<typeof visibleRecord>>>;
+type CaseRow = NonNullable<Awaited<ReturnType<typeof visibleCase>>>;
+type Handle = ReturnType<Client['workflow']['getHandle']>;
+type Form<R> = Omit<R, 'by'>;
+
+export function integrityRouter({ db, temporal, taskQueue, clock }: IntegrityRouterDeps): Router {
+  const router = Router();
+  const today = async () => chinaDate(await clock());
+
+  /** A visible record (404 otherwise); for a subject body's step, of the acting person's department (403). */
+  async function recordFor(req: Request, recordId: string, step?: { key: string; rule: StepRule }) {
+    const row = await visibleRecord(db, currentUser(req), recordId);
+    if (!row) throw new HttpError(404, 'not_found', `no 政务失信记录 ${recordId}`);
+    if (step) ownSubject(req, step, row.subjectDepartmentCode);
+    return row;
+  }
+  async function caseFor(req: Request, caseId: string, step?: { key: string; rule: StepRule }) {
+    const row = await visibleCase(db, currentUser(req), caseId);
+    if (!row) throw new HttpError(404, 'not_found', `no 追责案件 ${caseId}`);
+    if (step) ownSubject(req, step, row.subjectDepartmentCode);
+    return row;
+  }
+  function ownSubject(req: Request, step: { key: string; rule: StepRule }, subjectDepartmentCode: string) {
+    if (SUBJECT_STEPS.includes(step.key) && actingUser(req).departmentCode !== subjectDepartmentCode) {
+      throw new HttpError(
+        403,
+        'not_yours',
+        `${step.rule.label} is taken by ${subjectDepartmentCode}, the subject body, on its own records only`,
+      );
+    }
+  }
+
+  /** The record's workflow, for a step: once closed (信用修复, 撤销) a step is 409 with the row's status. */
+  async function onRecord<T>(row: RecordRow, act: (handle: Handle) => Promise<T>): Promise<T> {
+    try {
+      return await act(temporal.workflow.getHandle(breachRecordWorkflowId(row.recordId)));
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      const now = (await db.breachRecord.findUnique({ where: { recordId: row.recordId } })) ?? row;
+      const label = BREACH_STATUSES[now.status as BreachStatus] ?? now.status;
+      throw new HttpError(409, 'not_now', `政务失信记录 ${row.recordId} is already ${label} (${now.status})`);
+    }
+  }
+  async function onCase<T>(row: CaseRow, act: (handle: Handle) => Promise<T>): Promise<T> {
+    try {
+      return await act(temporal.workflow.getHandle(accountabilityCaseWorkflowId(row.caseId)));
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      const now = (await db.accountabilityCase.findUnique({ where: { caseId: row.caseId } })) ?? row;
+      const label = CASE_STATUSES[now.status as CaseStatus] ?? now.status;
+      throw new HttpError(409, 'not_now', `追责案件 ${row.caseId} is already ${label} (${now.status})`);
+    }
+  }
+
+  /**
+   * Files named in a form: the person's own uploads, not filed with a directive (attachmentsNamed)
+   * nor with another record. A retry (Idempotency-Key) may name the files its first try filed.
+   */
+  async function filesFor(
+    ids: string[] | undefined,
+    userId: string,
+    recordId: string,
+  ): Promise<AttachmentRef[]> {
+    if (!ids?.length) return [];
+    const refs = await attachmentsNamed(db, ids, userId);
+    const filed = await db.attachment.findMany({
+      where: { id: { in: ids }, breachRecordId: { not: null, notIn: [recordId] } },
+    });
+    const problems = ids.flatMap((id, i) => {
+      const f = filed.find((r) => r.id === id);
+      return f
+        ? [{ field: `attachments[${i}]`, reason: `already filed with 政务失信记录 ${f.breachRecordId}` }]
+        : [];
+    });
+    if (problems.length) throw invalidInput(problems);
+    return refs;
+  }
+
+  /** A measure that does not fit the subject (a body's for a civil servant, or the other way) is a 400. */
+  async function checkMeasureFor(recordId: string, measure: Measure | undefined, field: string) {
+    if (!measure) return;
+    const record = await db.breachRecord.findUnique({ where: { recordId }, select: { subjectKind: true } });
+    const kind = record?.subjectKind as BreachSubject['kind'] | undefined;
+    const fits = MEASURES[measure].for as readonly string[];
+    if (kind && !fits.includes(kind)) {
+      const who = kind === 'BODY' ? 'a body (政府机构)' : 'a civil servant (公务员)';
+      throw invalidInput([
+        { field, reason: `${MEASURES[measure].label} (${measure}) does not apply to ${who}` },
+      ]);
+    }
+  }
+
+  // ----- Policy
+
+  router.get('/api/integrity/policy', async (req, res) => {
+    parseRequest(requestSchema({}), req);
+    res.json({ policy: await currentIntegrityPolicy(db) });
+  });
+
+  // Takes effect for records opened from now on; running ones keep the version they were opened under.
+  router.put('/api/integrity/policy', requireRole('OFFICE_DIRECTOR', 'ADMIN'), async (req, res) => {
+    const { body: policy } = parseRequest(requestSchema({ body: integrityPolicySchema }), req);
+    try {
+      await saveIntegrityPolicy(db, policy, currentUser(req).id);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'P2002') throw err;
+      throw new HttpError(409, 'duplicate', `integrity policy version ${policy.version} already exists`, [
+        { field: 'version', reason: 'give the new policy a new version name' },
+      ]);
+    }
+    res.status(201).json({ policy });
+  });
+
+  // ----- Records
+
+  /**
+   * 登记政务失信记录: the record's id is SX + today (CST) + 6 hex characters; with an
+   * Idempotency-Key they come from the person and the key, so a retry reaches the same record
+   * and Temporal answers it with the first opening.
+   */
+  router.post('/api/integrity/records', requireRole('CREDIT_OFFICER'), async (req, res) => {
+    const day = await today();
+    const { body } = parseRequest(requestSchema({ body: registrationForm(day) }), req);
+    const user = currentUser(req);
+    const { attachments: ids, ...facts } = body;
+    const department = await db.department.findUnique({ where: { code: facts.subject.departmentCode } });
+    if (department?.kind !== 'RESPONSIBLE_DEPARTMENT') {
+      throw invalidInput([
+        {
+          field: 'subject.departmentCode',
+          reason: `${facts.subject.departmentCode} is not a responsible department (承办单位)`,
+        },
+      ]);
+    }
+    const updateId = updateIdOf(req, 'breach-open');
+    const recordId = await newRecordId(req, day);
+    const attachments = await filesFor(ids, user.id, recordId);
+    await temporal.workflow.executeUpdateWithStart(breachOpenedUpdate, {
+      args: [{ by: actingUser(req) }],
+      updateId,
+      startWorkflowOperation: new WithStartWorkflowOperation(breachRecordWorkflow, {
+        workflowId: breachRecordWorkflowId(recordId),
+        taskQueue,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        args: [
+          {
+            recordId,
+            facts,
+            attachments,
+            openedBy: signingActor(req),
+            policy: await currentIntegrityPolicy(db),
+          },
+        ],
+      }),
+    });
+    // breachOpened answers once the opening is projected: the row is there to read.
+    const row = await recordFor(req, recordId);
+    res
+      .status(201)
+      .location(`/api/integrity/records/${recordId}`)
+      .json(await recordDetail(db, row, user, day));
+  });
+
+  async function newRecordId(req: Request, day: string): Promise<string> {
+    const prefix = `SX${day.replace(/-/g, '')}-`;
+    const key = req.get('idempotency-key');
+    if (key !== undefined) {
+      const hash = createHash('sha256')
+        .update(`${currentUser(req).id}:${key}`)
+        .digest('hex');
+      return prefix + hash.slice(0, 6);
+    }
+    // 16.7 million a day: a clash is rare, and the next draw does not clash.
+    for (;;) {
+      const recordId = prefix + randomBytes(3).toString('hex');
+      if (!(await db.breachRecord.findUnique({ where: { recordId }, select: { recordId: true } })))
+        return recordId;
+    }
+  }
+
+  router.get('/api/integrity/records', async (req, res) => {
+    const { query } = parseRequest(requestSchema({ query: listQuery }), req);
+    res.json(await listRecords(db, currentUser(req), query));
+  });
+
+  // For the credit-sharing platform (全国信用信息共享平台); the structure is ExportedRecord.
+  router.get(
+    '/api/integrity/records/export',
+    requireRole('CREDIT_OFFICER', 'OFFICE_DIRECTOR', 'ADMIN'),
+    async (req, res) => {
+      const now = await clock();
+      const { query } = parseRequest(requestSchema({ query: exportQuery(chinaDate(now)) }), req);
+      const { format, from, to, includeUnpublished } = query;
+      if (includeUnpublished && !currentUser(req).roles.includes('CREDIT_OFFICER')) {
+        throw new HttpError(
+          403,
+          'forbidden',
+          'only the credit staff (CREDIT_OFFICER) export unpublished records',
+          [{ field: 'includeUnpublished', reason: 'needs the role CREDIT_OFFICER' }],
+        );
+      }
+      const records = await exportRecords(db, { from, to }, { includeUnpublished });
+      if (format === 'csv') {
+        res
+          .type('text/csv; charset=utf-8')
+          .attachment(`integrity-records-${from}-${to}.csv`)
+          .send(exportCsv(records));
+        return;
+      }
+      res.json({
+        platform: '全国信用信息共享平台',
+        format: EXPORT_FORMAT,
+        from,
+        to,
+        generatedAt: new Date(now).toISOString(),
+        includeUnpublished,
+        count: records.length,
+        records,
+      });
+    },
+  );
+
+  router.get('/api/integrity/records/:recordId', async (req, res) => {
+    const { params } = parseRequest(requestSchema({ params: recordParams }), req);
+    const row = await recordFor(req, params.recordId);
+    res.json(await recordDetail(db, row, currentUser(req), await today()));
+  });
+
+  /** A step on a record's workflow: role from the table, the form parsed, then the workflow decides. */
+  function recordStep<
+    S extends z.ZodType<{ params: { recordId: string } }>,
+    R extends { by: ActingUser },
+    Res,
+  >(
+    route: string,
+    key: BreachStep,
+    schema: (day: string) => S,
+    update: UpdateDefinition<Res, [R]>,
+    form: (input: z.output<S>, ctx: { req: Request; row: RecordRow }) => Promise<Form<R>> | Form<R>,
+    answer: (state: Res) => object = (state) => ({ state }),
+  ) {
+    const rule = BREACH_STEPS[key];
+    router.post(`/api/integrity/records/:recordId/${route}`, requireRole(...rule.roles), async (req, res) => {
+      const input = parseRequest(schema(await today()), req);
+      const row = await recordFor(req, input.params.recordId, { key, rule });
+      const request = await form(input, { req, row });
+      const updateId = updateIdOf(req, `record-${key}`);
+      const state = await onRecord(row, (h) =>
+        h.executeUpdate(update, { args: [{ ...request, by: actingUser(req) } as R], updateId }),
+      );
+      res.json(answer(state));
+    });
+  }
+  const onRecordWith =
+    <B extends z.ZodType>(body: B) =>
+    () =>
+      requestSchema({ params: recordParams, body });
+
+  // 更正: a new entry, never an edit.
+  recordStep(
+    'corrections',
+    'correctRecord',
+    onRecordWith(
+      z
+        .object({
+          changes: z
+            .object(correctionFields)
+            .strict()
+            .refine(someChange, 'name at least one change: severity, facts or published'),
+          reason: text('更正理由', 2000),
+        })
+        .strict(),
+    ),
+    correctRecordUpdate,
+    ({ body }) => body,
+  );
+
+  // 书面说明原因, 整改方案, 整改完成: the subject body's three steps of 限期整改.
+  recordStep(
+    'explanation',
+    'explain',
+    onRecordWith(stepText('书面说明')),
+    explainBreachUpdate,
+    ({ body }) => body,
+  );
+  recordStep(
+    'plan',
+    'submitPlan',
+    onRecordWith(stepText('整改方案')),
+    submitRectificationPlanUpdate,
+    ({ body }) => body,
+  );
+  recordStep(
+    'completion',
+    'reportCompletion',
+    onRecordWith(
+      z.object({ text: text('整改完成情况', 5000), attachments: attachmentIds.optional() }).strict(),
+    ),
+    reportRectificationUpdate,
+    async ({ body }, { req, row }) => ({
+      text: body.text,
+      ...(body.attachments
+        ? { attachments: await filesFor(body.attachments, currentUser(req).id, row.recordId) }
+        : {}),
+    }),
+  );
+
+  // 验收: passed, or failed with a new deadline for completing the rectification.
+  recordStep(
+    'verification',
+    'verify',
+    (day) =>
+      requestSchema({
+        params: recordParams,
+        body: z
+          .object({
+            pass: z.boolean(),
+            comment: remark('验收意见', 2000),
+            newDueDate: calendarDate('新的整改期限')
+              .refine((d) => d > day, `新的整改期限 must be after today (${day})`)
+              .optional(),
+          })
+          .strict()
+          .superRefine((v, ctx) => {
+            if (!v.pass) reasonRequired('未通过的理由')(v.comment, ctx);
+            if (v.pass && v.newDueDate !== undefined)
+              ctx.addIssue({
+                code: 'custom',
+                path: ['newDueDate'],
+                message: 'goes only with a failed 验收 (pass: false)',
+              });
+          }),
+      }),
+    verifyRectificationUpdate,
+    ({ body }) => body,
+  );
+
+  // 立案追责 by hand; the answer names the new case.
+  recordStep(
+    'cases',
+    'openCase',
+    onRecordWith(z.object({ reason: text('立案理由', 2000) }).strict()),
+    openCaseUpdate,
+    ({ body }) => body,
+    (state) => ({ state, caseId: state.caseIds[state.caseIds.length - 1] }),
+  );
+
+  // 异议 to the record, and its review by an officer other than the one who registered it (回避).
+  recordStep(
+    'objections',
+    'fileObjection',
+    onRecordWith(z.object({ reason: text('异议理由', 2000) }).strict()),
+    fileObjectionUpdate,
+    ({ body }) => body,
+  );
+  recordStep(
+    'objections/:objectionId/review',
+    'reviewObjection',
+    () =>
+      requestSchema({
+        params: z.object({ recordId: recordParams.shape.recordId, objectionId }).strict(),
+        body: z
+          .object({
+            ...uphold,
+            correction: z
+              .object({ ...correctionFields, revoke: z.boolean().optional() })
+              .strict()
+              .refine(someChange, 'name at least one change: severity, facts, published or revoke')
+              .optional(),
+          })
+          .strict()
+          .superRefine(onlyWhenUpheld('correction')),
+      }),
+    reviewObjectionUpdate,
+    ({ params, body }, { req, row }) => {
+      if (isObjectedActor(currentUser(req), objectedActBy(row)))
+        throw new HttpError(
+          403,
+          'not_yours',
+          '异议复核 falls to another officer: you registered this record (回避)',
+        );
+      return { objectionId: params.objectionId, ...body };
+    },
+  );
+
+  // 信用修复: the body applies once the waiting period after 验收 is over; the credit staff decide.
+  recordStep(
+    'repair',
+    'applyRepair',
+    onRecordWith(z.object({ statement: text('信用修复申请', 2000) }).strict()),
+    applyRepairUpdate,
+    ({ body }) => body,
+  );
+  recordStep(
+    'repair/decision',
+    'decideRepair',
+    onRecordWith(
+      z
+        .object({ approve: z.boolean(), comment: remark('审核意见', 2000) })
+        .strict()
+        .superRefine((v, ctx) => {
+          if (!v.approve) reasonRequired('不予修复的理由')(v.comment, ctx);
+        }),
+    ),
+    decideRepairUpdate,
+    ({ body }) => body,
+  );
+
+  // ----- Cases (追究责任)
+
+  router.get('/api/integrity/cases/:caseId', async (req, res) => {
+    const { params } = parseRequest(requestSchema({ params: caseParams }), req);
+    const row = await caseFor(req, params.caseId);
+    res.json(await caseDetail(db, row, currentUser(req), await today()));
+  });
+
+  function caseStep<S extends z.ZodType<{ params: { caseId: string } }>, R extends { by: ActingUser }, Res>(
+    route: string,
+    key: CaseStep,
+    schema: S,
+    update: UpdateDefinition<Res, [R]>,
+    form: (input: z.output<S>, ctx: { req: Request; row: CaseRow }) => Promise<Form<R>> | Form<R>,
+  ) {
+    const rule = CASE_STEPS[key];
+    router.post(`/api/integrity/cases/:caseId/${route}`, requireRole(...rule.roles), async (req, res) => {
+      const input = parseRequest(schema, req);
+      const row = await caseFor(req, input.params.caseId, { key, rule });
+      const request = await form(input, { req, row });
+      const updateId = updateIdOf(req, `case-${key}`);
+      const state = await onCase(row, (h) =>
+        h.executeUpdate(update, { args: [{ ...request, by: actingUser(req) } as R], updateId }),
+      );
+      res.json({ state });
+    });
+  }
+  const onCaseWith = <B extends z.ZodType>(body: B) => requestSchema({ params: caseParams, body });
+
+  // 调查终结.
+  caseStep(
+    'investigation',
+    'concludeInvestigation',
+    onCaseWith(z.object({ findings: text('调查结论', 5000) }).strict()),
+    concludeInvestigationUpdate,
+    ({ body }) => body,
+  );
+  // 自我纠错、主动自新: what the body did, for the decider to weigh (从轻, 免于).
+  caseStep(
+    'mitigation',
+    'showMitigation',
+    onCaseWith(z.object({ grounds: mitigationGrounds, statement: text('情况说明', 2000) }).strict()),
+    showMitigationUpdate,
+    ({ body }) => body,
+  );
+  // 追责决定.
+  caseStep('decision', 'decide', onCaseWith(decisionForm), decideCaseUpdate, async ({ body }, { row }) => {
+    await checkMeasureFor(row.recordId, body.measure, 'measure');
+    return body;
+  });
+  // 异议 to the decision, reviewed by someone other than the decider (回避).
+  caseStep(
+    'objections',
+    'fileObjection',
+    onCaseWith(z.object({ reason: text('异议理由', 2000) }).strict()),
+    fileObjectionUpdate,
+    ({ body }) => body,
+  );
+  caseStep(
+    'objections/:objectionId/review',
+    'reviewObjection',
+    requestSchema({
+      params: z.object({ caseId: caseParams.shape.caseId, objectionId }).strict(),
+      body: z
+        .object({
+          ...uphold,
+          decision: z.object(measureFields).strict().superRefine(checkMeasure).optional(),
+        })
+        .strict()
+        .superRefine(onlyWhenUpheld('decision')),
+    }),
+    reviewObjectionUpdate,
+    async ({ params, body }, { req, row }) => {
+      if (isObjectedActor(currentUser(req), objectedActBy(row)))
+        throw new HttpError(403, 'not_yours', '异议复核 falls to someone else: you decided this case (回避)');
+      await checkMeasureFor(row.recordId, body.decision?.measure, 'decision.measure');
+      return { objectionId: params.objectionId, ...body };
+    },
+  );
+
+  // ----- 政务诚信评价
+
+  router.get('/api/integrity/evaluation', async (req, res) => {
+    const { query } = parseRequest(requestSchema({ query: periodFields(await today()) }), req);
+    // The ranking counts every body's records, published or not: for the office and 督查室 only.
+    const own = integrityScope(currentUser(req)).subjectDepartmentCode;
+    if (own)
+      throw new HttpError(
+        403,
+        'not_yours',
+        `政务诚信评价排名 is for the general office and 督查室; your unit's own evaluation is /api/integrity/evaluation/${own}`,
+      );
+    const { evaluation } = await currentIntegrityPolicy(db);
+    res.json(await evaluationRanking(db, evaluation, query));
+  });
+
+  router.get('/api/integrity/evaluation/:departmentCode', async (req, res) => {
+    const { params, query } = parseRequest(
+      requestSchema({
+        params: z.object({ departmentCode: text('departmentCode', 40) }).strict(),
+        query: periodFields(await today()),
+      }),
+      req,
+    );
+    const scope = integrityScope(currentUser(req));
+    const department =
+      scope.subjectDepartmentCode && scope.subjectDepartmentCode !== params.departmentCode
+        ? null
+        : await db.department.findFirst({
+            where: { code: params.departmentCode, kind: 'RESPONSIBLE_DEPARTMENT' },
+          });
+    if (!department)
+      throw new HttpError(404, 'not_found', `no evaluation of ${params.departmentCode} for you`);
+    const { evaluation } = await currentIntegrityPolicy(db);
+    res.json(await departmentEvaluation(db, evaluation, query, department));
+  });
+
+  return router;
+}

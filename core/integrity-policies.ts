@@ -1,0 +1,107 @@
+/**
+ * The integrity chain's policy (政务诚信) as the office sets it, versioned like the routing policy
+ * (core/policies.ts). New breach records take the latest version; a record keeps the one it was
+ * opened under (it travels in its workflow input), so saving a new version never moves a running
+ * 整改 deadline or 异议期.
+ */
+import { z } from 'zod';
+import type { Database } from './database';
+import { DEFAULT_INTEGRITY_POLICY, type IntegrityPolicy } from '../workflows/integrity-policy';
+import { MEASURES, SEVERITIES, type Measure, type Severity } from '../workflows/integrity-types';
+
+const SEVERITY_KEYS = Object.keys(SEVERITIES) as [Severity, ...Severity[]];
+const MEASURE_KEYS = Object.keys(MEASURES) as [Measure, ...Measure[]];
+
+const days = z.number().int().min(1).max(365);
+const points = z.number().min(0).max(1000);
+
+const noticeRule = z
+  .object({
+    key: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and - only'),
+    kind: z.enum(['REMINDER', 'FORMAL_REMINDER', 'ESCALATION']),
+    offsetDays: z.number().int().min(-60).max(120),
+    recipients: z
+      .array(z.enum(['DEPT_HANDLER', 'DEPT_HEAD', 'CREDIT_OFFICER', 'OFFICE_DIRECTOR']))
+      .min(1)
+      .max(4),
+  })
+  .strict();
+
+const ladder = z
+  .array(noticeRule)
+  .max(20)
+  .refine((rules) => new Set(rules.map((r) => r.key)).size === rules.length, 'each key once');
+
+/** One number per key of a catalogue, every key present (a missing severity would score 0 silently). */
+const perKey = <K extends string>(keys: readonly K[], value: z.ZodNumber) =>
+  z.object(Object.fromEntries(keys.map((k) => [k, value])) as Record<K, z.ZodNumber>).strict();
+
+export const integrityPolicySchema = z
+  .object({
+    version: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'letters, digits, . _ - only'),
+    dayCounting: z.enum(['CALENDAR', 'WORKING']),
+    noticeHour: z.number().int().min(0).max(23),
+    rectification: z
+      .object({
+        explainWithinDays: days,
+        planWithinDays: days,
+        completeWithinDays: days,
+        ladder,
+      })
+      .strict(),
+    objection: z.object({ windowDays: days, ladder }).strict(),
+    repairWaitingDays: z.number().int().min(0).max(3650),
+    caseOpening: z
+      .object({
+        onFailedVerification: z.boolean(),
+        severities: z
+          .array(z.enum(SEVERITY_KEYS))
+          .refine((s) => new Set(s).size === s.length, 'each severity once'),
+      })
+      .strict(),
+    measurePeriodMonths: z
+      .object(
+        Object.fromEntries(
+          MEASURE_KEYS.map((m) => [m, z.number().int().min(1).max(60).optional()]),
+        ) as Record<Measure, z.ZodOptional<z.ZodNumber>>,
+      )
+      .strict()
+      .refine(
+        (months) => Object.keys(months).every((m) => MEASURES[m as Measure].period),
+        'only measures that run for a period (NO_HONOURS, NO_COMMENDATION) take months',
+      ),
+    automaticRecord: z.object({ severity: z.enum(SEVERITY_KEYS), published: z.boolean() }).strict(),
+    evaluation: z
+      .object({
+        base: points,
+        floor: points,
+        perRecord: perKey(SEVERITY_KEYS, points),
+        perOverdueStep: points,
+        perMeasure: perKey(MEASURE_KEYS, points),
+      })
+      .strict()
+      .refine((e) => e.floor <= e.base, { message: 'floor must not be above base', path: ['floor'] }),
+  })
+  // A field added to IntegrityPolicy and not here fails to compile.
+  .strict() satisfies z.ZodType<IntegrityPolicy>;
+
+export async function currentIntegrityPolicy(db: Database): Promise<IntegrityPolicy> {
+  const latest = await db.integrityPolicyVersion.findFirst({ orderBy: { createdAt: 'desc' } });
+  return latest ? (JSON.parse(latest.policy) as IntegrityPolicy) : DEFAULT_INTEGRITY_POLICY;
+}
+
+/** Saves a new version with its audit event, both or neither; a version name already used is P2002. */
+export async function saveIntegrityPolicy(
+  db: Database,
+  policy: IntegrityPolicy,
+  byUserId: string,
+): Promise<void> {
+  await db.$transaction([
+    db.integrityPolicyVersion.create({
+      data: { version: policy.version, policy: JSON.stringify(policy), createdById: byUserId },
+    }),
+    db.auditEvent.create({
+      data: { actorId: byUserId, action: 'integrity-policy.save', target: policy.version },
+    }),
+  ]);
+}

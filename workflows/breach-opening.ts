@@ -1,0 +1,83 @@
+/**
+ * 督办事项逾期未办 → 政务失信记录: a department task the policy says is too long overdue opens a
+ * breach record on its own, once, as the last rung of its deadline ladder. The record is a
+ * workflow of its own (it outlives the task and the directive), named by the task's business key,
+ * so it can be opened once only; it gathers its evidence from the task's timeline.
+ */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ParentClosePolicy, startChild } from '@temporalio/workflow';
+import { activities } from './activities';
+import { breachRecordWorkflow } from './breach-record';
+import type { LadderRung } from './deadline-ladder';
+import { breachRecordIdForTask, breachRecordWorkflowId } from './definitions';
+import { addDays } from './integrity-rules';
+import type { NoticeRule, RoutingPolicy } from './policy';
+import type { IncomingDocument } from './types';
+
+/** The rung of a task's ladder on which it opens a breach record. */
+export interface BreachRung extends LadderRung {
+  key: 'breach-record';
+}
+
+export const isBreachRung = (rung: LadderRung): rung is BreachRung => rung.key === 'breach-record';
+
+/** So many days overdue, or the day a named rung of the ladder fires; none if that rung is missing. */
+export function breachRung(
+  opening: NonNullable<RoutingPolicy['breachOpening']>,
+  ladder: readonly NoticeRule[],
+): BreachRung | undefined {
+  const offsetDays =
+    'afterDaysOverdue' in opening
+      ? opening.afterDaysOverdue
+      : ladder.find((r) => r.key === opening.afterEscalation)?.offsetDays;
+  return offsetDays === undefined ? undefined : { key: 'breach-record', offsetDays };
+}
+
+export interface OverdueTask {
+  receiptNumber: string;
+  departmentCode: string;
+  taskWorkflowId: string;
+  document: IncomingDocument;
+  dueDate: string;
+  daysOverdue: number;
+}
+
+/** Starts the record for an overdue task (once: a second start finds it there); returns its id. */
+export async function openBreachRecordForTask(task: OverdueTask): Promise<string> {
+  const recordId = breachRecordIdForTask(task.receiptNumber, task.departmentCode);
+  const policy = await activities.currentIntegrityPolicy();
+  const { document: doc } = task;
+  try {
+    await startChild(breachRecordWorkflow, {
+      workflowId: breachRecordWorkflowId(recordId),
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      args: [
+        {
+          recordId,
+          facts: {
+            subject: { kind: 'BODY', departmentCode: task.departmentCode },
+            source: 'OVERDUE_TASK',
+            sourceRef: `${doc.docNumber}（收文编号 ${task.receiptNumber}）`,
+            facts: `未按期回报《${doc.title}》：回报期限 ${task.dueDate}，逾期 ${task.daysOverdue} 日仍未回报`,
+            severity: {
+              level: policy.automaticRecord.severity,
+              loss: '督办事项未按期落实',
+              socialImpact: '影响政令畅通和政府公信力',
+            },
+            published: policy.automaticRecord.published,
+            occurredOn: addDays(task.dueDate, 1),
+          },
+          origin: {
+            receiptNumber: task.receiptNumber,
+            departmentCode: task.departmentCode,
+            taskWorkflowId: task.taskWorkflowId,
+          },
+          policy,
+        },
+      ],
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  return recordId;
+}

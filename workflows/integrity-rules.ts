@@ -1,0 +1,203 @@
+/**
+ * Checks and small rules the integrity workflows share: the subject acts on its own items only,
+ * date arithmetic on China Standard Time calendar dates, and the shape of corrections, decisions
+ * and objections. Pure and deterministic: validators call them, the API repeats none of them.
+ */
+import { chinaDate, isCalendarDate, type FieldProblem } from './incoming-document';
+import type {
+  BreachSubject,
+  CaseDecision,
+  MitigationGround,
+  Objection,
+  RecordCorrection,
+} from './integrity-types';
+import { MEASURES, MITIGATION_GROUNDS, SEVERITIES } from './integrity-types';
+import type { IntegrityPolicy } from './integrity-policy';
+import { invalid, refuse, requireText } from './rules';
+import type { ActingUser } from './types';
+
+/** The subject body's own steps: its staff act on its own records and cases only. */
+export function requireSubject(by: ActingUser, subject: BreachSubject, step: string): void {
+  if (by.departmentCode !== subject.departmentCode)
+    refuse('NotYours', `${step}: this record concerns ${subject.departmentCode}, not your unit`);
+}
+
+/** Today in China Standard Time, by workflow time. */
+export const today = () => chinaDate(Date.now());
+
+/** A calendar date `days` later (China Standard Time dates, no time zone involved). */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The last day of a period of `months` starting on `date` (2017-03-01 + 12 months → 2018-02-28). */
+export function periodEnd(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const end = new Date(Date.UTC(y, m - 1 + months, d));
+  // A day the target month lacks (31 March + 1 month) falls back to that month's last day.
+  if (end.getUTCDate() !== d) end.setUTCDate(0);
+  else end.setUTCDate(end.getUTCDate() - 1);
+  return end.toISOString().slice(0, 10);
+}
+
+/** 异议期 open: up to and including its last day. */
+export const windowOpen = (dueDate: string | undefined) => dueDate !== undefined && today() <= dueDate;
+
+export function checkObjection(
+  objections: readonly Objection[],
+  dueDate: string | undefined,
+  reason: unknown,
+): void {
+  if (!windowOpen(dueDate))
+    refuse('NotNow', `提出异议: the objection period (异议期) ended on ${dueDate ?? '—'}`);
+  if (objections.some((o) => o.status === 'PENDING'))
+    refuse('NotNow', '提出异议: an objection is already waiting for review');
+  const problems = requireText(reason, 'reason', '异议理由');
+  if (problems.length) invalid(problems);
+}
+
+/** The pending objection a review answers; the reviewer is never the person whose act is objected to. */
+export function checkObjectionReview(
+  objections: readonly Objection[],
+  request: { by: ActingUser; objectionId: unknown; uphold: unknown; reasons: unknown },
+  objectedActorId: string | undefined,
+  role: string,
+): Objection {
+  const objection = objections.find((o) => o.id === request.objectionId);
+  if (!objection) refuse('NotNow', `异议复核: there is no objection ${String(request.objectionId)}`);
+  if (objection.status !== 'PENDING')
+    refuse('NotNow', `异议复核: objection ${objection.id} is already reviewed`);
+  if (objectedActorId !== undefined && request.by.userId === objectedActorId)
+    refuse('NotYours', `异议复核: the ${role} may not review an objection to his own act`);
+  const problems = requireText(request.reasons, 'reasons', '复核理由');
+  if (typeof request.uphold !== 'boolean')
+    problems.push({ field: 'uphold', reason: 'must be true or false' });
+  if (problems.length) invalid(problems);
+  return objection;
+}
+
+export function checkCorrection(changes: RecordCorrection | undefined, field = 'changes'): FieldProblem[] {
+  if (!changes || typeof changes !== 'object' || Array.isArray(changes))
+    return [{ field, reason: 'say what the correction changes' }];
+  const problems: FieldProblem[] = [];
+  const keys = Object.keys(changes);
+  const known = ['severity', 'facts', 'published', 'revoke'];
+  for (const k of keys.filter((k) => !known.includes(k)))
+    problems.push({ field: `${field}.${k}`, reason: 'is not something a correction changes' });
+  if (keys.length === 0) problems.push({ field, reason: 'say what the correction changes' });
+  if (changes.severity !== undefined && !(changes.severity in SEVERITIES))
+    problems.push({
+      field: `${field}.severity`,
+      reason: 'must be GENERAL (一般), SERIOUS (较重) or SEVERE (严重)',
+    });
+  if (changes.facts !== undefined)
+    problems.push(...requireText(changes.facts, `${field}.facts`, '失信事实', 5000));
+  if (changes.published !== undefined && typeof changes.published !== 'boolean')
+    problems.push({ field: `${field}.published`, reason: 'must be true or false' });
+  if (changes.revoke !== undefined && changes.revoke !== true)
+    problems.push({ field: `${field}.revoke`, reason: 'must be true when given' });
+  return problems;
+}
+
+/** What a correction says, in the office's words. */
+export function describeCorrection(c: RecordCorrection): string {
+  const parts = [
+    c.revoke ? '撤销记录' : '',
+    c.severity ? `严重程度改为${SEVERITIES[c.severity]}` : '',
+    c.facts ? `失信事实改为：${c.facts}` : '',
+    c.published === undefined ? '' : c.published ? '改为公开' : '改为不公开',
+  ];
+  return parts.filter(Boolean).join('；');
+}
+
+type DecisionFields = Pick<CaseDecision, 'measure' | 'periodMonths' | 'referredTo' | 'mitigation'>;
+
+/** A decision among the seed's measures, each for whom it applies, with its period where it has one. */
+export function checkDecision(d: DecisionFields, subject: BreachSubject, prefix = ''): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const f = (name: string) => `${prefix}${name}`;
+  const mitigation = d.mitigation;
+  if (mitigation !== undefined) {
+    if (mitigation?.outcome !== 'LIGHTER' && mitigation?.outcome !== 'EXEMPT')
+      problems.push({ field: f('mitigation.outcome'), reason: 'must be LIGHTER (从轻) or EXEMPT (免于)' });
+    const grounds: unknown = mitigation?.grounds;
+    if (
+      !Array.isArray(grounds) ||
+      grounds.length === 0 ||
+      grounds.some((g) => typeof g !== 'string' || !(g in MITIGATION_GROUNDS)) ||
+      new Set(grounds).size !== grounds.length
+    )
+      problems.push({
+        field: f('mitigation.grounds'),
+        reason:
+          'name one or more of RECOVERED_LOSS (挽回损失), REMOVED_EFFECT (消除不良影响), STOPPED_HARM (有效阻止危害结果发生)',
+      });
+    problems.push(...requireText(mitigation?.explanation, f('mitigation.explanation'), '从轻/免于的理由'));
+  }
+  const exempt = mitigation?.outcome === 'EXEMPT';
+  if (exempt && d.measure !== undefined)
+    problems.push({ field: f('measure'), reason: '免于追责 (EXEMPT) takes no measure' });
+  if (!exempt && d.measure === undefined)
+    problems.push({
+      field: f('measure'),
+      reason: 'choose a measure, or decide 免于 (EXEMPT) with its grounds',
+    });
+  if (d.measure !== undefined) {
+    const measure = MEASURES[d.measure];
+    if (!measure) {
+      problems.push({ field: f('measure'), reason: `must be one of ${Object.keys(MEASURES).join(', ')}` });
+    } else {
+      if (!(measure.for as readonly string[]).includes(subject.kind))
+        problems.push({
+          field: f('measure'),
+          reason: `${measure.label} applies to ${subject.kind === 'BODY' ? 'civil servants, not bodies' : 'bodies, not civil servants'}`,
+        });
+      if (!measure.period && d.periodMonths !== undefined)
+        problems.push({ field: f('periodMonths'), reason: `${measure.label} has no period` });
+      if (d.measure === 'REFERRED') problems.push(...requireText(d.referredTo, f('referredTo'), '移送机关'));
+    }
+  }
+  if (
+    d.periodMonths !== undefined &&
+    (typeof d.periodMonths !== 'number' ||
+      !Number.isInteger(d.periodMonths) ||
+      d.periodMonths < 1 ||
+      d.periodMonths > 60)
+  )
+    problems.push({ field: f('periodMonths'), reason: 'must be a whole number of months from 1 to 60' });
+  return problems;
+}
+
+/** The decision as it stands: the period defaults to the policy's and runs from today. */
+export function completeDecision(
+  d: DecisionFields,
+  policy: IntegrityPolicy,
+): Pick<CaseDecision, 'measure' | 'periodMonths' | 'periodEnds' | 'referredTo' | 'mitigation'> {
+  const hasPeriod = d.measure !== undefined && MEASURES[d.measure].period;
+  const months = hasPeriod ? (d.periodMonths ?? policy.measurePeriodMonths[d.measure!]) : undefined;
+  return {
+    measure: d.measure,
+    ...(months ? { periodMonths: months, periodEnds: periodEnd(today(), months) } : {}),
+    ...(d.measure === 'REFERRED' ? { referredTo: d.referredTo!.trim() } : {}),
+    ...(d.mitigation
+      ? { mitigation: { ...d.mitigation, explanation: d.mitigation.explanation.trim() } }
+      : {}),
+  };
+}
+
+/** A decision in words, for the timeline: 措施, period, and 从轻/免于 with its grounds. */
+export function describeDecision(d: Omit<CaseDecision, 'by' | 'at' | 'reasons'>): string {
+  const measure = d.measure
+    ? `${MEASURES[d.measure].label}${d.periodEnds ? `（${d.periodMonths}个月，至 ${d.periodEnds}）` : ''}${d.referredTo ? `，移送${d.referredTo}` : ''}`
+    : '免于追责';
+  const m = d.mitigation;
+  const grounds = m ? m.grounds.map((g: MitigationGround) => MITIGATION_GROUNDS[g]).join('、') : '';
+  return m ? `${m.outcome === 'EXEMPT' ? '免于' : '从轻'}（${grounds}）：${measure}` : measure;
+}
+
+export function checkDate(value: unknown, field: string, label: string, after: string): FieldProblem[] {
+  if (typeof value !== 'string' || !isCalendarDate(value))
+    return [{ field, reason: `${label} must be a date YYYY-MM-DD` }];
+  if (value <= after) return [{ field, reason: `${label} must be after ${after}` }];
+  return [];
+}
