@@ -57,15 +57,19 @@ export function createIntegrityActivities(db: Database) {
 
   type Tx = Parameters<Parameters<Database['$transaction']>[0]>[0];
 
+  /**
+   * The entry (immutable, keyed by its seq) always; the objections only with a row that landed:
+   * a late, older snapshot must not put a reviewed objection back to pending.
+   */
   async function writeEntryAndObjections(
     tx: Tx,
     workflowId: string,
     recordId: string,
     caseId: string | null,
-    objections: Objection[],
+    objections: Objection[] | false,
     entry: RecordBreachInput['entry'],
   ) {
-    for (const o of objections) {
+    for (const o of objections || []) {
       const row = objectionRow(workflowId, recordId, caseId, o);
       await tx.objection.upsert({
         where: { workflowId_objectionId: { workflowId, objectionId: o.id } },
@@ -134,9 +138,11 @@ export function createIntegrityActivities(db: Database) {
           where: { recordId: state.recordId, revision: { lte: row.revision } },
           data: row,
         });
-        if (count === 0 && !(await tx.breachRecord.findUnique({ where: { recordId: state.recordId } }))) {
-          await tx.breachRecord.create({ data: { recordId: state.recordId, ...row } });
-        }
+        const created =
+          count === 0 &&
+          !(await tx.breachRecord.findUnique({ where: { recordId: state.recordId } })) &&
+          (await tx.breachRecord.create({ data: { recordId: state.recordId, ...row } }));
+        const landed = count > 0 || Boolean(created);
         // Linked both ways: the task that opened it names it.
         if (origin) {
           await tx.departmentTask.updateMany({
@@ -149,7 +155,14 @@ export function createIntegrityActivities(db: Database) {
           where: { id: { in: attachmentIds }, receiptNumber: null, breachRecordId: null },
           data: { breachRecordId: state.recordId },
         });
-        await writeEntryAndObjections(tx, workflowId, state.recordId, null, state.objections, entry);
+        await writeEntryAndObjections(
+          tx,
+          workflowId,
+          state.recordId,
+          null,
+          landed && state.objections,
+          entry,
+        );
       });
     },
 
@@ -193,10 +206,19 @@ export function createIntegrityActivities(db: Database) {
           where: { caseId: state.caseId, revision: { lte: row.revision } },
           data: row,
         });
-        if (count === 0 && !(await tx.accountabilityCase.findUnique({ where: { caseId: state.caseId } }))) {
-          await tx.accountabilityCase.create({ data: { caseId: state.caseId, ...row } });
-        }
-        await writeEntryAndObjections(tx, workflowId, input.recordId, state.caseId, state.objections, entry);
+        const created =
+          count === 0 &&
+          !(await tx.accountabilityCase.findUnique({ where: { caseId: state.caseId } })) &&
+          (await tx.accountabilityCase.create({ data: { caseId: state.caseId, ...row } }));
+        const landed = count > 0 || Boolean(created);
+        await writeEntryAndObjections(
+          tx,
+          workflowId,
+          input.recordId,
+          state.caseId,
+          landed && state.objections,
+          entry,
+        );
       });
     },
 

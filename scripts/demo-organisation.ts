@@ -37,6 +37,8 @@ export const DEMO_DEPARTMENTS: DemoDepartment[] = [
   { code: 'GDSFT', name: '省司法厅', kind: 'RESPONSIBLE_DEPARTMENT' },
   { code: 'GDRST', name: '省人力资源社会保障厅', kind: 'RESPONSIBLE_DEPARTMENT' },
   { code: 'GDJXW', name: '省经济和信息化委', kind: 'RESPONSIBLE_DEPARTMENT' },
+  // A city government: 转办 reaches 各市 too (办理提示 1–3), and it answers for its own integrity.
+  { code: 'GZ', name: '广州市人民政府', kind: 'RESPONSIBLE_DEPARTMENT' },
 ];
 
 export const DEMO_USERS: DemoUser[] = [
@@ -104,6 +106,13 @@ export const DEMO_USERS: DemoUser[] = [
     displayName: '省司法厅承办人',
     departmentCode: 'GDSFT',
     roles: ['DEPT_HANDLER'],
+  },
+  {
+    id: 'u-gz-head',
+    username: 'gz-head',
+    displayName: '广州市政府办公厅负责人',
+    departmentCode: 'GZ',
+    roles: ['DEPT_HEAD'],
   },
   {
     id: 'u-ducha',

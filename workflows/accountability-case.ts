@@ -24,6 +24,7 @@ import {
   completeDecision,
   describeDecision,
   requireSubject,
+  signedBy,
   today,
 } from './integrity-rules';
 import { CASE_STEPS } from './integrity-steps';
@@ -170,7 +171,7 @@ export async function accountabilityCaseWorkflow(
     decideCaseUpdate,
     async ({ by, reasons, ...fields }) => {
       state.decision = {
-        by: actor(by),
+        by: signedBy(by),
         at: new Date().toISOString(),
         ...completeDecision(fields, policy),
         reasons: reasons.trim(),
@@ -264,7 +265,7 @@ export async function accountabilityCaseWorkflow(
     {
       validator: (request: ReviewObjectionRequest) => {
         checkCaseStep('reviewObjection', request.by);
-        checkObjectionReview(state.objections, request, state.decision?.by.userId, 'decider');
+        checkObjectionReview(state.objections, request, state.decision?.by, 'decider');
         if (request.uphold && request.decision?.measure !== undefined) {
           const problems = checkDecision(
             { ...request.decision, mitigation: undefined },

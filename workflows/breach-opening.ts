@@ -5,7 +5,12 @@
  * so it can be opened once only; it gathers its evidence from the task's timeline.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ParentClosePolicy, startChild } from '@temporalio/workflow';
+import {
+  ChildWorkflowCancellationType,
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
+  startChild,
+} from '@temporalio/workflow';
 import { activities } from './activities';
 import { breachRecordWorkflow } from './breach-record';
 import type { LadderRung } from './deadline-ladder';
@@ -50,7 +55,11 @@ export async function openBreachRecordForTask(task: OverdueTask): Promise<string
   try {
     await startChild(breachRecordWorkflow, {
       workflowId: breachRecordWorkflowId(recordId),
+      // The record outlives the task and the directive: not even 撤办 ends it, and a record once
+      // closed is never opened again under the same id.
       parentClosePolicy: ParentClosePolicy.ABANDON,
+      cancellationType: ChildWorkflowCancellationType.ABANDON,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       args: [
         {
           recordId,

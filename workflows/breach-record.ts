@@ -8,6 +8,7 @@
  * Accountability cases (追究责任) against the principal responsible person are workflows of their own.
  */
 import {
+  ChildWorkflowCancellationType,
   ParentClosePolicy,
   allHandlersFinished,
   condition,
@@ -15,7 +16,6 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { accountabilityCaseWorkflow } from './accountability-case';
 import { activities } from './activities';
 import { DeadlineLadder, type Deadline, type LadderState } from './deadline-ladder';
@@ -45,6 +45,7 @@ import {
   checkObjectionReview,
   describeCorrection,
   requireSubject,
+  signedBy,
   today,
 } from './integrity-rules';
 import { BREACH_STEPS } from './integrity-steps';
@@ -89,6 +90,7 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
   const state: BreachRecordState = {
     recordId,
     status: 'EXPLANATION_DUE',
+    ...(input.openedBy ? { openedBy: input.openedBy } : {}),
     // The principal of an automatic record is looked up on opening, below.
     facts: { ...input.facts, principal: input.facts.principal ?? { name: '', title: '' } },
     openedAt: new Date().toISOString(),
@@ -272,6 +274,8 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
         );
         return state;
       }
+      // Counted before anything is awaited: of two failures at once, exactly the first opens a case.
+      const firstFailure = state.verifications.filter((v) => !v.pass).length === 1;
       await transition(
         'COMPLETION_DUE',
         '验收未通过',
@@ -281,8 +285,7 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
           deadline: newDueDate ?? { startDate: today(), withinDays: policy.rectification.completeWithinDays },
         },
       );
-      const failedBefore = state.verifications.filter((v) => !v.pass).length > 1;
-      if (policy.caseOpening.onFailedVerification && !failedBefore)
+      if (policy.caseOpening.onFailedVerification && firstFailure)
         await openCase('FAILED_RECTIFICATION', undefined, `整改验收未通过：${comment.trim()}`);
       return state;
     },
@@ -383,12 +386,7 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
     {
       validator: (request: ReviewObjectionRequest) => {
         checkBreachStep('reviewObjection', request.by);
-        checkObjectionReview(
-          state.objections,
-          request,
-          input.openedBy?.userId,
-          'person who registered the record',
-        );
+        checkObjectionReview(state.objections, request, input.openedBy, 'person who registered the record');
         if (request.uphold && request.correction !== undefined) {
           const problems = checkCorrection(request.correction, 'correction');
           if (problems.length) invalid(problems);
@@ -475,29 +473,27 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
 
   /** 追究责任 against the principal responsible person: a workflow of its own, outliving the record. */
   async function openCase(trigger: CaseTrigger, by: ActingUser | undefined, reason: string) {
+    // The number is taken before anything is awaited: two cases opened at once get two numbers.
     const caseId = accountabilityCaseId(recordId, state.caseIds.length + 1);
-    try {
-      await startChild(accountabilityCaseWorkflow, {
-        workflowId: accountabilityCaseWorkflowId(caseId),
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        args: [
-          {
-            caseId,
-            recordId,
-            subject: state.facts.subject,
-            principal: state.facts.principal,
-            trigger,
-            reason,
-            ...(by ? { openedBy: actor(by) } : {}),
-            policy,
-          },
-        ],
-      });
-    } catch (err) {
-      // Already started (this step retried after the start): the case exists, as it should.
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
     state.caseIds.push(caseId);
+    await startChild(accountabilityCaseWorkflow, {
+      workflowId: accountabilityCaseWorkflowId(caseId),
+      // The case outlives the record: neither its closing nor its cancellation reaches the case.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      cancellationType: ChildWorkflowCancellationType.ABANDON,
+      args: [
+        {
+          caseId,
+          recordId,
+          subject: state.facts.subject,
+          principal: state.facts.principal,
+          trigger,
+          reason,
+          ...(by ? { openedBy: signedBy(by) } : {}),
+          policy,
+        },
+      ],
+    });
     await record(
       '立案追责',
       by,

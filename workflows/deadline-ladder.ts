@@ -8,7 +8,7 @@
  * Workflow code: it only waits on timers and calls the deadline-clock activity, so its history
  * is the same as the loop it was extracted from (the recorded department-task histories replay).
  */
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { activities } from './activities';
 import type { DayCounting } from './policy';
 
@@ -85,6 +85,7 @@ export class DeadlineLadder<R extends LadderRung> {
   round = 1;
   private changes = 0;
   private rescheduling = false;
+  private moves = 0;
 
   constructor(private readonly opts: LadderOptions<R>) {}
 
@@ -106,9 +107,14 @@ export class DeadlineLadder<R extends LadderRung> {
    */
   async move(deadline: string | Deadline, { newRound }: { newRound: boolean }): Promise<void> {
     const { state } = this.opts;
-    // The chase pauses until the new schedule is in: the old one must not fire meanwhile.
+    // The chase pauses until the new schedule is in: the old one must not fire meanwhile. Two
+    // moves in flight (a step taken while the previous one's deadline is computed) land in the
+    // order they were asked for: only the latest applies, and the chase waits for it.
+    const move = ++this.moves;
     this.rescheduling = true;
-    this.schedule = await this.scheduleFrom(typeof deadline === 'string' ? { dueDate: deadline } : deadline);
+    const schedule = await this.scheduleFrom(typeof deadline === 'string' ? { dueDate: deadline } : deadline);
+    if (move !== this.moves) return;
+    this.schedule = schedule;
     state.dueDate = this.schedule.dueDate;
     state.overdue = false;
     if (newRound) {
@@ -150,6 +156,10 @@ export class DeadlineLadder<R extends LadderRung> {
         await hooks.onOverdue(this.schedule);
       }
       for (const notice of pending.filter((n) => Date.parse(n.at) <= now)) {
+        // A step taken or the deadline moved while the last notice went out: look again first, so
+        // a rung due at the same instant (an escalation and the breach record) is not sent stale.
+        const stale = this.changes !== seen || this.rescheduling || !hooks.owing();
+        if (stale && patched('ladder-rechecks-between-rungs')) break;
         const rung = rungs.find((r) => r.key === notice.key)!;
         state.firedNotices.push(notice.key);
         await hooks.onRung(rung, this.round, now, this.schedule);

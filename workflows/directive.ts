@@ -286,8 +286,13 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
       const from = state.status;
       state.status = 'WITHDRAWN';
       // A task already finished (or not yet started) cannot be cancelled; the withdrawal stands.
+      // Only tasks still open are asked: a cancel request to a closed one may never be answered
+      // (seen on the test server), which would hold the 撤办 forever.
+      const open = Object.entries(state.departments)
+        .filter(([, status]) => status !== 'ACCEPTED' || !patched('withdraw-open-tasks-only'))
+        .map(([code]) => code);
       await Promise.allSettled(
-        Object.keys(state.departments).map((code) =>
+        open.map((code) =>
           getExternalWorkflowHandle(departmentTaskWorkflowId(input.receiptNumber, code)).cancel(),
         ),
       );

@@ -10,11 +10,17 @@ import type {
   MitigationGround,
   Objection,
   RecordCorrection,
+  SignedActor,
 } from './integrity-types';
 import { MEASURES, MITIGATION_GROUNDS, SEVERITIES } from './integrity-types';
 import type { IntegrityPolicy } from './integrity-policy';
-import { invalid, refuse, requireText } from './rules';
+import { actor, invalid, refuse, requireText } from './rules';
 import type { ActingUser } from './types';
+
+/** The person acting and, under a 委托, the colleague acting for them: both are kept for 回避. */
+export function signedBy(by: ActingUser): SignedActor {
+  return { ...actor(by), ...(by.delegate ? { delegate: actor(by.delegate) } : {}) };
+}
 
 /** The subject body's own steps: its staff act on its own records and cases only. */
 export function requireSubject(by: ActingUser, subject: BreachSubject, step: string): void {
@@ -60,15 +66,17 @@ export function checkObjection(
 export function checkObjectionReview(
   objections: readonly Objection[],
   request: { by: ActingUser; objectionId: unknown; uphold: unknown; reasons: unknown },
-  objectedActorId: string | undefined,
+  objected: SignedActor | undefined,
   role: string,
 ): Objection {
   const objection = objections.find((o) => o.id === request.objectionId);
   if (!objection) refuse('NotNow', `异议复核: there is no objection ${String(request.objectionId)}`);
   if (objection.status !== 'PENDING')
     refuse('NotNow', `异议复核: objection ${objection.id} is already reviewed`);
-  if (objectedActorId !== undefined && request.by.userId === objectedActorId)
-    refuse('NotYours', `异议复核: the ${role} may not review an objection to his own act`);
+  // 回避: neither the person objected to nor whoever acted for them, reviewing as or for anyone.
+  const involved = [objected?.userId, objected?.delegate?.userId].filter(Boolean);
+  if ([request.by.userId, request.by.delegate?.userId].some((id) => id && involved.includes(id)))
+    refuse('NotYours', `异议复核: the ${role} may not review an objection to his own act (回避)`);
   const problems = requireText(request.reasons, 'reasons', '复核理由');
   if (typeof request.uphold !== 'boolean')
     problems.push({ field: 'uphold', reason: 'must be true or false' });

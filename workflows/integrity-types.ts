@@ -22,6 +22,9 @@ export type BreachSource = keyof typeof BREACH_SOURCES;
 export const SEVERITIES = { GENERAL: '一般', SERIOUS: '较重', SEVERE: '严重' } as const;
 export type Severity = keyof typeof SEVERITIES;
 
+/** Who acted: the person, and under a 委托 the colleague who acted for them (回避 covers both). */
+export type SignedActor = Actor & { delegate?: Actor };
+
 /** A government body (a department or a city) or a civil servant of one. */
 export interface BreachSubject {
   kind: 'BODY' | 'CIVIL_SERVANT';
@@ -77,7 +80,7 @@ export interface BreachRecordInput {
   facts: Omit<BreachFacts, 'principal'> & { principal?: PrincipalPerson };
   attachments?: AttachmentRef[];
   /** Who registered it; none when a directive task opened it on its own. */
-  openedBy?: Actor;
+  openedBy?: SignedActor;
   origin?: BreachOrigin;
   /** The integrity policy in force at opening; the record keeps it. */
   policy: IntegrityPolicy;
@@ -128,6 +131,8 @@ export interface RepairApplication {
 export interface BreachRecordState {
   recordId: string;
   status: BreachStatus;
+  /** Who registered it (none: opened by an overdue task); never reviews an objection to it. */
+  openedBy?: SignedActor;
   facts: BreachFacts;
   openedAt: string;
   evidence?: OverdueEvidence;
@@ -192,7 +197,7 @@ export const CASE_STATUSES = {
 export type CaseStatus = keyof typeof CASE_STATUSES;
 
 export interface CaseDecision {
-  by: Actor;
+  by: SignedActor;
   at: string;
   /** None when 免于 (exempt). */
   measure?: Measure;
@@ -212,7 +217,7 @@ export interface AccountabilityCaseInput {
   principal: PrincipalPerson;
   trigger: CaseTrigger;
   reason: string;
-  openedBy?: Actor;
+  openedBy?: SignedActor;
   policy: IntegrityPolicy;
 }
 
@@ -302,7 +307,7 @@ export interface RecordBreachInput {
   workflowId: string;
   state: BreachRecordState;
   origin?: BreachOrigin;
-  openedBy?: Actor;
+  openedBy?: SignedActor;
   attachmentIds: string[];
   entry?: TimelineRecord & { detail?: string };
 }

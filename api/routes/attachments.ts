@@ -143,8 +143,16 @@ export function attachmentRouter(db: Database, store: AttachmentStoreOptions): R
   return router;
 }
 
-/** Attachment ids named in a registration: uploaded by this user, not yet part of a directive. */
-export async function attachmentsNamed(db: Database, ids: unknown, userId: string): Promise<AttachmentRef[]> {
+/**
+ * Attachment ids named in a form: uploaded by this user and filed nowhere yet, or (a retry, a
+ * second 整改 report) already filed with the breach record the form is for.
+ */
+export async function attachmentsNamed(
+  db: Database,
+  ids: unknown,
+  userId: string,
+  ours: { breachRecordId?: string } = {},
+): Promise<AttachmentRef[]> {
   if (ids === undefined) return [];
   if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) {
     throw invalidInput([{ field: 'attachments', reason: 'must be a list of attachment ids' }]);
@@ -154,8 +162,12 @@ export async function attachmentsNamed(db: Database, ids: unknown, userId: strin
     const row = rows.find((r) => r.id === id);
     if (!row || row.uploadedById !== userId)
       return [{ field: `attachments[${i}]`, reason: 'no such upload of yours' }];
-    const filed = row.receiptNumber ?? row.breachRecordId;
-    if (filed) return [{ field: `attachments[${i}]`, reason: `already filed with ${filed}` }];
+    if (row.receiptNumber)
+      return [{ field: `attachments[${i}]`, reason: `already filed with ${row.receiptNumber}` }];
+    if (row.breachRecordId && row.breachRecordId !== ours.breachRecordId)
+      return [
+        { field: `attachments[${i}]`, reason: `already filed with 政务失信记录 ${row.breachRecordId}` },
+      ];
     return [];
   });
   if (problems.length) throw invalidInput(problems);

@@ -57,7 +57,7 @@ import {
   type Measure,
 } from '../../workflows/integrity-types';
 import type { StepRule } from '../../workflows/steps';
-import type { ActingUser, AttachmentRef } from '../../workflows/types';
+import type { ActingUser } from '../../workflows/types';
 import { currentUser, requireRole } from '../auth/middleware';
 import { HttpError, invalidInput } from '../errors';
 import {
@@ -376,28 +376,12 @@ export function integrityRouter({ db, temporal, taskQueue, clock }: IntegrityRou
   }
 
   /**
-   * Files named in a form: the person's own uploads, not filed with a directive (attachmentsNamed)
-   * nor with another record. A retry (Idempotency-Key) may name the files its first try filed.
+   * Files named in a form: the person's own uploads, filed with no directive and no other record.
+   * A retry (Idempotency-Key), or a second report after a failed 验收, may name files already filed
+   * with this record.
    */
-  async function filesFor(
-    ids: string[] | undefined,
-    userId: string,
-    recordId: string,
-  ): Promise<AttachmentRef[]> {
-    if (!ids?.length) return [];
-    const refs = await attachmentsNamed(db, ids, userId);
-    const filed = await db.attachment.findMany({
-      where: { id: { in: ids }, breachRecordId: { not: null, notIn: [recordId] } },
-    });
-    const problems = ids.flatMap((id, i) => {
-      const f = filed.find((r) => r.id === id);
-      return f
-        ? [{ field: `attachments[${i}]`, reason: `already filed with 政务失信记录 ${f.breachRecordId}` }]
-        : [];
-    });
-    if (problems.length) throw invalidInput(problems);
-    return refs;
-  }
+  const filesFor = (ids: string[] | undefined, userId: string, recordId: string) =>
+    attachmentsNamed(db, ids ?? [], userId, { breachRecordId: recordId });
 
   /** A measure that does not fit the subject (a body's for a civil servant, or the other way) is a 400. */
   async function checkMeasureFor(recordId: string, measure: Measure | undefined, field: string) {
@@ -419,7 +403,6 @@ export function integrityRouter({ db, temporal, taskQueue, clock }: IntegrityRou
     parseRequest(requestSchema({}), req);
     res.json({ policy: await currentIntegrityPolicy(db) });
   });
-
   // Takes effect for records opened from now on; running ones keep the version they were opened under.
   router.put('/api/integrity/policy', requireRole('OFFICE_DIRECTOR', 'ADMIN'), async (req, res) => {
     const { body: policy } = parseRequest(requestSchema({ body: integrityPolicySchema }), req);
@@ -458,13 +441,15 @@ export function integrityRouter({ db, temporal, taskQueue, clock }: IntegrityRou
     const updateId = updateIdOf(req, 'breach-open');
     const recordId = await newRecordId(req, day);
     const attachments = await filesFor(ids, user.id, recordId);
-    await temporal.workflow.executeUpdateWithStart(breachOpenedUpdate, {
+    const opened = await temporal.workflow.executeUpdateWithStart(breachOpenedUpdate, {
       args: [{ by: actingUser(req) }],
       updateId,
       startWorkflowOperation: new WithStartWorkflowOperation(breachRecordWorkflow, {
         workflowId: breachRecordWorkflowId(recordId),
         taskQueue,
+        // A retry finds its own record running; a record id once used is never opened again.
         workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
         args: [
           {
             recordId,
@@ -476,6 +461,13 @@ export function integrityRouter({ db, temporal, taskQueue, clock }: IntegrityRou
         ],
       }),
     });
+    // The id derived from someone else's Idempotency-Key: their record, not this registration.
+    if (opened.openedBy?.userId !== signingActor(req).userId)
+      throw new HttpError(
+        409,
+        'duplicate',
+        `record id ${recordId} is taken; send the registration again with another Idempotency-Key`,
+      );
     // breachOpened answers once the opening is projected: the row is there to read.
     const row = await recordFor(req, recordId);
     res

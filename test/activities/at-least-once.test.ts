@@ -162,3 +162,74 @@ test('snapshots of concurrent steps landing out of order leave the newest state,
   expect(copy.readAt?.toISOString()).toBe('2017-01-04T03:00:00.000Z');
   expect((await db.directive.findUniqueOrThrow({ where: { receiptNumber: '201700084' } })).revision).toBe(6);
 });
+
+test('a breach record’s projection, run twice, is written once; a late older snapshot does not reopen a reviewed objection', async () => {
+  const { db } = database;
+  const activities = createActivities({ db });
+  const recordBreach = (input: Parameters<typeof activities.recordBreach>[0]) =>
+    activities.recordBreach(input);
+  const ducha = { userId: 'u-ducha', displayName: '督查室督查员' };
+  const cztHead = { userId: 'u-czt-head', displayName: '省财政厅负责人' };
+  const base = {
+    recordId: 'SX20170103-a1b2c3',
+    status: 'EXPLANATION_DUE' as const,
+    openedBy: ducha,
+    facts: {
+      subject: { kind: 'BODY' as const, departmentCode: 'GDCZT' },
+      source: 'BROKEN_COMMITMENT' as const,
+      sourceRef: '粤财承诺〔2016〕12号',
+      facts: '承诺2016年12月31日前支付政府采购合同尾款，逾期未支付',
+      principal: { name: '省财政厅主要负责人', title: '厅长' },
+      severity: { level: 'GENERAL' as const, loss: '拖欠合同款约120万元', socialImpact: '企业投诉' },
+      published: true,
+      occurredOn: '2017-01-01',
+    },
+    openedAt: '2017-01-03T01:00:00.000Z',
+    dueDate: '2017-01-08',
+    overdue: false,
+    firedNotices: [],
+    overdueSteps: 0,
+    verifications: [],
+    repairs: [],
+    corrections: [],
+    caseIds: [],
+  };
+  const filed = { id: 1, by: cztHead, at: '2017-01-05T02:00:00.000Z', reason: '非本单位失信' };
+  const pending = {
+    workflowId: 'breach-record-SX20170103-a1b2c3',
+    state: { ...base, objections: [{ ...filed, status: 'PENDING' as const }] },
+    openedBy: ducha,
+    attachmentIds: [],
+    entry: { seq: 2, at: filed.at, actor: cztHead, action: '提出异议' },
+  };
+  const reviewed = {
+    ...pending,
+    state: {
+      ...base,
+      objections: [
+        {
+          ...filed,
+          status: 'REJECTED' as const,
+          review: {
+            by: { userId: 'u-xinyong', displayName: '督查室信用管理员' },
+            at: '2017-01-06T02:00:00.000Z',
+            reasons: '理由不成立',
+          },
+        },
+      ],
+    },
+    entry: { seq: 3, at: '2017-01-06T02:00:00.000Z', actor: ducha, action: '异议不成立' },
+  };
+  await recordBreach(pending);
+  await recordBreach(reviewed);
+  await recordBreach(reviewed);
+  await recordBreach(pending); // the first write's retry, arriving last
+  expect(await db.breachRecord.count({ where: { recordId: base.recordId } })).toBe(1);
+  expect(await db.breachRecord.findUniqueOrThrow({ where: { recordId: base.recordId } })).toMatchObject({
+    revision: 3,
+  });
+  expect(await db.integrityEntry.count({ where: { recordId: base.recordId } })).toBe(2);
+  expect(await db.objection.findMany({ where: { recordId: base.recordId } })).toMatchObject([
+    { objectionId: 1, status: 'REJECTED', reviewerId: 'u-xinyong' },
+  ]);
+});

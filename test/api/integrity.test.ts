@@ -348,6 +348,7 @@ test('督查员 registers 省财政厅’s broken commitment; only those who may
     ['GDJXW', 100],
     ['GDRST', 100],
     ['GDSFT', 100],
+    ['GZ', 100],
   ]);
 
   const registered = await as('ducha').post('/api/integrity/records', CZT_BREACH);
@@ -393,9 +394,10 @@ test('督查员 registers 省财政厅’s broken commitment; only those who may
     ['GDJXW', 100],
     ['GDRST', 100],
     ['GDSFT', 100],
+    ['GZ', 100],
     ['GDCZT', 95],
   ]);
-  expect(after[4]).toMatchObject({
+  expect(after[5]).toMatchObject({
     records: { open: 1, repaired: 0, revoked: 0 },
     overdueSteps: 0,
     cases: { open: 0, decided: 0 },

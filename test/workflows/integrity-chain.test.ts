@@ -6,6 +6,8 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import {
   breachRecordIdForTask,
+  getBreachRecordStateQuery,
+  withdrawUpdate,
   openCaseUpdate,
   signForUpdate,
   submitReportUpdate,
@@ -110,6 +112,14 @@ test('(p) 省财政厅 never reports on 国发〔2016〕76号: on the policy’s
     await day.until('2017-03-01T12:00');
     expect(await db.breachRecord.count()).toBe(1);
     expect(await db.timelineEntry.count({ where: { action: '记录政务失信' } })).toBe(1);
+
+    // 撤办 ends the directive and its tasks, not the record they left: it is still to be rectified.
+    await day.steps.directive(receiptNumber).executeUpdate(withdrawUpdate, {
+      args: [{ by: people.clerk, reason: '来文单位通知停止执行' }],
+    });
+    const steps = integritySteps(day.env.client, day.stack.taskQueue);
+    expect((await steps.record(recordId).describe()).status.name).toBe('RUNNING');
+    expect(await steps.explain(recordId)).toMatchObject({ status: 'PLAN_DUE' });
   }));
 
 test('(q) rectified on time: 书面说明, 整改方案, 整改完成, 验收; 信用修复 refused before the waiting period and granted after', () =>
@@ -243,30 +253,41 @@ test('(s) 追究责任: 从轻 on the grounds shown, an objection in time review
     expect(await steps.investigate(first)).toMatchObject({ status: 'AWAITING_DECISION' });
     await steps.showMitigation(first);
     await day.until('2017-01-10T10:00');
-    const decided = await steps.decide(first, {
-      measure: 'PUBLIC_CRITICISM',
-      mitigation: {
-        outcome: 'LIGHTER',
-        grounds: ['RECOVERED_LOSS'],
-        explanation: '已主动全额支付，挽回损失',
+    // The office director decides, through 督查室信用管理员 acting under his 委托.
+    const directorViaXinyong = {
+      ...people.director,
+      delegate: { userId: 'u-xinyong', displayName: '督查室信用管理员' },
+    };
+    const decided = await steps.decide(
+      first,
+      {
+        measure: 'PUBLIC_CRITICISM',
+        mitigation: {
+          outcome: 'LIGHTER',
+          grounds: ['RECOVERED_LOSS'],
+          explanation: '已主动全额支付，挽回损失',
+        },
+        reasons: '主要负责人对逾期支付负有领导责任',
       },
-      reasons: '主要负责人对逾期支付负有领导责任',
-    });
+      directorViaXinyong,
+    );
     expect(decided).toMatchObject({ status: 'DECIDED', objectionDueDate: '2017-01-25' });
     expect(decided.decision).toMatchObject({
       measure: 'PUBLIC_CRITICISM',
       mitigation: { outcome: 'LIGHTER' },
-      by: { userId: 'u-zh1-director' },
+      by: { userId: 'u-zh1-director', delegate: { userId: 'u-xinyong' } },
     });
 
     await day.until('2017-01-20T10:00');
     await steps.objectToDecision(first);
-    // The decider never reviews an objection to his own decision.
-    await expect(
-      steps.reviewDecisionObjection(first, { by: people.director, uphold: false, reasons: '维持' }),
-    ).rejects.toMatchObject(refusal('NotYours', /decider/));
+    // The decider never reviews an objection to his own decision, nor does who acted for him (回避).
+    for (const by of [people.director, people.xinyong]) {
+      await expect(
+        steps.reviewDecisionObjection(first, { by, uphold: false, reasons: '维持' }),
+      ).rejects.toMatchObject(refusal('NotYours', /decider/));
+    }
     const reviewed = await steps.reviewDecisionObjection(first, {
-      by: people.xinyong,
+      by: people.ducha,
       uphold: true,
       reasons: '已挽回全部损失，改为限期整改',
       decision: { measure: 'RECTIFY_ONLY' },
@@ -275,13 +296,20 @@ test('(s) 追究责任: 从轻 on the grounds shown, an objection in time review
     expect(reviewed.superseded).toHaveLength(1);
     expect(reviewed.objections[0]).toMatchObject({
       status: 'UPHELD',
-      review: { by: { userId: 'u-xinyong' } },
+      review: { by: { userId: 'u-ducha' } },
     });
 
-    // A second case, by hand: 免于 on the grounds shown; nobody objects and it stands.
-    await steps
-      .record(recordId)
-      .executeUpdate(openCaseUpdate, { args: [{ by: people.ducha, reason: '对分管负责人另案追责' }] });
+    // Two more cases, by hand and at once, get two numbers. The first: 免于 on the grounds shown;
+    // nobody objects and it stands.
+    const byHand = (reason: string) =>
+      steps.record(recordId).executeUpdate(openCaseUpdate, { args: [{ by: people.ducha, reason }] });
+    await Promise.all([byHand('对分管负责人另案追责'), byHand('对经办处室负责人另案追责')]);
+    expect((await steps.record(recordId).query(getBreachRecordStateQuery)).caseIds).toEqual([
+      first,
+      `${recordId}-2`,
+      `${recordId}-3`,
+    ]);
+    expect((await steps.case(`${recordId}-3`).describe()).status.name).toBe('RUNNING');
     const second = `${recordId}-2`;
     await steps.investigate(second);
     await expect(
@@ -315,7 +343,7 @@ test('(s) 追究责任: 从轻 on the grounds shown, an objection in time review
       {
         caseId: first,
         status: 'UPHELD',
-        reviewerId: 'u-xinyong',
+        reviewerId: 'u-ducha',
         reviewReasons: '已挽回全部损失，改为限期整改',
       },
     ]);
