@@ -270,7 +270,7 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
           'RECTIFIED',
           '验收通过',
           by,
-          `${comment.trim() || '整改到位'}；自 ${state.repairableFrom} 起可申请信用修复`,
+          `${clause(comment) || '整改到位'}；自 ${state.repairableFrom} 起可申请信用修复`,
         );
         return state;
       }
@@ -586,12 +586,15 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
   }
 }
 
+/** Text as a clause of a longer sentence: without its own closing punctuation. */
+const clause = (text: string) => text.trim().replace(/[。；;.，,]+$/, '');
+
 function describeOpening(facts: BreachFacts, dueDate: string, objectionDueDate: string | undefined): string {
   const subject = facts.subject.personName
     ? `${facts.subject.departmentCode} ${facts.subject.personName}`
     : facts.subject.departmentCode;
   return (
-    `${subject}：${BREACH_SOURCES[facts.source]}（${facts.sourceRef}）。${facts.facts}` +
+    `${subject}：${BREACH_SOURCES[facts.source]}（${facts.sourceRef}）。${clause(facts.facts)}` +
     `。严重程度：${SEVERITIES[facts.severity.level]}；主要负责人：${facts.principal.name}。` +
     `限于 ${dueDate} 前书面说明原因；异议期至 ${objectionDueDate}`
   );
