@@ -32,6 +32,8 @@ export interface RecordDirectiveInput {
   closedAt?: string;
   officeDueDate?: string;
   urgerId?: string;
+  /** 请批示领导 of the 拟办 under way, as ,id,id, (those who may read it). */
+  leaderIds?: string;
   reply?: Reply;
   circulations?: Circulation[];
   /** None when only the projected fields change (e.g. a deadline computed). */
@@ -184,6 +186,7 @@ export function createProjectionActivities(db: Database) {
             closedAt: date(input.closedAt),
             officeDueDate: input.officeDueDate,
             urgerId: input.urgerId,
+            leaderIds: input.leaderIds,
             replyText: input.reply?.text,
             repliedAt: date(input.reply?.at),
             updatedAt: new Date(entry.at),

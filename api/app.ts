@@ -1,11 +1,14 @@
 /** Builds the HTTP API from its dependencies; never listens (api/index.ts does, tests use supertest). */
 import path from 'node:path';
 import express from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
 import type { Client } from '@temporalio/client';
 import type { Database } from '../core/database';
 import type { Logger } from '../core/logger';
 import { authenticate } from './auth/middleware';
 import { createSessionStore } from './auth/sessions';
+import { createLoginThrottle, type LoginThrottleOptions } from './auth/throttle';
 import { HttpError, errorHandler } from './errors';
 import { loginRouter, sessionRouter } from './routes/auth';
 import { directiveRouter } from './routes/directives';
@@ -17,7 +20,9 @@ import { attachmentRouter } from './routes/attachments';
 import { actOnBehalf, delegationRouter } from './routes/delegations';
 import { policyRouter } from './routes/policy';
 import { directoryRouter } from './routes/directory';
+import { codecRouter } from './routes/codec';
 import type { Clock } from './requests';
+import { boundedSteps } from './updates';
 
 export interface AppDeps {
   db: Database;
@@ -25,40 +30,64 @@ export interface AppDeps {
   taskQueue: string;
   log: Logger;
   sessionTtlHours: number;
+  /** A session unused this long ends (default 30). */
+  sessionIdleMinutes?: number;
+  /** Sign-in throttling limits (default LOGIN_THROTTLE: 5 per username and address, 100 per address, 15 min). */
+  loginThrottle?: LoginThrottleOptions;
   workerLivenessSeconds: number;
   /** Today's time for dates the API decides (委托 periods, the 签收 year); tests pass the test server's. */
   clock?: Clock;
+  /** How long a step waits for its workflow update before answering 503 (default 30 s). */
+  stepWaitMs?: number;
   /** Where uploaded attachments (附件) are kept, and the largest accepted. */
   attachments?: { dir: string; maxBytes: number };
+  /** Origins (the Temporal Web UI's) whose pages may call /codec with the session cookie. */
+  codecCorsOrigins?: string[];
 }
 
 const WEB_DIR = path.join(__dirname, '..', 'web');
-/** The UI loads only its own files and talks only to this API. */
-const WEB_CSP =
-  "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
+/** The UI loads only its own files and talks only to this API; nobody frames it. */
+const WEB_CSP = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    frameAncestors: ["'none'"],
+  },
+};
 
 const DEFAULT_ATTACHMENTS = { dir: path.resolve('data', 'attachments'), maxBytes: 20 * 1024 * 1024 };
 
 export function createApp(deps: AppDeps): express.Express {
   const { db, temporal, taskQueue, log } = deps;
   const clock = deps.clock ?? (() => Promise.resolve(Date.now()));
-  const sessions = createSessionStore(db, deps.sessionTtlHours);
+  const sessions = createSessionStore(db, deps.sessionTtlHours, deps.sessionIdleMinutes);
+  const steps = boundedSteps(temporal, deps.stepWaitMs ?? 30_000);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // Who asked for what, how it ended and how long it took; tokens and cookies are redacted
+  // by the logger (core/logger.ts).
+  app.use(
+    pinoHttp({
+      logger: log,
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      customProps: (req) => ({ ip: req.ip, userId: req.user?.id }),
+    }),
+  );
+  // Security headers on every answer (HSTS, nosniff, no framing, the CSP below); HSTS only
+  // matters over TLS, and covers this host alone, not a ministry's sibling sites.
+  app.use(helmet({ contentSecurityPolicy: WEB_CSP, strictTransportSecurity: { includeSubDomains: false } }));
   app.use(express.json({ limit: '256kb' }));
 
   // The web UI: static files, open to anyone (it signs in through the API like any client).
-  app.use(
-    express.static(WEB_DIR, {
-      index: 'index.html',
-      setHeaders: (res) => res.set('Content-Security-Policy', WEB_CSP),
-    }),
-  );
+  app.use(express.static(WEB_DIR, { index: 'index.html' }));
 
   // Open to anyone: health for operators and probes, sign-in for users.
   app.use(healthRouter({ db, temporal, taskQueue, workerLivenessSeconds: deps.workerLivenessSeconds }));
-  app.use(loginRouter(db, sessions));
+  app.use(loginRouter(db, sessions, createLoginThrottle(deps.loginThrottle)));
+  app.use(codecRouter({ temporal, sessions, corsOrigins: deps.codecCorsOrigins ?? [] })); // ADMIN; own auth
 
   app.use(authenticate(sessions));
   app.use(sessionRouter(db, sessions));
@@ -67,9 +96,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(policyRouter(db));
   app.use(directoryRouter(db));
   app.use(attachmentRouter(db, deps.attachments ?? DEFAULT_ATTACHMENTS));
-  app.use(directiveRouter({ db, temporal, taskQueue, clock }));
-  app.use(routingRouter({ db, temporal }));
-  app.use(integrityRouter({ db, temporal, taskQueue, clock }));
+  app.use(directiveRouter({ db, temporal, taskQueue, clock, steps }));
+  app.use(routingRouter({ db, temporal, steps }));
+  app.use(integrityRouter({ db, temporal, taskQueue, clock, steps }));
   app.use(listRouter(db));
 
   app.use((req) => {

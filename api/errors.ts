@@ -10,7 +10,7 @@ import {
   ServiceError,
   isGrpcServiceError,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../workflows/definitions';
 import type { FieldProblem } from '../workflows/incoming-document';
 import type { Logger } from '../core/logger';
@@ -21,6 +21,8 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly fields?: FieldProblem[],
+    /** Extra response headers, e.g. Retry-After with a 503. */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
@@ -45,12 +47,28 @@ function grpcCode(err: unknown): number | undefined {
 const GRPC_UNAVAILABLE = 14;
 const GRPC_DEADLINE_EXCEEDED = 4;
 
+/** A call that ran out of its deadline (withDeadline), however the client wrapped the gRPC error. */
+export function isDeadlineExceeded(err: unknown): boolean {
+  if (grpcCode(err) === GRPC_DEADLINE_EXCEEDED) return true;
+  const cause = (err as { cause?: unknown })?.cause;
+  return cause !== undefined && cause !== err && isDeadlineExceeded(cause);
+}
+
 function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof HttpError) return err;
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     const [status, code] = FAILURE_STATUS[err.cause.type ?? ''] ?? [409, 'refused'];
     const fields = err.cause.details?.[0] as FieldProblem[] | undefined;
     return new HttpError(status, code, err.cause.message, Array.isArray(fields) ? fields : undefined);
+  }
+  // A step whose recording failed for good (the third line, after the API's schema and the
+  // validator): refused, and logged at error level for an operator.
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ActivityFailure) {
+    return new HttpError(
+      500,
+      'step_failed',
+      'the step could not be recorded and was refused; the operator has been alerted',
+    );
   }
   if (err instanceof WorkflowNotFoundError) return new HttpError(404, 'not_found', 'no such workflow');
   if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -80,7 +98,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
       return;
     }
-    if (http.status >= 500) log.warn({ err, url: req.originalUrl }, http.message);
+    if (http.code === 'step_failed') log.error({ err, url: req.originalUrl }, http.message);
+    else if (http.status >= 500) log.warn({ err, url: req.originalUrl }, http.message);
+    if (http.headers) res.set(http.headers);
     res.status(http.status).json({
       error: { code: http.code, message: http.message, ...(http.fields ? { fields: http.fields } : {}) },
     });

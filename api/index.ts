@@ -17,8 +17,11 @@ async function main() {
     log,
     taskQueue: config.temporal.taskQueue,
     sessionTtlHours: config.sessionTtlHours,
+    sessionIdleMinutes: config.sessionIdleMinutes,
     attachments: config.attachments,
     workerLivenessSeconds: config.workerLivenessSeconds,
+    stepWaitMs: config.stepWaitSeconds * 1000,
+    codecCorsOrigins: config.codecCorsOrigins,
   });
   const server = app.listen(config.api.port, config.api.host, () => {
     log.info(`API listening on http://${config.api.host}:${config.api.port}`);

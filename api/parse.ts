@@ -76,7 +76,8 @@ const KINDS: Record<string, string> = {
   array: 'a list',
 };
 
-function kindOf(value: unknown): string {
+/** What a person sent, for a reason: `text "1"`, `the number 1e+300`, `a list`. */
+export function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string')
@@ -171,3 +172,42 @@ export const wholeNumberText = (label: string, max = Number.MAX_SAFE_INTEGER) =>
 /** true or false given in a URL. */
 export const booleanText = (label: string) =>
   z.enum(['true', 'false'], { error: `${label} must be true or false` }).transform((v) => v === 'true');
+
+/**
+ * A list's filters (a URL query). A filter the list does not have is reported alone, before any
+ * value is judged: a misspelt name usually explains the rest.
+ */
+export function listFilters<S extends z.ZodRawShape>(shape: S) {
+  const names = Object.keys(shape);
+  // Custom issues, not unrecognized_keys: only these stop the pipe before the values are judged.
+  const known = z.looseObject({}).superRefine((query, ctx) => {
+    for (const key of Object.keys(query).filter((k) => !names.includes(k)))
+      ctx.addIssue({ code: 'custom', path: [key], message: 'is not a filter of this list' });
+  });
+  return known.pipe(z.object(shape).strict());
+}
+
+// Names of the routing domain, as they appear in URLs and forms.
+
+/** 收文编号 in a URL: the year and a five-digit sequence, e.g. 201700084. */
+export const receiptNumber = z
+  .string()
+  .regex(/^\d{9}$/, '收文编号 is a year and five digits, e.g. 201700084');
+
+/** A department code (单位代码), e.g. GDFGW or GDBGT-ZH1; whether it exists is the database's to say. */
+export const departmentCode = (label = '单位代码') =>
+  z
+    .string({ error: (i) => (i.input === undefined ? `${label} is required` : `${label} must be text`) })
+    .regex(/^[A-Z0-9-]{1,20}$/, `${label} must be a department code, e.g. GDFGW`);
+
+/** A user id (e.g. u-chunxin); whether that person exists and fits is the database's to say. */
+export const userId = (label: string) =>
+  z
+    .string({
+      error: (i) => (i.input === undefined ? `${label} is required` : `${label} must be a user id as text`),
+    })
+    .min(1, `${label} is required`)
+    .max(100, `${label} is at most 100 characters`);
+
+/** Each item of a list once. */
+export const distinct = (xs: readonly unknown[]) => new Set(xs).size === xs.length;

@@ -1,7 +1,6 @@
-/** Small readers shared by the routers: who is acting, which directive, which retry key. */
+/** Small readers shared by the routers: who is acting, and which retry key. */
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
-import { parseReceiptNumber } from '../workflows/definitions';
 import type { ActingUser, Actor } from '../workflows/types';
 import { currentUser } from './auth/middleware';
 import { invalidInput } from './errors';
@@ -25,16 +24,6 @@ export function signingActor(req: Request): Actor & { delegate?: Actor } {
     : actor;
 }
 
-export function receiptNumberParam(req: Request): string {
-  const receiptNumber = String(req.params.receiptNumber);
-  if (!parseReceiptNumber(receiptNumber)) {
-    throw invalidInput([
-      { field: 'receiptNumber', reason: '收文编号 is a year and five digits, e.g. 201700084' },
-    ]);
-  }
-  return receiptNumber;
-}
-
 /**
  * An Idempotency-Key header makes a retried request return the first answer instead of acting twice
  * (Temporal deduplicates updates by id). Without one, each request is new.
@@ -47,21 +36,4 @@ export function updateIdOf(req: Request, step: string): string {
   }
   // Scoped to the person: someone else's key can never return their answer.
   return `${step}-${currentUser(req).id}-${key}`;
-}
-
-/** A JSON object with only the named fields, or a 400 naming each stranger. */
-export function objectWith(value: unknown, fields: readonly string[]): Record<string, unknown> {
-  const body = value ?? {};
-  if (typeof body !== 'object' || Array.isArray(body)) {
-    throw invalidInput([{ field: 'body', reason: 'must be a JSON object' }]);
-  }
-  const unknown = Object.keys(body).filter((k) => !fields.includes(k));
-  if (unknown.length)
-    throw invalidInput(unknown.map((field) => ({ field, reason: 'is not a field of this form' })));
-  return body as Record<string, unknown>;
-}
-
-/** The request's JSON body, held to the named fields. */
-export function bodyWith(req: Request, fields: readonly string[]): Record<string, unknown> {
-  return objectWith(req.body, fields);
 }

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { EncryptionKeys } from './payload-codec';
 
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; reason: string }[]) {
@@ -22,6 +23,39 @@ const existingFile = z.string().refine((p) => fs.existsSync(p), { message: 'file
 const hostPort = z
   .string()
   .regex(/^[A-Za-z0-9.[\]:-]+:\d{1,5}$/, { message: 'must be host:port, e.g. temporal.example.org:7233' });
+const keyId = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be a key id of letters, digits, ".", "_" or "-"' });
+/**
+ * `k2026:<base64>,k2025:<base64>`: each key 32 random bytes (`openssl rand -base64 32`). The
+ * messages name the key id, never the key.
+ */
+const payloadKeys = z.string().transform((text, ctx) => {
+  const keys: Record<string, Buffer> = {};
+  const refuse = (message: string) => {
+    ctx.issues.push({ code: 'custom', message, input: text });
+    return z.NEVER;
+  };
+  for (const [i, entry] of text.split(',').entries()) {
+    const [id = '', material = '', ...rest] = entry.trim().split(':');
+    if (!keyId.safeParse(id).success || rest.length || !/^[A-Za-z0-9+/]+={0,2}$/.test(material)) {
+      return refuse(
+        `entry ${i + 1} must be <key id>:<base64 of 32 bytes>, e.g. k2026:$(openssl rand -base64 32)`,
+      );
+    }
+    if (keys[id]) return refuse(`key id ${id} appears twice`);
+    const key = Buffer.from(material, 'base64');
+    if (key.length !== 32) return refuse(`key ${id} is ${key.length} bytes; AES-256 needs exactly 32`);
+    keys[id] = key;
+  }
+  return keys;
+});
+const origins = z
+  .string()
+  .transform((text) => text.split(',').map((o) => o.trim()))
+  .refine((list) => list.every((o) => URL.canParse(o) && new URL(o).origin === o), {
+    message: 'must be origins separated by commas, e.g. http://127.0.0.1:8233 (scheme, host, port; no path)',
+  });
 
 const envSchema = z.object({
   DUBAN_DATA_DIR: z.string().min(1).default('data'),
@@ -37,6 +71,13 @@ const envSchema = z.object({
     .positive()
     .max(24 * 30)
     .default(12),
+  /** A session unused this long ends, whatever its SESSION_TTL_HOURS. */
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   /** The largest attachment (附件) accepted, in megabytes. */
   ATTACHMENT_MAX_MB: z.coerce.number().positive().max(500).default(20),
 
@@ -49,11 +90,19 @@ const envSchema = z.object({
   TEMPORAL_TLS_KEY_PATH: existingFile.optional(),
   TEMPORAL_TLS_CA_PATH: existingFile.optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** Payload encryption keys; unset leaves payloads in clear in Temporal (development only). */
+  PAYLOAD_KEYS: payloadKeys.optional(),
+  /** The key among PAYLOAD_KEYS that new payloads are encrypted with. */
+  PAYLOAD_KEY_ID: keyId.optional(),
+  /** Browser origins (the Temporal Web UI's) allowed to call the API's /codec endpoint. */
+  CODEC_CORS_ORIGINS: origins.optional(),
 
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   /** How long a poller may stay silent before /health calls the worker down. */
   WORKER_LIVENESS_SECONDS: z.coerce.number().int().min(1).max(3600).default(90),
+  /** How long a step waits for its workflow update before answering 503 with Retry-After. */
+  STEP_WAIT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
 });
 
 export interface TlsSettings {
@@ -69,6 +118,7 @@ export interface Config {
   api: { host: string; port: number };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   sessionTtlHours: number;
+  sessionIdleMinutes: number;
   attachments: { dir: string; maxBytes: number };
   temporal: {
     /** Undefined means: run the embedded dev server (`npm start`) at 127.0.0.1:devPort. */
@@ -80,8 +130,13 @@ export interface Config {
     tls?: TlsSettings;
     devPort: number;
     uiPort: number;
+    /** Undefined: payloads go to Temporal in clear (development only). */
+    payloadEncryption?: EncryptionKeys;
   };
+  /** Origins whose pages may call /codec with the operator's credentials (CODEC_CORS_ORIGINS). */
+  codecCorsOrigins: string[];
   workerLivenessSeconds: number;
+  stepWaitSeconds: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -115,6 +170,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.API_PORT === e.TEMPORAL_DEV_PORT || e.TEMPORAL_UI_PORT === e.TEMPORAL_DEV_PORT) {
     problems.push({ variable: 'TEMPORAL_DEV_PORT', reason: 'clashes with API_PORT or TEMPORAL_UI_PORT' });
   }
+  const keyIds = Object.keys(e.PAYLOAD_KEYS ?? {});
+  const currentKeyId = e.PAYLOAD_KEY_ID ?? (keyIds.length === 1 ? keyIds[0] : undefined);
+  if (e.PAYLOAD_KEY_ID && !e.PAYLOAD_KEYS) {
+    problems.push({ variable: 'PAYLOAD_KEY_ID', reason: 'is set but PAYLOAD_KEYS is not' });
+  } else if (e.PAYLOAD_KEYS && !currentKeyId) {
+    problems.push({
+      variable: 'PAYLOAD_KEY_ID',
+      reason: `must name the key to encrypt with: PAYLOAD_KEYS holds ${keyIds.join(', ')}`,
+    });
+  } else if (e.PAYLOAD_KEYS && currentKeyId && !keyIds.includes(currentKeyId)) {
+    problems.push({
+      variable: 'PAYLOAD_KEY_ID',
+      reason: `${currentKeyId} is not among PAYLOAD_KEYS (${keyIds.join(', ')})`,
+    });
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.DUBAN_DATA_DIR);
@@ -124,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     api: { host: e.API_HOST, port: e.API_PORT },
     logLevel: e.LOG_LEVEL,
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     attachments: {
       dir: path.join(dataDir, 'attachments'),
       maxBytes: Math.round(e.ATTACHMENT_MAX_MB * 1024 * 1024),
@@ -144,8 +215,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
       devPort: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
+      payloadEncryption: e.PAYLOAD_KEYS && currentKeyId ? { keys: e.PAYLOAD_KEYS, currentKeyId } : undefined,
     },
+    // The embedded dev server's Web UI, under either name a browser may use for it.
+    codecCorsOrigins:
+      e.CODEC_CORS_ORIGINS ??
+      (e.TEMPORAL_ADDRESS
+        ? []
+        : [`http://127.0.0.1:${e.TEMPORAL_UI_PORT}`, `http://localhost:${e.TEMPORAL_UI_PORT}`]),
     workerLivenessSeconds: e.WORKER_LIVENESS_SECONDS,
+    stepWaitSeconds: e.STEP_WAIT_SECONDS,
   };
 }
 

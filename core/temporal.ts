@@ -1,8 +1,10 @@
 /** Connections to Temporal, for the API (client) and the worker (native), from one config. */
 import fs from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import type { Config } from './config';
+import { createEncryptionCodec } from './payload-codec';
 
 type TemporalSettings = Config['temporal'];
 
@@ -18,13 +20,26 @@ function tlsOptions(tls: TemporalSettings['tls']): ConnectionOptions['tls'] {
   };
 }
 
+/**
+ * What client and worker put in every payload: encrypted when PAYLOAD_KEYS is set (see
+ * core/payload-codec.ts), so both sides must be given the same keys.
+ */
+export function temporalDataConverter(settings: TemporalSettings): DataConverter | undefined {
+  const keys = settings.payloadEncryption;
+  return keys ? { payloadCodecs: [createEncryptionCodec(keys)] } : undefined;
+}
+
 export async function connectClient(settings: TemporalSettings): Promise<Client> {
   const connection = await Connection.connect({
     address: settings.address,
     tls: tlsOptions(settings.tls),
     apiKey: settings.apiKey,
   });
-  return new Client({ connection, namespace: settings.namespace });
+  return new Client({
+    connection,
+    namespace: settings.namespace,
+    dataConverter: temporalDataConverter(settings),
+  });
 }
 
 export async function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {

@@ -3,13 +3,20 @@
  * Temporal dev server (SQLite file + Web UI) unless TEMPORAL_ADDRESS names a cluster, then the
  * worker and the API; waits until each is ready, prints the URLs, and on Ctrl-C / SIGTERM stops
  * them in reverse order so no dev server is left behind.
+ *
+ * Once ready it supervises them: a part that dies is started again after a back-off (1 s doubling
+ * to 30 s, back to 1 s once it has run a minute), and a restarted dev server is given its clients
+ * back (they reconnect by themselves; one that has not within a minute is restarted). Each part's
+ * pid is in `<data>/run/<part>.pid`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import Sqlite from 'better-sqlite3';
 import { loadConfigOrExit, type Config } from '../core/config';
 import { openDatabase } from '../core/database';
+import { msToTs } from '@temporalio/common/lib/time';
 import { connectClient } from '../core/temporal';
 import { seedDemoOrganisation } from './demo-organisation';
 import { printDemoAccounts } from './seed';
@@ -17,15 +24,39 @@ import { printDemoAccounts } from './seed';
 const ROOT = path.resolve(__dirname, '..');
 /** With the embedded server, pollers re-poll this often, so /health sees a stopped worker quickly. */
 const DEV_POLL_EXPIRATION_SECONDS = 10;
+/** How long the embedded server keeps closed workflows' histories. */
+export const HISTORY_RETENTION_DAYS = 366;
+/** A crashed part waits this long before its first restart; each crash in a row doubles it... */
+const FIRST_RESTART_DELAY_MS = 1_000;
+/** ...up to this, so a part that cannot start (a full disk, a bad file) does not spin. */
+const MAX_RESTART_DELAY_MS = 30_000;
+/** A part that ran this long before it died was healthy: its back-off starts again from 1 s. */
+const HEALTHY_RUN_MS = 60_000;
+/** How long the worker and the API get to reconnect to a restarted dev server before a restart. */
+const RECONNECT_GRACE_MS = 60_000;
+/** How long a killed dev server's port and SQLite lock may take to be free again. */
+const RELEASE_TIMEOUT_MS = 30_000;
 
 interface Part {
   name: string;
-  child: ChildProcess;
+  cmd: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
   stopTimeoutMs: number;
+  child: ChildProcess;
+  startedAt: number;
+  /** Restarts so far, for the log. */
+  restarts: number;
+  nextDelayMs: number;
+  restartTimer?: NodeJS.Timeout;
+  /** Set while the supervisor itself stops the part to start it again: that exit is expected. */
+  replacing: boolean;
 }
 
 const parts: Part[] = [];
 let stopping = false;
+/** Set once everything is up: from then on a part that dies is restarted, not fatal. */
+let supervising = false;
 
 const say = (msg: string) => console.log(`duban: ${msg}`);
 
@@ -60,8 +91,10 @@ async function waitFor(what: string, timeoutMs: number, ready: () => Promise<boo
 }
 
 let logDir = '';
+let runDir = '';
 
-/** Each part runs in its own process group, so Ctrl-C reaches only us and we stop them in order. */
+const pidFile = (name: string) => path.join(runDir, `${name}.pid`);
+
 function startPart(
   name: string,
   cmd: string,
@@ -69,22 +102,134 @@ function startPart(
   env: NodeJS.ProcessEnv,
   stopTimeoutMs: number,
 ): Part {
-  const log = fs.openSync(path.join(logDir, `${name}.log`), 'a');
-  const child = spawn(cmd, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', log, log] });
-  fs.closeSync(log);
-  const part = { name, child, stopTimeoutMs };
+  const spec = { name, cmd, args, env, stopTimeoutMs };
+  const part: Part = {
+    ...spec,
+    child: spawnLogged(spec),
+    startedAt: Date.now(),
+    restarts: 0,
+    nextDelayMs: FIRST_RESTART_DELAY_MS,
+    replacing: false,
+  };
+  watch(part);
   parts.push(part);
-  child.once('exit', (code, signal) => {
-    if (!stopping)
-      fail(
-        `${name} exited unexpectedly (${signal ?? `exit ${code}`}); see ${path.join(logDir, `${name}.log`)}`,
-      );
-  });
   return part;
 }
 
-function stopPart({ name, child, stopTimeoutMs }: Part): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return Promise.resolve();
+/** Starts a part (again), its output appended to its log. */
+function launch(part: Part): void {
+  part.child = spawnLogged(part);
+  part.startedAt = Date.now();
+  watch(part);
+}
+
+/** Each part runs in its own process group, so Ctrl-C reaches only us and we stop them in order. */
+function spawnLogged({ name, cmd, args, env }: Pick<Part, 'name' | 'cmd' | 'args' | 'env'>): ChildProcess {
+  const log = fs.openSync(path.join(logDir, `${name}.log`), 'a');
+  const child = spawn(cmd, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  return child;
+}
+
+function watch(part: Part): void {
+  const { child } = part;
+  if (child.pid) fs.writeFileSync(pidFile(part.name), `${child.pid}\n`);
+  child.once('exit', (code, signal) => exited(part, child, signal ?? `exit ${code}`));
+  // Only a failed spawn (no pid) gets no 'exit' event.
+  child.once('error', (err) => child.pid === undefined && exited(part, child, err.message));
+}
+
+function exited(part: Part, child: ChildProcess, how: string): void {
+  if (stopping || part.replacing || part.child !== child) return;
+  if (!supervising) {
+    // Before everything is up, a part that dies is a broken setup: say so at once.
+    say(`${part.name} exited unexpectedly (${how}); see ${path.join(logDir, `${part.name}.log`)}`);
+    void shutdown(1);
+    return;
+  }
+  if (Date.now() - part.startedAt >= HEALTHY_RUN_MS) part.nextDelayMs = FIRST_RESTART_DELAY_MS;
+  const delay = part.nextDelayMs;
+  part.nextDelayMs = Math.min(delay * 2, MAX_RESTART_DELAY_MS);
+  part.restarts++;
+  say(`${part.name} exited (${how}); restarting in ${delay / 1000} s (restart ${part.restarts})`);
+  part.restartTimer = setTimeout(() => {
+    part.restartTimer = undefined;
+    restart(part).catch((err) => say(`restarting ${part.name} failed: ${String(err)}`));
+  }, delay);
+}
+
+/** What restarting the embedded dev server needs beyond starting it again (set by main). */
+interface DevServerSupervision {
+  part: Part;
+  /** Its listening ports and its SQLite file's lock are free again. */
+  released: () => Promise<boolean>;
+  /** Once it answers: the worker and the API are connected to it again, or restarted. */
+  reconnectClients: () => Promise<void>;
+}
+let devServer: DevServerSupervision | undefined;
+
+async function restart(part: Part): Promise<void> {
+  if (stopping) return;
+  const isDevServer = part === devServer?.part;
+  if (isDevServer && !(await poll(RELEASE_TIMEOUT_MS, devServer!.released))) {
+    say(
+      `the dev server's port or database is still held after ${RELEASE_TIMEOUT_MS / 1000} s; starting it anyway`,
+    );
+  }
+  if (stopping) return;
+  launch(part);
+  say(`${part.name} restarted (pid ${part.child.pid})`);
+  if (isDevServer) await devServer!.reconnectClients();
+}
+
+/** The supervisor's own restart of a part that runs but does not work (it did not reconnect). */
+async function replace(part: Part, why: string): Promise<void> {
+  if (stopping || part.restartTimer || !running(part)) return; // stopping, or restarting anyway
+  say(`${part.name} ${why}; restarting it`);
+  part.replacing = true;
+  try {
+    await stopPart(part);
+  } finally {
+    part.replacing = false;
+  }
+  if (stopping) return;
+  part.restarts++;
+  launch(part);
+  say(`${part.name} restarted (pid ${part.child.pid})`);
+}
+
+const running = ({ child }: Part) => child.exitCode === null && child.signalCode === null && !!child.pid;
+
+/** Like waitFor, but says whether it happened in time instead of failing; false once stopping. */
+async function poll(timeoutMs: number, check: () => Promise<boolean>): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!stopping && Date.now() < deadline) {
+    if (await check().catch(() => false)) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+/** True when no process holds the SQLite file's write lock (so a new server can take it). */
+function sqliteUnlocked(file: string): boolean {
+  if (!fs.existsSync(file)) return true;
+  try {
+    const db = new Sqlite(file, { fileMustExist: true, timeout: 0 });
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      db.exec('ROLLBACK');
+      return true;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+function stopPart(part: Part): Promise<void> {
+  const { name, child, stopTimeoutMs } = part;
+  if (!running(part)) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       say(`${name} did not stop within ${stopTimeoutMs / 1000}s; killing it`);
@@ -109,8 +254,10 @@ function kill(pid: number, signal: NodeJS.Signals) {
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
+  for (const part of parts) clearTimeout(part.restartTimer);
   if (parts.length) say('stopping...');
   for (const part of [...parts].reverse()) await stopPart(part);
+  for (const part of parts) fs.rmSync(pidFile(part.name), { force: true });
   if (parts.length) say('stopped');
   process.exit(code);
 }
@@ -130,6 +277,23 @@ async function temporalReachable(config: Config): Promise<boolean> {
   }
 }
 
+/**
+ * The embedded server keeps a closed workflow's history one day by default; Duban keeps a year
+ * (HISTORY_RETENTION_DAYS), so `npm run rebuild-projection` can rewrite the projection of every
+ * directive of the last year from its workflow. A cluster's retention is its operator's to set.
+ */
+async function keepHistoriesAYear(config: Config): Promise<void> {
+  const client = await connectClient(config.temporal);
+  try {
+    await client.workflowService.updateNamespace({
+      namespace: config.temporal.namespace,
+      config: { workflowExecutionRetentionTtl: msToTs(`${HISTORY_RETENTION_DAYS} days`) },
+    });
+  } finally {
+    await client.connection.close();
+  }
+}
+
 async function workerPolling(config: Config): Promise<boolean> {
   const client = await connectClient(config.temporal);
   try {
@@ -143,11 +307,45 @@ async function workerPolling(config: Config): Promise<boolean> {
   }
 }
 
+/**
+ * After a dev server restart. The worker (the SDK's native connection) and the API (grpc-js)
+ * reconnect by themselves, retrying with back-off while the server is away (seen after outages of
+ * 5 s and 60 s: both polled again within about 4 s of the server answering). A client that has
+ * not reconnected within RECONNECT_GRACE_MS is restarted all the same: it is cheap, and a stuck
+ * connection would otherwise go unnoticed until someone reads /health.
+ */
+async function reconnectClients(config: Config): Promise<void> {
+  if (!(await poll(RECONNECT_GRACE_MS, () => temporalReachable(config)))) return;
+  say('the Temporal dev server answers again');
+  const apiUrl = `http://${config.api.host}:${config.api.port}`;
+  const checks: [string, () => Promise<boolean>][] = [
+    ['worker', () => workerPolling(config)],
+    [
+      'api',
+      async () => {
+        const health = (await (await fetch(`${apiUrl}/health`)).json()) as {
+          checks?: { temporal?: { status?: string } };
+        };
+        return health.checks?.temporal?.status === 'up';
+      },
+    ],
+  ];
+  await Promise.all(
+    checks.map(async ([name, reconnected]) => {
+      const part = parts.find((p) => p.name === name);
+      if (!part || (await poll(RECONNECT_GRACE_MS, reconnected))) return;
+      await replace(part, `did not reconnect within ${RECONNECT_GRACE_MS / 1000} s`);
+    }),
+  );
+}
+
 async function main() {
   const config = loadConfigOrExit();
   const embedded = !config.temporal.externalAddress;
   logDir = path.join(config.dataDir, 'logs');
+  runDir = path.join(config.dataDir, 'run');
   fs.mkdirSync(logDir, { recursive: true });
+  fs.mkdirSync(runDir, { recursive: true });
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
 
@@ -176,6 +374,7 @@ async function main() {
   if (embedded) {
     run('bash', ['scripts/install-temporal-cli.sh'], env, 'installing the Temporal CLI');
     say(`starting the Temporal dev server on 127.0.0.1:${config.temporal.devPort}`);
+    const temporalDb = path.join(config.dataDir, 'temporal.db');
     const devArgs = [
       'server',
       'start-dev',
@@ -186,7 +385,7 @@ async function main() {
       '--ui-port',
       String(config.temporal.uiPort),
       '--db-filename',
-      path.join(config.dataDir, 'temporal.db'),
+      temporalDb,
       '--namespace',
       config.temporal.namespace,
       '--log-format',
@@ -199,9 +398,21 @@ async function main() {
       'synchronous=NORMAL',
       '--dynamic-config-value',
       `matching.longPollExpirationInterval="${DEV_POLL_EXPIRATION_SECONDS}s"`,
+      // Encrypted payloads: the Temporal UI decodes them through Duban's codec endpoint.
+      ...(config.temporal.payloadEncryption
+        ? ['--ui-codec-endpoint', `http://${config.api.host}:${config.api.port}/codec`]
+        : []),
     ];
-    startPart('temporal', path.join(ROOT, 'tools', 'temporal'), devArgs, env, 15_000);
+    devServer = {
+      part: startPart('temporal', path.join(ROOT, 'tools', 'temporal'), devArgs, env, 15_000),
+      released: async () =>
+        (await portFree(config.temporal.devPort, '127.0.0.1')) &&
+        (await portFree(config.temporal.uiPort, '127.0.0.1')) &&
+        sqliteUnlocked(temporalDb),
+      reconnectClients: () => reconnectClients(config),
+    };
     await waitFor('the Temporal dev server', 60_000, () => temporalReachable(config));
+    await keepHistoriesAYear(config);
   } else {
     say(`using the Temporal cluster at ${config.temporal.address}, namespace ${config.temporal.namespace}`);
     await waitFor(`the Temporal cluster at ${config.temporal.address}`, 15_000, () =>
@@ -238,6 +449,7 @@ async function main() {
     'Press Ctrl-C to stop.',
   ];
   console.log(lines.filter(Boolean).join('\n'));
+  supervising = true;
 }
 
 main().catch((err) => {

@@ -3,7 +3,7 @@ import { Runtime } from '@temporalio/worker';
 import { loadConfigOrExit } from '../core/config';
 import { openDatabase, useWriteAheadLog } from '../core/database';
 import { createLogger } from '../core/logger';
-import { connectWorker } from '../core/temporal';
+import { connectWorker, temporalDataConverter } from '../core/temporal';
 import { createDubanWorker } from './worker';
 
 async function main() {
@@ -19,8 +19,17 @@ async function main() {
     db,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    dataConverter: temporalDataConverter(config.temporal),
   });
-  log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker polling');
+  log.info(
+    {
+      taskQueue: config.temporal.taskQueue,
+      address: config.temporal.address,
+      // Which key seals new payloads; "off" stores them in clear (development only).
+      payloadEncryption: config.temporal.payloadEncryption?.currentKeyId ?? 'off',
+    },
+    'worker polling',
+  );
   try {
     await worker.run();
   } finally {

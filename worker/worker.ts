@@ -9,6 +9,8 @@ export interface DubanWorkerOptions extends ActivityDeps {
   /** A prebuilt bundle (tests bundle once per file); otherwise the worker bundles workflows/ itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   identity?: string;
+  /** Payload codecs (encryption: core/temporal.ts temporalDataConverter); the clients' must match. */
+  dataConverter?: WorkerOptions['dataConverter'];
 }
 
 export const workflowsPath = require.resolve('../workflows');
@@ -19,6 +21,7 @@ export function createDubanWorker(opts: DubanWorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     ...(opts.identity ? { identity: opts.identity } : {}),
+    ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
     activities: createActivities({ db: opts.db }),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
   });

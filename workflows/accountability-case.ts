@@ -41,7 +41,7 @@ import {
   type FileObjectionRequest,
   type ReviewObjectionRequest,
 } from './integrity-types';
-import { actor, invalid, refuse, requireText, signer } from './rules';
+import { actor, invalid, isKeyOf, refuse, requireText, signer } from './rules';
 import { checkStep } from './steps';
 import type { ActingUser, Actor } from './types';
 
@@ -154,7 +154,7 @@ export async function accountabilityCaseWorkflow(
         if (
           !Array.isArray(grounds) ||
           grounds.length === 0 ||
-          grounds.some((g) => !(g in MITIGATION_GROUNDS)) ||
+          grounds.some((g) => !isKeyOf(MITIGATION_GROUNDS, g)) ||
           new Set(grounds).size !== grounds.length
         )
           problems.push({

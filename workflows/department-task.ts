@@ -28,7 +28,7 @@ import {
 } from './definitions';
 import { chinaDate, isCalendarDate } from './incoming-document';
 import type { HandlingOptionCode, NoticeRule } from './policy';
-import { actor, invalid, optionalText, refuse, requireText, signer } from './rules';
+import { actor, invalid, isKeyOf, optionalText, refuse, requireText, signer } from './rules';
 import { TASK_STEPS, checkStep } from './steps';
 import type {
   ActingUser,
@@ -186,7 +186,9 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
           ...optionalText(draft, 'draft', '代拟稿', 50_000),
         ];
         const valid =
-          Array.isArray(options) && options.length > 0 && options.every((o) => o in policy.handlingOptions);
+          Array.isArray(options) &&
+          options.length > 0 &&
+          options.every((o) => isKeyOf(policy.handlingOptions, o, 'integer'));
         if (!valid || new Set(options).size !== options.length) {
           problems.push({ field: 'options', reason: '办理提示: tick one or more of 1–5, each once' });
         } else if (options.some((o: HandlingOptionCode) => policy.handlingOptions[o].needsDraft)) {

@@ -34,7 +34,7 @@ import {
 } from './definitions';
 import { departmentTaskWorkflow } from './department-task';
 import { chinaDate, type FieldProblem } from './incoming-document';
-import { actor, invalid, optionalText, refuse, requireRole, requireText, signer } from './rules';
+import { actor, invalid, isKeyOf, optionalText, refuse, requireRole, requireText, signer } from './rules';
 import { DIRECTIVE_STEPS, checkStep } from './steps';
 import type {
   Circulation,
@@ -91,6 +91,8 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     closedAt: state.closedAt,
     officeDueDate: state.officeDueDate,
     urgerId: state.urger?.userId,
+    // Who may read it: the leaders the 拟办 asks for 批示, before any of them has acted.
+    leaderIds: state.proposal && `,${state.proposal.leaders.map((l) => l.userId).join(',')},`,
     reply: state.reply,
     circulations: state.circulations,
   });
@@ -579,7 +581,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     } else if (new Set([p.leadDepartment, ...p.coDepartments]).size !== p.coDepartments.length + 1) {
       problems.push({ field: 'coDepartments', reason: 'a department appears twice, or also leads' });
     }
-    if (!(p?.handlingOption in policy.handlingOptions)) {
+    if (!isKeyOf(policy.handlingOptions, p?.handlingOption, 'integer')) {
       problems.push({ field: 'handlingOption', reason: '办理提示 must be one of 1–5' });
     }
     if (!Array.isArray(p?.leaders) || p.leaders.length === 0 || p.leaders.some((l) => !l?.userId)) {
@@ -619,8 +621,11 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
           : [{ field: 'text', reason: 'must be text' }]
         : requireText(text, 'text', '批示内容');
     if (decision === 'AMEND') {
-      if (!amendment || Object.keys(amendment).length === 0) {
+      const amendable = ['leadDepartment', 'coDepartments', 'handlingOption'];
+      if (!amendment || typeof amendment !== 'object' || Object.keys(amendment).length === 0) {
         problems.push({ field: 'amendment', reason: 'say what the instruction changes' });
+      } else if (Object.keys(amendment).some((k) => !amendable.includes(k))) {
+        problems.push({ field: 'amendment', reason: `a 批示 may change ${amendable.join(', ')} only` });
       } else {
         problems.push(...checkProposal({ ...proposal, ...amendment }));
       }

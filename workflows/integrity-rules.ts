@@ -14,7 +14,7 @@ import type {
 } from './integrity-types';
 import { MEASURES, MITIGATION_GROUNDS, SEVERITIES } from './integrity-types';
 import type { IntegrityPolicy } from './integrity-policy';
-import { actor, invalid, refuse, requireText } from './rules';
+import { actor, invalid, isKeyOf, refuse, requireText } from './rules';
 import type { ActingUser } from './types';
 
 /** The person acting and, under a 委托, the colleague acting for them: both are kept for 回避. */
@@ -93,7 +93,7 @@ export function checkCorrection(changes: RecordCorrection | undefined, field = '
   for (const k of keys.filter((k) => !known.includes(k)))
     problems.push({ field: `${field}.${k}`, reason: 'is not something a correction changes' });
   if (keys.length === 0) problems.push({ field, reason: 'say what the correction changes' });
-  if (changes.severity !== undefined && !(changes.severity in SEVERITIES))
+  if (changes.severity !== undefined && !isKeyOf(SEVERITIES, changes.severity))
     problems.push({
       field: `${field}.severity`,
       reason: 'must be GENERAL (一般), SERIOUS (较重) or SEVERE (严重)',
@@ -132,7 +132,7 @@ export function checkDecision(d: DecisionFields, subject: BreachSubject, prefix 
     if (
       !Array.isArray(grounds) ||
       grounds.length === 0 ||
-      grounds.some((g) => typeof g !== 'string' || !(g in MITIGATION_GROUNDS)) ||
+      grounds.some((g) => !isKeyOf(MITIGATION_GROUNDS, g)) ||
       new Set(grounds).size !== grounds.length
     )
       problems.push({
@@ -151,7 +151,7 @@ export function checkDecision(d: DecisionFields, subject: BreachSubject, prefix 
       reason: 'choose a measure, or decide 免于 (EXEMPT) with its grounds',
     });
   if (d.measure !== undefined) {
-    const measure = MEASURES[d.measure];
+    const measure = isKeyOf(MEASURES, d.measure) ? MEASURES[d.measure] : undefined;
     if (!measure) {
       problems.push({ field: f('measure'), reason: `must be one of ${Object.keys(MEASURES).join(', ')}` });
     } else {

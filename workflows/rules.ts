@@ -40,6 +40,20 @@ export function optionalText(value: unknown, field: string, label: string, max =
   return [];
 }
 
+/**
+ * A key of a catalogue (handling options, measures, grounds…) given as the catalogue names it: its
+ * own key, never an inherited one ("toString" is not a handling option), and of the key's own type
+ * (the number 1, not the text "1": a payload is JSON and keeps what the sender sent).
+ */
+export function isKeyOf<K extends PropertyKey>(
+  catalogue: Record<K, unknown>,
+  value: unknown,
+  kind: 'string' | 'integer' = 'string',
+): value is K {
+  const typed = kind === 'integer' ? Number.isInteger(value) : typeof value === 'string';
+  return typed && Object.prototype.hasOwnProperty.call(catalogue, value as PropertyKey);
+}
+
 /** Roles of the general office that handle reports and dispatch. */
 export const OFFICE_HANDLERS = ['CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR'] as const;
 

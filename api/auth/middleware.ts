@@ -13,21 +13,46 @@ declare module 'express-serve-static-core' {
   }
 }
 
-function tokenOf(req: Request): string | undefined {
+/** The session token and where it came from: an Authorization header, or the browser's cookie. */
+function tokenOf(req: Request): { token: string; by: 'bearer' | 'cookie' } | undefined {
   const auth = req.get('authorization');
-  if (auth?.startsWith('Bearer ')) return auth.slice('Bearer '.length).trim();
+  if (auth?.startsWith('Bearer ')) return { token: auth.slice('Bearer '.length).trim(), by: 'bearer' };
   const cookies = req.get('cookie') ?? '';
   const m = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([^;]+)`).exec(cookies);
-  return m?.[1];
+  return m?.[1] ? { token: m[1], by: 'cookie' } : undefined;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A browser sends the cookie with whatever page makes the request; for a write it also names
+ * that page's origin. A write carried by the cookie from another origin is refused (CSRF),
+ * besides the cookie being SameSite=Strict. Bearer-token clients choose what they send, so they
+ * are not asked.
+ */
+function crossOriginWrite(req: Request): boolean {
+  const origin = req.get('origin');
+  if (SAFE_METHODS.has(req.method) || origin === undefined) return false;
+  try {
+    const from = new URL(origin);
+    // req.host is the Host header, or X-Forwarded-Host from a trusted proxy; read under the
+    // origin's scheme so that a default port (:443) written out or not compares equal.
+    return from.host !== new URL(`${from.protocol}//${req.host}`).host;
+  } catch {
+    return true; // "null" (a sandboxed frame, a file) or garbage: not this site
+  }
 }
 
 export function authenticate(sessions: SessionStore): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
-    const token = tokenOf(req);
-    const user = token ? await sessions.resolve(token) : undefined;
+    const found = tokenOf(req);
+    const user = found ? await sessions.resolve(found.token) : undefined;
     if (!user) throw new HttpError(401, 'unauthenticated', 'sign in first: no valid session');
+    if (found?.by === 'cookie' && crossOriginWrite(req)) {
+      throw new HttpError(403, 'cross_origin', 'a signed-in write must come from this site');
+    }
     req.user = user;
-    req.sessionToken = token;
+    req.sessionToken = found?.token;
     next();
   };
 }

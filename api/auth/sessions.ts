@@ -1,4 +1,8 @@
-/** Sign-in sessions: an opaque bearer token for the client, only its SHA-256 in the database. */
+/**
+ * Sign-in sessions: an opaque bearer token for the client, only its SHA-256 in the database. A
+ * session ends at its expiry (SESSION_TTL_HOURS) or after `idleMinutes` unused
+ * (SESSION_IDLE_MINUTES), whichever comes first.
+ */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Database } from '../../core/database';
 import { isRole, type Role } from '../../core/roles';
@@ -16,23 +20,43 @@ export interface SessionUser {
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export function createSessionStore(db: Database, ttlHours: number) {
+/**
+ * How stale `lastSeenAt` may get before a request writes it again: reads then do not each cost
+ * a write, and the idle timeout is at most this much late.
+ */
+export const LAST_SEEN_EVERY_MS = 60_000;
+
+export function createSessionStore(db: Database, ttlHours: number, idleMinutes = 30) {
+  const idleMs = idleMinutes * 60_000;
   return {
     async open(userId: string): Promise<{ token: string; expiresAt: Date }> {
       const token = randomBytes(32).toString('base64url');
-      const expiresAt = new Date(Date.now() + ttlHours * 3600_000);
-      await db.session.create({ data: { id: randomUUID(), tokenHash: hashToken(token), userId, expiresAt } });
+      const now = Date.now();
+      const expiresAt = new Date(now + ttlHours * 3600_000);
+      await db.session.create({
+        data: { id: randomUUID(), tokenHash: hashToken(token), userId, expiresAt, lastSeenAt: new Date(now) },
+      });
       return { token, expiresAt };
     },
 
-    /** The user behind a live token, or undefined for an unknown, expired or revoked one. */
+    /**
+     * The user behind a live token, or undefined for an unknown, expired, idle or revoked one.
+     * Using a session keeps it alive (sliding), written at most once a minute.
+     */
     async resolve(token: string): Promise<SessionUser | undefined> {
       const session = await db.session.findUnique({
         where: { tokenHash: hashToken(token) },
         include: { user: { include: { roles: true, department: true } } },
       });
-      if (!session || session.revokedAt || session.expiresAt <= new Date() || !session.user.active)
+      const now = Date.now();
+      if (!session || session.revokedAt || session.expiresAt.getTime() <= now || !session.user.active)
         return undefined;
+      // Sessions opened before lastSeenAt existed count from their sign-in.
+      const lastSeen = (session.lastSeenAt ?? session.createdAt).getTime();
+      if (now - lastSeen > idleMs) return undefined;
+      if (now - lastSeen >= LAST_SEEN_EVERY_MS) {
+        await db.session.update({ where: { id: session.id }, data: { lastSeenAt: new Date(now) } });
+      }
       const { user } = session;
       return {
         id: user.id,

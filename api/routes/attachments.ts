@@ -1,42 +1,71 @@
 /**
- * 附件: files that come with a document. Uploaded first (raw body, name in the query), checked
- * against an allow-list by extension and by content, stored once per content under its sha256;
- * a registration then names them by id. Only the uploader may attach a file not yet registered;
- * after that, whoever may read the directive may read its attachments.
+ * 附件: files that come with a document. Uploaded first (raw body, name in the query), streamed
+ * to disk under a size limit and hashed on the way, checked against an allow-list by extension
+ * and by content, stored once per content under its sha256; a registration then names them by
+ * id. Only the uploader may attach a file not yet registered; after that, whoever may read the
+ * directive may read its attachments.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import express, { Router } from 'express';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Router, type Request } from 'express';
+// file-type 16 is the last major that ships CommonJS (see README, "Attachments").
+import { fromFile } from 'file-type';
+import yauzl from 'yauzl';
+import { z } from 'zod';
 import type { Database } from '../../core/database';
 import type { AttachmentRef } from '../../workflows/types';
 import { currentUser, requireRole } from '../auth/middleware';
 import { visibleRecord } from '../integrity-views';
 import { HttpError, invalidInput } from '../errors';
+import { parseRequest, requestSchema } from '../parse';
 import { directiveView } from './access';
 
-/** Extension → media type and how its content starts (file signatures). */
-const ALLOWED: Record<string, { mediaType: string; magic: number[][] }> = {
-  pdf: { mediaType: 'application/pdf', magic: [[0x25, 0x50, 0x44, 0x46, 0x2d]] }, // %PDF-
-  ofd: { mediaType: 'application/ofd', magic: [[0x50, 0x4b, 0x03, 0x04]] }, // 版式文件, a zip
+const ZIP = [0x50, 0x4b, 0x03, 0x04];
+const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]; // Compound File (Word 97, WPS)
+
+interface Kind {
+  mediaType: string;
+  /** How the content starts (file signatures): checked first, before any parser reads it. */
+  magic: number[][];
+  /** What file-type must make of the whole content. */
+  detected: string[];
+  /** Entries a zip-based format must have (read from the zip's central directory). */
+  zipEntries?: string[];
+}
+
+/** Extension → media type and what its content must be. */
+const ALLOWED: Record<string, Kind> = {
+  pdf: { mediaType: 'application/pdf', magic: [[0x25, 0x50, 0x44, 0x46, 0x2d]], detected: ['pdf'] }, // %PDF-
+  // 版式文件 (GB/T 33190): a zip whose root document is OFD.xml; file-type sees a plain zip.
+  ofd: { mediaType: 'application/ofd', magic: [ZIP], detected: ['zip'], zipEntries: ['OFD.xml'] },
+  // Office Open XML: a zip with [Content_Types].xml and the parts of its kind (word/, xl/).
   docx: {
     mediaType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-    magic: [[0x50, 0x4b, 0x03, 0x04]],
+    magic: [ZIP],
+    detected: ['docx'],
+    zipEntries: ['[Content_Types].xml'],
   },
   xlsx: {
     mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    magic: [[0x50, 0x4b, 0x03, 0x04]],
+    magic: [ZIP],
+    detected: ['xlsx'],
+    zipEntries: ['[Content_Types].xml'],
   },
-  doc: { mediaType: 'application/msword', magic: [[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]] },
-  wps: { mediaType: 'application/vnd.ms-works', magic: [[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]] },
-  jpg: { mediaType: 'image/jpeg', magic: [[0xff, 0xd8, 0xff]] },
-  png: { mediaType: 'image/png', magic: [[0x89, 0x50, 0x4e, 0x47]] },
+  doc: { mediaType: 'application/msword', magic: [OLE], detected: ['cfb'] },
+  wps: { mediaType: 'application/vnd.ms-works', magic: [OLE], detected: ['cfb'] },
+  jpg: { mediaType: 'image/jpeg', magic: [[0xff, 0xd8, 0xff]], detected: ['jpg'] },
+  png: { mediaType: 'image/png', magic: [[0x89, 0x50, 0x4e, 0x47]], detected: ['png', 'apng'] },
   tif: {
     mediaType: 'image/tiff',
     magic: [
       [0x49, 0x49, 0x2a, 0x00],
       [0x4d, 0x4d, 0x00, 0x2a],
     ],
+    detected: ['tif'],
   },
 };
 
@@ -48,12 +77,17 @@ export interface AttachmentStoreOptions {
 const extensionOf = (fileName: string) =>
   path.extname(fileName).slice(1).toLowerCase().replace('jpeg', 'jpg');
 
-function checkFile(fileName: unknown, content: Buffer, maxBytes: number): { mediaType: string } {
-  if (typeof fileName !== 'string' || !fileName.trim() || fileName.length > 200 || /[/\\\0]/.test(fileName)) {
-    throw invalidInput([
-      { field: 'fileName', reason: 'give the file name (at most 200 characters, no path)' },
-    ]);
-  }
+const NAME_REASON = 'give the file name (at most 200 characters, no path)';
+const uploadRequest = requestSchema({
+  query: z.object({
+    fileName: z
+      .string({ error: NAME_REASON })
+      .refine((n) => n.trim() !== '' && n.length <= 200 && !/[/\\\0]/.test(n), NAME_REASON),
+  }),
+});
+
+/** The allowed kind of a file name, or 415. */
+function kindOf(fileName: string): Kind {
   const kind = ALLOWED[extensionOf(fileName)];
   if (!kind) {
     throw new HttpError(
@@ -63,44 +97,139 @@ function checkFile(fileName: unknown, content: Buffer, maxBytes: number): { medi
       [{ field: 'fileName', reason: 'file type not accepted' }],
     );
   }
-  if (content.length === 0) throw invalidInput([{ field: 'body', reason: 'the file is empty' }]);
-  if (content.length > maxBytes)
-    throw new HttpError(413, 'too_large', `a file may be at most ${maxBytes} bytes`);
-  if (!kind.magic.some((m) => m.every((byte, i) => content[i] === byte))) {
-    throw new HttpError(415, 'unsupported_type', `the content is not a ${extensionOf(fileName)} file`, [
-      { field: 'body', reason: `content does not match .${extensionOf(fileName)}` },
-    ]);
-  }
   return kind;
+}
+
+// The rest of a refused upload is not read: the connection closes after the answer.
+const tooLarge = (maxBytes: number) =>
+  new HttpError(413, 'too_large', `a file may be at most ${maxBytes} bytes`, undefined, {
+    Connection: 'close',
+  });
+
+/**
+ * Streams the request body into `file`, hashing it on the way and refusing it past `maxBytes`:
+ * the upload is never held in memory whole. The request is piped in rather than made part of the
+ * pipeline, because a failed pipeline destroys its source, and with it the connection the 413
+ * must go back on.
+ */
+async function receive(
+  req: Request,
+  file: string,
+  maxBytes: number,
+): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      if (size > maxBytes) return done(tooLarge(maxBytes));
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  const cutOff = () => {
+    if (!req.complete) meter.destroy(new HttpError(400, 'incomplete', 'the upload was cut off'));
+  };
+  req.once('close', cutOff);
+  req.once('error', cutOff);
+  req.pipe(meter);
+  try {
+    await pipeline(meter, createWriteStream(file, { flags: 'wx' }));
+  } finally {
+    req.unpipe(meter);
+    req.off('close', cutOff);
+    req.off('error', cutOff);
+  }
+  return { sha256: hash.digest('hex'), size };
+}
+
+/** The names of a zip's entries, from its central directory (nothing is decompressed). */
+function zipEntryNames(file: string, limit = 10_000): Promise<Set<string>> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true, autoClose: true }, (err, zip) => {
+      if (err) return reject(err);
+      const names = new Set<string>();
+      zip.on('entry', (entry: yauzl.Entry) => {
+        names.add(entry.fileName);
+        if (names.size < limit) return zip.readEntry();
+        zip.close();
+        resolve(names);
+      });
+      zip.once('end', () => resolve(names));
+      zip.once('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+async function startsWith(file: string, signatures: number[][]): Promise<boolean> {
+  const head = Buffer.alloc(Math.max(...signatures.map((m) => m.length)));
+  const handle = await fs.open(file, 'r');
+  try {
+    await handle.read(head, 0, head.length, 0);
+  } finally {
+    await handle.close();
+  }
+  return signatures.some((m) => m.every((byte, i) => head[i] === byte));
+}
+
+/**
+ * Whether the stored upload really is what its extension says. The signature comes first: only
+ * content that starts like an accepted type reaches file-type's parsers (so its parsers of other
+ * formats, e.g. ASF, never see hostile input), then file-type's verdict, then a zip's entries.
+ */
+async function contentMatches(file: string, kind: Kind): Promise<boolean> {
+  if (!(await startsWith(file, kind.magic))) return false;
+  const detected = await fromFile(file).catch(() => undefined);
+  if (!detected || !kind.detected.includes(detected.ext)) return false;
+  if (!kind.zipEntries) return true;
+  const names = await zipEntryNames(file).catch(() => new Set<string>());
+  return kind.zipEntries.every((name) => names.has(name));
 }
 
 export function attachmentRouter(db: Database, store: AttachmentStoreOptions): Router {
   const router = Router();
   const fileOf = (sha256: string) => path.join(store.dir, sha256.slice(0, 2), sha256);
+  // Uploads being received; on the same file system as the store, so a rename finishes one.
+  const incoming = path.join(store.dir, 'incoming');
 
   router.post(
     '/api/attachments',
     // Clerks for 来文, departments for 回报单 and 整改 reports, 督查室 for a breach record's evidence.
     requireRole('CLERK', 'DEPT_HANDLER', 'DEPT_HEAD', 'CREDIT_OFFICER'),
-    express.raw({ type: () => true, limit: store.maxBytes + 1 }),
     async (req, res) => {
-      const content = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const fileName = req.query.fileName;
-      const { mediaType } = checkFile(fileName, content, store.maxBytes);
-      const sha256 = createHash('sha256').update(content).digest('hex');
-      const file = fileOf(sha256);
-      await fs.mkdir(path.dirname(file), { recursive: true });
+      const fileName = parseRequest(uploadRequest, req).query.fileName.trim();
+      const ext = extensionOf(fileName);
+      const kind = kindOf(fileName);
+      if (Number(req.get('content-length')) > store.maxBytes) throw tooLarge(store.maxBytes);
+      // A JSON content type has had its body read (and refused) by the JSON parser already.
+      if (req.readableEnded) throw invalidInput([{ field: 'body', reason: 'the file is empty' }]);
+
+      await fs.mkdir(incoming, { recursive: true });
       // Written aside and renamed: a crash never leaves a half file under a content hash.
-      const partial = `${file}.${randomUUID()}.part`;
-      await fs.writeFile(partial, content);
-      await fs.rename(partial, file);
+      const partial = path.join(incoming, `${randomUUID()}.part`);
+      let received: { sha256: string; size: number };
+      try {
+        received = await receive(req, partial, store.maxBytes);
+        if (received.size === 0) throw invalidInput([{ field: 'body', reason: 'the file is empty' }]);
+        if (!(await contentMatches(partial, kind))) {
+          throw new HttpError(415, 'unsupported_type', `the content is not a ${ext} file`, [
+            { field: 'body', reason: `content does not match .${ext}` },
+          ]);
+        }
+        const file = fileOf(received.sha256);
+        await fs.mkdir(path.dirname(file), { recursive: true });
+        await fs.rename(partial, file);
+      } finally {
+        await fs.rm(partial, { force: true });
+      }
       const row = await db.attachment.create({
         data: {
           id: randomUUID(),
-          sha256,
-          fileName: (fileName as string).trim(),
-          mediaType,
-          size: content.length,
+          sha256: received.sha256,
+          fileName,
+          mediaType: kind.mediaType,
+          size: received.size,
           uploadedById: currentUser(req).id,
         },
       });
@@ -136,6 +265,8 @@ export function attachmentRouter(db: Database, store: AttachmentStoreOptions): R
     });
     res
       .type(row.mediaType)
+      // Documents may be classified: no browser or proxy keeps a copy.
+      .set('Cache-Control', 'no-store')
       .set('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(row.fileName)}`)
       .sendFile(fileOf(row.sha256));
   });

@@ -1,67 +1,68 @@
 /** Sign-in (登录) and sign-out; every attempt is audited. */
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import type { Database } from '../../core/database';
 import { DUMMY_HASH, verifyPassword } from '../auth/passwords';
 import { SESSION_COOKIE, currentUser } from '../auth/middleware';
 import type { SessionStore } from '../auth/sessions';
-import { HttpError, invalidInput } from '../errors';
-import type { FieldProblem } from '../../workflows/incoming-document';
+import { createLoginThrottle, type LoginThrottle } from '../auth/throttle';
+import { HttpError } from '../errors';
+import { parseRequest, requestSchema } from '../parse';
 
-/** After this many failed sign-ins for one username within the window, it is locked for the window. */
-export const LOGIN_LOCKOUT = { failures: 5, windowMinutes: 15 };
+const loginRequest = requestSchema({
+  body: z.object({
+    username: z.string().trim().min(1, 'is required').max(64, 'is at most 64 characters'),
+    // Argon2 hashes whatever it gets: a bound keeps one request from costing much.
+    password: z.string().min(1, 'is required').max(1024, 'is at most 1024 characters'),
+  }),
+});
 
-export function loginRouter(db: Database, sessions: SessionStore): Router {
+/** The session cookie; `Secure` whenever the request came over TLS (directly or via a trusted proxy). */
+const cookieOptions = (req: Request) =>
+  ({ httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' }) as const;
+
+export function loginRouter(
+  db: Database,
+  sessions: SessionStore,
+  throttle: LoginThrottle = createLoginThrottle(),
+): Router {
   const router = Router();
 
-  /** Failed sign-ins are in the audit trail already; counting them there survives restarts. */
-  async function lockedUntil(username: string): Promise<Date | undefined> {
-    const since = new Date(Date.now() - LOGIN_LOCKOUT.windowMinutes * 60_000);
-    const failures = await db.auditEvent.findMany({
-      where: { action: 'login-failed', target: username.slice(0, 64), at: { gte: since } },
-      orderBy: { at: 'desc' },
-      take: LOGIN_LOCKOUT.failures,
-      select: { at: true },
-    });
-    if (failures.length < LOGIN_LOCKOUT.failures) return undefined;
-    // Locked until the oldest of the last N failures leaves the window.
-    return new Date(failures.at(-1)!.at.getTime() + LOGIN_LOCKOUT.windowMinutes * 60_000);
-  }
+  router.post('/api/auth/login', async (req: Request, res: Response) => {
+    const { username: name, password } = parseRequest(loginRequest, req).body;
+    const address = req.ip ?? 'unknown';
+    const target = name.slice(0, 64);
 
-  router.post('/api/auth/login', async (req, res) => {
-    const { username, password } = (req.body ?? {}) as Record<string, unknown>;
-    const problems: FieldProblem[] = [];
-    if (typeof username !== 'string' || !username.trim())
-      problems.push({ field: 'username', reason: 'is required' });
-    if (typeof password !== 'string' || !password)
-      problems.push({ field: 'password', reason: 'is required' });
-    if (problems.length) throw invalidInput(problems);
-
-    const name = (username as string).trim();
-    const locked = await lockedUntil(name);
-    if (locked) {
+    const throttled = await throttle.check(name, address);
+    if (throttled) {
       await db.auditEvent.create({
-        data: { action: 'login-locked', target: name.slice(0, 64), detail: req.ip },
+        data: {
+          action: 'login-locked',
+          target,
+          detail: `${address}; too many failures per ${throttled.scope}`,
+        },
       });
-      const minutes = Math.max(1, Math.ceil((locked.getTime() - Date.now()) / 60_000));
-      res.set('Retry-After', String(minutes * 60));
+      const minutes = Math.max(1, Math.ceil(throttled.retryAfterMs / 60_000));
+      res.set('Retry-After', String(Math.max(1, Math.ceil(throttled.retryAfterMs / 1000))));
+      const from = throttled.scope === 'address' ? 'from this address' : `for ${name} from this address`;
       throw new HttpError(
         429,
         'locked',
-        `too many failed sign-ins for ${name}; try again in ${minutes} minute(s) or ask an administrator`,
+        `too many failed sign-ins ${from}; try again in ${minutes} minute(s) or ask an administrator`,
       );
     }
     const user = await db.user.findUnique({ where: { username: name } });
     // Always verify against some hash, so timing does not tell which usernames exist.
-    const ok = await verifyPassword(user?.passwordHash ?? (await DUMMY_HASH), password as string);
+    const ok = await verifyPassword(user?.passwordHash ?? (await DUMMY_HASH), password);
     if (!user || !ok || !user.active) {
-      await db.auditEvent.create({
-        data: { action: 'login-failed', target: name.slice(0, 64), detail: req.ip },
-      });
+      await throttle.failed(name, address);
+      await db.auditEvent.create({ data: { action: 'login-failed', target, detail: address } });
       throw new HttpError(401, 'bad_credentials', 'wrong username or password');
     }
+    await throttle.succeeded(name, address);
     const { token, expiresAt } = await sessions.open(user.id);
-    await db.auditEvent.create({ data: { actorId: user.id, action: 'login', detail: req.ip } });
-    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', expires: expiresAt, path: '/' });
+    await db.auditEvent.create({ data: { actorId: user.id, action: 'login', detail: address } });
+    res.cookie(SESSION_COOKIE, token, { ...cookieOptions(req), expires: expiresAt });
     res.json({ token, expiresAt: expiresAt.toISOString(), user: await sessions.resolve(token) });
   });
   return router;
@@ -76,7 +77,7 @@ export function sessionRouter(db: Database, sessions: SessionStore): Router {
     const user = currentUser(req);
     if (req.sessionToken) await sessions.revoke(req.sessionToken);
     await db.auditEvent.create({ data: { actorId: user.id, action: 'logout' } });
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.clearCookie(SESSION_COOKIE, cookieOptions(req));
     res.status(204).end();
   });
   return router;

@@ -5,12 +5,13 @@
  */
 import { Router, type RequestHandler } from 'express';
 import type { Database } from '../../core/database';
-import { chinaDate, isCalendarDate } from '../../workflows/incoming-document';
-import { requireText } from '../../workflows/rules';
+import { z } from 'zod';
+import { chinaDate, type FieldProblem } from '../../workflows/incoming-document';
 import { currentUser } from '../auth/middleware';
 import type { SessionUser } from '../auth/sessions';
 import { HttpError, invalidInput } from '../errors';
-import { bodyWith, type Clock } from '../requests';
+import { calendarDate, parseRequest, requestSchema, text, userId, wholeNumberText } from '../parse';
+import type { Clock } from '../requests';
 import type { Role } from '../../core/roles';
 
 /** After authenticate(): with On-Behalf-Of, the request acts as the delegating user, if today is in a delegation. */
@@ -56,45 +57,52 @@ export function actOnBehalf(db: Database, clock: Clock): RequestHandler {
   };
 }
 
+/** 委托: to whom, from when to when (CST days, both included), and why. */
+const delegationForm = z
+  .object({
+    toUserId: userId('toUserId'),
+    startsOn: calendarDate('startsOn'),
+    endsOn: calendarDate('endsOn'),
+    reason: text('委托事由', 500),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.endsOn < d.startsOn)
+      ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'must not be before startsOn' });
+  });
+
+const delegationParams = z.object({ id: wholeNumberText('id') }).strict();
+
 export function delegationRouter(db: Database, clock: Clock): Router {
   const router = Router();
 
   router.post('/api/delegations', async (req, res) => {
     // Mounted before actOnBehalf: delegations are always managed as oneself.
     const user = currentUser(req);
-    const body = bodyWith(req, ['toUserId', 'startsOn', 'endsOn', 'reason']);
-    const problems = requireText(body.reason, 'reason', '委托事由', 500);
-    for (const field of ['startsOn', 'endsOn'] as const) {
-      if (typeof body[field] !== 'string' || !isCalendarDate(body[field]))
-        problems.push({ field, reason: 'must be a date YYYY-MM-DD' });
-    }
-    if (!problems.length && (body.endsOn as string) < (body.startsOn as string))
-      problems.push({ field: 'endsOn', reason: 'must not be before startsOn' });
-    if (!problems.length && (body.endsOn as string) < chinaDate(await clock()))
+    const { body } = parseRequest(requestSchema({ body: delegationForm }), req);
+    const problems: FieldProblem[] = [];
+    if (body.endsOn < chinaDate(await clock()))
       problems.push({ field: 'endsOn', reason: 'the period is already over' });
-    const colleague =
-      typeof body.toUserId === 'string'
-        ? await db.user.findUnique({ where: { id: body.toUserId, active: true } })
-        : null;
+    const colleague = await db.user.findUnique({ where: { id: body.toUserId, active: true } });
     if (!colleague || colleague.id === user.id)
       problems.push({ field: 'toUserId', reason: 'name an active colleague other than yourself' });
-    if (problems.length) throw invalidInput(problems);
+    if (!colleague || problems.length) throw invalidInput(problems);
     const [delegation] = await db.$transaction([
       db.delegation.create({
         data: {
           fromUserId: user.id,
-          toUserId: colleague!.id,
-          startsOn: body.startsOn as string,
-          endsOn: body.endsOn as string,
-          reason: (body.reason as string).trim(),
+          toUserId: colleague.id,
+          startsOn: body.startsOn,
+          endsOn: body.endsOn,
+          reason: body.reason,
         },
       }),
       db.auditEvent.create({
         data: {
           actorId: user.id,
           action: 'delegation.create',
-          target: colleague!.id,
-          detail: `${String(body.startsOn)}..${String(body.endsOn)}`,
+          target: colleague.id,
+          detail: `${body.startsOn}..${body.endsOn}`,
         },
       }),
     ]);
@@ -103,6 +111,7 @@ export function delegationRouter(db: Database, clock: Clock): Router {
 
   /** Delegations given by me and to me. */
   router.get('/api/delegations', async (req, res) => {
+    parseRequest(requestSchema({}), req);
     const user = currentUser(req);
     const delegations = await db.delegation.findMany({
       where: { OR: [{ fromUserId: user.id }, { toUserId: user.id }] },
@@ -113,8 +122,9 @@ export function delegationRouter(db: Database, clock: Clock): Router {
 
   router.post('/api/delegations/:id/revoke', async (req, res) => {
     const user = currentUser(req);
-    const id = Number(req.params.id);
-    const delegation = Number.isInteger(id) ? await db.delegation.findUnique({ where: { id } }) : null;
+    const { params } = parseRequest(requestSchema({ params: delegationParams }), req);
+    const { id } = params;
+    const delegation = await db.delegation.findUnique({ where: { id } });
     if (!delegation || delegation.fromUserId !== user.id)
       throw new HttpError(404, 'not_found', 'no such delegation of yours');
     if (delegation.revokedAt) throw new HttpError(409, 'not_now', 'the delegation is already revoked');

@@ -1,9 +1,11 @@
 /**
- * Directives (来文). Writes go to Temporal as updates (the workflow's validator has the last
- * word); reads come from the database projection.
+ * Directives (来文). Every route parses its body, params and query with one zod schema
+ * (api/parse.ts). Writes go to Temporal as updates within the bounded wait (the workflow's
+ * validator has the last word); reads come from the database projection.
  */
 import { Router } from 'express';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { z } from 'zod';
 import type { Database } from '../../core/database';
 import { currentPolicy } from '../../core/policies';
 import {
@@ -14,73 +16,105 @@ import {
 } from '../../workflows/definitions';
 import {
   chinaDate,
-  isCalendarDate,
   checkDelivery,
   checkIncomingDocument,
   normalizeDocNumber,
+  type FieldProblem,
 } from '../../workflows/incoming-document';
 import { incomingRegisterWorkflow } from '../../workflows/incoming-register';
 import type { IncomingDocument, Secrecy, Urgency } from '../../workflows/types';
 import { currentUser, requireRole } from '../auth/middleware';
-import { bodyWith, receiptNumberParam, signingActor, updateIdOf, type Clock } from '../requests';
-import { HttpError, invalidInput } from '../errors';
+import { signingActor, updateIdOf, type Clock } from '../requests';
+import { HttpError } from '../errors';
+import { calendarDate, parseRequest, receiptNumber, requestSchema } from '../parse';
+import type { StepRunner } from '../updates';
 import { availableSteps } from '../available-steps';
 import { attachmentsNamed } from './attachments';
-import { directiveView, type DirectiveView } from './access';
+import { directiveView, visibleTimeline, type DirectiveView } from './access';
 
 export interface DirectiveRouterDeps {
   db: Database;
   temporal: Client;
   taskQueue: string;
   clock: Clock;
+  /** Runs a step's update within the bounded wait (503 with Retry-After past it). */
+  steps: StepRunner;
 }
 
-const DOCUMENT_FIELDS = [
-  'sourceOrg',
-  'docNumber',
-  'title',
-  'receivedDate',
-  'urgency',
-  'secrecy',
-  'secrecyPeriod',
-  'copies',
-  'pages',
-  'handlingPrefix',
-  'attachments',
-] as const;
+// The forms. Types and shape here; the office's rules (文号 form, plausible years, 密级 and
+// 保密期限, counts) are checkIncomingDocument's and checkDelivery's, which the register
+// workflow's validator also runs, so both answer with the same reasons.
 
-/** The registration form as submitted: known fields only, text trimmed, 文号 brackets normalised. */
-function readIncomingDocument(body: unknown): IncomingDocument {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw invalidInput([{ field: 'body', reason: 'must be a JSON object' }]);
-  }
-  const raw = body as Record<string, unknown>;
-  const unknown = Object.keys(raw).filter((k) => !(DOCUMENT_FIELDS as readonly string[]).includes(k));
-  if (unknown.length)
-    throw invalidInput(
-      unknown.map((field) => ({ field, reason: 'is not a field of the registration form' })),
-    );
-  const text = (v: unknown) => (typeof v === 'string' ? v.trim() : v);
-  const doc = {
-    sourceOrg: text(raw.sourceOrg),
-    docNumber: typeof raw.docNumber === 'string' ? normalizeDocNumber(raw.docNumber) : raw.docNumber,
-    title: text(raw.title),
-    receivedDate: text(raw.receivedDate),
-    // 平急 and 非密 are what an empty box on the 呈批表 means, as on the seed's form.
-    urgency: raw.urgency ?? ('平急' satisfies Urgency),
-    secrecy: raw.secrecy ?? ('非密' satisfies Secrecy),
-    ...(raw.secrecyPeriod !== undefined ? { secrecyPeriod: text(raw.secrecyPeriod) } : {}),
-    ...(raw.copies !== undefined ? { copies: raw.copies } : {}),
-    ...(raw.pages !== undefined ? { pages: raw.pages } : {}),
-    ...(raw.handlingPrefix !== undefined ? { handlingPrefix: text(raw.handlingPrefix) } : {}),
-  };
-  const problems = checkIncomingDocument(doc, Date.now());
-  if (problems.length) throw invalidInput(problems);
-  return doc as IncomingDocument;
-}
+const count = (label: string) =>
+  z.number({
+    error: (i) =>
+      i.input === undefined ? `${label} is required` : `${label} must be a whole number from 1 to 9999`,
+  });
+const trimmed = (label: string) => z.string({ error: `${label} must be text` }).trim();
+const docNumber = z.string({ error: '文号 (document number) must be text' }).transform(normalizeDocNumber);
 
-export function directiveRouter({ db, temporal, taskQueue, clock }: DirectiveRouterDeps): Router {
+/** Problems found by a shared check, as issues of the schema (same field, same reason). */
+const asIssues = (problems: FieldProblem[], ctx: z.RefinementCtx) => {
+  for (const p of problems) ctx.addIssue({ code: 'custom', path: [p.field], message: p.reason });
+};
+
+/** 签收: who sent it, its 文号, the copies counted; the day is today unless told. */
+const deliveryForm = (nowMs: number) =>
+  z
+    .object({
+      sourceOrg: trimmed('来文单位 (source organ)'),
+      docNumber,
+      copies: count('份数 (copies)'),
+      receivedDate: calendarDate('收文日期').default(chinaDate(nowMs)),
+    })
+    .strict()
+    .superRefine((d, ctx) => {
+      asIssues(checkDelivery(d, nowMs), ctx);
+      if (d.receivedDate > chinaDate(nowMs) || d.receivedDate < '2000-01-01')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['receivedDate'],
+          message: '收文日期 must be a date from 2000 up to today',
+        });
+    });
+
+/**
+ * 收文登记 as submitted: text trimmed, 文号 brackets normalised; 平急 and 非密 are what an empty box
+ * on the 呈批表 means, as on the seed's form. Attachments are ids of the clerk's own uploads.
+ */
+const registrationForm = (nowMs: number) =>
+  z
+    .object({
+      sourceOrg: trimmed('来文单位 (source organ)'),
+      docNumber,
+      title: trimmed('来文标题 (title)'),
+      receivedDate: trimmed('收文日期'),
+      urgency: z.string({ error: '紧急程度 must be text' }).default('平急' satisfies Urgency),
+      secrecy: z.string({ error: '密级 must be text' }).default('非密' satisfies Secrecy),
+      secrecyPeriod: trimmed('保密期限').optional(),
+      copies: count('份数 (copies)').optional(),
+      pages: count('页数 (pages)').optional(),
+      handlingPrefix: trimmed('办文编号 prefix').optional(),
+      attachments: z
+        .array(z.string({ error: 'must be an attachment id' }).min(1).max(100))
+        .max(20, 'at most 20 uploaded attachments')
+        .optional(),
+    })
+    .strict()
+    // The files are checked against the uploads, in the database.
+    .superRefine((d, ctx) => asIssues(checkIncomingDocument({ ...d, attachments: undefined }, nowMs), ctx))
+    // Only once the check above has held 紧急程度 and 密级 to their lists.
+    .transform(({ urgency, secrecy, ...rest }) => ({
+      ...rest,
+      urgency: urgency as Urgency,
+      secrecy: secrecy as Secrecy,
+    }));
+
+const directiveParams = z.object({ receiptNumber }).strict();
+
+export function directiveRouter({ db, temporal, taskQueue, clock, steps }: DirectiveRouterDeps): Router {
   const router = Router();
+  // Who may read a directive depends on whom its 拟办 asks for 批示, which only its workflow knows.
 
   /**
    * The year's register, started by the first update that needs it. Should it ever have to start
@@ -113,39 +147,29 @@ export function directiveRouter({ db, temporal, taskQueue, clock }: DirectiveRou
 
   // 签收: the office signs for a delivered document; the time starts every receipt clock.
   router.post('/api/receipts', requireRole('CLERK'), async (req, res) => {
-    const body = bodyWith(req, ['sourceOrg', 'docNumber', 'copies', 'receivedDate']);
-    const receivedDate = body.receivedDate ?? chinaDate(await clock()); // 签收 is today unless told
-    if (typeof receivedDate !== 'string' || !isCalendarDate(receivedDate))
-      throw invalidInput([{ field: 'receivedDate', reason: '收文日期 must be a calendar date YYYY-MM-DD' }]);
-    const delivery = {
-      sourceOrg: typeof body.sourceOrg === 'string' ? body.sourceOrg.trim() : body.sourceOrg,
-      docNumber: typeof body.docNumber === 'string' ? normalizeDocNumber(body.docNumber) : body.docNumber,
-      copies: body.copies,
-    };
-    const now = await clock();
-    const problems = checkDelivery(delivery, now);
-    if (receivedDate > chinaDate(now) || receivedDate < '2000-01-01')
-      problems.push({ field: 'receivedDate', reason: '收文日期 must be a date from 2000 up to today' });
-    if (problems.length) throw invalidInput(problems);
-    const signature = await temporal.workflow.executeUpdateWithStart(signForIncomingUpdate, {
-      args: [
-        {
-          ...(delivery as { sourceOrg: string; docNumber: string; copies: number }),
-          signedBy: signingActor(req),
-        },
-      ],
-      updateId: updateIdOf(req, 'sign-for-incoming'),
-      startWorkflowOperation: await register(Number(receivedDate.slice(0, 4))),
-    });
-    res.status(201).json({ receipt: signature });
+    const { body: delivery } = parseRequest(requestSchema({ body: deliveryForm(await clock()) }), req);
+    const { receivedDate, ...signature } = delivery;
+    const startWorkflowOperation = await register(Number(receivedDate.slice(0, 4)));
+    const updateId = updateIdOf(req, 'sign-for-incoming');
+    const receipt = await steps(() =>
+      temporal.workflow.executeUpdateWithStart(signForIncomingUpdate, {
+        args: [{ ...signature, signedBy: signingActor(req) }],
+        updateId,
+        startWorkflowOperation,
+      }),
+    );
+    res.status(201).json({ receipt });
   });
 
   // 收文登记: the register allocates the 收文编号 and opens the directive's workflow.
   router.post('/api/directives', requireRole('CLERK'), async (req, res) => {
-    const { attachments, ...form } = (req.body ?? {}) as Record<string, unknown>;
+    const { body } = parseRequest(requestSchema({ body: registrationForm(await clock()) }), req);
     const user = currentUser(req);
-    const document = readIncomingDocument(form);
-    document.attachments = await attachmentsNamed(db, attachments, user.id);
+    const { attachments, ...form } = body;
+    const document: IncomingDocument = {
+      ...form,
+      attachments: await attachmentsNamed(db, attachments, user.id),
+    };
     // Across years the register cannot see; within a year its validator decides, race-free. A retry
     // with an Idempotency-Key goes to Temporal, which answers it with the first registration.
     const earlier = req.get('idempotency-key')
@@ -162,24 +186,24 @@ export function directiveRouter({ db, temporal, taskQueue, clock }: DirectiveRou
       );
     }
     const year = Number(document.receivedDate.slice(0, 4));
-    const registration = await temporal.workflow.executeUpdateWithStart(registerIncomingUpdate, {
-      args: [
-        {
-          document,
-          registeredBy: signingActor(req),
-          policy: await currentPolicy(db),
-        },
-      ],
-      updateId: updateIdOf(req, 'register'),
-      startWorkflowOperation: await register(year),
-    });
+    const startWorkflowOperation = await register(year);
+    const policy = await currentPolicy(db);
+    const updateId = updateIdOf(req, 'register');
+    const registration = await steps(() =>
+      temporal.workflow.executeUpdateWithStart(registerIncomingUpdate, {
+        args: [{ document, registeredBy: signingActor(req), policy }],
+        updateId,
+        startWorkflowOperation,
+      }),
+    );
     const directive = await findDirective(db, registration.receiptNumber, 'OFFICE', user);
     res.status(201).location(`/api/directives/${registration.receiptNumber}`).json({ directive });
   });
 
   router.get('/api/directives/:receiptNumber', async (req, res) => {
+    const { params } = parseRequest(requestSchema({ params: directiveParams }), req);
+    const { receiptNumber } = params;
     const user = currentUser(req);
-    const receiptNumber = receiptNumberParam(req);
     const view = await directiveView(db, user, receiptNumber);
     const directive = view && (await findDirective(db, receiptNumber, view, user));
     if (!directive) throw new HttpError(404, 'not_found', `no directive with 收文编号 ${receiptNumber}`);
@@ -192,8 +216,6 @@ export function directiveRouter({ db, temporal, taskQueue, clock }: DirectiveRou
 
   return router;
 }
-
-const CIRCULATION_ACTIONS = ['传阅', '阅', '收回传阅'];
 
 /**
  * The directive with its department tasks, attachments, circulation and timeline, as `view` may
@@ -230,17 +252,7 @@ async function findDirective(
         where: view === 'OFFICE' ? {} : { readerId: user.id },
         orderBy: [{ circulationId: 'asc' }, { readerId: 'asc' }],
       },
-      timeline: {
-        // Who was sent a 传阅 and what they wrote is the office's to see; each reader has their copy.
-        where:
-          view === 'OFFICE'
-            ? {}
-            : {
-                OR: [{ departmentCode: null }, ...(department ? [{ departmentCode: department }] : [])],
-                action: { notIn: CIRCULATION_ACTIONS },
-              },
-        orderBy: [{ at: 'asc' }, { seq: 'asc' }],
-      },
+      timeline: { where: visibleTimeline(view, user), orderBy: [{ at: 'asc' }, { seq: 'asc' }] },
     },
   });
 }

@@ -86,9 +86,12 @@ import {
   wholeNumberText,
 } from '../parse';
 import { actingUser, signingActor, updateIdOf, type Clock } from '../requests';
+import type { StepRunner } from '../updates';
 import { attachmentsNamed } from './attachments';
 
 export interface IntegrityRouterDeps {
+  /** Runs a step's update within the bounded wait (503 with Retry-After past it). */
+  steps: StepRunner;
   db: Database;
   temporal: Client;
   taskQueue: string;
@@ -326,7 +329,7 @@ type CaseRow = NonNullable<Awaited<ReturnType<typeof visibleCase>>>;
 type Handle = ReturnType<Client['workflow']['getHandle']>;
 type Form<R> = Omit<R, 'by'>;
 
-export function integrityRouter({ db, temporal, taskQueue, clock }: IntegrityRouterDeps): Router {
+export function integrityRouter({ db, temporal, taskQueue, clock, steps }: IntegrityRouterDeps): Router {
   const router = Router();
   const today = async () => chinaDate(await clock());
 
@@ -356,7 +359,7 @@ export function integrityRouter({ db, temporal, taskQueue, clock }: IntegrityRou
   /** The record's workflow, for a step: once closed (信用修复, 撤销) a step is 409 with the row's status. */
   async function onRecord<T>(row: RecordRow, act: (handle: Handle) => Promise<T>): Promise<T> {
     try {
-      return await act(temporal.workflow.getHandle(breachRecordWorkflowId(row.recordId)));
+      return await steps(() => act(temporal.workflow.getHandle(breachRecordWorkflowId(row.recordId))));
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       const now = (await db.breachRecord.findUnique({ where: { recordId: row.recordId } })) ?? row;
@@ -366,7 +369,7 @@ export function integrityRouter({ db, temporal, taskQueue, clock }: IntegrityRou
   }
   async function onCase<T>(row: CaseRow, act: (handle: Handle) => Promise<T>): Promise<T> {
     try {
-      return await act(temporal.workflow.getHandle(accountabilityCaseWorkflowId(row.caseId)));
+      return await steps(() => act(temporal.workflow.getHandle(accountabilityCaseWorkflowId(row.caseId))));
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       const now = (await db.accountabilityCase.findUnique({ where: { caseId: row.caseId } })) ?? row;
@@ -441,26 +444,29 @@ export function integrityRouter({ db, temporal, taskQueue, clock }: IntegrityRou
     const updateId = updateIdOf(req, 'breach-open');
     const recordId = await newRecordId(req, day);
     const attachments = await filesFor(ids, user.id, recordId);
-    const opened = await temporal.workflow.executeUpdateWithStart(breachOpenedUpdate, {
-      args: [{ by: actingUser(req) }],
-      updateId,
-      startWorkflowOperation: new WithStartWorkflowOperation(breachRecordWorkflow, {
-        workflowId: breachRecordWorkflowId(recordId),
-        taskQueue,
-        // A retry finds its own record running; a record id once used is never opened again.
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [
-          {
-            recordId,
-            facts,
-            attachments,
-            openedBy: signingActor(req),
-            policy: await currentIntegrityPolicy(db),
-          },
-        ],
+    const policy = await currentIntegrityPolicy(db);
+    const opened = await steps(() =>
+      temporal.workflow.executeUpdateWithStart(breachOpenedUpdate, {
+        args: [{ by: actingUser(req) }],
+        updateId,
+        startWorkflowOperation: new WithStartWorkflowOperation(breachRecordWorkflow, {
+          workflowId: breachRecordWorkflowId(recordId),
+          taskQueue,
+          // A retry finds its own record running; a record id once used is never opened again.
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          args: [
+            {
+              recordId,
+              facts,
+              attachments,
+              openedBy: signingActor(req),
+              policy,
+            },
+          ],
+        }),
       }),
-    });
+    );
     // The id derived from someone else's Idempotency-Key: their record, not this registration.
     if (opened.openedBy?.userId !== signingActor(req).userId)
       throw new HttpError(

@@ -1,15 +1,26 @@
 /**
- * What people search and read, from the database: the office's list of directives with
- * filters, a department's own tasks, and each person's inbox of notices.
+ * What people search and read, from the database: the list of directives each person may see
+ * (api/routes/access.ts) with filters, a department's own tasks, and each person's inbox of
+ * notices. Filters are parsed by one zod schema per list: a filter a list does not have is named
+ * alone, then bad values.
  */
-import { Router, type Request } from 'express';
+import { Router } from 'express';
+import { z } from 'zod';
 import type { Database } from '../../core/database';
-import { OFFICE_ROLES } from '../../core/roles';
-import { isCalendarDate, type FieldProblem } from '../../workflows/incoming-document';
 import type { Prisma } from '../../generated/prisma/client';
 import { URGENCIES } from '../../workflows/types';
 import { currentUser } from '../auth/middleware';
-import { HttpError, invalidInput } from '../errors';
+import { HttpError } from '../errors';
+import {
+  booleanText,
+  calendarDate,
+  departmentCode,
+  listFilters,
+  parseRequest,
+  requestSchema,
+  wholeNumberText,
+} from '../parse';
+import { directiveScope } from './access';
 
 const DIRECTIVE_STATUSES = [
   'REGISTERED',
@@ -22,95 +33,89 @@ const DIRECTIVE_STATUSES = [
   'WITHDRAWN',
   'RETURNED_TO_SENDER',
 ];
-const SORTABLE = ['registeredAt', 'receivedDate', 'dueDate', 'receiptNumber'] as const;
-const FILTERS = ['status', 'department', 'overdue', 'dueBefore', 'urgency', 'q', 'page', 'pageSize', 'sort'];
-
-const TASK_FILTERS = ['status', 'page', 'pageSize'];
 const TASK_STATUSES = ['DISPATCHED', 'SIGNED_FOR', 'REPORTED', 'RETURNED', 'ACCEPTED', 'WITHDRAWN'];
+const SORTABLE = ['registeredAt', 'receivedDate', 'dueDate', 'receiptNumber'] as const;
+const SORTS = SORTABLE.flatMap((f) => [f, `-${f}`]) as [string, ...string[]];
 
-function query(req: Request, filters: readonly string[] = FILTERS): Record<string, string> {
-  const out: Record<string, string> = {};
-  const problems: FieldProblem[] = [];
-  for (const [key, value] of Object.entries(req.query)) {
-    if (!filters.includes(key)) problems.push({ field: key, reason: 'is not a filter of this list' });
-    else if (typeof value !== 'string') problems.push({ field: key, reason: 'give it once' });
-    else out[key] = value;
-  }
-  if (problems.length) throw invalidInput(problems);
-  return out;
-}
+/** A comma list of statuses, e.g. status=REVIEWING,CLOSED; empty is no filter. */
+const statusList = (statuses: readonly string[]) =>
+  z
+    .string()
+    .transform((s) => (s ? s.split(',') : []))
+    .superRefine((given, ctx) => {
+      const bad = given.filter((s) => !statuses.includes(s));
+      if (bad.length)
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown status ${bad.join(', ')}; one of ${statuses.join(', ')}`,
+        });
+    });
 
-function pageOf(q: Record<string, string>, problems: FieldProblem[]) {
-  const page = Number(q.page ?? 1);
-  const pageSize = Number(q.pageSize ?? 20);
-  if (!Number.isInteger(page) || page < 1)
-    problems.push({ field: 'page', reason: 'must be a whole number from 1' });
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
-    problems.push({ field: 'pageSize', reason: 'must be a whole number from 1 to 100' });
-  }
-  return { page, pageSize };
-}
+/** Every list pages the same way: 20 a page unless told, at most 100. */
+const paging = {
+  page: wholeNumberText('page', 100_000).default(1),
+  pageSize: wholeNumberText('pageSize', 100).default(20),
+};
+
+/** The office's list of directives; filters in the order their problems are reported. */
+const directiveFilters = listFilters({
+  ...paging,
+  status: statusList(DIRECTIVE_STATUSES).optional(),
+  department: z.union([z.literal(''), departmentCode('department')]).optional(),
+  overdue: booleanText('overdue').optional(),
+  dueBefore: calendarDate('dueBefore').optional(),
+  urgency: z.enum(URGENCIES, { error: `urgency must be one of ${URGENCIES.join('、')}` }).optional(),
+  q: z.string().trim().max(100, 'q is at most 100 characters').optional(),
+  sort: z
+    .enum(SORTS, { error: `sort must be one of ${SORTABLE.join(', ')}, with - for descending` })
+    .default('-registeredAt'),
+});
+const taskFilters = listFilters({ ...paging, status: statusList(TASK_STATUSES).optional() });
+const inboxFilters = listFilters(paging);
 
 export function listRouter(db: Database): Router {
   const router = Router();
 
   router.get('/api/directives', async (req, res) => {
     const user = currentUser(req);
-    const q = query(req);
-    const problems: FieldProblem[] = [];
-    const { page, pageSize } = pageOf(q, problems);
-    const where: Prisma.DirectiveWhereInput[] = [];
-    // A department sees only what was dispatched to it.
-    if (!user.roles.some((r) => OFFICE_ROLES.includes(r)))
-      where.push({ tasks: { some: { departmentCode: user.departmentCode } } });
-    if (q.status) {
-      const statuses = q.status.split(',');
-      const bad = statuses.filter((s) => !DIRECTIVE_STATUSES.includes(s));
-      if (bad.length)
-        problems.push({
-          field: 'status',
-          reason: `unknown status ${bad.join(', ')}; one of ${DIRECTIVE_STATUSES.join(', ')}`,
-        });
-      where.push({ status: { in: statuses } });
-    }
-    if (q.department)
+    const { query: q } = parseRequest(requestSchema({ query: directiveFilters }), req);
+    const { page, pageSize } = q;
+    // What this person may see, and of its department tasks which: a department sees its own only,
+    // so neither the rows nor the department and overdue filters tell another department's status.
+    const scope = await directiveScope(db, user);
+    const where: Prisma.DirectiveWhereInput[] = [scope.where];
+    if (q.status?.length) where.push({ status: { in: q.status } });
+    if (q.department) {
+      const seesTasksOf = scope.asOffice || q.department === user.departmentCode;
       where.push({
-        OR: [{ leadDepartmentCode: q.department }, { tasks: { some: { departmentCode: q.department } } }],
+        OR: [
+          { leadDepartmentCode: q.department },
+          ...(seesTasksOf ? [{ tasks: { some: { departmentCode: q.department } } }] : []),
+        ],
       });
+    }
     if (q.overdue !== undefined) {
-      if (q.overdue !== 'true' && q.overdue !== 'false')
-        problems.push({ field: 'overdue', reason: 'must be true or false' });
-      const overdueTask = { tasks: { some: { overdue: true, status: { not: 'ACCEPTED' } } } };
-      where.push(q.overdue === 'true' ? overdueTask : { NOT: overdueTask });
+      const overdueTask = { tasks: { some: { ...scope.tasks, overdue: true, status: { not: 'ACCEPTED' } } } };
+      where.push(q.overdue ? overdueTask : { NOT: overdueTask });
     }
-    if (q.dueBefore !== undefined) {
-      if (!isCalendarDate(q.dueBefore))
-        problems.push({ field: 'dueBefore', reason: 'must be a date YYYY-MM-DD' });
-      where.push({ dueDate: { lt: q.dueBefore } });
-    }
-    if (q.urgency !== undefined) {
-      if (!URGENCIES.includes(q.urgency as never))
-        problems.push({ field: 'urgency', reason: `one of ${URGENCIES.join('、')}` });
-      where.push({ urgency: q.urgency });
-    }
+    if (q.dueBefore !== undefined) where.push({ dueDate: { lt: q.dueBefore } });
+    if (q.urgency !== undefined) where.push({ urgency: q.urgency });
     if (q.q) where.push({ OR: [{ title: { contains: q.q } }, { docNumber: { contains: q.q } }] });
-    const sort = q.sort ?? '-registeredAt';
-    const sortField = sort.replace(/^-/, '');
-    if (!SORTABLE.includes(sortField as never)) {
-      problems.push({ field: 'sort', reason: `one of ${SORTABLE.join(', ')}, with - for descending` });
-    }
-    if (problems.length) throw invalidInput(problems);
+    const sortField = q.sort.replace(/^-/, '');
 
     const filter = { AND: where };
     const [total, items] = await Promise.all([
       db.directive.count({ where: filter }),
       db.directive.findMany({
         where: filter,
-        orderBy: [{ [sortField]: sort.startsWith('-') ? 'desc' : 'asc' }, { receiptNumber: 'desc' }],
+        orderBy: [{ [sortField]: q.sort.startsWith('-') ? 'desc' : 'asc' }, { receiptNumber: 'desc' }],
         skip: (page - 1) * pageSize,
         take: pageSize,
         include: {
-          tasks: { select: { departmentCode: true, role: true, status: true, dueDate: true, overdue: true } },
+          tasks: {
+            where: scope.tasks,
+            select: { departmentCode: true, role: true, status: true, dueDate: true, overdue: true },
+          },
         },
       }),
     ]);
@@ -120,18 +125,12 @@ export function listRouter(db: Database): Router {
   // A department's own tasks (待办), most urgent deadline first; `status` narrows, pages as above.
   router.get('/api/tasks', async (req, res) => {
     const user = currentUser(req);
-    const q = query(req, TASK_FILTERS);
-    const problems: FieldProblem[] = [];
-    const { page, pageSize } = pageOf(q, problems);
-    const statuses = q.status?.split(',');
-    const bad = statuses?.filter((s) => !TASK_STATUSES.includes(s)) ?? [];
-    if (bad.length)
-      problems.push({
-        field: 'status',
-        reason: `unknown status ${bad.join(', ')}; one of ${TASK_STATUSES.join(', ')}`,
-      });
-    if (problems.length) throw invalidInput(problems);
-    const where = { departmentCode: user.departmentCode, ...(statuses ? { status: { in: statuses } } : {}) };
+    const { query: q } = parseRequest(requestSchema({ query: taskFilters }), req);
+    const { page, pageSize } = q;
+    const where = {
+      departmentCode: user.departmentCode,
+      ...(q.status?.length ? { status: { in: q.status } } : {}),
+    };
     const [total, items] = await Promise.all([
       db.departmentTask.count({ where }),
       db.departmentTask.findMany({
@@ -148,10 +147,8 @@ export function listRouter(db: Database): Router {
   // My notices, newest first; `unread` counts them all, not just this page.
   router.get('/api/inbox', async (req, res) => {
     const user = currentUser(req);
-    const q = query(req, ['page', 'pageSize']);
-    const problems: FieldProblem[] = [];
-    const { page, pageSize } = pageOf(q, problems);
-    if (problems.length) throw invalidInput(problems);
+    const { query } = parseRequest(requestSchema({ query: inboxFilters }), req);
+    const { page, pageSize } = query;
     const [unread, total, items] = await Promise.all([
       db.notice.count({ where: { recipientId: user.id, readAt: null } }),
       db.notice.count({ where: { recipientId: user.id } }),
@@ -165,16 +162,16 @@ export function listRouter(db: Database): Router {
     res.json({ unread, total, page, pageSize, items });
   });
 
+  const noticeParams = z.object({ id: wholeNumberText('id') }).strict();
   router.post('/api/inbox/:id/read', async (req, res) => {
     const user = currentUser(req);
-    const id = Number(req.params.id);
+    const { params } = parseRequest(requestSchema({ params: noticeParams }), req);
+    const mine = { id: params.id, recipientId: user.id };
     const { count } = await db.notice.updateMany({
-      where: { id: Number.isInteger(id) ? id : -1, recipientId: user.id, readAt: null },
+      where: { ...mine, readAt: null },
       data: { readAt: new Date() },
     });
-    const exists =
-      count > 0 ||
-      (await db.notice.count({ where: { id: Number.isInteger(id) ? id : -1, recipientId: user.id } })) > 0;
+    const exists = count > 0 || (await db.notice.count({ where: mine })) > 0;
     if (!exists) throw new HttpError(404, 'not_found', 'no such notice in your inbox');
     res.status(204).end();
   });

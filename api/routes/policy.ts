@@ -4,24 +4,21 @@ import type { Database } from '../../core/database';
 import { currentPolicy, routingPolicySchema, savePolicy } from '../../core/policies';
 import type { RoutingPolicy } from '../../workflows/policy';
 import { currentUser, requireRole } from '../auth/middleware';
-import { HttpError, invalidInput } from '../errors';
+import { HttpError } from '../errors';
+import { parseRequest, requestSchema } from '../parse';
 
 export function policyRouter(db: Database): Router {
   const router = Router();
 
-  router.get('/api/policy', async (_req, res) => {
+  router.get('/api/policy', async (req, res) => {
+    parseRequest(requestSchema({}), req);
     res.json({ policy: await currentPolicy(db) });
   });
 
   // Takes effect for directives received from now on; running ones keep the policy they came with.
   router.put('/api/policy', requireRole('OFFICE_DIRECTOR', 'ADMIN'), async (req, res) => {
-    const parsed = routingPolicySchema.safeParse(req.body);
-    if (!parsed.success) {
-      throw invalidInput(
-        parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', reason: i.message })),
-      );
-    }
-    const policy: RoutingPolicy = parsed.data;
+    const { body } = parseRequest(requestSchema({ body: routingPolicySchema }), req);
+    const policy: RoutingPolicy = body;
     try {
       await savePolicy(db, policy, currentUser(req).id);
     } catch (err) {

@@ -1,11 +1,16 @@
 /**
- * The office's and the departments' steps on a directive, one endpoint each. The API checks who
- * may act (role, department: the step tables in workflows/steps.ts, which the workflows' validators
- * also read) and that named departments and leaders exist; the workflow's update validator decides
- * whether the step is possible now. Either refusal changes nothing.
+ * The office's and the departments' steps on a directive, one endpoint each. Every route parses its
+ * body, params and query with one zod schema (api/parse.ts), so a string where a number belongs
+ * never reaches a workflow. What this person may not see answers 404 first (api/routes/access.ts),
+ * as if it did not exist. The API then checks who may act (role, department: the step tables in
+ * workflows/steps.ts, which the workflows' validators also read) and that named departments and
+ * people exist; the workflow's update validator decides whether the step is possible now. Either
+ * refusal changes nothing.
  */
 import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import { z } from 'zod';
 import type { Database } from '../../core/database';
 import type { Prisma } from '../../generated/prisma/client';
 import {
@@ -33,34 +38,126 @@ import {
 import type { FieldProblem } from '../../workflows/incoming-document';
 import type { HandlingOptionCode } from '../../workflows/policy';
 import { DIRECTIVE_STEPS, TASK_STEPS, type StepRule } from '../../workflows/steps';
-import type { UpdateDefinition } from '@temporalio/common';
-import type {
-  ActingUser,
-  Actor,
-  DepartmentTaskState,
-  DirectiveState,
-  InstructRequest,
-  Proposal,
-} from '../../workflows/types';
+import type { ActingUser, Actor, DepartmentTaskState, DirectiveState } from '../../workflows/types';
 import { requireRole } from '../auth/middleware';
 import { HttpError, invalidInput } from '../errors';
+import {
+  calendarDate,
+  departmentCode,
+  distinct,
+  kindOf,
+  oneOf,
+  parseRequest,
+  receiptNumber,
+  remark,
+  requestSchema,
+  text,
+  userId,
+  wholeNumberText,
+} from '../parse';
+import { actingUser, updateIdOf } from '../requests';
+import type { StepRunner } from '../updates';
+import { directiveVisible, taskVisible } from './access';
 import { attachmentsNamed } from './attachments';
-import { actingUser, bodyWith, objectWith, receiptNumberParam, updateIdOf } from '../requests';
 
 export interface RoutingRouterDeps {
   db: Database;
   temporal: Client;
+  /** Runs a step's update within the bounded wait (503 with Retry-After past it). */
+  steps: StepRunner;
 }
 
-export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
+// ---------------------------------------------------------------------------------------------
+// The forms
+
+const directiveParams = z.object({ receiptNumber }).strict();
+const taskParams = z.object({ receiptNumber, departmentCode: departmentCode('departmentCode') }).strict();
+const circulationParams = z
+  .object({ receiptNumber, circulationId: wholeNumberText('circulationId', 10_000) })
+  .strict();
+
+/** 办理提示 on the 拟办 and the 回报单: a number 1–5, never the text "1". */
+const HANDLING_OPTIONS = [1, 2, 3, 4, 5] as const satisfies readonly HandlingOptionCode[];
+const handlingOption = z.literal(HANDLING_OPTIONS, {
+  error: (i) =>
+    i.input === undefined
+      ? '办理提示 is required'
+      : `办理提示 must be one of the numbers 1–5, not ${kindOf(i.input)}`,
+});
+
+const departmentCodes = (label: string) => z.array(departmentCode(label)).max(20);
+const userIds = (label: string, atLeastOne: string) =>
+  z.array(userId(label)).min(1, atLeastOne).max(50, `${label}: name at most 50`);
+
+/** 拟办: who leads (主办), who helps (会办), the handling option, who gives the 批示. */
+const proposalForm = z
+  .object({
+    leadDepartment: departmentCode('主办单位'),
+    coDepartments: departmentCodes('会办单位').default([]),
+    handlingOption,
+    leaders: userIds('请批示领导', 'name at least one leader to give the 批示'),
+    leaderMode: oneOf('批示方式', { SEQUENCE: '依次批示', PARALLEL: '同时批示' }).default('SEQUENCE'),
+    comment: remark('拟办意见', 2000),
+  })
+  .strict();
+
+/** 批示: with AMEND, what the leader changes in the proposal. */
+const instructionForm = z
+  .object({
+    decision: oneOf('批示', { APPROVE: '同意', AMEND: '修改', RETURN: '退回' }),
+    text: remark('批示内容', 2000),
+    amendment: z
+      .object({
+        leadDepartment: departmentCode('主办单位').optional(),
+        coDepartments: departmentCodes('会办单位').optional(),
+        handlingOption: handlingOption.optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** 回报单: the options ticked, what was done, and the 代拟稿 (text or attached files) with option 4. */
+const OPTIONS_TICKED = '办理提示: tick one or more of 1–5, each once';
+const reportForm = z
+  .object({
+    options: z
+      .array(handlingOption)
+      .min(1, OPTIONS_TICKED)
+      .max(5, OPTIONS_TICKED)
+      .refine(distinct, OPTIONS_TICKED),
+    text: text('办理情况', 5000),
+    draft: z
+      .string({ error: '代拟稿 must be text' })
+      .trim()
+      .max(50_000, '代拟稿 is at most 50000 characters')
+      .optional(),
+    attachments: z
+      .array(z.string().min(1).max(100))
+      .max(20)
+      .refine(distinct, 'name each attachment once')
+      .optional(),
+  })
+  .strict();
+
+/** A step's schema: the directive's 收文编号 in the URL and the form in the body. */
+const onDirectiveWith = <B extends z.ZodType>(body: B) => requestSchema({ params: directiveParams, body });
+/** A task step's schema: 收文编号 and department code in the URL, the form in the body. */
+const onTaskWith = <B extends z.ZodType>(body: B) => requestSchema({ params: taskParams, body });
+
+// ---------------------------------------------------------------------------------------------
+
+export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Router {
   const router = Router();
+  const visible = directiveVisible(db);
+  const visibleCirculation = directiveVisible(db, circulationParams);
+  const visibleTask = taskVisible(db);
   type Handle = ReturnType<Client['workflow']['getHandle']>;
 
   /** A directive's workflow, for a step: unknown is 404, already closed (办结) is 409. */
-  async function onDirective<T>(req: Request, act: (handle: Handle) => Promise<T>): Promise<T> {
-    const receiptNumber = receiptNumberParam(req);
+  async function onDirective<T>(receiptNumber: string, act: (handle: Handle) => Promise<T>): Promise<T> {
     try {
-      return await act(temporal.workflow.getHandle(directiveWorkflowId(receiptNumber)));
+      return await steps(() => act(temporal.workflow.getHandle(directiveWorkflowId(receiptNumber))));
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       const row = await db.directive.findUnique({ where: { receiptNumber } });
@@ -71,192 +168,229 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
 
   /** Active users named by id, as actors; `who` narrows and names whom the field expects. */
   async function usersNamed(
-    ids: unknown,
+    ids: readonly string[],
     field: string,
     who: { label: string; where?: Prisma.UserWhereInput },
   ): Promise<Actor[]> {
-    if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) {
-      throw invalidInput([{ field, reason: `must be a list of user ids of ${who.label}` }]);
-    }
-    const users = await db.user.findMany({
-      where: { id: { in: ids as string[] }, active: true, ...who.where },
-    });
-    const missing = (ids as string[]).filter((id) => !users.some((u) => u.id === id));
+    const users = await db.user.findMany({ where: { id: { in: [...ids] }, active: true, ...who.where } });
+    const missing = ids.filter((id) => !users.some((u) => u.id === id));
     if (missing.length) throw invalidInput([{ field, reason: `not ${who.label}: ${missing.join(', ')}` }]);
-    return (ids as string[]).map((id) => {
+    return ids.map((id) => {
       const u = users.find((x) => x.id === id)!;
       return { userId: u.id, displayName: u.displayName };
     });
   }
+  /** One user named by id, as an actor. */
+  const userNamed = async (id: string, field: string, who: Parameters<typeof usersNamed>[2]) =>
+    (await usersNamed([id], field, who))[0]!;
 
   const LEADERS = { label: 'a leader', where: { roles: { some: { role: 'LEADER' } } } };
-  const leadersNamed = (ids: unknown, field: string) => usersNamed(ids, field, LEADERS);
-  /** One user named by id, as an actor. */
-  const userNamed = async (id: unknown, field: string, who: Parameters<typeof usersNamed>[2]) =>
-    (await usersNamed(typeof id === 'string' ? [id] : id, field, who))[0]!;
   const OFFICE_STAFF = {
     label: 'a member of the general office',
     where: { department: { kind: { in: ['GENERAL_OFFICE', 'OFFICE_SECTION'] } } },
   };
 
-  /** Department codes named in a proposal must be responsible departments (承办单位). */
-  async function checkDepartments(codes: unknown[], fields: string[]): Promise<void> {
-    const problems: FieldProblem[] = [];
-    const strings = codes.filter((c): c is string => typeof c === 'string');
+  /** Department codes named in a form must be responsible departments (承办单位). */
+  async function checkDepartments(named: { code: string; field: string }[]): Promise<void> {
     const known = await db.department.findMany({
-      where: { code: { in: strings }, kind: 'RESPONSIBLE_DEPARTMENT' },
+      where: { code: { in: named.map((n) => n.code) }, kind: 'RESPONSIBLE_DEPARTMENT' },
     });
-    codes.forEach((code, i) => {
-      if (typeof code === 'string' && !known.some((d) => d.code === code)) {
-        problems.push({ field: fields[i]!, reason: `${code} is not a responsible department (承办单位)` });
-      }
-    });
+    const problems: FieldProblem[] = named
+      .filter(({ code }) => !known.some((d) => d.code === code))
+      .map(({ code, field }) => ({ field, reason: `${code} is not a responsible department (承办单位)` }));
     if (problems.length) throw invalidInput(problems);
   }
+  const listed = (codes: readonly string[], field: string) =>
+    codes.map((code, i) => ({ code, field: `${field}[${i}]` }));
 
-  /** A step on a directive's own workflow; `request` may check the body against the database first. */
-  function directiveStep<R extends { by: ActingUser }>(
+  /** A step on a directive's own workflow; `request` may check the form against the database first. */
+  function directiveStep<
+    S extends z.ZodType<{ params: z.output<typeof directiveParams>; body: unknown }>,
+    R extends { by: ActingUser },
+  >(
     step: string,
     rule: StepRule,
-    fields: string[],
+    schema: S,
     update: UpdateDefinition<DirectiveState, [R]>,
-    request: (body: Record<string, unknown>) => Promise<Omit<R, 'by'>> | Omit<R, 'by'>,
+    request: (input: z.output<S>) => Promise<Omit<R, 'by'>> | Omit<R, 'by'>,
   ) {
-    router.post(`/api/directives/:receiptNumber/${step}`, requireRole(...rule.roles), async (req, res) => {
-      const body = await request(bodyWith(req, fields));
-      const state = await onDirective(req, (h) =>
-        h.executeUpdate(update, {
-          args: [{ ...body, by: actingUser(req) } as R],
-          updateId: updateIdOf(req, step),
-        }),
-      );
-      res.json({ state });
-    });
+    router.post(
+      `/api/directives/:receiptNumber/${step}`,
+      visible,
+      requireRole(...rule.roles),
+      async (req, res) => {
+        const input = parseRequest(schema, req);
+        const fields = await request(input);
+        const updateId = updateIdOf(req, step);
+        const state = await onDirective(input.params.receiptNumber, (h) =>
+          h.executeUpdate(update, { args: [{ ...fields, by: actingUser(req) } as R], updateId }),
+        );
+        res.json({ state });
+      },
+    );
   }
-
-  const text = (v: unknown) => (v ?? '') as string;
 
   // 拟办
   directiveStep(
     'proposal',
     DIRECTIVE_STEPS.propose,
-    ['leadDepartment', 'coDepartments', 'handlingOption', 'leaders', 'leaderMode', 'comment'],
+    onDirectiveWith(proposalForm),
     proposeHandlingUpdate,
-    async (b) => {
-      const coDepartments: unknown = b.coDepartments ?? [];
-      if (!Array.isArray(coDepartments))
-        throw invalidInput([{ field: 'coDepartments', reason: 'must be a list' }]);
-      const co = coDepartments as unknown[];
-      await checkDepartments(
-        [b.leadDepartment, ...co],
-        ['leadDepartment', ...co.map((_, i) => `coDepartments[${i}]`)],
-      );
-      const proposal: Proposal = {
-        leadDepartment: b.leadDepartment as string,
-        coDepartments: co as string[],
-        handlingOption: b.handlingOption as HandlingOptionCode,
-        leaders: await leadersNamed(b.leaders, 'leaders'),
-        leaderMode: (b.leaderMode ?? 'SEQUENCE') as Proposal['leaderMode'],
-        comment: text(b.comment),
-      };
-      return { proposal };
+    async ({ body: p }) => {
+      await checkDepartments([
+        { code: p.leadDepartment, field: 'leadDepartment' },
+        ...listed(p.coDepartments, 'coDepartments'),
+      ]);
+      const leaders = await usersNamed(p.leaders, 'leaders', LEADERS);
+      return { proposal: { ...p, leaders } };
     },
   );
 
   // 审核
-  directiveStep('review', DIRECTIVE_STEPS.review, ['decision', 'comment'], reviewProposalUpdate, (b) => ({
-    decision: b.decision as 'APPROVE',
-    comment: text(b.comment),
-  }));
+  directiveStep(
+    'review',
+    DIRECTIVE_STEPS.review,
+    onDirectiveWith(
+      z
+        .object({
+          decision: oneOf('审核', { APPROVE: '同意', RETURN: '退回' }),
+          comment: remark('审核意见', 2000),
+        })
+        .strict(),
+    ),
+    reviewProposalUpdate,
+    ({ body }) => body,
+  );
 
   // 批示
   directiveStep(
     'instruction',
     DIRECTIVE_STEPS.instruct,
-    ['decision', 'text', 'amendment'],
+    onDirectiveWith(instructionForm),
     instructUpdate,
-    async (b) => {
-      const amendment = b.amendment as InstructRequest['amendment'];
-      if (amendment !== undefined) {
-        const a = objectWith(amendment, ['leadDepartment', 'coDepartments', 'handlingOption']);
-        const codes: unknown[] = [
-          ...(a.leadDepartment ? [a.leadDepartment] : []),
-          ...(Array.isArray(a.coDepartments) ? (a.coDepartments as unknown[]) : []),
-        ];
-        await checkDepartments(
-          codes,
-          codes.map(() => 'amendment'),
-        );
-      }
-      return { decision: b.decision as 'APPROVE', text: text(b.text), amendment };
+    async ({ body }) => {
+      const a = body.amendment;
+      if (a)
+        await checkDepartments([
+          ...(a.leadDepartment ? [{ code: a.leadDepartment, field: 'amendment.leadDepartment' }] : []),
+          ...listed(a.coDepartments ?? [], 'amendment.coDepartments'),
+        ]);
+      return body;
     },
   );
 
   // 转办
-  directiveStep('dispatch', DIRECTIVE_STEPS.dispatch, [], dispatchUpdate, () => ({}));
+  directiveStep(
+    'dispatch',
+    DIRECTIVE_STEPS.dispatch,
+    onDirectiveWith(z.object({}).strict()),
+    dispatchUpdate,
+    () => ({}),
+  );
 
   // 撤办
-  directiveStep('withdraw', DIRECTIVE_STEPS.withdraw, ['reason'], withdrawUpdate, (b) => ({
-    reason: b.reason as string,
-  }));
+  directiveStep(
+    'withdraw',
+    DIRECTIVE_STEPS.withdraw,
+    onDirectiveWith(z.object({ reason: text('撤办理由', 2000) }).strict()),
+    withdrawUpdate,
+    ({ body }) => body,
+  );
 
   // 初审: accept for handling, or send a misrouted document back to its sender (退文).
   directiveStep(
     'initial-review',
     DIRECTIVE_STEPS.initialReview,
-    ['decision', 'comment'],
+    onDirectiveWith(
+      z
+        .object({
+          decision: oneOf('初审', { ACCEPT: '受理', RETURN_TO_SENDER: '退文' }),
+          comment: remark('初审意见', 2000),
+        })
+        .strict(),
+    ),
     initialReviewUpdate,
-    (b) => ({ decision: b.decision as 'ACCEPT', comment: text(b.comment) }),
+    ({ body }) => body,
   );
 
   // 督办人
-  directiveStep('urger', DIRECTIVE_STEPS.assignUrger, ['urger'], assignUrgerUpdate, async (b) => ({
-    urger: await userNamed(b.urger, 'urger', OFFICE_STAFF),
-  }));
+  directiveStep(
+    'urger',
+    DIRECTIVE_STEPS.assignUrger,
+    onDirectiveWith(z.object({ urger: userId('督办人') }).strict()),
+    assignUrgerUpdate,
+    async ({ body }) => ({ urger: await userNamed(body.urger, 'urger', OFFICE_STAFF) }),
+  );
 
   // 传阅: to leaders or to people of any unit, for reading or for comment; read; recall.
   directiveStep(
     'circulations',
     DIRECTIVE_STEPS.circulate,
-    ['readers', 'purpose', 'note'],
+    onDirectiveWith(
+      z
+        .object({
+          readers: userIds('传阅对象', 'name at least one reader').refine(
+            distinct,
+            'a reader is named twice',
+          ),
+          purpose: oneOf('传阅', { READ: '阅知', COMMENT: '提意见' }).default('READ'),
+          note: remark('附言', 2000),
+        })
+        .strict(),
+    ),
     circulateUpdate,
-    async (b) => ({
-      readers: await usersNamed(b.readers, 'readers', { label: 'an active user' }),
-      purpose: (b.purpose ?? 'READ') as 'READ',
-      note: text(b.note),
+    async ({ body }) => ({
+      ...body,
+      readers: await usersNamed(body.readers, 'readers', { label: 'an active user' }),
     }),
   );
-  const circulationId = (req: Request) => {
-    const id = Number(req.params.circulationId);
-    if (!Number.isInteger(id) || id < 1)
-      throw invalidInput([{ field: 'circulationId', reason: 'must be 1, 2, …' }]);
-    return id;
-  };
-  router.post('/api/directives/:receiptNumber/circulations/:circulationId/read', async (req, res) => {
-    const body = bodyWith(req, ['comment']);
-    const by = actingUser(req);
-    const id = circulationId(req);
-    const state = await onDirective(req, (h) =>
-      h.executeUpdate(readCirculationUpdate, {
-        args: [{ by, circulationId: id, comment: body.comment as string | undefined }],
-        updateId: updateIdOf(req, 'circulation-read'),
-      }),
-    );
-    // Anyone may be a reader: they get their own copy back, not the office's view of the directive.
-    const copy = state.circulations
-      ?.find((c) => c.id === id)
-      ?.copies.find((c) => c.reader.userId === by.userId);
-    res.json({ copy });
+  const readSchema = requestSchema({
+    params: circulationParams,
+    body: z
+      .object({
+        comment: z
+          .string({ error: '传阅意见 must be text' })
+          .trim()
+          .max(2000, '传阅意见 is at most 2000 characters')
+          .optional(),
+      })
+      .strict(),
+  });
+  router.post(
+    '/api/directives/:receiptNumber/circulations/:circulationId/read',
+    visibleCirculation,
+    async (req, res) => {
+      const { params, body } = parseRequest(readSchema, req);
+      const by = actingUser(req);
+      const updateId = updateIdOf(req, 'circulation-read');
+      const state = await onDirective(params.receiptNumber, (h) =>
+        h.executeUpdate(readCirculationUpdate, {
+          args: [{ by, circulationId: params.circulationId, comment: body.comment }],
+          updateId,
+        }),
+      );
+      // Anyone may be a reader: they get their own copy back, not the office's view of the directive.
+      const copy = state.circulations
+        ?.find((c) => c.id === params.circulationId)
+        ?.copies.find((c) => c.reader.userId === by.userId);
+      res.json({ copy });
+    },
+  );
+  const recallSchema = requestSchema({
+    params: circulationParams,
+    body: z.object({ reason: text('收回理由', 2000) }).strict(),
   });
   router.post(
     '/api/directives/:receiptNumber/circulations/:circulationId/recall',
+    visibleCirculation,
     requireRole(...DIRECTIVE_STEPS.recallCirculation.roles),
     async (req, res) => {
-      const body = bodyWith(req, ['reason']);
-      const state = await onDirective(req, (h) =>
+      const { params, body } = parseRequest(recallSchema, req);
+      const updateId = updateIdOf(req, 'circulation-recall');
+      const state = await onDirective(params.receiptNumber, (h) =>
         h.executeUpdate(recallCirculationUpdate, {
-          args: [{ by: actingUser(req), circulationId: circulationId(req), reason: body.reason as string }],
-          updateId: updateIdOf(req, 'circulation-recall'),
+          args: [{ by: actingUser(req), circulationId: params.circulationId, reason: body.reason }],
+          updateId,
         }),
       );
       res.json({ state });
@@ -264,27 +398,34 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
   );
 
   // 答复: the reply to the 来文单位 on closure, and the units told of it.
-  directiveStep('reply', DIRECTIVE_STEPS.reply, ['text', 'notifyDepartments'], replyUpdate, async (b) => {
-    const notify: unknown = b.notifyDepartments ?? [];
-    if (!Array.isArray(notify))
-      throw invalidInput([{ field: 'notifyDepartments', reason: 'must be a list' }]);
-    await checkDepartments(
-      notify as unknown[],
-      (notify as unknown[]).map((_, i) => `notifyDepartments[${i}]`),
-    );
-    return { text: b.text as string, notifyDepartments: notify as string[] };
-  });
+  directiveStep(
+    'reply',
+    DIRECTIVE_STEPS.reply,
+    onDirectiveWith(
+      z
+        .object({
+          text: text('答复内容', 5000),
+          notifyDepartments: departmentCodes('告知单位').refine(distinct, 'name each unit once').default([]),
+        })
+        .strict(),
+    ),
+    replyUpdate,
+    async ({ body }) => {
+      await checkDepartments(listed(body.notifyDepartments, 'notifyDepartments'));
+      return body;
+    },
+  );
 
   /**
-   * A department's task, for a step by `by`. Department staff act only on their own department's task;
-   * a task that does not exist is 404, one already finished is 409.
+   * A department's task, for a step. A task that does not exist is 404, one already finished is 409.
    */
-  async function onTask<T>(req: Request, act: (handle: Handle) => Promise<T>) {
-    const receiptNumber = receiptNumberParam(req);
-    const departmentCode = String(req.params.departmentCode);
+  async function onTask<T>(
+    { receiptNumber, departmentCode }: z.output<typeof taskParams>,
+    act: (handle: Handle) => Promise<T>,
+  ) {
     const workflowId = departmentTaskWorkflowId(receiptNumber, departmentCode);
     try {
-      return await act(temporal.workflow.getHandle(workflowId));
+      return await steps(() => act(temporal.workflow.getHandle(workflowId)));
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       const task = await db.departmentTask.findUnique({ where: { workflowId } });
@@ -294,32 +435,33 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
     }
   }
 
-  const ownDepartment = (req: Request) => {
-    if (actingUser(req).departmentCode !== req.params.departmentCode) {
-      throw new HttpError(403, 'not_yours', 'you may act only on your own department’s task');
-    }
-  };
-
   /** A step on a department's task: by that department (`rule.ownDepartment`), or by the office. */
-  function taskStep<R extends { by: ActingUser }>(
+  function taskStep<
+    S extends z.ZodType<{ params: z.output<typeof taskParams>; body: unknown }>,
+    R extends { by: ActingUser },
+  >(
     step: string,
     rule: StepRule,
-    fields: string[],
+    schema: S,
     update: UpdateDefinition<DepartmentTaskState, [R]>,
-    request: (body: Record<string, unknown>, req: Request) => Promise<Omit<R, 'by'>> | Omit<R, 'by'>,
+    request: (
+      input: z.output<S>,
+      ctx: { req: Request; departmentCode: string },
+    ) => Promise<Omit<R, 'by'>> | Omit<R, 'by'>,
   ) {
     router.post(
       `/api/directives/:receiptNumber/tasks/:departmentCode/${step}`,
+      visibleTask,
       requireRole(...rule.roles),
       async (req, res) => {
-        if (rule.ownDepartment) ownDepartment(req);
-        const body = bodyWith(req, fields);
-        const form = await request(body, req);
-        const task = await onTask(req, (h) =>
-          h.executeUpdate(update, {
-            args: [{ ...form, by: actingUser(req) } as R],
-            updateId: updateIdOf(req, step.replace('/', '-')),
-          }),
+        const input = parseRequest(schema, req);
+        const { params } = input;
+        if (rule.ownDepartment && actingUser(req).departmentCode !== params.departmentCode)
+          throw new HttpError(403, 'not_yours', 'you may act only on your own department’s task');
+        const fields = await request(input, { req, departmentCode: params.departmentCode });
+        const updateId = updateIdOf(req, step.replace('/', '-'));
+        const task = await onTask(params, (h) =>
+          h.executeUpdate(update, { args: [{ ...fields, by: actingUser(req) } as R], updateId }),
         );
         res.json({ task });
       },
@@ -327,76 +469,89 @@ export function routingRouter({ db, temporal }: RoutingRouterDeps): Router {
   }
 
   // 签收
-  taskStep('sign-for', TASK_STEPS.signFor, ['deptReceiptNumber'], signForUpdate, (b) => ({
-    deptReceiptNumber: b.deptReceiptNumber as string,
-  }));
+  taskStep(
+    'sign-for',
+    TASK_STEPS.signFor,
+    onTaskWith(z.object({ deptReceiptNumber: text('本单位收文编号', 30) }).strict()),
+    signForUpdate,
+    ({ body }) => body,
+  );
   // 回报: the 回报单, signed by the department's head (回报单位盖章).
   taskStep(
     'report',
     TASK_STEPS.report,
-    ['options', 'text', 'draft', 'attachments'],
+    onTaskWith(reportForm),
     submitReportUpdate,
-    async (b, req) => ({
-      options: b.options as HandlingOptionCode[],
-      text: b.text as string,
-      draft: b.draft as string | undefined,
-      ...(b.attachments !== undefined
-        ? { attachments: await attachmentsNamed(db, b.attachments, actingUser(req).userId) }
-        : {}),
-    }),
+    async ({ body }, { req }) => {
+      const { attachments: ids, ...report } = body;
+      return {
+        ...report,
+        ...(ids !== undefined
+          ? { attachments: await attachmentsNamed(db, ids, actingUser(req).userId) }
+          : {}),
+      };
+    },
   );
   // The office accepts the report or returns it for revision with a new deadline.
   taskStep(
     'review',
     TASK_STEPS.reviewReport,
-    ['decision', 'comment', 'newDueDate'],
+    onTaskWith(
+      z
+        .object({
+          decision: oneOf('审核回报', { ACCEPT: '通过', RETURN: '退回修改' }),
+          comment: remark('意见', 2000),
+          newDueDate: calendarDate('新的回报期限').optional(),
+        })
+        .strict(),
+    ),
     reviewReportUpdate,
-    (b) => ({
-      decision: b.decision as 'ACCEPT',
-      comment: text(b.comment),
-      newDueDate: b.newDueDate as string | undefined,
-    }),
+    ({ body }) => body,
   );
   // 延期: the department asks; the office decides.
   taskStep(
     'extension',
     TASK_STEPS.requestExtension,
-    ['newDueDate', 'reason'],
+    onTaskWith(z.object({ newDueDate: calendarDate('延至日期'), reason: text('延期理由', 2000) }).strict()),
     requestExtensionUpdate,
-    (b) => ({
-      newDueDate: b.newDueDate as string,
-      reason: b.reason as string,
-    }),
+    ({ body }) => body,
   );
   taskStep(
     'extension/decision',
     TASK_STEPS.decideExtension,
-    ['approve', 'newDueDate', 'comment'],
+    onTaskWith(
+      z
+        .object({
+          approve: z.boolean({ error: 'approve must be true or false' }),
+          newDueDate: calendarDate('批准延至日期').optional(),
+          comment: remark('意见', 2000),
+        })
+        .strict(),
+    ),
     decideExtensionUpdate,
-    (b) => ({
-      approve: b.approve as boolean,
-      newDueDate: b.newDueDate as string | undefined,
-      comment: text(b.comment),
-    }),
+    ({ body }) => body,
   );
 
   // 催办 by hand: the office, the directive's 督办人 among them, chases one department.
-  taskStep('urge', TASK_STEPS.urge, ['text'], urgeUpdate, (b) => ({ text: b.text as string }));
+  taskStep(
+    'urge',
+    TASK_STEPS.urge,
+    onTaskWith(z.object({ text: text('催办内容', 2000) }).strict()),
+    urgeUpdate,
+    ({ body }) => body,
+  );
   // The office names the department's 承办人 (or another one): a person of that department.
   taskStep(
     'handler',
     TASK_STEPS.reassignHandler,
-    ['handler', 'reason'],
+    onTaskWith(z.object({ handler: userId('承办人'), reason: text('改派理由', 2000) }).strict()),
     reassignHandlerUpdate,
-    async (b, req) => ({
-      handler: await userNamed(b.handler, 'handler', {
-        label: `a handler of ${String(req.params.departmentCode)}`,
-        where: {
-          departmentCode: String(req.params.departmentCode),
-          roles: { some: { role: { in: ['DEPT_HANDLER', 'DEPT_HEAD'] } } },
-        },
+    async ({ body }, { departmentCode }) => ({
+      handler: await userNamed(body.handler, 'handler', {
+        label: `a handler of ${departmentCode}`,
+        where: { departmentCode, roles: { some: { role: { in: ['DEPT_HANDLER', 'DEPT_HEAD'] } } } },
       }),
-      reason: b.reason as string,
+      reason: body.reason,
     }),
   );
 

@@ -40,10 +40,10 @@ test('each person is offered the steps they may take as 国发〔2016〕76号 mo
     huangweiyan: { directive: ['initialReview', 'withdraw', 'assignUrger'], tasks: {} },
     chenweiyan: nothing,
     'zh1-director': { directive: ['initialReview', 'withdraw', 'assignUrger'], tasks: {} },
-    chunxin: nothing,
   });
-  // 省发展改革委 sees nothing of it before 转办.
+  // 省发展改革委 sees nothing of it before 转办, nor 春新 before a 拟办 asks him for the 批示.
   expect((await as('fgw-head').get(path)).status).toBe(404);
+  expect((await as('chunxin').get(path)).status).toBe(404);
 
   // The office director's 初审 is accepted; then 拟办 is open to the clerk.
   await ok('zh1-director', 'initial-review', { decision: 'ACCEPT', comment: '符合收文要求' });

@@ -226,13 +226,14 @@ describe('a step that is not allowed now, or not by this person, is refused and 
       'has no task',
     ],
     [
+      // Not dispatched to 省财政厅: for it, neither the directive nor 省司法厅's task exists.
       'a department acting on another department’s task',
       'czt-head',
       'other',
       'tasks/GDSFT/report',
       { options: [4], text: 'x' },
-      403,
-      'own department',
+      404,
+      'has no task',
     ],
     [
       'a second sign-off by the same reviewer',
@@ -244,13 +245,14 @@ describe('a step that is not allowed now, or not by this person, is refused and 
       'OFFICE_DIRECTOR',
     ],
     [
+      // A leader sees only what he is involved in: the 拟办 of `third` asks 办公厅秘书长 alone.
       'a leader who was not asked',
       'chunxin',
       'third',
       'instruction',
       { decision: 'APPROVE' },
-      403,
-      'not asked',
+      404,
+      'no directive',
     ],
     [
       'an instruction from someone who is no leader',
@@ -335,7 +337,8 @@ test('延期 over HTTP: only the department asks, only the office decides', asyn
     newDueDate: '2017-02-01',
     reason: 'x',
   });
-  expect(refusedAsk.status).toBe(403);
+  // 省发展改革委's task is not 省财政厅's to know of (it sees its own task only).
+  expect(refusedAsk.status).toBe(404);
   const refusedDecision = await as('fgw-head').post(
     `/api/directives/${seed}/tasks/GDFGW/extension/decision`,
     {

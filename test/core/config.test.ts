@@ -18,7 +18,13 @@ test('defaults run everything on this machine with the embedded dev server', () 
       uiPort: 8233,
     },
     workerLivenessSeconds: 90,
+    sessionTtlHours: 12,
+    sessionIdleMinutes: 30,
   });
+});
+
+test('SESSION_IDLE_MINUTES sets how long an unused session lives', () => {
+  expect(loadConfig({ SESSION_IDLE_MINUTES: '10' }).sessionIdleMinutes).toBe(10);
 });
 
 test('TEMPORAL_ADDRESS, namespace and API key point the same code at an existing cluster over TLS', () => {
@@ -51,6 +57,8 @@ test.each([
   [{ DATABASE_URL: 'postgres://db/duban' }, 'DATABASE_URL'],
   [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
   [{ API_PORT: '7233' }, 'TEMPORAL_DEV_PORT'],
+  [{ SESSION_IDLE_MINUTES: '0' }, 'SESSION_IDLE_MINUTES'],
+  [{ SESSION_IDLE_MINUTES: 'half an hour' }, 'SESSION_IDLE_MINUTES'],
 ])('%j is refused, naming %s', (env, variable) => {
   let error: unknown;
   try {

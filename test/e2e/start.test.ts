@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ROOT } from '../helpers/paths';
 import { freePort, processesMentioning, spawnCommand, type Spawned } from '../helpers/processes';
@@ -17,25 +18,28 @@ interface Started {
   dataDir: string;
   api: string;
   uiPort: number;
+  devPort: number;
+  env: NodeJS.ProcessEnv;
   process: Spawned;
 }
 
 async function npmStart(extraEnv: NodeJS.ProcessEnv = {}): Promise<Started> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-start-'));
   const [apiPort, devPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+  const env = {
+    ...process.env,
+    DUBAN_DATA_DIR: dataDir,
+    API_PORT: String(apiPort),
+    TEMPORAL_DEV_PORT: String(devPort),
+    TEMPORAL_UI_PORT: String(uiPort),
+    LOG_LEVEL: 'warn',
+    ...extraEnv,
+  };
   const process_ = spawnCommand(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      DUBAN_DATA_DIR: dataDir,
-      API_PORT: String(apiPort),
-      TEMPORAL_DEV_PORT: String(devPort),
-      TEMPORAL_UI_PORT: String(uiPort),
-      LOG_LEVEL: 'warn',
-      ...extraEnv,
-    },
+    env,
   });
-  return { dataDir, api: `http://127.0.0.1:${apiPort}`, uiPort, process: process_ };
+  return { dataDir, api: `http://127.0.0.1:${apiPort}`, uiPort, devPort, env, process: process_ };
 }
 
 async function registerSeedDirective(api: string) {
@@ -77,6 +81,27 @@ test('npm start runs dev server, worker and API; Ctrl-C/SIGTERM stops them all',
     }
     expect(fs.existsSync(path.join(dataDir, 'temporal.db'))).toBe(true);
     expect(processesMentioning(dataDir).length).toBeGreaterThan(0);
+
+    // Closed histories are kept a year, so the projection can be rebuilt from them.
+    const connection = await Connection.connect({ address: `127.0.0.1:${started.devPort}` });
+    try {
+      const { config } = await connection.workflowService.describeNamespace({ namespace: 'default' });
+      expect(Number(config?.workflowExecutionRetentionTtl?.seconds)).toBe(366 * 86_400);
+    } finally {
+      await connection.close();
+    }
+    // `npm run backup` while everything runs: both databases and the attachments.
+    const backup = spawnCommand(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/backup.ts', path.join(dataDir, 'b')],
+      {
+        cwd: ROOT,
+        env: started.env,
+      },
+    );
+    expect(await backup.exited(60_000)).toBe(0);
+    expect(backup.output()).toContain('duban.db, temporal.db');
+    expect(backup.output()).toContain('1 directive(s)');
   } finally {
     p.child.kill('SIGTERM');
   }

@@ -1,6 +1,8 @@
 /** Spawning the project's own commands in tests, and watching what they print. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -66,4 +68,25 @@ export function spawnCommand(
 export function processesMentioning(text: string): string[] {
   const r = spawnSync('pgrep', ['-af', text], { encoding: 'utf8' });
   return r.stdout.split('\n').filter((line) => line.trim() && !line.includes('pgrep'));
+}
+
+/** The parts `npm start` runs and supervises; each one's pid is in `<data>/run/<part>.pid`. */
+export type StartedPart = 'temporal' | 'worker' | 'api';
+
+/** The pid `npm start` recorded for a part, or undefined before it was started. */
+export function recordedPid(dataDir: string, part: StartedPart): number | undefined {
+  try {
+    return Number(fs.readFileSync(path.join(dataDir, 'run', `${part}.pid`), 'utf8').trim()) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

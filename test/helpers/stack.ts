@@ -5,10 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
+import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import { createLogger } from '../../core/logger';
+import { createEncryptionCodec, type EncryptionKeys } from '../../core/payload-codec';
 import { DEMO_PASSWORD } from '../../scripts/demo-organisation';
 import { createDubanWorker } from '../../worker/worker';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -19,6 +21,8 @@ export interface Stack {
   database: TestDatabase;
   taskQueue: string;
   worker: Worker;
+  /** The client the API uses: env.client, or one with the codec when payloadEncryption is given. */
+  temporal: Client;
   /** Where this stack keeps uploaded attachments; files larger than 64 KiB are refused. */
   attachmentsDir: string;
   /** Stops the worker (idempotent). */
@@ -28,16 +32,30 @@ export interface Stack {
 
 export async function startStack(
   env: TestWorkflowEnvironment,
-  opts: { workerLivenessSeconds?: number } = {},
+  opts: {
+    workerLivenessSeconds?: number;
+    stepWaitMs?: number;
+    /** Opt-in: worker and API encrypt payloads with these keys (off by default). */
+    payloadEncryption?: EncryptionKeys;
+    codecCorsOrigins?: string[];
+  } = {},
 ): Promise<Stack> {
   const database = await createTestDatabase({ demoOrganisation: true });
   const taskQueue = `duban-test-${randomUUID()}`;
+  const namespace = env.namespace ?? 'default';
+  const dataConverter = opts.payloadEncryption
+    ? { payloadCodecs: [createEncryptionCodec(opts.payloadEncryption)] }
+    : undefined;
+  const temporal = dataConverter
+    ? new Client({ connection: env.connection, namespace, dataConverter })
+    : env.client;
   const worker = await createDubanWorker({
     connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
+    namespace,
     taskQueue,
     db: database.db,
     workflowBundle: await workflowBundle(),
+    ...(dataConverter ? { dataConverter } : {}),
   });
   const running = worker.run();
   const attachmentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-attachments-'));
@@ -45,11 +63,13 @@ export async function startStack(
     attachments: { dir: attachmentsDir, maxBytes: 64 * 1024 },
     clock: () => env.currentTimeMs(),
     db: database.db,
-    temporal: env.client,
+    temporal,
     taskQueue,
     log: createLogger('api-test', 'silent'),
     sessionTtlHours: 12,
     workerLivenessSeconds: opts.workerLivenessSeconds ?? 90,
+    ...(opts.stepWaitMs ? { stepWaitMs: opts.stepWaitMs } : {}),
+    ...(opts.codecCorsOrigins ? { codecCorsOrigins: opts.codecCorsOrigins } : {}),
   });
   const stopWorker = async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -60,6 +80,7 @@ export async function startStack(
     database,
     taskQueue,
     worker,
+    temporal,
     attachmentsDir,
     stopWorker,
     async stop() {

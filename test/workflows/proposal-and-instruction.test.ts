@@ -121,3 +121,36 @@ test('leaders asked in parallel instruct in any order; the last one completes th
   expect(second.status).toBe('INSTRUCTED');
   expect(second.instructions.map((i) => i.by.displayName)).toEqual(['办公厅秘书长', '春新']);
 });
+
+describe('the validators are the second line: a value of the wrong type never reaches a handler', () => {
+  it.each([
+    ['办理提示 as text', { handlingOption: '1' }, 'handlingOption'],
+    ['an inherited key as 办理提示', { handlingOption: 'toString' }, 'handlingOption'],
+    ['a fraction as 办理提示', { handlingOption: 1.5 }, 'handlingOption'],
+  ])('拟办 with %s is refused', async (_what, override, field) => {
+    const rn = await register();
+    await expect(steps.propose(rn, { ...seedProposal(), ...(override as object) })).rejects.toMatchObject({
+      cause: { type: 'InvalidInput', message: expect.stringContaining(field) },
+    });
+    // The directive goes on: the same proposal, well formed, is taken.
+    await expect(steps.propose(rn)).resolves.toMatchObject({ status: 'REVIEWING' });
+  });
+
+  it.each([
+    ['办理提示 as text', { handlingOption: '1' }],
+    ['a field a 批示 does not change', { leaders: [] }],
+  ])('a 批示 amending %s is refused, and an approval then goes through', async (_what, amendment) => {
+    const rn = await register();
+    await steps.propose(rn);
+    await steps.signOff(rn, people.reviewer);
+    await steps.signOff(rn, people.director);
+    await expect(
+      steps.directive(rn).executeUpdate(instructUpdate, {
+        args: [
+          { by: people.leader, decision: 'AMEND', text: '改为办理提示2', amendment: amendment as never },
+        ],
+      }),
+    ).rejects.toMatchObject({ cause: { type: 'InvalidInput' } });
+    await expect(steps.instruct(rn)).resolves.toMatchObject({ status: 'INSTRUCTED' });
+  });
+});

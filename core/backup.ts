@@ -1,0 +1,200 @@
+/**
+ * Backup, restore and rebuild. A running Duban keeps its state in three places: the SQLite
+ * projection (duban.db: people, lists, timelines, the inbox), the embedded Temporal server's SQLite
+ * file (temporal.db: every workflow's history, timers and pending steps) and the attachments on
+ * disk. A backup copies all three while the system runs; a restore puts them into a fresh data
+ * directory; a rebuild writes the projection again from the workflows' own histories.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
+import { temporal } from '@temporalio/proto';
+import Sqlite from 'better-sqlite3';
+import { createIntegrityActivities } from '../activities/integrity';
+import { createNoticeActivities } from '../activities/notices';
+import { createProjectionActivities } from '../activities/projection';
+import { openDatabase, type Database } from './database';
+
+export interface BackupSources {
+  /** The projection's SQLite file (duban.db). */
+  databaseFile: string;
+  /** The embedded Temporal server's SQLite file; none with an external cluster (back that up there). */
+  temporalDbFile?: string;
+  attachmentsDir: string;
+}
+
+export interface BackupManifest {
+  takenAt: string;
+  files: { name: string; bytes: number; sha256: string }[];
+  attachments: number;
+  directives: number;
+}
+
+const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+/**
+ * A consistent copy of a live SQLite file through SQLite's online backup API: it copies pages from
+ * one snapshot while writers (the worker, the API, the Temporal server) go on, and it never parses
+ * the schema (the Temporal server's has expressions only its own SQLite build accepts).
+ */
+async function snapshot(file: string, into: string): Promise<void> {
+  const db = new Sqlite(file, { readonly: true, fileMustExist: true });
+  try {
+    await db.backup(into);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Takes a backup into `to` (created; must not exist yet). The databases first, then the
+ * attachments: files are stored under their content hash and never changed, and a file is on disk
+ * before its row is written, so every file the copied database names is in the copy.
+ */
+export async function backupData(sources: BackupSources, to: string): Promise<BackupManifest> {
+  if (fs.existsSync(to)) throw new Error(`${to} already exists: a backup goes into a new directory`);
+  fs.mkdirSync(to, { recursive: true });
+  await snapshot(sources.databaseFile, path.join(to, 'duban.db'));
+  if (sources.temporalDbFile) await snapshot(sources.temporalDbFile, path.join(to, 'temporal.db'));
+  const attachments = path.join(to, 'attachments');
+  fs.mkdirSync(attachments);
+  if (fs.existsSync(sources.attachmentsDir)) {
+    fs.cpSync(sources.attachmentsDir, attachments, {
+      recursive: true,
+      // A half-written upload (*.part) is not a file yet.
+      filter: (src) => !src.endsWith('.part'),
+    });
+  }
+  const copy = openDatabase(`file:${path.join(to, 'duban.db')}`);
+  const directives = await copy.directive.count();
+  await copy.$disconnect();
+  const manifest: BackupManifest = {
+    takenAt: new Date().toISOString(),
+    files: ['duban.db', 'temporal.db']
+      .filter((name) => fs.existsSync(path.join(to, name)))
+      .map((name) => {
+        const file = path.join(to, name);
+        return { name, bytes: fs.statSync(file).size, sha256: sha256(file) };
+      }),
+    attachments: countFiles(attachments),
+    directives,
+  };
+  fs.writeFileSync(path.join(to, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  return manifest;
+}
+
+function countFiles(dir: string): number {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .reduce((n, e) => n + (e.isDirectory() ? countFiles(path.join(dir, e.name)) : 1), 0);
+}
+
+/**
+ * Restores a backup into a data directory that holds no databases yet (a fresh instance): the
+ * files are checked against the manifest first, so a damaged backup is refused, not half-restored.
+ */
+export function restoreData(from: string, dataDir: string): BackupManifest {
+  const manifest = JSON.parse(fs.readFileSync(path.join(from, 'manifest.json'), 'utf8')) as BackupManifest;
+  for (const f of manifest.files) {
+    if (sha256(path.join(from, f.name)) !== f.sha256)
+      throw new Error(`${f.name} in ${from} does not match its manifest: the backup is damaged`);
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  for (const name of ['duban.db', 'temporal.db']) {
+    if (fs.existsSync(path.join(dataDir, name)))
+      throw new Error(`${path.join(dataDir, name)} exists: restore into a fresh data directory`);
+  }
+  for (const f of manifest.files) fs.copyFileSync(path.join(from, f.name), path.join(dataDir, f.name));
+  fs.cpSync(path.join(from, 'attachments'), path.join(dataDir, 'attachments'), { recursive: true });
+  return manifest;
+}
+
+/** The workflow types whose activities write the projection, in the order their rows depend on. */
+const PROJECTED_TYPES = [
+  'incomingRegisterWorkflow',
+  'directiveWorkflow',
+  'departmentTaskWorkflow',
+  'breachRecordWorkflow',
+  'accountabilityCaseWorkflow',
+];
+
+export interface RebuildReport {
+  workflows: number;
+  writes: number;
+}
+
+/**
+ * Writes the projection again from the workflows' histories: every projection and inbox write a
+ * workflow asked for is an activity scheduled in its history, with its input; running those inputs
+ * again, in order, writes what was written (the writes are idempotent upserts guarded by the
+ * workflow's own sequence numbers). Notices go to the inbox only: no e-mail or webhook is re-sent.
+ * What no workflow knows (people, sessions, 委托, policies, uploaded files' rows) comes from a backup.
+ */
+export async function rebuildProjection(client: Client, db: Database): Promise<RebuildReport> {
+  const writers: Record<string, (input: never) => Promise<unknown>> = {
+    ...createProjectionActivities(db),
+    ...createIntegrityActivities(db),
+    // The inbox only: no further channel, so nothing is e-mailed or posted again.
+    ...createNoticeActivities(db, []),
+  };
+  const projecting = new Set([
+    'recordReceipt',
+    'recordDirective',
+    'recordDepartmentTask',
+    'recordBreach',
+    'recordCase',
+    'deliverNotice',
+  ]);
+  const executions = await allExecutions(client);
+  executions.sort((a, b) => PROJECTED_TYPES.indexOf(a.type) - PROJECTED_TYPES.indexOf(b.type));
+  let writes = 0;
+  for (const { workflowId, runId } of executions) {
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    for (const event of history.events ?? []) {
+      const scheduled = event.activityTaskScheduledEventAttributes;
+      const type = scheduled?.activityType?.name;
+      if (!scheduled || !type || !projecting.has(type)) continue;
+      const input = await decodeFromPayloadsAtIndex<never>(
+        client.options.loadedDataConverter,
+        0,
+        scheduled.input?.payloads,
+      );
+      await writers[type]!(input);
+      writes++;
+    }
+  }
+  return { workflows: executions.length, writes };
+}
+
+/** Every open and closed run of the projected workflow types the namespace still keeps. */
+async function allExecutions(client: Client) {
+  const namespace = client.options.namespace;
+  const found: { workflowId: string; runId: string; type: string }[] = [];
+  type Info = temporal.api.workflow.v1.IWorkflowExecutionInfo;
+  const collect = (infos: Info[]) => {
+    for (const info of infos) {
+      const type = info.type?.name ?? '';
+      if (PROJECTED_TYPES.includes(type))
+        found.push({ workflowId: info.execution!.workflowId!, runId: info.execution!.runId!, type });
+    }
+  };
+  // The list calls every server answers, the time-skipping test server included.
+  for (const closed of [false, true]) {
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const request = {
+        namespace,
+        maximumPageSize: 1000,
+        ...(nextPageToken?.length ? { nextPageToken } : {}),
+      };
+      const page = closed
+        ? await client.workflowService.listClosedWorkflowExecutions(request)
+        : await client.workflowService.listOpenWorkflowExecutions(request);
+      collect(page.executions ?? []);
+      nextPageToken = page.nextPageToken ?? undefined;
+    } while (nextPageToken?.length);
+  }
+  return found;
+}

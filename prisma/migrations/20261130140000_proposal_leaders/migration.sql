@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Directive" ADD COLUMN "leaderIds" TEXT;
