@@ -56,15 +56,18 @@ async function snapshot(file: string, into: string): Promise<void> {
 export async function backupData(sources: BackupSources, to: string): Promise<BackupManifest> {
   if (fs.existsSync(to)) throw new Error(`${to} already exists: a backup goes into a new directory`);
   fs.mkdirSync(to, { recursive: true });
-  await snapshot(sources.databaseFile, path.join(to, 'duban.db'));
+  // The workflows first: a projection write that lands between the two copies is then in the
+  // copied projection or still to be done by the copied workflows (which run it again, idempotent).
+  // The other order could restore a step as done whose projection never got it.
   if (sources.temporalDbFile) await snapshot(sources.temporalDbFile, path.join(to, 'temporal.db'));
+  await snapshot(sources.databaseFile, path.join(to, 'duban.db'));
   const attachments = path.join(to, 'attachments');
   fs.mkdirSync(attachments);
   if (fs.existsSync(sources.attachmentsDir)) {
     fs.cpSync(sources.attachmentsDir, attachments, {
       recursive: true,
-      // A half-written upload (*.part) is not a file yet.
-      filter: (src) => !src.endsWith('.part'),
+      // Uploads still arriving (incoming/*.part) are not files yet.
+      filter: (src) => !src.endsWith('.part') && path.basename(src) !== 'incoming',
     });
   }
   const copy = openDatabase(`file:${path.join(to, 'duban.db')}`);
@@ -78,37 +81,59 @@ export async function backupData(sources: BackupSources, to: string): Promise<Ba
         const file = path.join(to, name);
         return { name, bytes: fs.statSync(file).size, sha256: sha256(file) };
       }),
-    attachments: countFiles(attachments),
+    attachments: listFiles(attachments).length,
     directives,
   };
   fs.writeFileSync(path.join(to, 'manifest.json'), JSON.stringify(manifest, null, 2));
   return manifest;
 }
 
-function countFiles(dir: string): number {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .reduce((n, e) => n + (e.isDirectory() ? countFiles(path.join(dir, e.name)) : 1), 0);
-}
-
 /**
  * Restores a backup into a data directory that holds no databases yet (a fresh instance): the
  * files are checked against the manifest first, so a damaged backup is refused, not half-restored.
  */
-export function restoreData(from: string, dataDir: string): BackupManifest {
+export function restoreData(
+  from: string,
+  dataDir: string,
+  databaseFile = path.join(dataDir, 'duban.db'),
+): BackupManifest {
   const manifest = JSON.parse(fs.readFileSync(path.join(from, 'manifest.json'), 'utf8')) as BackupManifest;
+  const targets: Record<string, string> = {
+    'duban.db': databaseFile,
+    'temporal.db': path.join(dataDir, 'temporal.db'),
+  };
   for (const f of manifest.files) {
+    if (!(f.name in targets)) throw new Error(`${f.name} in the manifest is not a file of a Duban backup`);
     if (sha256(path.join(from, f.name)) !== f.sha256)
       throw new Error(`${f.name} in ${from} does not match its manifest: the backup is damaged`);
   }
-  fs.mkdirSync(dataDir, { recursive: true });
-  for (const name of ['duban.db', 'temporal.db']) {
-    if (fs.existsSync(path.join(dataDir, name)))
-      throw new Error(`${path.join(dataDir, name)} exists: restore into a fresh data directory`);
+  // Attachments are stored under their content hash: a file whose content does not match is damaged.
+  const files = path.join(from, 'attachments');
+  for (const file of listFiles(files)) {
+    if (sha256(file) !== path.basename(file))
+      throw new Error(
+        `attachment ${path.relative(files, file)} does not match its hash: the backup is damaged`,
+      );
   }
-  for (const f of manifest.files) fs.copyFileSync(path.join(from, f.name), path.join(dataDir, f.name));
-  fs.cpSync(path.join(from, 'attachments'), path.join(dataDir, 'attachments'), { recursive: true });
+  for (const target of Object.values(targets)) {
+    for (const file of [target, `${target}-wal`, `${target}-shm`]) {
+      if (fs.existsSync(file)) throw new Error(`${file} exists: restore into a fresh data directory`);
+    }
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  for (const f of manifest.files) {
+    fs.mkdirSync(path.dirname(targets[f.name]!), { recursive: true });
+    fs.copyFileSync(path.join(from, f.name), targets[f.name]!);
+  }
+  fs.cpSync(files, path.join(dataDir, 'attachments'), { recursive: true });
   return manifest;
+}
+
+function listFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 /** The workflow types whose activities write the projection, in the order their rows depend on. */

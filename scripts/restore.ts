@@ -10,7 +10,7 @@ function main() {
   const config = loadConfigOrExit();
   const from = process.argv[2];
   if (!from) throw new Error('name the backup directory: npm run restore -- <directory>');
-  const manifest = restoreData(path.resolve(from), config.dataDir);
+  const manifest = restoreData(path.resolve(from), config.dataDir, config.databaseUrl.replace(/^file:/, ''));
   console.log(
     `duban: restored the backup of ${manifest.takenAt} into ${config.dataDir}: ` +
       `${manifest.directives} directive(s), ${manifest.attachments} attachment file(s)`,

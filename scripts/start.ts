@@ -147,6 +147,9 @@ function exited(part: Part, child: ChildProcess, how: string): void {
     void shutdown(1);
     return;
   }
+  // Whatever the dead part left running in its process group goes with it, so nothing holds its
+  // ports or files when it starts again.
+  if (child.pid) kill(child.pid, 'SIGKILL');
   if (Date.now() - part.startedAt >= HEALTHY_RUN_MS) part.nextDelayMs = FIRST_RESTART_DELAY_MS;
   const delay = part.nextDelayMs;
   part.nextDelayMs = Math.min(delay * 2, MAX_RESTART_DELAY_MS);

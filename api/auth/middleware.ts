@@ -30,7 +30,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * besides the cookie being SameSite=Strict. Bearer-token clients choose what they send, so they
  * are not asked.
  */
-function crossOriginWrite(req: Request): boolean {
+export function crossOriginWrite(req: Request): boolean {
   const origin = req.get('origin');
   if (SAFE_METHODS.has(req.method) || origin === undefined) return false;
   try {

@@ -44,30 +44,35 @@ export function createLoginThrottle(options: LoginThrottleOptions = LOGIN_THROTT
   });
   // JSON keeps "a|b" + "c" apart from "a" + "b|c".
   const userKey = (username: string, address: string) => JSON.stringify([username, address]);
-  const spent = (res: RateLimiterRes | null, points: number) => res !== null && res.consumedPoints >= points;
+
+  const rejected = (err: unknown): RateLimiterRes => {
+    // The limiter rejects with its result when points run out, with an Error when it fails.
+    if (err instanceof Error) throw err;
+    return err as RateLimiterRes;
+  };
 
   return {
-    /** Whether this attempt must wait, checked before any password is verified. */
-    async check(username: string, address: string): Promise<Throttled | undefined> {
-      const [user, addr] = await Promise.all([
-        byUserAndAddress.get(userKey(username, address)),
-        byAddress.get(address),
-      ]);
-      if (spent(addr, options.failuresPerAddress))
-        return { scope: 'address', retryAfterMs: addr!.msBeforeNext };
-      if (spent(user, options.failuresPerUserAndAddress))
-        return { scope: 'username-and-address', retryAfterMs: user!.msBeforeNext };
+    /**
+     * Takes one attempt from both counts before any password is verified, so attempts sent all at
+     * once cannot all pass the check before the first failure is counted. Undefined: go on.
+     */
+    async attempt(username: string, address: string): Promise<Throttled | undefined> {
+      try {
+        await byAddress.consume(address);
+      } catch (err) {
+        return { scope: 'address', retryAfterMs: rejected(err).msBeforeNext };
+      }
+      try {
+        await byUserAndAddress.consume(userKey(username, address));
+      } catch (err) {
+        return { scope: 'username-and-address', retryAfterMs: rejected(err).msBeforeNext };
+      }
       return undefined;
     },
 
-    /** Counts a failed sign-in against both limits. */
-    async failed(username: string, address: string): Promise<void> {
-      await Promise.all([byUserAndAddress.penalty(userKey(username, address)), byAddress.penalty(address)]);
-    },
-
-    /** A successful sign-in clears its username's count from that address (not the address's). */
+    /** A successful sign-in gives its attempts back: only failures count. */
     async succeeded(username: string, address: string): Promise<void> {
-      await byUserAndAddress.delete(userKey(username, address));
+      await Promise.all([byUserAndAddress.delete(userKey(username, address)), byAddress.reward(address, 1)]);
     },
   };
 }

@@ -90,7 +90,13 @@ function scopeOf(user: Viewer): DirectiveScope {
     { circulation: { some: heldCopy(user.id) } },
   ];
   if (!isLeader(user)) return { where: { OR: dispatchedOrCirculated }, tasks: own, asOffice: false };
-  return { where: { OR: [...namesLeader(user.id), ...dispatchedOrCirculated] }, tasks: {}, asOffice: true };
+  return {
+    where: { OR: [...namesLeader(user.id), ...dispatchedOrCirculated] },
+    // Every task of what concerns him as a leader; of a directive reached through his own
+    // department's task only, that task.
+    tasks: { OR: [own, { directive: { OR: namesLeader(user.id) } }] },
+    asOffice: true,
+  };
 }
 
 /**

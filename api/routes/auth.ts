@@ -3,7 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Database } from '../../core/database';
 import { DUMMY_HASH, verifyPassword } from '../auth/passwords';
-import { SESSION_COOKIE, currentUser } from '../auth/middleware';
+import { SESSION_COOKIE, crossOriginWrite, currentUser } from '../auth/middleware';
 import type { SessionStore } from '../auth/sessions';
 import { createLoginThrottle, type LoginThrottle } from '../auth/throttle';
 import { HttpError } from '../errors';
@@ -29,11 +29,13 @@ export function loginRouter(
   const router = Router();
 
   router.post('/api/auth/login', async (req: Request, res: Response) => {
+    // A sign-in posted by another site's page would sign the browser into someone else's account.
+    if (crossOriginWrite(req)) throw new HttpError(403, 'cross_origin', 'sign in from this site');
     const { username: name, password } = parseRequest(loginRequest, req).body;
     const address = req.ip ?? 'unknown';
     const target = name.slice(0, 64);
 
-    const throttled = await throttle.check(name, address);
+    const throttled = await throttle.attempt(name, address);
     if (throttled) {
       await db.auditEvent.create({
         data: {
@@ -55,7 +57,6 @@ export function loginRouter(
     // Always verify against some hash, so timing does not tell which usernames exist.
     const ok = await verifyPassword(user?.passwordHash ?? (await DUMMY_HASH), password);
     if (!user || !ok || !user.active) {
-      await throttle.failed(name, address);
       await db.auditEvent.create({ data: { action: 'login-failed', target, detail: address } });
       throw new HttpError(401, 'bad_credentials', 'wrong username or password');
     }

@@ -161,6 +161,24 @@ test('five wrong passwords from one address make that address wait, even with th
   expect(trail.find((e) => e.action === 'login-locked')?.detail).toContain(attacker);
 });
 
+test('guesses sent all at once are throttled like guesses sent one by one', async () => {
+  const attacker = '203.0.113.9';
+  const answers = await Promise.all(
+    Array.from({ length: 12 }, () => loginFrom(attacker, 'chunxin', 'guess').then((r) => r.status)),
+  );
+  expect(answers.filter((s) => s === 401)).toHaveLength(5);
+  expect(answers.filter((s) => s === 429)).toHaveLength(7);
+});
+
+test('a sign-in posted from another site’s page is refused (login CSRF)', async () => {
+  const res = await request(stack.app)
+    .post('/api/auth/login')
+    .set('Origin', 'https://evil.example')
+    .send({ username: 'huangweiyan', password: 'duban-demo-2017' });
+  expect(res.status).toBe(403);
+  expect(res.body.error.code).toBe('cross_origin');
+});
+
 test('a successful sign-in clears the failures of that username from that address', async () => {
   const desk = '198.51.100.31';
   for (let i = 0; i < 4; i++) expect((await loginFrom(desk, 'fgw-head', 'typo')).status).toBe(401);
