@@ -34,6 +34,8 @@ export interface RecordDirectiveInput {
   urgerId?: string;
   /** 请批示领导 of the 拟办 under way, as ,id,id, (those who may read it). */
   leaderIds?: string;
+  /** The departments dispatched to, as ,code,code, (who may read it). */
+  departmentCodes?: string;
   reply?: Reply;
   circulations?: Circulation[];
   /** None when only the projected fields change (e.g. a deadline computed). */
@@ -187,6 +189,7 @@ export function createProjectionActivities(db: Database) {
             officeDueDate: input.officeDueDate,
             urgerId: input.urgerId,
             leaderIds: input.leaderIds,
+            departmentCodes: input.departmentCodes,
             replyText: input.reply?.text,
             repliedAt: date(input.reply?.at),
             updatedAt: new Date(entry.at),

@@ -7,6 +7,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   ServiceError,
   isGrpcServiceError,
 } from '@temporalio/client';
@@ -49,6 +50,8 @@ const GRPC_DEADLINE_EXCEEDED = 4;
 
 /** A call that ran out of its deadline (withDeadline), however the client wrapped the gRPC error. */
 export function isDeadlineExceeded(err: unknown): boolean {
+  // An update's call cut short by the deadline may surface as "timeout or cancelled".
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   if (grpcCode(err) === GRPC_DEADLINE_EXCEEDED) return true;
   const cause = (err as { cause?: unknown })?.cause;
   return cause !== undefined && cause !== err && isDeadlineExceeded(cause);

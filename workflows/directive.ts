@@ -93,6 +93,10 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     urgerId: state.urger?.userId,
     // Who may read it: the leaders the 拟办 asks for 批示, before any of them has acted.
     leaderIds: state.proposal && `,${state.proposal.leaders.map((l) => l.userId).join(',')},`,
+    // And the departments dispatched to, so each may act on its task as soon as 转办 answers.
+    departmentCodes: Object.keys(state.departments).length
+      ? `,${Object.keys(state.departments).join(',')},`
+      : undefined,
     reply: state.reply,
     circulations: state.circulations,
   });

@@ -47,6 +47,15 @@ const namesLeader = (userId: string): Prisma.DirectiveWhereInput[] => [
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Dispatched to the person's department: its task is in the projection, or the directive's own
+ * projection, written when 转办 answers, names the department (the task's first write may follow).
+ */
+const dispatchedTo = (user: Viewer): Prisma.DirectiveWhereInput[] => [
+  { tasks: { some: { departmentCode: user.departmentCode } } },
+  { departmentCodes: { contains: `,${user.departmentCode},` } },
+];
+
 /** How this person sees one directive, or undefined when it does not exist for them. */
 export async function directiveView(
   db: Database,
@@ -60,10 +69,8 @@ export async function directiveView(
     const named = await db.directive.count({ where: { receiptNumber, OR: namesLeader(user.id) } });
     if (named) return 'OFFICE';
   }
-  const task = await db.departmentTask.count({
-    where: { receiptNumber, departmentCode: user.departmentCode },
-  });
-  if (task) return 'DEPARTMENT';
+  const dispatched = await db.directive.count({ where: { receiptNumber, OR: dispatchedTo(user) } });
+  if (dispatched) return 'DEPARTMENT';
   const copy = await db.circulationCopy.count({ where: { receiptNumber, ...heldCopy(user.id) } });
   return copy ? 'READER' : undefined;
 }
@@ -86,7 +93,7 @@ function scopeOf(user: Viewer): DirectiveScope {
   if (handlesDirectives(user)) return { where: {}, tasks: {}, asOffice: true };
   const own = { departmentCode: user.departmentCode };
   const dispatchedOrCirculated: Prisma.DirectiveWhereInput[] = [
-    { tasks: { some: own } },
+    ...dispatchedTo(user),
     { circulation: { some: heldCopy(user.id) } },
   ];
   if (!isLeader(user)) return { where: { OR: dispatchedOrCirculated }, tasks: own, asOffice: false };

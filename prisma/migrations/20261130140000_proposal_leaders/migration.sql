@@ -1,2 +1,3 @@
 -- AlterTable
 ALTER TABLE "Directive" ADD COLUMN "leaderIds" TEXT;
+ALTER TABLE "Directive" ADD COLUMN "departmentCodes" TEXT;
