@@ -5,6 +5,7 @@
  * revision guarding against a late, older snapshot: safe to run twice.
  */
 import type { Database } from '../core/database';
+import { entryFields } from './projection';
 import { currentIntegrityPolicy } from '../core/integrity-policies';
 import type { IntegrityPolicy } from '../workflows/integrity-policy';
 import type {
@@ -28,20 +29,7 @@ export function createIntegrityActivities(db: Database) {
     recordId: string,
     caseId: string | null,
     e: TimelineRecord & { detail?: string },
-  ) => ({
-    workflowId,
-    seq: e.seq,
-    recordId,
-    caseId,
-    at: new Date(e.at),
-    actorId: e.actor?.userId ?? null,
-    onBehalfOfId: e.onBehalfOf?.userId ?? null,
-    action: e.action,
-    fromState: e.fromState ?? null,
-    toState: e.toState ?? null,
-    comment: e.comment ?? null,
-    detail: e.detail ?? null,
-  });
+  ) => ({ workflowId, recordId, caseId, ...entryFields(e), detail: e.detail ?? null });
 
   const objectionRow = (workflowId: string, recordId: string, caseId: string | null, o: Objection) => ({
     recordId,

@@ -76,11 +76,13 @@ function timelineRow(
   departmentCode: string | null,
   e: TimelineRecord,
 ) {
+  return { workflowId, receiptNumber, departmentCode, ...entryFields(e) };
+}
+
+/** A timeline entry's own columns, as every timeline table stores them (who, when, what). */
+export function entryFields(e: TimelineRecord) {
   return {
-    workflowId,
     seq: e.seq,
-    receiptNumber,
-    departmentCode,
     at: new Date(e.at),
     actorId: e.actor?.userId ?? null,
     onBehalfOfId: e.onBehalfOf?.userId ?? null,

@@ -21,6 +21,8 @@ import {
   checkDecision,
   checkObjection,
   checkObjectionReview,
+  fileObjection,
+  reviewObjection,
   completeDecision,
   describeDecision,
   requireSubject,
@@ -219,14 +221,8 @@ export async function accountabilityCaseWorkflow(
   setHandler(
     fileObjectionUpdate,
     async ({ by, reason }) => {
-      state.objections.push({
-        id: state.objections.length + 1,
-        by: actor(by),
-        at: new Date().toISOString(),
-        reason: reason.trim(),
-        status: 'PENDING',
-      });
-      await transition('OBJECTED', '提出异议', by, reason.trim());
+      const objection = fileObjection(state.objections, by, reason);
+      await transition('OBJECTED', '提出异议', by, objection.reason);
       return state;
     },
     {
@@ -239,10 +235,9 @@ export async function accountabilityCaseWorkflow(
 
   setHandler(
     reviewObjectionUpdate,
-    async ({ by, objectionId, uphold, reasons, decision }) => {
-      const objection = state.objections.find((o) => o.id === objectionId)!;
-      objection.status = uphold ? 'UPHELD' : 'REJECTED';
-      objection.review = { by: actor(by), at: new Date().toISOString(), reasons: reasons.trim() };
+    async ({ decision, ...review }) => {
+      const { by, uphold } = review;
+      const objection = reviewObjection(state.objections, review);
       state.finalAt = objection.review.at;
       if (!uphold) {
         await transition('FINAL', '异议不成立', by, `${objection.review.reasons}；原决定生效`);

@@ -43,6 +43,8 @@ import {
   checkDate,
   checkObjection,
   checkObjectionReview,
+  fileObjection,
+  reviewObjection,
   describeCorrection,
   requireSubject,
   signedBy,
@@ -346,14 +348,7 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
   setHandler(
     fileObjectionUpdate,
     async ({ by, reason }) => {
-      const objection = {
-        id: state.objections.length + 1,
-        by: actor(by),
-        at: new Date().toISOString(),
-        reason: reason.trim(),
-        status: 'PENDING' as const,
-      };
-      state.objections.push(objection);
+      const objection = fileObjection(state.objections, by, reason);
       await record('提出异议', by, state.status, objection.reason);
       return state;
     },
@@ -367,10 +362,9 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
 
   setHandler(
     reviewObjectionUpdate,
-    async ({ by, objectionId, uphold, reasons, correction }) => {
-      const objection = state.objections.find((o) => o.id === objectionId)!;
-      objection.status = uphold ? 'UPHELD' : 'REJECTED';
-      objection.review = { by: actor(by), at: new Date().toISOString(), reasons: reasons.trim() };
+    async ({ correction, ...review }) => {
+      const { by, objectionId, uphold } = review;
+      const objection = reviewObjection(state.objections, review);
       if (!uphold) {
         await record('异议不成立', by, state.status, `第 ${objectionId} 项异议：${objection.review.reasons}`);
         return state;

@@ -49,6 +49,35 @@ export function periodEnd(date: string, months: number): string {
 /** 异议期 open: up to and including its last day. */
 export const windowOpen = (dueDate: string | undefined) => dueDate !== undefined && today() <= dueDate;
 
+/** 提出异议: the next objection, pending, on the list it belongs to (a record's or a case's). */
+export function fileObjection(objections: Objection[], by: ActingUser, reason: string): Objection {
+  const objection: Objection = {
+    id: objections.length + 1,
+    by: actor(by),
+    at: new Date().toISOString(),
+    reason: reason.trim(),
+    status: 'PENDING',
+  };
+  objections.push(objection);
+  return objection;
+}
+
+/** 异议复核: the objection upheld or rejected, with who reviewed it, when and why. */
+export function reviewObjection(
+  objections: Objection[],
+  {
+    by,
+    objectionId,
+    uphold,
+    reasons,
+  }: { by: ActingUser; objectionId: number; uphold: boolean; reasons: string },
+): Objection & { review: NonNullable<Objection['review']> } {
+  const objection = objections.find((o) => o.id === objectionId)!;
+  objection.status = uphold ? 'UPHELD' : 'REJECTED';
+  objection.review = { by: actor(by), at: new Date().toISOString(), reasons: reasons.trim() };
+  return objection as Objection & { review: NonNullable<Objection['review']> };
+}
+
 export function checkObjection(
   objections: readonly Objection[],
   dueDate: string | undefined,

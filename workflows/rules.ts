@@ -17,10 +17,6 @@ export function invalid(fields: FieldProblem[]): never {
   return refuse('InvalidInput', fields.map((f) => `${f.field}: ${f.reason}`).join('; '), fields);
 }
 
-export function requireStatus<S extends string>(current: S, allowed: readonly S[], step: string): void {
-  if (!allowed.includes(current)) refuse('NotNow', `${step} is not possible while the status is ${current}`);
-}
-
 export function requireRole(by: ActingUser, roles: readonly string[], step: string): void {
   if (!by.roles.some((r) => roles.includes(r)))
     refuse('NotYours', `${step} needs one of the roles ${roles.join(', ')}`);

@@ -85,11 +85,7 @@ export interface DirectiveScope {
 }
 
 /** directiveView for lists: the directives this person sees, as a filter. */
-export function directiveScope(_db: Database, user: Viewer): Promise<DirectiveScope> {
-  return Promise.resolve(scopeOf(user));
-}
-
-function scopeOf(user: Viewer): DirectiveScope {
+export function directiveScope(user: Viewer): DirectiveScope {
   if (handlesDirectives(user)) return { where: {}, tasks: {}, asOffice: true };
   const own = { departmentCode: user.departmentCode };
   const dispatchedOrCirculated: Prisma.DirectiveWhereInput[] = [

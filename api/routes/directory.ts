@@ -30,7 +30,7 @@ const mayReadDirectory = (user: SessionUser) => user.roles.some((r) => DIRECTORY
  */
 async function namedFor(db: Database, user: SessionUser): Promise<string[] | 'everyone'> {
   if (mayReadDirectory(user)) return 'everyone';
-  const scope = await directiveScope(db, user);
+  const scope = directiveScope(user);
   const records = await db.breachRecord.findMany({
     where: integrityScope(user),
     select: { recordId: true, openedById: true },

@@ -82,7 +82,7 @@ export function listRouter(db: Database): Router {
     const { page, pageSize } = q;
     // What this person may see, and of its department tasks which: a department sees its own only,
     // so neither the rows nor the department and overdue filters tell another department's status.
-    const scope = await directiveScope(db, user);
+    const scope = directiveScope(user);
     const where: Prisma.DirectiveWhereInput[] = [scope.where];
     if (q.status?.length) where.push({ status: { in: q.status } });
     if (q.department) {
