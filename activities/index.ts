@@ -4,6 +4,7 @@ import { createDeadlineClockActivities } from './deadline-clock';
 import { createIntegrityActivities } from './integrity';
 import { createNoticeActivities, type NoticeChannel } from './notices';
 import { createProjectionActivities } from './projection';
+import { createRegisterActivities } from './register';
 
 export interface ActivityDeps {
   db: Database;
@@ -17,6 +18,7 @@ export function createActivities({ db, noticeChannels }: ActivityDeps) {
     ...createNoticeActivities(db, noticeChannels),
     ...createDeadlineClockActivities(),
     ...createIntegrityActivities(db),
+    ...createRegisterActivities(db),
   };
 }
 

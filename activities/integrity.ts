@@ -4,6 +4,7 @@
  * Projection writes are upserts keyed by the workflow's ids and sequence numbers, with the row's
  * revision guarding against a late, older snapshot: safe to run twice.
  */
+import { appendAudit, timelineAudit } from '../core/audit';
 import type { Database } from '../core/database';
 import { entryFields } from './projection';
 import { currentIntegrityPolicy } from '../core/integrity-policies';
@@ -17,6 +18,7 @@ import type {
   RecordCaseInput,
 } from '../workflows/integrity-types';
 import type { TimelineRecord } from '../workflows/types';
+import { classifiedName, isClassified } from '../workflows/secrecy';
 
 /** The timeline actions that are evidence of chasing an overdue task. */
 const CHASE_ACTIONS = ['转办', '到期提醒', '逾期', '催报', '升级督办', '催办', '延期批准', '退回修改'];
@@ -46,8 +48,9 @@ export function createIntegrityActivities(db: Database) {
   type Tx = Parameters<Parameters<Database['$transaction']>[0]>[0];
 
   /**
-   * The entry (immutable, keyed by its seq) always; the objections only with a row that landed:
-   * a late, older snapshot must not put a reviewed objection back to pending.
+   * The entry (immutable, keyed by its seq: written once, with its audit entry) always; the
+   * objections only with a row that landed: a late, older snapshot must not put a reviewed
+   * objection back to pending.
    */
   async function writeEntryAndObjections(
     tx: Tx,
@@ -67,11 +70,10 @@ export function createIntegrityActivities(db: Database) {
     }
     if (entry) {
       const row = entryRow(workflowId, recordId, caseId, entry);
-      await tx.integrityEntry.upsert({
-        where: { workflowId_seq: { workflowId, seq: entry.seq } },
-        create: row,
-        update: row,
-      });
+      const key = { workflowId, seq: entry.seq };
+      if (!(await tx.integrityEntry.findUnique({ where: { workflowId_seq: key }, select: { seq: true } })))
+        await tx.integrityEntry.create({ data: row });
+      await appendAudit(tx, timelineAudit('integrity', row, caseId ?? recordId));
     }
   }
 
@@ -221,7 +223,7 @@ export function createIntegrityActivities(db: Database) {
       const [task, entries, department, head] = await Promise.all([
         db.departmentTask.findUniqueOrThrow({
           where: { workflowId: origin.taskWorkflowId },
-          include: { directive: { select: { docNumber: true, title: true } } },
+          include: { directive: { select: { docNumber: true, title: true, secrecy: true } } },
         }),
         db.timelineEntry.findMany({
           where: { workflowId: origin.taskWorkflowId, action: { in: CHASE_ACTIONS } },
@@ -239,11 +241,14 @@ export function createIntegrityActivities(db: Database) {
       ]);
       const dispatched = entries.find((e) => e.action === '转办');
       const unit = department?.name ?? origin.departmentCode;
+      // A 涉密 document's title, 文号 and the comments on its reminders stay with the directive.
+      const { secrecy } = task.directive;
+      const classified = isClassified(secrecy);
       return {
         evidence: {
           receiptNumber: origin.receiptNumber,
-          docNumber: task.directive.docNumber,
-          title: task.directive.title,
+          docNumber: classified ? classifiedName(secrecy, origin.receiptNumber) : task.directive.docNumber,
+          title: classified ? classifiedName(secrecy, origin.receiptNumber) : task.directive.title,
           departmentCode: origin.departmentCode,
           ...(dispatched
             ? { dispatchedOn: new Date(dispatched.at.getTime() + 8 * 3600_000).toISOString().slice(0, 10) }
@@ -254,7 +259,7 @@ export function createIntegrityActivities(db: Database) {
             .map((e) => ({
               at: e.at.toISOString(),
               action: e.action,
-              ...(e.comment ? { comment: e.comment } : {}),
+              ...(e.comment && !classified ? { comment: e.comment } : {}),
             })),
         },
         principal: head

@@ -4,7 +4,8 @@
  */
 import type { Database } from '../core/database';
 import type { IntegrityRecipient } from '../workflows/integrity-policy';
-import type { NoticeKind, NoticeRecipient } from '../workflows/policy';
+import type { NoticeKind, NoticeRecipient, ReviewerRole } from '../workflows/policy';
+import { classifiedName, clearancesFor, isClassified } from '../workflows/secrecy';
 import type { Actor } from '../workflows/types';
 
 export interface NoticeToDeliver {
@@ -18,14 +19,16 @@ export interface NoticeToDeliver {
     | 'OFFICE_DEADLINE'
     | 'REASSIGNED'
     | 'BREACH_OPENED'
-    | 'CASE_DECIDED';
+    | 'CASE_DECIDED'
+    // 待办: a step has become these people's turn (审核 after 拟办, 批示, 审核回报 after a 回报单).
+    | 'TURN';
   /** The directive it is about, or */
   receiptNumber?: string;
   /** the 政务失信记录 it is about. */
   breachRecordId?: string;
   /** The department concerned; none for the office's own notices. */
   departmentCode?: string;
-  recipients: (NoticeRecipient | IntegrityRecipient)[];
+  recipients: (NoticeRecipient | IntegrityRecipient | ReviewerRole)[];
   /** The leaders who gave the 批示, for INSTRUCTING_LEADER. */
   instructingLeaders: Actor[];
   /** The department's named 承办人: DEPT_HANDLER means this person alone once one is assigned. */
@@ -76,6 +79,8 @@ export function createNoticeActivities(db: Database, channels: NoticeChannel[] =
       if (recipient === 'DEPT_HEAD') users = await usersWithRole('DEPT_HEAD', notice);
       if (recipient === 'OFFICE_DIRECTOR')
         users = await usersWithRole('OFFICE_DIRECTOR', { officeOnly: true });
+      if (recipient === 'OFFICE_REVIEWER')
+        users = await usersWithRole('OFFICE_REVIEWER', { officeOnly: true });
       if (recipient === 'CREDIT_OFFICER') users = await usersWithRole('CREDIT_OFFICER', { officeOnly: true });
       if (recipient === 'INSTRUCTING_LEADER') {
         users = notice.instructingLeaders.map((l) => ({ id: l.userId, displayName: l.displayName }));
@@ -92,10 +97,50 @@ export function createNoticeActivities(db: Database, channels: NoticeChannel[] =
     return [...found.values()];
   }
 
+  /** The 密级 of the document a notice is about (a 政务失信记录 opened from a directive's task too). */
+  async function secrecyOf(
+    notice: NoticeToDeliver,
+  ): Promise<{ secrecy: string; receiptNumber: string } | null> {
+    const receiptNumber =
+      notice.receiptNumber ??
+      (notice.breachRecordId
+        ? (await db.breachRecord.findUnique({ where: { recordId: notice.breachRecordId } }))?.receiptNumber
+        : undefined);
+    if (!receiptNumber) return null;
+    const directive = await db.directive.findUnique({ where: { receiptNumber }, select: { secrecy: true } });
+    return directive ? { secrecy: directive.secrecy, receiptNumber } : null;
+  }
+
+  /**
+   * A notice about a classified (涉密) document goes only to people cleared to its 密级, and says
+   * what is asked, never the title, a 文号 or a comment: notices leave the system by e-mail and
+   * webhook. Workflows title every notice "<what>：<document>".
+   */
+  async function classifiedSafe(
+    notice: NoticeToDeliver,
+    recipients: NoticeRecipientUser[],
+  ): Promise<{ notice: NoticeToDeliver; recipients: NoticeRecipientUser[] }> {
+    const document = await secrecyOf(notice);
+    if (!document || !isClassified(document.secrecy)) return { notice, recipients };
+    const cleared = await db.user.findMany({
+      where: { id: { in: recipients.map((r) => r.id) }, clearance: { in: clearancesFor(document.secrecy) } },
+      select: { id: true },
+    });
+    const what = notice.title.split('：')[0];
+    return {
+      notice: {
+        ...notice,
+        title: `${what}：${classifiedName(document.secrecy, document.receiptNumber)}`,
+        body: '涉密文件，请在本系统内查看。',
+      },
+      recipients: recipients.filter((r) => cleared.some((c) => c.id === r.id)),
+    };
+  }
+
   return {
     /** Safe to retry: inbox rows are keyed by notice and person; channels are told to tolerate repeats. */
-    async deliverNotice(notice: NoticeToDeliver): Promise<{ recipientIds: string[] }> {
-      const recipients = await resolve(notice);
+    async deliverNotice(toDeliver: NoticeToDeliver): Promise<{ recipientIds: string[] }> {
+      const { notice, recipients } = await classifiedSafe(toDeliver, await resolve(toDeliver));
       const row = {
         receiptNumber: notice.receiptNumber ?? null,
         breachRecordId: notice.breachRecordId ?? null,

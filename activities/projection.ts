@@ -2,8 +2,12 @@
  * Projection: what the workflows decide, written where people search and read it.
  * Every write is an upsert keyed by the workflow's own ids, sequence numbers and timestamps,
  * so a retried activity (activities run at least once) rewrites the same rows, never new ones.
+ * Timeline entries are only ever added (the database refuses to change one), each with its audit
+ * entry in the same transaction.
  */
+import { appendAudit, timelineAudit } from '../core/audit';
 import type { Database } from '../core/database';
+import type { TransactionClient } from '../generated/prisma/internal/prismaNamespace';
 import { directiveWorkflowId } from '../workflows/definitions';
 import type {
   Circulation,
@@ -36,6 +40,9 @@ export interface RecordDirectiveInput {
   leaderIds?: string;
   /** The departments dispatched to, as ,code,code, (who may read it). */
   departmentCodes?: string;
+  /** 待办: the reviewer role that signs next while 审核, the leaders awaited (,id,) while 请批示. */
+  reviewTurn?: string;
+  instructionTurn?: string;
   reply?: Reply;
   circulations?: Circulation[];
   /** None when only the projected fields change (e.g. a deadline computed). */
@@ -94,7 +101,12 @@ export function entryFields(e: TimelineRecord) {
 }
 
 export function createProjectionActivities(db: Database) {
-  const circulationRow = (receiptNumber: string, c: Circulation, copy: Circulation['copies'][number]) => {
+  const circulationRow = (
+    tx: TransactionClient,
+    receiptNumber: string,
+    c: Circulation,
+    copy: Circulation['copies'][number],
+  ) => {
     const row = {
       purpose: c.purpose,
       note: c.note,
@@ -107,19 +119,24 @@ export function createProjectionActivities(db: Database) {
       recallReason: c.recallReason,
     };
     const key = { receiptNumber, circulationId: c.id, readerId: copy.reader.userId };
-    return db.circulationCopy.upsert({
+    return tx.circulationCopy.upsert({
       where: { receiptNumber_circulationId_readerId: key },
       create: { ...key, ...row },
       update: row,
     });
   };
 
-  const upsertEntry = (row: ReturnType<typeof timelineRow>, client: Pick<Database, 'timelineEntry'> = db) =>
-    client.timelineEntry.upsert({
-      where: { workflowId_seq: { workflowId: row.workflowId, seq: row.seq } },
-      create: row,
-      update: row,
-    });
+  /**
+   * A timeline entry, written once (a retry finds it there), and its audit entry (appended once:
+   * keyed by workflow and seq). Runs after the transaction's first write, which holds the lock.
+   */
+  const addEntry = async (tx: TransactionClient, row: ReturnType<typeof timelineRow>) => {
+    const key = { workflowId: row.workflowId, seq: row.seq };
+    if (!(await tx.timelineEntry.findUnique({ where: { workflowId_seq: key }, select: { seq: true } })))
+      await tx.timelineEntry.create({ data: row });
+    const target = row.departmentCode ? `${row.receiptNumber}/${row.departmentCode}` : row.receiptNumber;
+    await appendAudit(tx, timelineAudit('timeline', row, target));
+  };
 
   return {
     /** 收文登记 projected: the directive row and its first timeline entry, in one transaction. */
@@ -151,19 +168,19 @@ export function createProjectionActivities(db: Database) {
         revision: Math.max(...entries.map((e) => e.seq)),
       };
       const attachmentIds = (doc.attachments ?? []).map((a) => a.id);
-      await db.$transaction([
-        db.directive.upsert({
+      await db.$transaction(async (tx) => {
+        await tx.directive.upsert({
           where: { receiptNumber: input.receiptNumber },
           create: { receiptNumber: input.receiptNumber, ...row },
           update: row,
-        }),
+        });
         // Only files not yet filed elsewhere: two registrations naming one upload cannot both take it.
-        db.attachment.updateMany({
+        await tx.attachment.updateMany({
           where: { id: { in: attachmentIds }, receiptNumber: null },
           data: { receiptNumber: input.receiptNumber },
-        }),
-        ...entries.map((e) => upsertEntry(timelineRow(workflowId, input.receiptNumber, null, e))),
-      ]);
+        });
+        for (const e of entries) await addEntry(tx, timelineRow(workflowId, input.receiptNumber, null, e));
+      });
     },
 
     /**
@@ -177,8 +194,8 @@ export function createProjectionActivities(db: Database) {
         await db.directive.update({ where: { receiptNumber }, data: { officeDueDate: input.officeDueDate } });
         return;
       }
-      await db.$transaction([
-        db.directive.updateMany({
+      await db.$transaction(async (tx) => {
+        await tx.directive.updateMany({
           where: { receiptNumber, revision: { lte: entry.seq } },
           data: {
             revision: entry.seq,
@@ -192,16 +209,18 @@ export function createProjectionActivities(db: Database) {
             urgerId: input.urgerId,
             leaderIds: input.leaderIds,
             departmentCodes: input.departmentCodes,
+            // Cleared once the turn has passed (undefined would keep the old turn).
+            reviewTurn: input.reviewTurn ?? null,
+            instructionTurn: input.instructionTurn ?? null,
             replyText: input.reply?.text,
             repliedAt: date(input.reply?.at),
             updatedAt: new Date(entry.at),
           },
-        }),
-        ...(input.circulations ?? []).flatMap((c) =>
-          c.copies.map((copy) => circulationRow(receiptNumber, c, copy)),
-        ),
-        upsertEntry(timelineRow(directiveWorkflowId(receiptNumber), receiptNumber, null, entry)),
-      ]);
+        });
+        for (const c of input.circulations ?? [])
+          for (const copy of c.copies) await circulationRow(tx, receiptNumber, c, copy);
+        await addEntry(tx, timelineRow(directiveWorkflowId(receiptNumber), receiptNumber, null, entry));
+      });
     },
 
     /** A department task's state change and its timeline entry, together. */
@@ -243,7 +262,7 @@ export function createProjectionActivities(db: Database) {
           where: { id: { in: input.reportAttachmentIds ?? [] }, receiptNumber: null },
           data: { receiptNumber, departmentCode },
         });
-        await upsertEntry(timelineRow(workflowId, receiptNumber, departmentCode, entry), tx);
+        await addEntry(tx, timelineRow(workflowId, receiptNumber, departmentCode, entry));
       });
     },
   };

@@ -15,12 +15,19 @@ import { directiveRouter } from './routes/directives';
 import { healthRouter } from './routes/health';
 import { listRouter } from './routes/lists';
 import { routingRouter } from './routes/routing';
+import { registerRouter } from './routes/registers';
 import { integrityRouter } from './routes/integrity';
 import { attachmentRouter } from './routes/attachments';
 import { actOnBehalf, delegationRouter } from './routes/delegations';
 import { policyRouter } from './routes/policy';
 import { directoryRouter } from './routes/directory';
+import { auditRouter } from './routes/audit';
+import { clearanceRouter } from './routes/clearances';
 import { codecRouter } from './routes/codec';
+import { noticeSettingsRouter } from './routes/notice-settings';
+import { docsRouter } from './routes/docs';
+import { orgRouter } from './routes/org';
+import { passwordRouter } from './routes/password';
 import type { Clock } from './requests';
 import { boundedSteps } from './updates';
 
@@ -43,6 +50,12 @@ export interface AppDeps {
   attachments?: { dir: string; maxBytes: number };
   /** Origins (the Temporal Web UI's) whose pages may call /codec with the session cookie. */
   codecCorsOrigins?: string[];
+  /** A network accredited for classified (涉密) documents; off refuses them (default). */
+  classifiedAccredited?: boolean;
+  /** DUBAN_PRODUCTION: the demo password signs nobody in (default off, for the demo). */
+  production?: boolean;
+  /** This deployment sends notices by e-mail (SMTP_URL), so a person's choice of it means something. */
+  noticeEmailAvailable?: boolean;
 }
 
 const WEB_DIR = path.join(__dirname, '..', 'web');
@@ -64,6 +77,7 @@ export function createApp(deps: AppDeps): express.Express {
   const clock = deps.clock ?? (() => Promise.resolve(Date.now()));
   const sessions = createSessionStore(db, deps.sessionTtlHours, deps.sessionIdleMinutes);
   const steps = boundedSteps(temporal, deps.stepWaitMs ?? 30_000);
+  const classifiedAccredited = deps.classifiedAccredited ?? false;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -86,18 +100,29 @@ export function createApp(deps: AppDeps): express.Express {
 
   // Open to anyone: health for operators and probes, sign-in for users.
   app.use(healthRouter({ db, temporal, taskQueue, workerLivenessSeconds: deps.workerLivenessSeconds }));
-  app.use(loginRouter(db, sessions, createLoginThrottle(deps.loginThrottle)));
+  // One throttle: sign-in counts the failures, the administrator unlocks (routes/org.ts).
+  const throttle = createLoginThrottle(deps.loginThrottle);
+  app.use(loginRouter(db, sessions, throttle, { production: deps.production ?? false }));
   app.use(codecRouter({ temporal, sessions, corsOrigins: deps.codecCorsOrigins ?? [] })); // ADMIN; own auth
+  // The API's OpenAPI document and its interactive docs, made from the routes (api/openapi.ts).
+  app.use(docsRouter(app, clock));
 
   app.use(authenticate(sessions));
-  app.use(sessionRouter(db, sessions));
+  app.use(sessionRouter(db, sessions, { classifiedAccredited }, clock));
+  app.use(passwordRouter(db, sessions)); // before 委托: one's own account, never another's
+  app.use(noticeSettingsRouter(db, { emailAvailable: deps.noticeEmailAvailable ?? false })); // as well
   app.use(delegationRouter(db, clock));
   app.use(actOnBehalf(db, clock));
   app.use(policyRouter(db));
   app.use(directoryRouter(db));
-  app.use(attachmentRouter(db, deps.attachments ?? DEFAULT_ATTACHMENTS));
-  app.use(directiveRouter({ db, temporal, taskQueue, clock, steps }));
+  app.use(auditRouter(db)); // ADMIN and SECURITY_OFFICER
+  app.use(clearanceRouter(db));
+  app.use(orgRouter(db, sessions, throttle)); // ADMIN
+  const attachments = deps.attachments ?? DEFAULT_ATTACHMENTS;
+  app.use(attachmentRouter(db, attachments));
+  app.use(directiveRouter({ db, temporal, taskQueue, clock, steps, classifiedAccredited, attachments }));
   app.use(routingRouter({ db, temporal, steps }));
+  app.use(registerRouter({ db, temporal, taskQueue, clock, steps }));
   app.use(integrityRouter({ db, temporal, taskQueue, clock, steps }));
   app.use(listRouter(db));
 

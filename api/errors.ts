@@ -86,10 +86,19 @@ function toHttpError(err: unknown): HttpError | undefined {
     );
   }
   // express.json() marks malformed bodies with status 400 and type entity.parse.failed.
-  const e = err as { type?: string; status?: number };
+  const e = err as { type?: string; status?: number; expose?: boolean };
   if (e?.type === 'entity.parse.failed')
     return new HttpError(400, 'invalid_json', 'request body is not valid JSON');
   if (e?.type === 'entity.too.large') return new HttpError(413, 'too_large', 'request body is too large');
+  // The router could not decode a path parameter (`%ZZ`): the URL is the client's mistake.
+  if (err instanceof URIError && e.status === 400)
+    return new HttpError(400, 'invalid_url', 'the URL is not valid percent-encoding');
+  // Any other client error of the HTTP layer (body-parser's http-errors: a charset or content
+  // encoding it does not read, a body cut short) keeps its status; these were answered 500.
+  if (e?.expose && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    const code = e.status === 415 ? 'unsupported_encoding' : 'bad_request';
+    return new HttpError(e.status, code, (err as Error).message);
+  }
   return undefined;
 }
 

@@ -4,12 +4,18 @@ import { openDatabase, useWriteAheadLog } from '../core/database';
 import { createLogger } from '../core/logger';
 import { connectClient } from '../core/temporal';
 import { createApp } from './app';
+import { bootstrapAdministrator, bootstrapMessage } from './auth/bootstrap';
 
 async function main() {
   const config = loadConfigOrExit();
   const log = createLogger('api', config.logLevel);
   const db = openDatabase(config.databaseUrl);
   await useWriteAheadLog(db);
+  // Under systemd nothing else starts first: the API makes the first administrator, in its log.
+  if (config.production) {
+    const made = await bootstrapAdministrator(db);
+    if (made) log.warn(bootstrapMessage(made));
+  }
   const temporal = await connectClient(config.temporal);
   const app = createApp({
     db,
@@ -22,6 +28,9 @@ async function main() {
     workerLivenessSeconds: config.workerLivenessSeconds,
     stepWaitMs: config.stepWaitSeconds * 1000,
     codecCorsOrigins: config.codecCorsOrigins,
+    classifiedAccredited: config.classifiedAccredited,
+    production: config.production,
+    noticeEmailAvailable: Boolean(config.notices.email),
   });
   const server = app.listen(config.api.port, config.api.host, () => {
     log.info(`API listening on http://${config.api.host}:${config.api.port}`);

@@ -5,7 +5,7 @@
  * (全国信用信息共享平台). The workflows have the last word on every step; these reads only tell.
  */
 import type { Database } from '../core/database';
-import { OFFICE_ROLES } from '../core/roles';
+import { DIRECTIVE_OFFICE_ROLES, type Role } from '../core/roles';
 import type { Prisma } from '../generated/prisma/client';
 import type { IntegrityPolicy } from '../workflows/integrity-policy';
 import {
@@ -27,6 +27,7 @@ import {
   type Measure,
   type Severity,
 } from '../workflows/integrity-types';
+import { classifiedName, clearedFor, isClassified } from '../workflows/secrecy';
 import { openSteps } from '../workflows/steps';
 
 /** Who is looking: the signed-in person (under a 委托, `delegate` is the colleague acting). */
@@ -34,19 +35,27 @@ export interface Viewer {
   id: string;
   roles: readonly string[];
   departmentCode: string;
+  /** 涉密 clearance: whether a classified directive behind a record may be named to them. */
+  clearance: string;
   delegate?: { id: string };
 }
 
 /**
- * Visibility, the one rule: the credit staff (督查室) and the general office see every record and
- * case; anyone else only those whose subject is their own department. As a Prisma filter on
+ * The credit staff (督查室), the general office's staff and its leaders (who answer for 政务诚信)
+ * see every record and case. Not the administrator: he manages accounts, not records.
+ */
+const SEES_EVERY_RECORD: readonly Role[] = ['CREDIT_OFFICER', ...DIRECTIVE_OFFICE_ROLES, 'LEADER'];
+
+/**
+ * Visibility, the one rule: those above see every record and case; anyone else only those whose
+ * subject is their own department. As a Prisma filter on
  * `subjectDepartmentCode`, so lists, details and the evaluation all narrow alike; what is not
  * visible answers 404, as if it did not exist.
  */
 export function integrityScope(viewer: Pick<Viewer, 'roles' | 'departmentCode'>): {
   subjectDepartmentCode?: string;
 } {
-  const seesAll = viewer.roles.some((r) => r === 'CREDIT_OFFICER' || OFFICE_ROLES.includes(r as never));
+  const seesAll = viewer.roles.some((r) => SEES_EVERY_RECORD.includes(r as never));
   return seesAll ? {} : { subjectDepartmentCode: viewer.departmentCode };
 }
 
@@ -315,10 +324,15 @@ export async function recordDetail(db: Database, row: RecordRow, viewer: Viewer,
           where: row.taskWorkflowId
             ? { workflowId: row.taskWorkflowId }
             : { receiptNumber: row.receiptNumber, departmentCode: row.subjectDepartmentCode },
-          include: { directive: { select: { docNumber: true, title: true } } },
+          include: { directive: { select: { docNumber: true, title: true, secrecy: true } } },
         })
       : null,
   ]);
+  // A 涉密 directive is named by its 密级 and 收文编号 alone, unless the viewer may read it.
+  if (task && isClassified(task.directive.secrecy) && !clearedFor(viewer.clearance, task.directive.secrecy)) {
+    const name = classifiedName(task.directive.secrecy, task.receiptNumber);
+    task.directive = { ...task.directive, docNumber: name, title: name };
+  }
   return {
     record: recordView(row),
     entries: entries.map(entryView),

@@ -8,6 +8,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { isCalendarDate, type FieldProblem } from '../workflows/incoming-document';
 import { invalidInput } from './errors';
+import { operationOf } from './openapi';
 
 type Part = 'body' | 'params' | 'query';
 type Issue = z.core.$ZodIssue;
@@ -35,6 +36,10 @@ export function requestSchema<
 
 /** Parses the request or throws the 400 (invalid_input) that lists every problem found. */
 export function parseRequest<T extends z.ZodType>(schema: T, req: Request): z.output<T> {
+  // The OpenAPI document shows the schema the route's description names: it must be this one.
+  const described = operationOf(req)?.request;
+  if (described && typeof described !== 'function' && described !== schema)
+    throw new Error(`${req.method} ${req.path} parses with a schema its description does not name`);
   const input = {
     // Without a JSON content type there is no body at all: the form is then empty, not absent.
     body: (req.body as unknown) ?? {},
@@ -142,6 +147,7 @@ export const calendarDate = (label: string) =>
       error: (i) =>
         i.input === undefined ? `${label} is required` : `${label} must be a date YYYY-MM-DD as text`,
     })
+    .meta({ format: 'date' }) // for the OpenAPI document: RFC 3339 full-date, what isCalendarDate admits
     .refine(isCalendarDate, `${label} must be a real calendar date YYYY-MM-DD`);
 
 /**

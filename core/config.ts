@@ -103,6 +103,40 @@ const envSchema = z.object({
   WORKER_LIVENESS_SECONDS: z.coerce.number().int().min(1).max(3600).default(90),
   /** How long a step waits for its workflow update before answering 503 with Retry-After. */
   STEP_WAIT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  /**
+   * A production start: no demo organisation is loaded, the demo password never signs anyone in,
+   * and when no administrator exists one is made with a generated password, printed once.
+   */
+  DUBAN_PRODUCTION: flag.default(false),
+  /**
+   * Whether this deployment runs on a network accredited for classified documents (涉密信息系统).
+   * Off: a registration marked 秘密/机密/绝密 is refused (such documents go through the 机要 channel).
+   */
+  CLASSIFIED_ACCREDITED: flag.default(false),
+
+  /** Notices by e-mail: the SMTP server (smtp:// with STARTTLS when offered, smtps:// for TLS). */
+  SMTP_URL: z
+    .string()
+    .refine((u) => URL.canParse(u) && ['smtp:', 'smtps:'].includes(new URL(u).protocol), {
+      message: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.org:587',
+    })
+    .optional(),
+  /** The sender of notice e-mails, e.g. "督办系统 <duban@example.org>". */
+  SMTP_FROM: z.string().min(3).optional(),
+  /** Notices as signed webhook calls: where each notice is POSTed. */
+  WEBHOOK_URL: z
+    .string()
+    .refine((u) => URL.canParse(u) && ['http:', 'https:'].includes(new URL(u).protocol), {
+      message: 'must be an http:// or https:// URL',
+    })
+    .optional(),
+  /** The shared secret of the webhook's HMAC-SHA256 signature. */
+  WEBHOOK_SECRET: z
+    .string()
+    .min(32, { message: 'must be at least 32 characters (openssl rand -hex 32)' })
+    .optional(),
+  /** Attempts of one e-mail or webhook delivery before it is given up (the inbox has the notice). */
+  NOTICE_CHANNEL_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
 });
 
 export interface TlsSettings {
@@ -137,6 +171,19 @@ export interface Config {
   codecCorsOrigins: string[];
   workerLivenessSeconds: number;
   stepWaitSeconds: number;
+  /** DUBAN_PRODUCTION: no demo organisation, the demo password refused, an administrator bootstrapped. */
+  production: boolean;
+  /** Classified (涉密) documents may be registered, read by people cleared to their level. */
+  classifiedAccredited: boolean;
+  /** Channels beyond the in-app inbox; each unset when not configured. */
+  notices: NoticeChannelSettings;
+}
+
+export interface NoticeChannelSettings {
+  email?: { smtpUrl: string; from: string };
+  webhook?: { url: string; secret: string };
+  /** Attempts of one delivery before it is recorded FAILED and the workflow goes on. */
+  attempts: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -185,6 +232,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reason: `${currentKeyId} is not among PAYLOAD_KEYS (${keyIds.join(', ')})`,
     });
   }
+  if (Boolean(e.SMTP_URL) !== Boolean(e.SMTP_FROM)) {
+    problems.push({
+      variable: e.SMTP_URL ? 'SMTP_FROM' : 'SMTP_URL',
+      reason: 'e-mail notices need both SMTP_URL and SMTP_FROM',
+    });
+  }
+  if (Boolean(e.WEBHOOK_URL) !== Boolean(e.WEBHOOK_SECRET)) {
+    problems.push({
+      variable: e.WEBHOOK_URL ? 'WEBHOOK_SECRET' : 'WEBHOOK_URL',
+      reason: 'webhook notices need both WEBHOOK_URL and WEBHOOK_SECRET (they are signed)',
+    });
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(e.DUBAN_DATA_DIR);
@@ -225,6 +284,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : [`http://127.0.0.1:${e.TEMPORAL_UI_PORT}`, `http://localhost:${e.TEMPORAL_UI_PORT}`]),
     workerLivenessSeconds: e.WORKER_LIVENESS_SECONDS,
     stepWaitSeconds: e.STEP_WAIT_SECONDS,
+    production: e.DUBAN_PRODUCTION,
+    classifiedAccredited: e.CLASSIFIED_ACCREDITED,
+    notices: {
+      ...(e.SMTP_URL && e.SMTP_FROM ? { email: { smtpUrl: e.SMTP_URL, from: e.SMTP_FROM } } : {}),
+      ...(e.WEBHOOK_URL && e.WEBHOOK_SECRET
+        ? { webhook: { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET } }
+        : {}),
+      attempts: e.NOTICE_CHANNEL_ATTEMPTS,
+    },
   };
 }
 

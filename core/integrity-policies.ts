@@ -5,6 +5,7 @@
  * 整改 deadline or 异议期.
  */
 import { z } from 'zod';
+import { appendAudit } from './audit';
 import type { Database } from './database';
 import { DEFAULT_INTEGRITY_POLICY, type IntegrityPolicy } from '../workflows/integrity-policy';
 import { MEASURES, SEVERITIES, type Measure, type Severity } from '../workflows/integrity-types';
@@ -96,12 +97,10 @@ export async function saveIntegrityPolicy(
   policy: IntegrityPolicy,
   byUserId: string,
 ): Promise<void> {
-  await db.$transaction([
-    db.integrityPolicyVersion.create({
+  await db.$transaction(async (tx) => {
+    await tx.integrityPolicyVersion.create({
       data: { version: policy.version, policy: JSON.stringify(policy), createdById: byUserId },
-    }),
-    db.auditEvent.create({
-      data: { actorId: byUserId, action: 'integrity-policy.save', target: policy.version },
-    }),
-  ]);
+    });
+    await appendAudit(tx, { actorId: byUserId, action: 'integrity-policy.save', target: policy.version });
+  });
 }

@@ -4,6 +4,7 @@
  * version never moves a running deadline.
  */
 import { z } from 'zod';
+import { appendAudit } from './audit';
 import type { Database } from './database';
 import { URGENCIES } from '../workflows/types';
 import { DEFAULT_POLICY, type RoutingPolicy } from '../workflows/policy';
@@ -79,10 +80,10 @@ export async function currentPolicy(db: Database): Promise<RoutingPolicy> {
 }
 
 export async function savePolicy(db: Database, policy: RoutingPolicy, byUserId: string): Promise<void> {
-  await db.$transaction([
-    db.policyVersion.create({
+  await db.$transaction(async (tx) => {
+    await tx.policyVersion.create({
       data: { version: policy.version, policy: JSON.stringify(policy), createdById: byUserId },
-    }),
-    db.auditEvent.create({ data: { actorId: byUserId, action: 'policy.save', target: policy.version } }),
-  ]);
+    });
+    await appendAudit(tx, { actorId: byUserId, action: 'policy.save', target: policy.version });
+  });
 }

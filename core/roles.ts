@@ -29,5 +29,7 @@ export const DEPARTMENT_KINDS = {
   GENERAL_OFFICE: '办公厅 (general office)',
   OFFICE_SECTION: '办公厅处室 (office section)',
   RESPONSIBLE_DEPARTMENT: '承办单位 (responsible department)',
+  /** A section of a responsible department (e.g. 省发展改革委秘书科): part of the tree, not a 转办 target. */
+  DEPARTMENT_SECTION: '承办单位内设科室 (section of a responsible department)',
 } as const;
 export type DepartmentKind = keyof typeof DEPARTMENT_KINDS;

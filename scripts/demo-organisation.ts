@@ -5,7 +5,7 @@
  */
 import type { Database } from '../core/database';
 import type { DepartmentKind, Role } from '../core/roles';
-import { hashPassword } from '../api/auth/passwords';
+import { DEMO_PASSWORD, hashPassword } from '../api/auth/passwords';
 
 export interface DemoDepartment {
   code: string;
@@ -23,7 +23,8 @@ export interface DemoUser {
   phone?: string;
 }
 
-export const DEMO_PASSWORD = 'duban-demo-2017';
+// The password lives with the others (api/auth/passwords.ts): the API refuses it in production.
+export { DEMO_PASSWORD };
 
 export const DEMO_DEPARTMENTS: DemoDepartment[] = [
   { code: 'GWY', name: '国务院', kind: 'SOURCE_ORGAN' },
@@ -127,6 +128,14 @@ export const DEMO_USERS: DemoUser[] = [
     displayName: '督查室信用管理员',
     departmentCode: 'GDBGT-DC',
     roles: ['CREDIT_OFFICER'],
+  },
+  // 保密员: reads the audit trail with the administrator; sees no document for that.
+  {
+    id: 'u-baomi',
+    username: 'baomi',
+    displayName: '办公厅保密员',
+    departmentCode: 'GDBGT',
+    roles: ['SECURITY_OFFICER'],
   },
   { id: 'u-admin', username: 'admin', displayName: '系统管理员', departmentCode: 'GDBGT', roles: ['ADMIN'] },
 ];

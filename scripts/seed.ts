@@ -15,6 +15,10 @@ export function printDemoAccounts(): void {
 
 async function main() {
   const config = loadConfigOrExit();
+  if (config.production) {
+    console.error('DUBAN_PRODUCTION is set: the demo organisation is not loaded into a production database.');
+    process.exit(78);
+  }
   const db = openDatabase(config.databaseUrl);
   try {
     await seedDemoOrganisation(db);

@@ -18,6 +18,7 @@ import { loadConfigOrExit, type Config } from '../core/config';
 import { openDatabase } from '../core/database';
 import { msToTs } from '@temporalio/common/lib/time';
 import { connectClient } from '../core/temporal';
+import { bootstrapAdministrator, bootstrapMessage } from '../api/auth/bootstrap';
 import { seedDemoOrganisation } from './demo-organisation';
 import { printDemoAccounts } from './seed';
 
@@ -424,7 +425,11 @@ async function main() {
   }
 
   const db = openDatabase(config.databaseUrl);
-  if (embedded && (await db.user.count()) === 0) {
+  if (config.production) {
+    // A production start: never the demo organisation; the first administrator when there is none.
+    const made = await bootstrapAdministrator(db);
+    if (made) console.log(bootstrapMessage(made));
+  } else if (embedded && (await db.user.count()) === 0) {
     await seedDemoOrganisation(db);
     say('first start: loaded the demo organisation (npm run seed reloads it)');
     printDemoAccounts();
@@ -444,7 +449,7 @@ async function main() {
   // One write, so whoever watches for "ready" sees the addresses with it.
   const lines = [
     'duban: ready',
-    `  Duban UI       ${apiUrl}/   (demo password duban-demo-2017)`,
+    `  Duban UI       ${apiUrl}/${config.production ? '' : '   (demo password duban-demo-2017)'}`,
     `  API            ${apiUrl}/api   (health: ${apiUrl}/health)`,
     embedded && `  Temporal UI    http://127.0.0.1:${config.temporal.uiPort}`,
     `  Temporal gRPC  ${config.temporal.address}  namespace ${config.temporal.namespace}`,

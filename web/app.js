@@ -4,8 +4,11 @@
 // The integrity chain's screens (政务诚信) live in integrity.js, on these helpers.
 
 import { integrityPage } from './integrity.js';
+import { auditPage } from './audit.js';
+import { clearancePage } from './clearances.js';
+import { numberingPage } from './numbering.js';
 
-const STATUS = {
+export const STATUS = {
   REGISTERED: '已登记',
   REVIEWING: '审核中',
   AWAITING_INSTRUCTION: '待批示',
@@ -105,8 +108,12 @@ export const chinaTime = (iso) =>
   iso ? new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : '';
 export const has = (...roles) => me.roles.some((r) => roles.includes(r));
 const isOffice = () => has(...OFFICE_ROLES);
-/** The office and 督查室 see every body's integrity records and the ranking; a body, its own. */
-export const seesAllIntegrity = () => has('CREDIT_OFFICER', ...OFFICE_ROLES);
+/**
+ * The office, its leaders and 督查室 see every body's integrity records and the ranking; a body, its
+ * own; the administrator none (SEES_EVERY_RECORD in api/integrity-views.ts).
+ */
+export const seesAllIntegrity = () =>
+  has('CREDIT_OFFICER', 'CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR', 'LEADER');
 export const myDepartment = () => me?.departmentCode;
 
 /**
@@ -164,7 +171,13 @@ async function loginPage(main) {
           password: data.get('password'),
         });
         me = user;
-        location.hash = isOffice() ? '#/directives' : has('CREDIT_OFFICER') ? '#/integrity' : '#/tasks';
+        location.hash = isOffice()
+          ? '#/directives'
+          : has('CREDIT_OFFICER')
+            ? '#/integrity'
+            : has('SECURITY_OFFICER')
+              ? '#/audit'
+              : '#/tasks';
       },
       '登录',
     ),
@@ -223,8 +236,17 @@ async function listPage(main) {
   );
 }
 
+/** The 密级 this clerk may register: none classified unless the deployment is accredited for them. */
+const SECRECY_ASCENDING = ['非密', '秘密', '机密', '绝密'];
+const registrableSecrecy = ({ user, deployment }) =>
+  deployment.classifiedAccredited
+    ? SECRECY_ASCENDING.slice(0, SECRECY_ASCENDING.indexOf(user.clearance) + 1)
+    : ['非密'];
+
 async function registerPage(main) {
-  const today = chinaTime(new Date().toISOString()).slice(0, 10);
+  const session = await api('GET', '/api/auth/me');
+  const { today } = session;
+  const levels = registrableSecrecy(session);
   main.append(
     h('h2', {}, '收文登记'),
     stepForm(
@@ -239,13 +261,18 @@ async function registerPage(main) {
           ['加急', '加急'],
           ['特急', '特急'],
         ]),
-        select('secrecy', '密级', [
-          ['非密', '非密'],
-          ['秘密', '秘密'],
-          ['机密', '机密'],
-          ['绝密', '绝密'],
-        ]),
-        input('secrecyPeriod', '保密期限', { placeholder: '10年' }),
+        select(
+          'secrecy',
+          '密级',
+          levels.map((l) => [l, l]),
+        ),
+        levels.length > 1
+          ? input('secrecyPeriod', '保密期限', { placeholder: '10年' })
+          : h(
+              'p',
+              { class: 'hint', id: 'classified-hint' },
+              '涉密文件（秘密、机密、绝密）须通过机要渠道办理，本系统不予登记。',
+            ),
         input('copies', '份数', { type: 'number', min: 1, value: 1 }),
         input('pages', '页数', { type: 'number', min: 1 }),
         input('handlingPrefix', '办文编号前缀', { placeholder: '发改' }),
@@ -728,6 +755,9 @@ function renderNav() {
           !isOffice() && h('a', { href: '#/tasks' }, '待办'),
           h('a', { href: '#/inbox' }, '提醒'),
           h('a', { href: '#/integrity' }, '政务诚信'),
+          has('ADMIN', 'SECURITY_OFFICER') && h('a', { href: '#/audit' }, '审计日志'),
+          has('SECURITY_OFFICER') && h('a', { href: '#/clearances' }, '涉密资格'),
+          has('ADMIN') && h('a', { href: '#/numbering' }, '启用编号'),
         ].filter(Boolean)
       : []),
   );
@@ -785,6 +815,9 @@ async function route() {
     else if (name === 'tasks') await tasksPage(page);
     else if (name === 'inbox') await inboxPage(page);
     else if (name === 'integrity') await integrityPage(page, hash);
+    else if (name === 'audit') await auditPage(page, hash);
+    else if (name === 'clearances') await clearancePage(page, hash);
+    else if (name === 'numbering') await numberingPage(page, hash);
     else if (me && name !== 'directives' && !isOffice()) location.hash = '#/tasks';
     else await listPage(page);
   } catch (err) {

@@ -1,5 +1,6 @@
 /** Worker process: runs Duban's workflows and activities until SIGINT/SIGTERM. */
 import { Runtime } from '@temporalio/worker';
+import { createNoticeChannels } from '../activities/notice-channels';
 import { loadConfigOrExit } from '../core/config';
 import { openDatabase, useWriteAheadLog } from '../core/database';
 import { createLogger } from '../core/logger';
@@ -20,6 +21,7 @@ async function main() {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     dataConverter: temporalDataConverter(config.temporal),
+    noticeChannels: createNoticeChannels(db, config.notices),
   });
   log.info(
     {
@@ -27,6 +29,8 @@ async function main() {
       address: config.temporal.address,
       // Which key seals new payloads; "off" stores them in clear (development only).
       payloadEncryption: config.temporal.payloadEncryption?.currentKeyId ?? 'off',
+      // Where notices go besides the inbox; never the secret or SMTP credentials.
+      noticeChannels: [config.notices.email && 'email', config.notices.webhook && 'webhook'].filter(Boolean),
     },
     'worker polling',
   );

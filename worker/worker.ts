@@ -22,7 +22,8 @@ export function createDubanWorker(opts: DubanWorkerOptions): Promise<Worker> {
     taskQueue: opts.taskQueue,
     ...(opts.identity ? { identity: opts.identity } : {}),
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
-    activities: createActivities({ db: opts.db }),
+    // The configured e-mail and webhook channels (worker/index.ts); none in most tests.
+    activities: createActivities({ db: opts.db, noticeChannels: opts.noticeChannels }),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
   });
 }

@@ -9,6 +9,7 @@ import {
   ChildWorkflowCancellationType,
   ParentClosePolicy,
   WorkflowIdReusePolicy,
+  patched,
   startChild,
 } from '@temporalio/workflow';
 import { activities } from './activities';
@@ -17,6 +18,7 @@ import type { LadderRung } from './deadline-ladder';
 import { breachRecordIdForTask, breachRecordWorkflowId } from './definitions';
 import { addDays } from './integrity-rules';
 import type { NoticeRule, RoutingPolicy } from './policy';
+import { classifiedName, isClassified } from './secrecy';
 import type { IncomingDocument } from './types';
 
 /** The rung of a task's ladder on which it opens a breach record. */
@@ -52,6 +54,10 @@ export async function openBreachRecordForTask(task: OverdueTask): Promise<string
   const recordId = breachRecordIdForTask(task.receiptNumber, task.departmentCode);
   const policy = await activities.currentIntegrityPolicy();
   const { document: doc } = task;
+  // A record is read by the 督查室 and the department, cleared or not: a 涉密 document is named
+  // by its 密级 and 收文编号 only.
+  const classified = isClassified(doc.secrecy) && patched('classified-breach-facts');
+  const named = classified ? classifiedName(doc.secrecy, task.receiptNumber) : `《${doc.title}》`;
   try {
     await startChild(breachRecordWorkflow, {
       workflowId: breachRecordWorkflowId(recordId),
@@ -66,8 +72,8 @@ export async function openBreachRecordForTask(task: OverdueTask): Promise<string
           facts: {
             subject: { kind: 'BODY', departmentCode: task.departmentCode },
             source: 'OVERDUE_TASK',
-            sourceRef: `${doc.docNumber}（收文编号 ${task.receiptNumber}）`,
-            facts: `未按期回报《${doc.title}》：回报期限 ${task.dueDate}，逾期 ${task.daysOverdue} 日仍未回报`,
+            sourceRef: classified ? named : `${doc.docNumber}（收文编号 ${task.receiptNumber}）`,
+            facts: `未按期回报${named}：回报期限 ${task.dueDate}，逾期 ${task.daysOverdue} 日仍未回报`,
             severity: {
               level: policy.automaticRecord.severity,
               loss: '督办事项未按期落实',

@@ -23,6 +23,8 @@ import type {
   InstructRequest,
   ProposeHandlingRequest,
   RegisterIncomingRequest,
+  ContinueNumberingRequest,
+  RegisterNumbering,
   Registration,
   ReviewProposalRequest,
   ReviewReportRequest,
@@ -71,6 +73,10 @@ export const signForIncomingUpdate = defineUpdate<IncomingSignature, [SignForInc
 );
 export const registerIncomingUpdate = defineUpdate<Registration, [RegisterIncomingRequest]>(
   'registerIncoming',
+);
+/** 启用编号: where the year's numbers continue from (an office moving from the paper register). */
+export const continueNumberingUpdate = defineUpdate<RegisterNumbering, [ContinueNumberingRequest]>(
+  'continueNumbering',
 );
 
 // The general office's steps on a directive.

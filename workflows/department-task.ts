@@ -174,6 +174,19 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       };
       ladder.changed();
       await record('回报', by, from, state.overdue ? '逾期回报' : undefined);
+      // The 回报单 has arrived: the office's turn to 审核回报 (the clerk who registered it, the 督办人).
+      if (patched('turn-notices'))
+        await activities.deliverNotice({
+          noticeKey: `${workflowInfo().workflowId}:turn:${timelineSeq}`,
+          kind: 'TURN',
+          receiptNumber: input.receiptNumber,
+          departmentCode,
+          recipients: ['REGISTRAR', 'URGER'],
+          instructingLeaders: [],
+          title: `待审核回报：${input.document.title}`,
+          body: `${input.document.docNumber}（收文编号 ${input.receiptNumber}）${departmentCode} 已回报，待审核`,
+          at: new Date().toISOString(),
+        });
       return state;
     },
     {

@@ -36,6 +36,7 @@ import { departmentTaskWorkflow } from './department-task';
 import { chinaDate, type FieldProblem } from './incoming-document';
 import { actor, invalid, isKeyOf, optionalText, refuse, requireRole, requireText, signer } from './rules';
 import { DIRECTIVE_STEPS, checkStep } from './steps';
+import type { ReviewerRole } from './policy';
 import type {
   Circulation,
   ActingUser,
@@ -99,7 +100,45 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
       : undefined,
     reply: state.reply,
     circulations: state.circulations,
+    // Whose turn it is (待办): the reviewer role that signs next, the leaders whose 批示 is awaited.
+    reviewTurn: state.status === 'REVIEWING' ? policy.reviewChain[state.signOffs.length] : undefined,
+    instructionTurn:
+      state.status === 'AWAITING_INSTRUCTION' && state.proposal
+        ? `,${awaitedLeaders()
+            .map((l) => l.userId)
+            .join(',')},`
+        : undefined,
   });
+
+  /** The leaders asked whose 批示 is still awaited: in SEQUENCE mode only the one whose turn it is. */
+  function awaitedLeaders(): Actor[] {
+    const proposal = state.proposal!;
+    const waiting = proposal.leaders.filter((l) => !state.instructions.some((i) => i.by.userId === l.userId));
+    return proposal.leaderMode === 'SEQUENCE' ? waiting.slice(0, 1) : waiting;
+  }
+
+  /**
+   * Tells the people whose turn a step has become (待办): the inbox and the deployment's channels,
+   * keyed by the entry just recorded so a retry never sends it twice. Behind a patch: histories
+   * recorded before it replay without the extra activity.
+   */
+  async function noticeTurn(
+    step: string,
+    to: { recipients?: ReviewerRole[] | ['REGISTRAR']; named?: Actor[] },
+  ) {
+    if (!patched('turn-notices')) return;
+    await activities.deliverNotice({
+      noticeKey: `${directiveWorkflowId(input.receiptNumber)}:turn:${timelineSeq}`,
+      kind: 'TURN',
+      receiptNumber: input.receiptNumber,
+      recipients: to.recipients ?? [],
+      instructingLeaders: [],
+      named: to.named,
+      title: `待${step}：${input.document.title}`,
+      body: `${input.document.docNumber}（收文编号 ${input.receiptNumber}）待你${step}`,
+      at: new Date().toISOString(),
+    });
+  }
 
   async function record(
     action: string,
@@ -143,6 +182,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
         by,
         `${describeProposal(state.proposal)}（${option.label}，${option.reportWithinDays}天内回报）。${proposal.comment}`,
       );
+      await noticeTurn('审核', { recipients: [policy.reviewChain[0]!] });
       return state;
     },
     {
@@ -169,6 +209,9 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
       state.signOffs.push({ by: actor(by), at: new Date().toISOString(), role, comment });
       const done = state.signOffs.length === policy.reviewChain.length;
       await transition(done ? 'AWAITING_INSTRUCTION' : 'REVIEWING', '审核', by, comment || '同意');
+      // The last sign-off asks the leaders; until then the next role of the chain signs.
+      if (done) await noticeTurn('批示', { named: awaitedLeaders() });
+      else await noticeTurn('审核', { recipients: [policy.reviewChain[state.signOffs.length]!] });
       return state;
     },
     {
@@ -212,6 +255,9 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
       const comment =
         decision === 'AMEND' ? `${text}（改为：${describeProposal(proposal)}）` : text || '同意';
       await transition(done ? 'INSTRUCTED' : 'AWAITING_INSTRUCTION', '批示', by, comment);
+      // In sequence the next leader's turn comes now; once all have instructed, the clerk's 转办.
+      if (done) await noticeTurn('转办', { recipients: ['REGISTRAR'] });
+      else if (proposal.leaderMode === 'SEQUENCE') await noticeTurn('批示', { named: awaitedLeaders() });
       return state;
     },
     { validator: (request: InstructRequest) => checkInstruction(request) },

@@ -47,7 +47,8 @@ const MAX_ATTACHMENTS = 20;
 const SECRECY_PERIOD = /^(长期|[1-9]\d?年|[1-9]\d?个月)$/;
 
 /** 办文编号 prefix: the office's filing category, e.g. 发改 in 发改 0009. */
-const HANDLING_PREFIX = /^[\u4e00-\u9fff]{1,4}$/;
+/** 办文编号 prefix: 1–4 Chinese characters, e.g. 发改. */
+export const HANDLING_PREFIX = /^[\u4e00-\u9fff]{1,4}$/;
 const MAX_ORG = 60;
 
 export function checkIncomingDocument(

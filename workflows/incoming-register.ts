@@ -17,14 +17,22 @@ import {
   FailureType,
   directiveWorkflowId,
   formatReceiptNumber,
+  continueNumberingUpdate,
   registerIncomingUpdate,
   signForIncomingUpdate,
 } from './definitions';
 import { directiveWorkflow } from './directive';
-import { checkDelivery, checkIncomingDocument, formatHandlingNumber } from './incoming-document';
+import {
+  HANDLING_PREFIX,
+  checkDelivery,
+  checkIncomingDocument,
+  formatHandlingNumber,
+  type FieldProblem,
+} from './incoming-document';
 import { activities } from './activities';
-import { invalid, refuse, signer } from './rules';
+import { invalid, refuse, requireRole, signer } from './rules';
 import type {
+  ContinueNumberingRequest,
   DirectiveInput,
   IncomingRegisterInput,
   IncomingSignature,
@@ -165,6 +173,34 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
     { validator: validate, description: '收文登记: allocate the next 收文编号 and open the directive' },
   );
 
+  // 启用编号: an office moving from its paper register mid-year continues its numbers. Only forward:
+  // a number this register has already issued is never issued again.
+  setHandler(
+    continueNumberingUpdate,
+    async ({ by, lastSequence: receipts, lastHandlingSequences: handling = {} }) => {
+      if (receipts !== undefined) lastSequence = receipts;
+      for (const [prefix, last] of Object.entries(handling)) handlingSequences.set(prefix, last);
+      updatesThisRun++;
+      const numbering = {
+        year,
+        lastSequence,
+        lastHandlingSequences: Object.fromEntries(handlingSequences),
+      };
+      await activities.recordRegisterNumbering({
+        ...numbering,
+        changed: { lastSequence: receipts, lastHandlingSequences: handling },
+        by: signer(by),
+        at: new Date().toISOString(),
+      });
+      return numbering;
+    },
+    {
+      validator: (request: ContinueNumberingRequest) =>
+        checkNumbering(request, lastSequence, handlingSequences),
+      description: '启用编号: where the year’s 收文编号 and 办文编号 continue from',
+    },
+  );
+
   function nextHandlingNumber(prefix: string): string {
     const sequence = (handlingSequences.get(prefix) ?? 0) + 1;
     handlingSequences.set(prefix, sequence);
@@ -180,4 +216,56 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
     lastHandlingSequences: Object.fromEntries(handlingSequences),
     signedFor: Object.fromEntries(signedFor),
   });
+}
+
+const MAX_RECEIPT_SEQUENCE = 99_999; // 收文编号: the year and five digits
+const MAX_HANDLING_SEQUENCE = 9_999; // 办文编号: the prefix and four digits
+
+/**
+ * 启用编号, checked: by the administrator, whole numbers within the form's digits, and never back
+ * over a number the register already issued (`issued`, `issuedHandling`).
+ */
+function checkNumbering(
+  request: ContinueNumberingRequest,
+  issued: number,
+  issuedHandling: ReadonlyMap<string, number>,
+): void {
+  requireRole(request.by, ['ADMIN'], '启用编号');
+  const problems: FieldProblem[] = [];
+  const { lastSequence, lastHandlingSequences } = request;
+  const wholeUpTo = (v: unknown, max: number) =>
+    Number.isInteger(v) && (v as number) >= 0 && (v as number) <= max;
+  if (lastSequence !== undefined && !wholeUpTo(lastSequence, MAX_RECEIPT_SEQUENCE))
+    problems.push({
+      field: 'lastSequence',
+      reason: `must be a whole number from 0 to ${MAX_RECEIPT_SEQUENCE}`,
+    });
+  const handling = lastHandlingSequences ?? {};
+  if (typeof handling !== 'object' || handling === null || Array.isArray(handling))
+    problems.push({ field: 'lastHandlingSequences', reason: 'must map 办文编号 prefixes to numbers' });
+  else
+    for (const [prefix, last] of Object.entries(handling)) {
+      if (!HANDLING_PREFIX.test(prefix))
+        problems.push({
+          field: `lastHandlingSequences.${prefix}`,
+          reason: '办文编号 prefix is 1–4 Chinese characters',
+        });
+      else if (!wholeUpTo(last, MAX_HANDLING_SEQUENCE))
+        problems.push({
+          field: `lastHandlingSequences.${prefix}`,
+          reason: `must be a whole number from 0 to ${MAX_HANDLING_SEQUENCE}`,
+        });
+    }
+  if (problems.length) invalid(problems);
+  if (typeof lastSequence === 'number' && lastSequence < issued)
+    refuse('NotNow', `收文编号 up to ${issued} are already issued this year`, [
+      { field: 'lastSequence', reason: `must be at least ${issued}: numbers up to it are already issued` },
+    ]);
+  for (const [prefix, last] of Object.entries(handling)) {
+    const used = issuedHandling.get(prefix) ?? 0;
+    if (last < used)
+      refuse('NotNow', `办文编号 ${formatHandlingNumber(prefix, used)} is already issued`, [
+        { field: `lastHandlingSequences.${prefix}`, reason: `must be at least ${used}: already issued` },
+      ]);
+  }
 }

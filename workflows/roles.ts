@@ -10,6 +10,8 @@ export const ROLES = {
   DEPT_HANDLER: '承办人 (department handler)',
   DEPT_HEAD: '部门负责人 (department head)',
   CREDIT_OFFICER: '信用管理员/督查员 (credit and supervision officer)',
+  /** Reads the audit trail (with the administrator) and decides who is cleared for 涉密 documents. */
+  SECURITY_OFFICER: '保密员 (security officer)',
   ADMIN: '系统管理员 (administrator)',
 } as const;
 

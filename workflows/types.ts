@@ -83,6 +83,25 @@ export interface IncomingRegisterInput {
   signedFor?: Record<string, IncomingSignature>;
 }
 
+/**
+ * Where the year's numbers continue from, as an office moving from its paper register sets them:
+ * the last 收文编号 sequence and the last 办文编号 per prefix already used on paper.
+ */
+export interface ContinueNumberingRequest {
+  by: ActingUser;
+  /** The last 收文编号 sequence used on paper, e.g. 83: the next is 201700084. */
+  lastSequence?: number;
+  /** The last 办文编号 per prefix used on paper, e.g. { 发改: 8 }: the next is 发改 0009. */
+  lastHandlingSequences?: Record<string, number>;
+}
+
+/** The register's numbers: the last used, so the next is one more. */
+export interface RegisterNumbering {
+  year: number;
+  lastSequence: number;
+  lastHandlingSequences: Record<string, number>;
+}
+
 /** A registered directive, as the register hands it to the directive's workflow. */
 export interface DirectiveInput {
   receiptNumber: string;

@@ -2,6 +2,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Role } from '../../core/roles';
 import { HttpError } from '../errors';
+import { authenticating, forRoles } from '../openapi';
 import type { SessionStore, SessionUser } from './sessions';
 
 export const SESSION_COOKIE = 'duban_session';
@@ -43,18 +44,28 @@ export function crossOriginWrite(req: Request): boolean {
   }
 }
 
+/** What a person whose password an administrator set may still do: change it, see who he is, leave. */
+const PASSWORD_CHANGE_ROUTES = new Set(['POST /api/auth/password', 'GET /api/auth/me', 'POST /api/auth/logout']);
+
 export function authenticate(sessions: SessionStore): RequestHandler {
-  return async (req: Request, _res: Response, next: NextFunction) => {
+  return authenticating(async (req: Request, _res: Response, next: NextFunction) => {
     const found = tokenOf(req);
     const user = found ? await sessions.resolve(found.token) : undefined;
     if (!user) throw new HttpError(401, 'unauthenticated', 'sign in first: no valid session');
     if (found?.by === 'cookie' && crossOriginWrite(req)) {
       throw new HttpError(403, 'cross_origin', 'a signed-in write must come from this site');
     }
+    if (user.mustChangePassword && !PASSWORD_CHANGE_ROUTES.has(`${req.method} ${req.path}`)) {
+      throw new HttpError(
+        403,
+        'password_change_required',
+        '管理员已为您设置初始密码或重置了密码：请先修改密码，再办理其他事项',
+      );
+    }
     req.user = user;
     req.sessionToken = found?.token;
     next();
-  };
+  });
 }
 
 /** The signed-in user; only valid behind authenticate(). */
@@ -64,11 +75,12 @@ export function currentUser(req: Request): SessionUser {
 }
 
 export function requireRole(...allowed: Role[]): RequestHandler {
-  return (req, _res, next) => {
+  const check: RequestHandler = (req, _res, next) => {
     const user = currentUser(req);
     if (!user.roles.some((r) => allowed.includes(r))) {
       throw new HttpError(403, 'forbidden', `this action needs one of the roles ${allowed.join(', ')}`);
     }
     next();
   };
+  return forRoles(check, allowed); // the OpenAPI document names them
 }

@@ -14,6 +14,13 @@ export interface SessionUser {
   departmentCode: string;
   departmentName: string;
   roles: Role[];
+  /** 涉密 clearance: the highest 密级 this person may read (workflows/secrecy.ts). */
+  clearance: string;
+  /**
+   * An administrator created the account or reset its password: until the person chooses his own,
+   * every route but the password change, who-am-I and sign-out answers 403 (middleware.ts).
+   */
+  mustChangePassword: boolean;
   /** Under a 委托 (On-Behalf-Of), the colleague actually acting for this user. */
   delegate?: { id: string; displayName: string };
 }
@@ -65,7 +72,25 @@ export function createSessionStore(db: Database, ttlHours: number, idleMinutes =
         departmentCode: user.departmentCode,
         departmentName: user.department.name,
         roles: user.roles.map((r) => r.role).filter(isRole),
+        clearance: user.clearance,
+        mustChangePassword: user.mustChangePassword,
       };
+    },
+
+    /**
+     * Ends every live session of a person (deactivated, password reset or changed), but the one
+     * he is using when he changes it himself.
+     */
+    async revokeAllOf(userId: string, exceptToken?: string): Promise<number> {
+      const { count } = await db.session.updateMany({
+        where: {
+          userId,
+          revokedAt: null,
+          ...(exceptToken ? { tokenHash: { not: hashToken(exceptToken) } } : {}),
+        },
+        data: { revokedAt: new Date() },
+      });
+      return count;
     },
 
     async revoke(token: string): Promise<void> {

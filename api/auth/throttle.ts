@@ -44,6 +44,11 @@ export function createLoginThrottle(options: LoginThrottleOptions = LOGIN_THROTT
   });
   // JSON keeps "a|b" + "c" apart from "a" + "b|c".
   const userKey = (username: string, address: string) => JSON.stringify([username, address]);
+  /**
+   * The addresses each username failed from, so an administrator can unlock the username (the
+   * limiter's keys cannot be listed). Forgotten on a success or an unlock, like the counts.
+   */
+  const addressesOf = new Map<string, Set<string>>();
 
   const rejected = (err: unknown): RateLimiterRes => {
     // The limiter rejects with its result when points run out, with an Error when it fails.
@@ -62,6 +67,7 @@ export function createLoginThrottle(options: LoginThrottleOptions = LOGIN_THROTT
       } catch (err) {
         return { scope: 'address', retryAfterMs: rejected(err).msBeforeNext };
       }
+      addressesOf.set(username, (addressesOf.get(username) ?? new Set()).add(address));
       try {
         await byUserAndAddress.consume(userKey(username, address));
       } catch (err) {
@@ -73,6 +79,31 @@ export function createLoginThrottle(options: LoginThrottleOptions = LOGIN_THROTT
     /** A successful sign-in gives its attempts back: only failures count. */
     async succeeded(username: string, address: string): Promise<void> {
       await Promise.all([byUserAndAddress.delete(userKey(username, address)), byAddress.reward(address, 1)]);
+      addressesOf.get(username)?.delete(address);
+      if (addressesOf.get(username)?.size === 0) addressesOf.delete(username);
+    },
+
+    /** Whether this username is locked out from some address now. */
+    async locked(username: string): Promise<boolean> {
+      for (const address of addressesOf.get(username) ?? []) {
+        const res = await byUserAndAddress.get(userKey(username, address));
+        if (res && res.remainingPoints <= 0 && res.msBeforeNext > 0) return true;
+      }
+      return false;
+    },
+
+    /**
+     * An administrator's 解锁: the username's failures are forgotten at every address. An address's
+     * own count (many usernames tried from one machine) is left: that is not this person's lock.
+     * Answers whether anything was locked.
+     */
+    async unlock(username: string): Promise<boolean> {
+      const wasLocked = await this.locked(username);
+      await Promise.all(
+        [...(addressesOf.get(username) ?? [])].map((a) => byUserAndAddress.delete(userKey(username, a))),
+      );
+      addressesOf.delete(username);
+      return wasLocked;
     },
   };
 }

@@ -5,6 +5,7 @@
  *   named in the timeline (his 批示, a step he took or that was taken for him).
  * - A department sees the directives dispatched to it, and of their tasks its own only.
  * - A reader of a 传阅 sees the document while the copy is with them (or once read).
+ * - A classified (涉密) directive only those above who are cleared to its 密级 (workflows/secrecy.ts).
  * Nobody else does, the administrator included (he administers users, not documents): for them
  * the directive does not exist, and every route on it answers 404 before any role or step is
  * judged, so a refusal never tells that it exists.
@@ -18,10 +19,16 @@ import { currentUser } from '../auth/middleware';
 import type { SessionUser } from '../auth/sessions';
 import { HttpError } from '../errors';
 import { departmentCode, receiptNumber } from '../parse';
+import { clearedFor, readableLevels } from '../../workflows/secrecy';
 
 export type DirectiveView = 'OFFICE' | 'DEPARTMENT' | 'READER';
 
-type Viewer = Pick<SessionUser, 'id' | 'roles' | 'departmentCode'>;
+type Viewer = Pick<SessionUser, 'id' | 'roles' | 'departmentCode' | 'clearance'>;
+
+/** The directives whose 密级 this person is cleared to read. */
+export const clearedDirectives = (user: Pick<Viewer, 'clearance'>): Prisma.DirectiveWhereInput => ({
+  secrecy: { in: readableLevels(user.clearance) },
+});
 
 const handlesDirectives = (user: Viewer) => user.roles.some((r) => DIRECTIVE_OFFICE_ROLES.includes(r));
 const isLeader = (user: Viewer) => user.roles.includes('LEADER');
@@ -62,8 +69,8 @@ export async function directiveView(
   user: Viewer,
   receiptNumber: string,
 ): Promise<DirectiveView | undefined> {
-  const row = await db.directive.findUnique({ where: { receiptNumber }, select: { receiptNumber: true } });
-  if (!row) return undefined;
+  const row = await db.directive.findUnique({ where: { receiptNumber }, select: { secrecy: true } });
+  if (!row || !clearedFor(user.clearance, row.secrecy)) return undefined;
   if (handlesDirectives(user)) return 'OFFICE';
   if (isLeader(user)) {
     const named = await db.directive.count({ where: { receiptNumber, OR: namesLeader(user.id) } });
@@ -86,6 +93,12 @@ export interface DirectiveScope {
 
 /** directiveView for lists: the directives this person sees, as a filter. */
 export function directiveScope(user: Viewer): DirectiveScope {
+  const { where, ...scope } = involvement(user);
+  return { where: { AND: [clearedDirectives(user), where] }, ...scope };
+}
+
+/** Who is involved in which directives, whatever their 密级. */
+function involvement(user: Viewer): DirectiveScope {
   if (handlesDirectives(user)) return { where: {}, tasks: {}, asOffice: true };
   const own = { departmentCode: user.departmentCode };
   const dispatchedOrCirculated: Prisma.DirectiveWhereInput[] = [

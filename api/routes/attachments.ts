@@ -16,11 +16,13 @@ import { Router, type Request } from 'express';
 import { fromFile } from 'file-type';
 import yauzl from 'yauzl';
 import { z } from 'zod';
+import { appendAudit } from '../../core/audit';
 import type { Database } from '../../core/database';
 import type { AttachmentRef } from '../../workflows/types';
 import { currentUser, requireRole } from '../auth/middleware';
 import { visibleRecord } from '../integrity-views';
 import { HttpError, invalidInput } from '../errors';
+import { operation } from '../openapi';
 import { parseRequest, requestSchema } from '../parse';
 import { directiveView } from './access';
 
@@ -84,6 +86,31 @@ const uploadRequest = requestSchema({
       .string({ error: NAME_REASON })
       .refine((n) => n.trim() !== '' && n.length <= 200 && !/[/\\\0]/.test(n), NAME_REASON),
   }),
+});
+
+const downloadRequest = requestSchema({
+  params: z.object({ id: z.string().min(1).max(100) }).strict(),
+});
+const upload = operation({
+  summary: '附件: upload a file (raw body), to name in a registration, a 回报单 or a breach record',
+  request: uploadRequest,
+  rawBody: {
+    mediaType: 'application/octet-stream',
+    description: 'The file: pdf, ofd, doc(x), wps, xlsx, jpg, png or tif, checked by its content',
+  },
+  responses: { 201: '`{attachment}`' },
+  errors: [413, 415],
+});
+const download = operation({
+  summary: 'Download an attachment',
+  request: downloadRequest,
+  who: 'Whoever may read its directive or breach record; the uploader while it is filed nowhere.',
+  responses: {
+    200: {
+      description: 'The file',
+      mediaTypes: [...new Set(Object.values(ALLOWED).map((k) => k.mediaType))],
+    },
+  },
 });
 
 /** The allowed kind of a file name, or 415. */
@@ -187,14 +214,40 @@ async function contentMatches(file: string, kind: Kind): Promise<boolean> {
   return kind.zipEntries.every((name) => names.has(name));
 }
 
+/** Where a stored content lives: under its sha256, in a directory of its first two hex digits. */
+const storedFile = (store: Pick<AttachmentStoreOptions, 'dir'>, sha256: string) =>
+  path.join(store.dir, sha256.slice(0, 2), sha256);
+
+/**
+ * Throws away uploads of this person not filed with anything (those of a refused 涉密
+ * registration): their rows, and their content unless another file shares it.
+ */
+export async function discardUploads(
+  db: Database,
+  store: Pick<AttachmentStoreOptions, 'dir'>,
+  ids: unknown,
+  userId: string,
+): Promise<void> {
+  const named = Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+  if (!named.length) return;
+  const pending = { uploadedById: userId, receiptNumber: null, breachRecordId: null };
+  const rows = await db.attachment.findMany({ where: { id: { in: named }, ...pending } });
+  await db.attachment.deleteMany({ where: { id: { in: rows.map((r) => r.id) }, ...pending } });
+  for (const sha256 of new Set(rows.map((r) => r.sha256))) {
+    if (!(await db.attachment.count({ where: { sha256 } })))
+      await fs.rm(storedFile(store, sha256), { force: true });
+  }
+}
+
 export function attachmentRouter(db: Database, store: AttachmentStoreOptions): Router {
   const router = Router();
-  const fileOf = (sha256: string) => path.join(store.dir, sha256.slice(0, 2), sha256);
+  const fileOf = (sha256: string) => storedFile(store, sha256);
   // Uploads being received; on the same file system as the store, so a rename finishes one.
   const incoming = path.join(store.dir, 'incoming');
 
   router.post(
     '/api/attachments',
+    upload,
     // Clerks for 来文, departments for 回报单 and 整改 reports, 督查室 for a breach record's evidence.
     requireRole('CLERK', 'DEPT_HANDLER', 'DEPT_HEAD', 'CREDIT_OFFICER'),
     async (req, res) => {
@@ -223,23 +276,36 @@ export function attachmentRouter(db: Database, store: AttachmentStoreOptions): R
       } finally {
         await fs.rm(partial, { force: true });
       }
-      const row = await db.attachment.create({
-        data: {
-          id: randomUUID(),
-          sha256: received.sha256,
-          fileName,
-          mediaType: kind.mediaType,
-          size: received.size,
-          uploadedById: currentUser(req).id,
-        },
+      const user = currentUser(req);
+      // On record with its content hash, not its name: a file name may carry a 涉密 title.
+      const row = await db.$transaction(async (tx) => {
+        const created = await tx.attachment.create({
+          data: {
+            id: randomUUID(),
+            sha256: received.sha256,
+            fileName,
+            mediaType: kind.mediaType,
+            size: received.size,
+            uploadedById: user.id,
+          },
+        });
+        await appendAudit(tx, {
+          actorId: user.delegate?.id ?? user.id,
+          onBehalfOfId: user.delegate ? user.id : null,
+          action: 'attachment.upload',
+          target: created.id,
+          detail: `sha256 ${received.sha256}, ${received.size} bytes`,
+        });
+        return created;
       });
       res.status(201).location(`/api/attachments/${row.id}`).json({ attachment: row });
     },
   );
 
-  router.get('/api/attachments/:id', async (req, res) => {
+  router.get('/api/attachments/:id', download, async (req, res) => {
     const user = currentUser(req);
-    const row = await db.attachment.findUnique({ where: { id: String(req.params.id) } });
+    const { params } = parseRequest(downloadRequest, req);
+    const row = await db.attachment.findUnique({ where: { id: params.id } });
     const view = row?.receiptNumber ? await directiveView(db, user, row.receiptNumber) : undefined;
     // A department's own files (回报单, 代拟稿) are for the office and that department only; a
     // breach record's evidence and 整改 reports for whoever may see the record.
@@ -253,15 +319,12 @@ export function attachmentRouter(db: Database, store: AttachmentStoreOptions): R
           : row.uploadedById === user.id);
     if (!row || !allowed) throw new HttpError(404, 'not_found', 'no such attachment');
     // Who read which file, and when: documents may be classified (密级).
-    await db.auditEvent.create({
-      data: {
-        actorId: user.delegate?.id ?? user.id,
-        action: 'attachment.download',
-        target: row.id,
-        detail: user.delegate
-          ? `${row.receiptNumber ?? row.breachRecordId}; for ${user.id}`
-          : (row.receiptNumber ?? row.breachRecordId),
-      },
+    await appendAudit(db, {
+      actorId: user.delegate?.id ?? user.id,
+      onBehalfOfId: user.delegate ? user.id : null,
+      action: 'attachment.download',
+      target: row.id,
+      detail: row.receiptNumber ?? row.breachRecordId,
     });
     res
       .type(row.mediaType)

@@ -1,13 +1,17 @@
 /** Sign-in (登录) and sign-out; every attempt is audited. */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { appendAudit } from '../../core/audit';
 import type { Database } from '../../core/database';
-import { DUMMY_HASH, verifyPassword } from '../auth/passwords';
+import { DEMO_PASSWORD, DUMMY_HASH, verifyPassword } from '../auth/passwords';
 import { SESSION_COOKIE, crossOriginWrite, currentUser } from '../auth/middleware';
 import type { SessionStore } from '../auth/sessions';
 import { createLoginThrottle, type LoginThrottle } from '../auth/throttle';
 import { HttpError } from '../errors';
+import { operation } from '../openapi';
 import { parseRequest, requestSchema } from '../parse';
+import type { Clock } from '../requests';
+import { chinaDate } from '../../workflows/incoming-document';
 
 const loginRequest = requestSchema({
   body: z.object({
@@ -15,6 +19,27 @@ const loginRequest = requestSchema({
     // Argon2 hashes whatever it gets: a bound keeps one request from costing much.
     password: z.string().min(1, 'is required').max(1024, 'is at most 1024 characters'),
   }),
+});
+
+const NOTHING = requestSchema({});
+
+const signIn = operation({
+  summary: '登录: sign in',
+  description:
+    'Answers the session token and sets it as an HttpOnly cookie. Failed sign-ins are throttled per username and address.',
+  request: loginRequest,
+  responses: { 200: '`{token, expiresAt, user}`' },
+  errors: [401, 403, 429],
+});
+const whoAmI = operation({
+  summary: 'Who am I',
+  request: NOTHING,
+  responses: { 200: '`{user, deployment, today}`: today by the application clock, YYYY-MM-DD' },
+});
+const signOut = operation({
+  summary: 'Sign out: end this session',
+  request: NOTHING,
+  responses: { 204: 'Signed out' },
 });
 
 /** The session cookie; `Secure` whenever the request came over TLS (directly or via a trusted proxy). */
@@ -25,10 +50,12 @@ export function loginRouter(
   db: Database,
   sessions: SessionStore,
   throttle: LoginThrottle = createLoginThrottle(),
+  /** DUBAN_PRODUCTION: the demo password, public in the README, never signs anyone in. */
+  deployment: { production?: boolean } = {},
 ): Router {
   const router = Router();
 
-  router.post('/api/auth/login', async (req: Request, res: Response) => {
+  router.post('/api/auth/login', signIn, async (req: Request, res: Response) => {
     // A sign-in posted by another site's page would sign the browser into someone else's account.
     if (crossOriginWrite(req)) throw new HttpError(403, 'cross_origin', 'sign in from this site');
     const { username: name, password } = parseRequest(loginRequest, req).body;
@@ -37,12 +64,10 @@ export function loginRouter(
 
     const throttled = await throttle.attempt(name, address);
     if (throttled) {
-      await db.auditEvent.create({
-        data: {
-          action: 'login-locked',
-          target,
-          detail: `${address}; too many failures per ${throttled.scope}`,
-        },
+      await appendAudit(db, {
+        action: 'login-locked',
+        target,
+        detail: `${address}; too many failures per ${throttled.scope}`,
       });
       const minutes = Math.max(1, Math.ceil(throttled.retryAfterMs / 60_000));
       res.set('Retry-After', String(Math.max(1, Math.ceil(throttled.retryAfterMs / 1000))));
@@ -53,31 +78,48 @@ export function loginRouter(
         `too many failed sign-ins ${from}; try again in ${minutes} minute(s) or ask an administrator`,
       );
     }
+    if (deployment.production && password === DEMO_PASSWORD) {
+      await appendAudit(db, { action: 'login-failed', target, detail: `${address}; demo password` });
+      throw new HttpError(
+        401,
+        'demo_password',
+        '生产环境不接受演示密码：请使用管理员给您的初始密码，或请管理员重置密码',
+      );
+    }
     const user = await db.user.findUnique({ where: { username: name } });
     // Always verify against some hash, so timing does not tell which usernames exist.
     const ok = await verifyPassword(user?.passwordHash ?? (await DUMMY_HASH), password);
     if (!user || !ok || !user.active) {
-      await db.auditEvent.create({ data: { action: 'login-failed', target, detail: address } });
+      await appendAudit(db, { action: 'login-failed', target, detail: address });
       throw new HttpError(401, 'bad_credentials', 'wrong username or password');
     }
     await throttle.succeeded(name, address);
     const { token, expiresAt } = await sessions.open(user.id);
-    await db.auditEvent.create({ data: { actorId: user.id, action: 'login', detail: address } });
+    await appendAudit(db, { actorId: user.id, action: 'login', detail: address });
     res.cookie(SESSION_COOKIE, token, { ...cookieOptions(req), expires: expiresAt });
     res.json({ token, expiresAt: expiresAt.toISOString(), user: await sessions.resolve(token) });
   });
   return router;
 }
 
-export function sessionRouter(db: Database, sessions: SessionStore): Router {
+export function sessionRouter(
+  db: Database,
+  sessions: SessionStore,
+  deployment: { classifiedAccredited: boolean },
+  clock: Clock,
+): Router {
   const router = Router();
-  router.get('/api/auth/me', (req, res) => {
-    res.json({ user: currentUser(req) });
+  // The person, what this deployment allows them (the forms offer only that), and today by the
+  // application's clock (the forms' default dates), not the browser's.
+  router.get('/api/auth/me', whoAmI, async (req, res) => {
+    parseRequest(NOTHING, req);
+    res.json({ user: currentUser(req), deployment, today: chinaDate(await clock()) });
   });
-  router.post('/api/auth/logout', async (req, res) => {
+  router.post('/api/auth/logout', signOut, async (req, res) => {
+    parseRequest(NOTHING, req);
     const user = currentUser(req);
     if (req.sessionToken) await sessions.revoke(req.sessionToken);
-    await db.auditEvent.create({ data: { actorId: user.id, action: 'logout' } });
+    await appendAudit(db, { actorId: user.id, action: 'logout' });
     res.clearCookie(SESSION_COOKIE, cookieOptions(req));
     res.status(204).end();
   });

@@ -24,6 +24,7 @@ import { z } from 'zod';
 import { SESSION_COOKIE } from '../auth/middleware';
 import type { SessionStore } from '../auth/sessions';
 import { HttpError } from '../errors';
+import { authenticating, operation } from '../openapi';
 import { parseRequest, requestSchema } from '../parse';
 
 export interface CodecRouterDeps {
@@ -50,6 +51,15 @@ const codecRequest = requestSchema({
  * `--codec-endpoint …/codec/{namespace}`, which the CLI fills with "" unless given `-n`.
  */
 const CODEC_PATH = /^\/codec(?:\/([^/]*))?\/(encode|decode)\/?$/;
+
+const codec = operation({
+  summary: 'Temporal remote codec: encode or decode payloads (the operator, for the Temporal Web UI and CLI)',
+  description:
+    'Also at /codec/<namespace>/encode and /codec/<namespace>/decode. X-Namespace, when sent, must be this deployment’s namespace.',
+  request: codecRequest,
+  paths: ['/codec/decode', '/codec/encode'],
+  responses: { 200: '`{payloads}`' },
+});
 
 type JsonPayload = z.output<typeof codecRequest>['body']['payloads'][number];
 
@@ -103,7 +113,7 @@ function sameSiteOrListed(req: Request, origins: readonly string[]): boolean {
 }
 
 function operatorOnly(sessions: SessionStore, origins: readonly string[]): RequestHandler {
-  return async (req, _res, next) => {
+  const check: RequestHandler = async (req, _res, next) => {
     const bearer = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1]?.trim();
     const cookie = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([^;]+)`).exec(req.get('cookie') ?? '')?.[1];
     const token = bearer ?? cookie;
@@ -123,6 +133,7 @@ function operatorOnly(sessions: SessionStore, origins: readonly string[]): Reque
     }
     next();
   };
+  return authenticating(check, ['ADMIN']); // the OpenAPI document names the sign-in and the role
 }
 
 export function codecRouter({ temporal, sessions, corsOrigins }: CodecRouterDeps): Router {
@@ -132,7 +143,7 @@ export function codecRouter({ temporal, sessions, corsOrigins }: CodecRouterDeps
 
   router.use('/codec', corsFor(corsOrigins), operatorOnly(sessions, corsOrigins));
 
-  router.post(CODEC_PATH, async (req, res) => {
+  router.post(CODEC_PATH, codec, async (req, res) => {
     const [, inPath, op] = CODEC_PATH.exec(req.path) ?? [];
     const direction = op === 'encode' ? 'encode' : 'decode';
     const { body } = parseRequest(codecRequest, req);

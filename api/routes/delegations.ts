@@ -4,19 +4,22 @@
  * both names. Creating and revoking a delegation is in the audit trail.
  */
 import { Router, type RequestHandler } from 'express';
+import { appendAudit } from '../../core/audit';
 import type { Database } from '../../core/database';
 import { z } from 'zod';
+import { lowerClearance } from '../../workflows/secrecy';
 import { chinaDate, type FieldProblem } from '../../workflows/incoming-document';
 import { currentUser } from '../auth/middleware';
 import type { SessionUser } from '../auth/sessions';
 import { HttpError, invalidInput } from '../errors';
 import { calendarDate, parseRequest, requestSchema, text, userId, wholeNumberText } from '../parse';
 import type { Clock } from '../requests';
+import { operation, readsOnBehalfOf } from '../openapi';
 import type { Role } from '../../core/roles';
 
 /** After authenticate(): with On-Behalf-Of, the request acts as the delegating user, if today is in a delegation. */
 export function actOnBehalf(db: Database, clock: Clock): RequestHandler {
-  return async (req, _res, next) => {
+  return readsOnBehalfOf(async (req, _res, next) => {
     const principal = req.get('on-behalf-of');
     if (!principal) return next();
     const colleague = currentUser(req);
@@ -37,9 +40,7 @@ export function actOnBehalf(db: Database, clock: Clock): RequestHandler {
         })
       : null;
     if (!user) {
-      await db.auditEvent.create({
-        data: { actorId: colleague.id, action: 'delegation.refused', target: principal },
-      });
+      await appendAudit(db, { actorId: colleague.id, action: 'delegation.refused', target: principal });
       throw new HttpError(403, 'not_delegated', `${principal} has not delegated to you for today (${today})`);
     }
     const actingAs: SessionUser = {
@@ -48,14 +49,21 @@ export function actOnBehalf(db: Database, clock: Clock): RequestHandler {
       displayName: user.displayName,
       departmentCode: user.departmentCode,
       departmentName: user.department.name,
-      // Administration is never delegated: a stand-in acts in the office, not on the system.
-      roles: user.roles.map((r) => r.role as Role).filter((r) => r !== 'ADMIN'),
+      // Administration and 保密 are never delegated: a stand-in acts in the office, not on the
+      // system or on who may read secrets.
+      roles: user.roles.map((r) => r.role as Role).filter((r) => !NEVER_DELEGATED.includes(r)),
+      // The colleague is the one who reads: a 委托 never lends a clearance he does not hold.
+      clearance: lowerClearance(user.clearance, colleague.clearance),
+      // The colleague at the keyboard has passed the forced password change (middleware.ts).
+      mustChangePassword: false,
       delegate: { id: colleague.id, displayName: colleague.displayName },
     };
     req.user = actingAs;
     next();
-  };
+  });
 }
+
+const NEVER_DELEGATED: readonly Role[] = ['ADMIN', 'SECURITY_OFFICER'];
 
 /** 委托: to whom, from when to when (CST days, both included), and why. */
 const delegationForm = z
@@ -73,13 +81,33 @@ const delegationForm = z
 
 const delegationParams = z.object({ id: wholeNumberText('id') }).strict();
 
+const createRequest = requestSchema({ body: delegationForm });
+const listRequest = requestSchema({});
+const revokeRequest = requestSchema({ params: delegationParams });
+const create = operation({
+  summary: '委托: let a colleague act for me for a period',
+  request: createRequest,
+  responses: { 201: '`{delegation}`' },
+});
+const list = operation({
+  summary: 'My delegations, given and received',
+  request: listRequest,
+  responses: { 200: '`{delegations}`' },
+});
+const revoke = operation({
+  summary: 'Revoke a delegation I gave',
+  request: revokeRequest,
+  responses: { 200: '`{delegation}`' },
+  errors: [409],
+});
+
 export function delegationRouter(db: Database, clock: Clock): Router {
   const router = Router();
 
-  router.post('/api/delegations', async (req, res) => {
+  router.post('/api/delegations', create, async (req, res) => {
     // Mounted before actOnBehalf: delegations are always managed as oneself.
     const user = currentUser(req);
-    const { body } = parseRequest(requestSchema({ body: delegationForm }), req);
+    const { body } = parseRequest(createRequest, req);
     const problems: FieldProblem[] = [];
     if (body.endsOn < chinaDate(await clock()))
       problems.push({ field: 'endsOn', reason: 'the period is already over' });
@@ -87,8 +115,8 @@ export function delegationRouter(db: Database, clock: Clock): Router {
     if (!colleague || colleague.id === user.id)
       problems.push({ field: 'toUserId', reason: 'name an active colleague other than yourself' });
     if (!colleague || problems.length) throw invalidInput(problems);
-    const [delegation] = await db.$transaction([
-      db.delegation.create({
+    const delegation = await db.$transaction(async (tx) => {
+      const created = await tx.delegation.create({
         data: {
           fromUserId: user.id,
           toUserId: colleague.id,
@@ -96,22 +124,21 @@ export function delegationRouter(db: Database, clock: Clock): Router {
           endsOn: body.endsOn,
           reason: body.reason,
         },
-      }),
-      db.auditEvent.create({
-        data: {
-          actorId: user.id,
-          action: 'delegation.create',
-          target: colleague.id,
-          detail: `${body.startsOn}..${body.endsOn}`,
-        },
-      }),
-    ]);
+      });
+      await appendAudit(tx, {
+        actorId: user.id,
+        action: 'delegation.create',
+        target: colleague.id,
+        detail: `${body.startsOn}..${body.endsOn}`,
+      });
+      return created;
+    });
     res.status(201).json({ delegation });
   });
 
   /** Delegations given by me and to me. */
-  router.get('/api/delegations', async (req, res) => {
-    parseRequest(requestSchema({}), req);
+  router.get('/api/delegations', list, async (req, res) => {
+    parseRequest(listRequest, req);
     const user = currentUser(req);
     const delegations = await db.delegation.findMany({
       where: { OR: [{ fromUserId: user.id }, { toUserId: user.id }] },
@@ -120,18 +147,19 @@ export function delegationRouter(db: Database, clock: Clock): Router {
     res.json({ delegations });
   });
 
-  router.post('/api/delegations/:id/revoke', async (req, res) => {
+  router.post('/api/delegations/:id/revoke', revoke, async (req, res) => {
     const user = currentUser(req);
-    const { params } = parseRequest(requestSchema({ params: delegationParams }), req);
+    const { params } = parseRequest(revokeRequest, req);
     const { id } = params;
     const delegation = await db.delegation.findUnique({ where: { id } });
     if (!delegation || delegation.fromUserId !== user.id)
       throw new HttpError(404, 'not_found', 'no such delegation of yours');
     if (delegation.revokedAt) throw new HttpError(409, 'not_now', 'the delegation is already revoked');
-    const [revoked] = await db.$transaction([
-      db.delegation.update({ where: { id }, data: { revokedAt: new Date() } }),
-      db.auditEvent.create({ data: { actorId: user.id, action: 'delegation.revoke', target: String(id) } }),
-    ]);
+    const revoked = await db.$transaction(async (tx) => {
+      const row = await tx.delegation.update({ where: { id }, data: { revokedAt: new Date() } });
+      await appendAudit(tx, { actorId: user.id, action: 'delegation.revoke', target: String(id) });
+      return row;
+    });
     res.json({ delegation: revoked });
   });
 

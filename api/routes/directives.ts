@@ -3,14 +3,14 @@
  * (api/parse.ts). Writes go to Temporal as updates within the bounded wait (the workflow's
  * validator has the last word); reads come from the database projection.
  */
-import { Router } from 'express';
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { Router, type Request } from 'express';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Database } from '../../core/database';
+import { appendAudit } from '../../core/audit';
 import { currentPolicy } from '../../core/policies';
 import {
   directiveWorkflowId,
-  incomingRegisterWorkflowId,
   registerIncomingUpdate,
   signForIncomingUpdate,
 } from '../../workflows/definitions';
@@ -21,15 +21,17 @@ import {
   normalizeDocNumber,
   type FieldProblem,
 } from '../../workflows/incoming-document';
-import { incomingRegisterWorkflow } from '../../workflows/incoming-register';
-import type { IncomingDocument, Secrecy, Urgency } from '../../workflows/types';
+import { SECRECY_LEVELS, type IncomingDocument, type Secrecy, type Urgency } from '../../workflows/types';
 import { currentUser, requireRole } from '../auth/middleware';
 import { signingActor, updateIdOf, type Clock } from '../requests';
 import { HttpError } from '../errors';
 import { calendarDate, parseRequest, receiptNumber, requestSchema } from '../parse';
 import type { StepRunner } from '../updates';
 import { availableSteps } from '../available-steps';
-import { attachmentsNamed } from './attachments';
+import { operation } from '../openapi';
+import { registerOf } from '../register';
+import { attachmentsNamed, discardUploads, type AttachmentStoreOptions } from './attachments';
+import { CLASSIFIED_REFUSAL, clearedFor, isClassified } from '../../workflows/secrecy';
 import { directiveView, visibleTimeline, type DirectiveView } from './access';
 
 export interface DirectiveRouterDeps {
@@ -39,6 +41,10 @@ export interface DirectiveRouterDeps {
   clock: Clock;
   /** Runs a step's update within the bounded wait (503 with Retry-After past it). */
   steps: StepRunner;
+  /** A network accredited for classified (涉密) documents; otherwise they are refused. */
+  classifiedAccredited: boolean;
+  /** Where uploads are kept: those of a refused 涉密 registration are thrown away. */
+  attachments: AttachmentStoreOptions;
 }
 
 // The forms. Types and shape here; the office's rules (文号 form, plausible years, 密级 and
@@ -82,7 +88,7 @@ const deliveryForm = (nowMs: number) =>
  * 收文登记 as submitted: text trimmed, 文号 brackets normalised; 平急 and 非密 are what an empty box
  * on the 呈批表 means, as on the seed's form. Attachments are ids of the clerk's own uploads.
  */
-const registrationForm = (nowMs: number) =>
+const registrationForm = (nowMs: number, classifiedAccredited: boolean) =>
   z
     .object({
       sourceOrg: trimmed('来文单位 (source organ)'),
@@ -103,6 +109,11 @@ const registrationForm = (nowMs: number) =>
     .strict()
     // The files are checked against the uploads, in the database.
     .superRefine((d, ctx) => asIssues(checkIncomingDocument({ ...d, attachments: undefined }, nowMs), ctx))
+    // An unaccredited network must not process a 涉密 document at all (保密法): the 机要 channel does.
+    .superRefine((d, ctx) => {
+      if (!classifiedAccredited && isClassified(d.secrecy) && SECRECY_LEVELS.includes(d.secrecy as Secrecy))
+        ctx.addIssue({ code: 'custom', path: ['secrecy'], message: CLASSIFIED_REFUSAL });
+    })
     // Only once the check above has held 紧急程度 and 密级 to their lists.
     .transform(({ urgency, secrecy, ...rest }) => ({
       ...rest,
@@ -111,42 +122,37 @@ const registrationForm = (nowMs: number) =>
     }));
 
 const directiveParams = z.object({ receiptNumber }).strict();
+const detailRequest = requestSchema({ params: directiveParams });
 
-export function directiveRouter({ db, temporal, taskQueue, clock, steps }: DirectiveRouterDeps): Router {
+export function directiveRouter(deps: DirectiveRouterDeps): Router {
+  const { db, temporal, taskQueue, clock, steps, classifiedAccredited } = deps;
   const router = Router();
   // Who may read a directive depends on whom its 拟办 asks for 批示, which only its workflow knows.
 
-  /**
-   * The year's register, started by the first update that needs it. Should it ever have to start
-   * again (terminated by an operator), it continues from the numbers already in the database.
-   */
-  const register = async (year: number) => {
-    const [last, series] = await Promise.all([
-      db.directive.aggregate({ where: { receiptYear: year }, _max: { receiptSequence: true } }),
-      db.directive.groupBy({
-        by: ['handlingPrefix'],
-        where: { receiptYear: year, handlingPrefix: { not: null } },
-        _max: { handlingSequence: true },
-      }),
-    ]);
-    return new WithStartWorkflowOperation(incomingRegisterWorkflow, {
-      workflowId: incomingRegisterWorkflowId(year),
-      taskQueue,
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      args: [
-        {
-          year,
-          lastSequence: last._max.receiptSequence ?? 0,
-          lastHandlingSequences: Object.fromEntries(
-            series.map((s) => [s.handlingPrefix!, s._max.handlingSequence ?? 0]),
-          ),
-        },
-      ],
-    });
-  };
+  const signForIncoming = operation({
+    summary: '签收: sign for a delivered document; its 办文时限 starts',
+    request: (now) => requestSchema({ body: deliveryForm(now) }),
+    responses: { 201: '`{receipt}`' },
+    step: true,
+  });
+  const registration = operation({
+    summary: '收文登记: register a directive; answers its 收文编号 and 办文编号',
+    request: (now) => requestSchema({ body: registrationForm(now, classifiedAccredited) }),
+    responses: { 201: '`{directive}`' },
+    step: true,
+  });
+  const detail = operation({
+    summary: 'A directive: its tasks, attachments, 传阅 copies, timeline and the steps I may take now',
+    request: detailRequest,
+    who: 'The office; leaders involved in it; its departments; its 传阅 readers.',
+    responses: { 200: '`{directive, workflow}`' },
+    errors: [503],
+  });
+
+  const register = (year: number) => registerOf(db, taskQueue, year);
 
   // 签收: the office signs for a delivered document; the time starts every receipt clock.
-  router.post('/api/receipts', requireRole('CLERK'), async (req, res) => {
+  router.post('/api/receipts', signForIncoming, requireRole('CLERK'), async (req, res) => {
     const { body: delivery } = parseRequest(requestSchema({ body: deliveryForm(await clock()) }), req);
     const { receivedDate, ...signature } = delivery;
     const startWorkflowOperation = await register(Number(receivedDate.slice(0, 4)));
@@ -162,9 +168,10 @@ export function directiveRouter({ db, temporal, taskQueue, clock, steps }: Direc
   });
 
   // 收文登记: the register allocates the 收文编号 and opens the directive's workflow.
-  router.post('/api/directives', requireRole('CLERK'), async (req, res) => {
-    const { body } = parseRequest(requestSchema({ body: registrationForm(await clock()) }), req);
+  router.post('/api/directives', registration, requireRole('CLERK'), async (req, res) => {
     const user = currentUser(req);
+    const schema = requestSchema({ body: registrationForm(await clock(), classifiedAccredited) });
+    const body = await classifiedChecked(req, () => parseRequest(schema, req).body);
     const { attachments, ...form } = body;
     const document: IncomingDocument = {
       ...form,
@@ -200,13 +207,49 @@ export function directiveRouter({ db, temporal, taskQueue, clock, steps }: Direc
     res.status(201).location(`/api/directives/${registration.receiptNumber}`).json({ directive });
   });
 
-  router.get('/api/directives/:receiptNumber', async (req, res) => {
-    const { params } = parseRequest(requestSchema({ params: directiveParams }), req);
+  /**
+   * A registration refused for its 密级 (unaccredited network, or a clerk not cleared to it) leaves
+   * none of its files behind: they were uploaded for a document this system may not hold.
+   */
+  async function classifiedChecked<T extends { secrecy: string }>(req: Request, parse: () => T): Promise<T> {
+    const user = currentUser(req);
+    const sent = req.body as { secrecy?: unknown; attachments?: unknown } | undefined;
+    const discard = () => discardUploads(db, deps.attachments, sent?.attachments, user.id);
+    let form: T;
+    try {
+      form = parse();
+    } catch (err) {
+      if (typeof sent?.secrecy === 'string' && isClassified(sent.secrecy)) await discard();
+      throw err;
+    }
+    if (!clearedFor(user.clearance, form.secrecy)) {
+      await discard();
+      throw new HttpError(
+        403,
+        'not_cleared',
+        `你的涉密资格为${user.clearance}，不能登记${form.secrecy}级文件`,
+        [{ field: 'secrecy', reason: `exceeds your clearance (${user.clearance})` }],
+      );
+    }
+    return form;
+  }
+
+  router.get('/api/directives/:receiptNumber', detail, async (req, res) => {
+    const { params } = parseRequest(detailRequest, req);
     const { receiptNumber } = params;
     const user = currentUser(req);
     const view = await directiveView(db, user, receiptNumber);
     const directive = view && (await findDirective(db, receiptNumber, view, user));
     if (!directive) throw new HttpError(404, 'not_found', `no directive with 收文编号 ${receiptNumber}`);
+    // Every read of a 涉密 document is on record: who, when, which.
+    if (isClassified(directive.secrecy))
+      await appendAudit(db, {
+        actorId: user.delegate?.id ?? user.id,
+        onBehalfOfId: user.delegate ? user.id : null,
+        action: 'classified.read',
+        target: receiptNumber,
+        detail: directive.secrecy,
+      });
     // The steps this person may take now, from the same tables the API and the workflow refuse by.
     res.json({
       directive: { ...directive, availableSteps: availableSteps(directive, user) },

@@ -10,6 +10,7 @@ import { DIRECTORY_ROLES } from '../../core/roles';
 import { currentUser, requireRole } from '../auth/middleware';
 import type { SessionUser } from '../auth/sessions';
 import { integrityScope } from '../integrity-views';
+import { operation } from '../openapi';
 import { parseRequest, requestSchema } from '../parse';
 import { directiveScope, visibleTimeline } from './access';
 
@@ -19,6 +20,19 @@ const responsibleDepartments = (db: Database) =>
     select: { code: true, name: true },
     orderBy: { code: 'asc' },
   });
+
+const NOTHING = requestSchema({});
+const directory = operation({
+  summary: 'The directory: responsible departments, and active people with their units and roles',
+  description: 'For the forms that pick people and departments.',
+  request: NOTHING,
+  responses: { 200: '`{departments, people}`' },
+});
+const names = operation({
+  summary: 'The names of the people in what I can see, and the departments',
+  request: NOTHING,
+  responses: { 200: '`{departments, people: [{id, displayName, departmentName}]}`' },
+});
 
 const mayReadDirectory = (user: SessionUser) => user.roles.some((r) => DIRECTORY_ROLES.includes(r));
 
@@ -91,8 +105,8 @@ async function namedFor(db: Database, user: SessionUser): Promise<string[] | 'ev
 export function directoryRouter(db: Database): Router {
   const router = Router();
 
-  router.get('/api/directory', requireRole(...DIRECTORY_ROLES), async (req, res) => {
-    parseRequest(requestSchema({}), req);
+  router.get('/api/directory', directory, requireRole(...DIRECTORY_ROLES), async (req, res) => {
+    parseRequest(NOTHING, req);
     const [departments, users] = await Promise.all([
       responsibleDepartments(db),
       db.user.findMany({
@@ -121,8 +135,8 @@ export function directoryRouter(db: Database): Router {
   });
 
   // Names only, to show who did what: no roles, no one this person has not met in their work.
-  router.get('/api/names', async (req, res) => {
-    parseRequest(requestSchema({}), req);
+  router.get('/api/names', names, async (req, res) => {
+    parseRequest(NOTHING, req);
     const named = await namedFor(db, currentUser(req));
     const [departments, people] = await Promise.all([
       responsibleDepartments(db),

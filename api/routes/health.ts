@@ -7,6 +7,7 @@ import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { Database } from '../../core/database';
+import { operation } from '../openapi';
 
 type Check = { status: 'up' | 'down'; detail?: string };
 
@@ -18,6 +19,15 @@ export interface HealthDeps {
 }
 
 const TIMEOUT_MS = 3000;
+
+// A probe's query is not read: no request schema, nothing to refuse.
+const health = operation({
+  summary: 'Health: the database, the Temporal connection, a worker polling',
+  responses: {
+    200: '`{status: "up", checks}`',
+    503: { description: '`{status: "down", checks}`: one of the checks is down' },
+  },
+});
 
 /** For the database; Temporal calls carry a gRPC deadline instead, so no retry outlives the check. */
 function withTimeout<T>(p: Promise<T>): Promise<T> {
@@ -75,7 +85,7 @@ export function healthRouter({ db, temporal: client, taskQueue, workerLivenessSe
   }
 
   const router = Router();
-  router.get('/health', async (_req, res) => {
+  router.get('/health', health, async (_req, res) => {
     const [db, tmp, wrk] = await Promise.all([database(), temporalService(), worker()]);
     const checks = { database: db, temporal: tmp, worker: wrk };
     const ok = Object.values(checks).every((c) => c.status === 'up');

@@ -85,6 +85,7 @@ import {
   text,
   wholeNumberText,
 } from '../parse';
+import { operation } from '../openapi';
 import { actingUser, signingActor, updateIdOf, type Clock } from '../requests';
 import type { StepRunner } from '../updates';
 import { attachmentsNamed } from './attachments';
@@ -322,6 +323,73 @@ const exportQuery = (today: string) =>
     .transform(inPeriod(today))
     .superRefine(fromNotAfterTo);
 
+const policyRequest = requestSchema({});
+const newPolicyRequest = requestSchema({ body: integrityPolicySchema });
+const listRequest = requestSchema({ query: listQuery });
+const recordRequest = requestSchema({ params: recordParams });
+const caseRequest = requestSchema({ params: caseParams });
+const evaluationRequest = (today: string) => requestSchema({ query: periodFields(today) });
+const departmentEvaluationRequest = (today: string) =>
+  requestSchema({
+    params: z.object({ departmentCode: text('departmentCode', 40) }).strict(),
+    query: periodFields(today),
+  });
+
+/** The routes' descriptions (api/openapi.ts); the steps' are made with their routes below. */
+const DOCS = {
+  policy: operation({
+    summary: 'The integrity policy in force',
+    request: policyRequest,
+    responses: { 200: '`{policy}`' },
+  }),
+  newPolicy: operation({
+    summary: 'A new integrity policy version, for records opened from now on',
+    request: newPolicyRequest,
+    responses: { 201: '`{policy}`' },
+    errors: [409],
+  }),
+  register: operation({
+    summary: '登记政务失信记录: register a breach record',
+    request: (now) => requestSchema({ body: registrationForm(chinaDate(now)) }),
+    responses: { 201: 'The record' },
+    step: true,
+  }),
+  list: operation({
+    summary: '政务失信记录 I may see, filtered and paged',
+    request: listRequest,
+    responses: { 200: '`{total, page, pageSize, items}`' },
+  }),
+  export: operation({
+    summary: 'Export records for the credit-sharing platform (全国信用信息共享平台), JSON or CSV',
+    request: (now) => requestSchema({ query: exportQuery(chinaDate(now)) }),
+    responses: { 200: { description: 'The records', mediaTypes: ['application/json', 'text/csv'] } },
+  }),
+  record: operation({
+    summary: 'A breach record with its entries, objections, cases and files',
+    request: recordRequest,
+    who: '督查室 and the office see all records; a body its own.',
+    responses: { 200: 'The record' },
+  }),
+  case: operation({
+    summary: 'A 追责案件 (accountability case)',
+    request: caseRequest,
+    who: 'Whoever may see its record.',
+    responses: { 200: 'The case' },
+  }),
+  evaluation: operation({
+    summary: '政务诚信评价: every body ranked over a period',
+    request: (now) => evaluationRequest(chinaDate(now)),
+    who: 'The office and 督查室; a body reads its own evaluation (403 here).',
+    responses: { 200: 'The ranking' },
+  }),
+  departmentEvaluation: operation({
+    summary: 'One body’s 政务诚信评价 over a period',
+    request: (now) => departmentEvaluationRequest(chinaDate(now)),
+    who: 'The office, 督查室 and leaders; a body its own.',
+    responses: { 200: 'The evaluation' },
+  }),
+};
+
 // ---------------------------------------------------------------------------------------------
 
 type RecordRow = NonNullable<Awaited<ReturnType<typeof visibleRecord>>>;
@@ -402,13 +470,14 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
 
   // ----- Policy
 
-  router.get('/api/integrity/policy', async (req, res) => {
-    parseRequest(requestSchema({}), req);
+  router.get('/api/integrity/policy', DOCS.policy, async (req, res) => {
+    parseRequest(policyRequest, req);
     res.json({ policy: await currentIntegrityPolicy(db) });
   });
   // Takes effect for records opened from now on; running ones keep the version they were opened under.
-  router.put('/api/integrity/policy', requireRole('OFFICE_DIRECTOR', 'ADMIN'), async (req, res) => {
-    const { body: policy } = parseRequest(requestSchema({ body: integrityPolicySchema }), req);
+  const directorOrAdmin = requireRole('OFFICE_DIRECTOR', 'ADMIN');
+  router.put('/api/integrity/policy', DOCS.newPolicy, directorOrAdmin, async (req, res) => {
+    const { body: policy } = parseRequest(newPolicyRequest, req);
     try {
       await saveIntegrityPolicy(db, policy, currentUser(req).id);
     } catch (err) {
@@ -427,7 +496,7 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
    * Idempotency-Key they come from the person and the key, so a retry reaches the same record
    * and Temporal answers it with the first opening.
    */
-  router.post('/api/integrity/records', requireRole('CREDIT_OFFICER'), async (req, res) => {
+  router.post('/api/integrity/records', DOCS.register, requireRole('CREDIT_OFFICER'), async (req, res) => {
     const day = await today();
     const { body } = parseRequest(requestSchema({ body: registrationForm(day) }), req);
     const user = currentUser(req);
@@ -499,15 +568,16 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
     }
   }
 
-  router.get('/api/integrity/records', async (req, res) => {
-    const { query } = parseRequest(requestSchema({ query: listQuery }), req);
+  router.get('/api/integrity/records', DOCS.list, async (req, res) => {
+    const { query } = parseRequest(listRequest, req);
     res.json(await listRecords(db, currentUser(req), query));
   });
 
   // For the credit-sharing platform (全国信用信息共享平台); the structure is ExportedRecord.
   router.get(
     '/api/integrity/records/export',
-    requireRole('CREDIT_OFFICER', 'OFFICE_DIRECTOR', 'ADMIN'),
+    DOCS.export,
+    requireRole('CREDIT_OFFICER', 'OFFICE_DIRECTOR'),
     async (req, res) => {
       const now = await clock();
       const { query } = parseRequest(requestSchema({ query: exportQuery(chinaDate(now)) }), req);
@@ -541,8 +611,8 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
     },
   );
 
-  router.get('/api/integrity/records/:recordId', async (req, res) => {
-    const { params } = parseRequest(requestSchema({ params: recordParams }), req);
+  router.get('/api/integrity/records/:recordId', DOCS.record, async (req, res) => {
+    const { params } = parseRequest(recordRequest, req);
     const row = await recordFor(req, params.recordId);
     res.json(await recordDetail(db, row, currentUser(req), await today()));
   });
@@ -561,7 +631,15 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
     answer: (state: Res) => object = (state) => ({ state }),
   ) {
     const rule = BREACH_STEPS[key];
-    router.post(`/api/integrity/records/:recordId/${route}`, requireRole(...rule.roles), async (req, res) => {
+    const doc = operation({
+      summary: `${rule.label}: ${route} on a breach record`,
+      request: (now) => schema(chinaDate(now)),
+      who: 'Whoever may see the record (404 for anyone else).',
+      responses: { 200: '`{state}`' },
+      step: true,
+    });
+    const path = `/api/integrity/records/:recordId/${route}`;
+    router.post(path, doc, requireRole(...rule.roles), async (req, res) => {
       const input = parseRequest(schema(await today()), req);
       const row = await recordFor(req, input.params.recordId, { key, rule });
       const request = await form(input, { req, row });
@@ -729,8 +807,8 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
 
   // ----- Cases (追究责任)
 
-  router.get('/api/integrity/cases/:caseId', async (req, res) => {
-    const { params } = parseRequest(requestSchema({ params: caseParams }), req);
+  router.get('/api/integrity/cases/:caseId', DOCS.case, async (req, res) => {
+    const { params } = parseRequest(caseRequest, req);
     const row = await caseFor(req, params.caseId);
     res.json(await caseDetail(db, row, currentUser(req), await today()));
   });
@@ -743,7 +821,15 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
     form: (input: z.output<S>, ctx: { req: Request; row: CaseRow }) => Promise<Form<R>> | Form<R>,
   ) {
     const rule = CASE_STEPS[key];
-    router.post(`/api/integrity/cases/:caseId/${route}`, requireRole(...rule.roles), async (req, res) => {
+    const doc = operation({
+      summary: `${rule.label}: ${route} on an accountability case`,
+      request: schema,
+      who: 'Whoever may see the case’s record (404 for anyone else).',
+      responses: { 200: '`{state}`' },
+      step: true,
+    });
+    const path = `/api/integrity/cases/:caseId/${route}`;
+    router.post(path, doc, requireRole(...rule.roles), async (req, res) => {
       const input = parseRequest(schema, req);
       const row = await caseFor(req, input.params.caseId, { key, rule });
       const request = await form(input, { req, row });
@@ -809,8 +895,8 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
 
   // ----- 政务诚信评价
 
-  router.get('/api/integrity/evaluation', async (req, res) => {
-    const { query } = parseRequest(requestSchema({ query: periodFields(await today()) }), req);
+  router.get('/api/integrity/evaluation', DOCS.evaluation, async (req, res) => {
+    const { query } = parseRequest(evaluationRequest(await today()), req);
     // The ranking counts every body's records, published or not: for the office and 督查室 only.
     const own = integrityScope(currentUser(req)).subjectDepartmentCode;
     if (own)
@@ -823,14 +909,8 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
     res.json(await evaluationRanking(db, evaluation, query));
   });
 
-  router.get('/api/integrity/evaluation/:departmentCode', async (req, res) => {
-    const { params, query } = parseRequest(
-      requestSchema({
-        params: z.object({ departmentCode: text('departmentCode', 40) }).strict(),
-        query: periodFields(await today()),
-      }),
-      req,
-    );
+  router.get('/api/integrity/evaluation/:departmentCode', DOCS.departmentEvaluation, async (req, res) => {
+    const { params, query } = parseRequest(departmentEvaluationRequest(await today()), req);
     const scope = integrityScope(currentUser(req));
     const department =
       scope.subjectDepartmentCode && scope.subjectDepartmentCode !== params.departmentCode

@@ -20,7 +20,8 @@ import {
   requestSchema,
   wholeNumberText,
 } from '../parse';
-import { directiveScope } from './access';
+import { operation } from '../openapi';
+import { clearedDirectives, directiveScope } from './access';
 
 const DIRECTIVE_STATUSES = [
   'REGISTERED',
@@ -72,13 +73,38 @@ const directiveFilters = listFilters({
 });
 const taskFilters = listFilters({ ...paging, status: statusList(TASK_STATUSES).optional() });
 const inboxFilters = listFilters(paging);
+const directivesRequest = requestSchema({ query: directiveFilters });
+const tasksRequest = requestSchema({ query: taskFilters });
+const inboxRequest = requestSchema({ query: inboxFilters });
+const noticeRequest = requestSchema({ params: z.object({ id: wholeNumberText('id') }).strict() });
+
+const directives = operation({
+  summary: 'The directives I may see, filtered, sorted and paged',
+  request: directivesRequest,
+  responses: { 200: '`{total, page, pageSize, items}`' },
+});
+const tasks = operation({
+  summary: 'My department’s tasks (待办), most urgent deadline first',
+  request: tasksRequest,
+  responses: { 200: '`{total, page, pageSize, items}`' },
+});
+const inbox = operation({
+  summary: 'My notices: reminders, 催报单, escalations, 催办, 传阅 and 办结 notices',
+  request: inboxRequest,
+  responses: { 200: '`{unread, total, page, pageSize, items}`' },
+});
+const readNotice = operation({
+  summary: 'Mark a notice of mine read',
+  request: noticeRequest,
+  responses: { 204: 'Read' },
+});
 
 export function listRouter(db: Database): Router {
   const router = Router();
 
-  router.get('/api/directives', async (req, res) => {
+  router.get('/api/directives', directives, async (req, res) => {
     const user = currentUser(req);
-    const { query: q } = parseRequest(requestSchema({ query: directiveFilters }), req);
+    const { query: q } = parseRequest(directivesRequest, req);
     const { page, pageSize } = q;
     // What this person may see, and of its department tasks which: a department sees its own only,
     // so neither the rows nor the department and overdue filters tell another department's status.
@@ -123,12 +149,13 @@ export function listRouter(db: Database): Router {
   });
 
   // A department's own tasks (待办), most urgent deadline first; `status` narrows, pages as above.
-  router.get('/api/tasks', async (req, res) => {
+  router.get('/api/tasks', tasks, async (req, res) => {
     const user = currentUser(req);
-    const { query: q } = parseRequest(requestSchema({ query: taskFilters }), req);
+    const { query: q } = parseRequest(tasksRequest, req);
     const { page, pageSize } = q;
     const where = {
       departmentCode: user.departmentCode,
+      directive: clearedDirectives(user),
       ...(q.status?.length ? { status: { in: q.status } } : {}),
     };
     const [total, items] = await Promise.all([
@@ -145,9 +172,9 @@ export function listRouter(db: Database): Router {
   });
 
   // My notices, newest first; `unread` counts them all, not just this page.
-  router.get('/api/inbox', async (req, res) => {
+  router.get('/api/inbox', inbox, async (req, res) => {
     const user = currentUser(req);
-    const { query } = parseRequest(requestSchema({ query: inboxFilters }), req);
+    const { query } = parseRequest(inboxRequest, req);
     const { page, pageSize } = query;
     const [unread, total, items] = await Promise.all([
       db.notice.count({ where: { recipientId: user.id, readAt: null } }),
@@ -162,10 +189,9 @@ export function listRouter(db: Database): Router {
     res.json({ unread, total, page, pageSize, items });
   });
 
-  const noticeParams = z.object({ id: wholeNumberText('id') }).strict();
-  router.post('/api/inbox/:id/read', async (req, res) => {
+  router.post('/api/inbox/:id/read', readNotice, async (req, res) => {
     const user = currentUser(req);
-    const { params } = parseRequest(requestSchema({ params: noticeParams }), req);
+    const { params } = parseRequest(noticeRequest, req);
     const mine = { id: params.id, recipientId: user.id };
     const { count } = await db.notice.updateMany({
       where: { ...mine, readAt: null },

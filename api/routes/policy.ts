@@ -5,19 +5,34 @@ import { currentPolicy, routingPolicySchema, savePolicy } from '../../core/polic
 import type { RoutingPolicy } from '../../workflows/policy';
 import { currentUser, requireRole } from '../auth/middleware';
 import { HttpError } from '../errors';
+import { operation } from '../openapi';
 import { parseRequest, requestSchema } from '../parse';
+
+const readRequest = requestSchema({});
+const saveRequest = requestSchema({ body: routingPolicySchema });
+const read = operation({
+  summary: 'The routing policy in force',
+  request: readRequest,
+  responses: { 200: '`{policy}`' },
+});
+const save = operation({
+  summary: 'A new routing policy version, for directives received from now on',
+  request: saveRequest,
+  responses: { 201: '`{policy}`' },
+  errors: [409],
+});
 
 export function policyRouter(db: Database): Router {
   const router = Router();
 
-  router.get('/api/policy', async (req, res) => {
-    parseRequest(requestSchema({}), req);
+  router.get('/api/policy', read, async (req, res) => {
+    parseRequest(readRequest, req);
     res.json({ policy: await currentPolicy(db) });
   });
 
   // Takes effect for directives received from now on; running ones keep the policy they came with.
-  router.put('/api/policy', requireRole('OFFICE_DIRECTOR', 'ADMIN'), async (req, res) => {
-    const { body } = parseRequest(requestSchema({ body: routingPolicySchema }), req);
+  router.put('/api/policy', save, requireRole('OFFICE_DIRECTOR', 'ADMIN'), async (req, res) => {
+    const { body } = parseRequest(saveRequest, req);
     const policy: RoutingPolicy = body;
     try {
       await savePolicy(db, policy, currentUser(req).id);

@@ -55,6 +55,7 @@ import {
   userId,
   wholeNumberText,
 } from '../parse';
+import { operation } from '../openapi';
 import { actingUser, updateIdOf } from '../requests';
 import type { StepRunner } from '../updates';
 import { directiveVisible, taskVisible } from './access';
@@ -216,6 +217,13 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
   ) {
     router.post(
       `/api/directives/:receiptNumber/${step}`,
+      operation({
+        summary: `${rule.label}: ${step} on a directive`,
+        request: schema,
+        who: 'Who sees the directive (404 for anyone else); the workflow decides whether it is possible now.',
+        responses: { 200: '`{state}`: the directive’s workflow state' },
+        step: true,
+      }),
       visible,
       requireRole(...rule.roles),
       async (req, res) => {
@@ -358,6 +366,13 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
   });
   router.post(
     '/api/directives/:receiptNumber/circulations/:circulationId/read',
+    operation({
+      summary: '阅: read my 传阅 copy (with a comment when asked for one)',
+      request: readSchema,
+      who: 'A reader of that 传阅.',
+      responses: { 200: '`{copy}`: my copy' },
+      step: true,
+    }),
     visibleCirculation,
     async (req, res) => {
       const { params, body } = parseRequest(readSchema, req);
@@ -382,6 +397,12 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
   });
   router.post(
     '/api/directives/:receiptNumber/circulations/:circulationId/recall',
+    operation({
+      summary: `${DIRECTIVE_STEPS.recallCirculation.label}: recall a 传阅's unread copies`,
+      request: recallSchema,
+      responses: { 200: '`{state}`' },
+      step: true,
+    }),
     visibleCirculation,
     requireRole(...DIRECTIVE_STEPS.recallCirculation.roles),
     async (req, res) => {
@@ -451,6 +472,15 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
   ) {
     router.post(
       `/api/directives/:receiptNumber/tasks/:departmentCode/${step}`,
+      operation({
+        summary: `${rule.label}: ${step} on a department's task`,
+        request: schema,
+        who: rule.ownDepartment
+          ? 'That department’s own staff.'
+          : 'The office; 404 for whoever may not see the task.',
+        responses: { 200: '`{task}`: the task’s workflow state' },
+        step: true,
+      }),
       visibleTask,
       requireRole(...rule.roles),
       async (req, res) => {

@@ -95,6 +95,13 @@ test('收文登记, a department task step and a 催报单, each run twice, are 
     ['directive-201700084', 2, '收文登记'],
     ['directive-201700084/dept/GDFGW', 2, '签收'],
   ]);
+  // One audit entry for each, however often the activity ran.
+  const audit = await db.auditEvent.findMany({ orderBy: { id: 'asc' } });
+  expect(audit.map((e) => [e.sourceKey, e.target])).toEqual([
+    ['timeline:directive-201700084:1', '201700084'],
+    ['timeline:directive-201700084:2', '201700084'],
+    ['timeline:directive-201700084/dept/GDFGW:2', '201700084/GDFGW'],
+  ]);
   const inbox = await db.notice.findMany({ orderBy: { recipientId: 'asc' } });
   expect(inbox.map((n) => [n.recipientId, n.kind])).toEqual([
     ['u-fgw-head', 'FORMAL_REMINDER'],

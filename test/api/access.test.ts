@@ -44,6 +44,7 @@ const PEOPLE = [
   'ducha', // 督查室, who registered the record (CREDIT_OFFICER)
   'xinyong', // 督查室 (CREDIT_OFFICER)
   'admin', // administers users, not documents
+  'baomi', // 保密员: reads the audit trail, sees no document for it
 ] as const;
 type Person = (typeof PEOPLE)[number];
 type Who = Person | 'anonymous';
@@ -74,13 +75,14 @@ const FGW = 'fgw-mishu fgw-head';
 const CZT = 'czt-handler czt-head';
 const CREDIT = 'ducha xinyong';
 /** 国发〔2016〕76号 does not exist for them. */
-const SEED_HIDDEN = 'mishuzhang sft-handler ducha xinyong admin';
+const SEED_HIDDEN = 'mishuzhang sft-handler ducha xinyong admin baomi';
 /** Who sees 国发〔2016〕76号: the office, the leader asked, both departments, the 传阅 reader. */
 const SEES_SEED = `${OFFICE} chunxin ${FGW} ${CZT} gz-head`;
 /** Who does not see 省发展改革委's task on it: 省财政厅 (its own task only), the reader, and the hidden. */
 const FGW_TASK_HIDDEN = `${CZT} gz-head ${SEED_HIDDEN}`;
 /** Who does not see the record against 省财政厅 (integrityScope: a body sees its own records only). */
-const RECORD_HIDDEN = `${FGW} sft-handler gz-head`;
+/** Who does not see 省财政厅's record: other bodies, and the administrator (accounts, not records). */
+const RECORD_HIDDEN = `${FGW} sft-handler gz-head baomi admin`;
 /** Department staff whose role fits a 省财政厅 step but who do not see its record. */
 const OTHER_HEADS = 'fgw-head gz-head';
 const EVERYONE_OK: Expect = { ok: PEOPLE.join(' ') };
@@ -377,6 +379,8 @@ const ROWS: Row[] = [
         ? { username: 'nobody', password: 'guess' }
         : { username: who, password: 'duban-demo-2017' },
   },
+  // The API's OpenAPI document (its interactive docs at /api/docs are static files, not a route).
+  { route: 'GET /api/openapi.json', expect: { ok: `${PEOPLE.join(' ')} anonymous` } },
   {
     // The Temporal Web UI's codec endpoint: the operator's only.
     route: `POST ${String(/^\/codec(?:\/([^/]*))?\/(encode|decode)\/?$/)}`,
@@ -387,6 +391,13 @@ const ROWS: Row[] = [
 
   // Sessions, 委托, policy, who is who
   { route: 'GET /api/auth/me', expect: EVERYONE_OK },
+  // 个人设置: everyone his own notice preference
+  { route: 'GET /api/me/notice-settings', expect: EVERYONE_OK },
+  {
+    route: 'PUT /api/me/notice-settings',
+    expect: EVERYONE_OK,
+    body: { email: null, noticeByEmail: false },
+  },
   { route: 'POST /api/auth/logout', expect: EVERYONE_OK, ownSession: true },
   {
     route: 'POST /api/delegations',
@@ -413,7 +424,37 @@ const ROWS: Row[] = [
     body: () => ({ ...DEFAULT_POLICY, version: `access-${next()}` }),
   },
   { route: 'GET /api/directory', expect: { ok: `${OFFICE} ${CREDIT} admin` } },
+
+  // 审计日志: the administrator and the 保密员 only
+  { route: 'GET /api/audit', expect: { ok: 'admin baomi' } },
+  {
+    route: 'GET /api/audit/verify',
+    expect: { ok: 'admin baomi' },
+    check: (res) => expect(res.body.ok).toBe(true),
+  },
   { route: 'GET /api/names', expect: EVERYONE_OK },
+
+  // 涉密资格: the 保密员 only (not the administrator: he must not grant himself secrets)
+  { route: 'GET /api/clearances', expect: { ok: 'baomi', else: 403 } },
+  {
+    route: 'PUT /api/users/:id/clearance',
+    expect: { ok: 'baomi', else: 403 },
+    on: () => ({ id: 'u-sft-handler' }),
+    body: { clearance: '非密', reason: '保密委〔2017〕1号审批' },
+  },
+
+  // 启用编号: where the year's numbers continue from; the clerk reads, the administrator sets
+  {
+    route: 'GET /api/registers/:year/numbering',
+    expect: { ok: 'huangweiyan admin', else: 403 },
+    on: () => ({ year: '2017' }),
+  },
+  {
+    route: 'PUT /api/registers/:year/numbering',
+    expect: { ok: 'admin', else: 403 },
+    on: () => ({ year: '2017' }),
+    body: { lastHandlingSequences: { 试: 0 } },
+  },
 
   // 附件
   {
@@ -438,7 +479,7 @@ const ROWS: Row[] = [
   {
     route: 'GET /api/attachments/:id',
     what: "the record's evidence",
-    expect: { ok: `${OFFICE} chunxin mishuzhang ${CZT} ${CREDIT} admin`, else: 404 },
+    expect: { ok: `${OFFICE} chunxin mishuzhang ${CZT} ${CREDIT}`, else: 404 },
     on: () => ({ id: F.evidenceFile }),
     check: noStore,
   },
@@ -571,7 +612,7 @@ const ROWS: Row[] = [
   },
   { route: 'POST /api/integrity/records', expect: { ok: CREDIT }, body: BREACH },
   { route: 'GET /api/integrity/records', expect: EVERYONE_OK },
-  { route: 'GET /api/integrity/records/export', expect: { ok: `zh1-director ${CREDIT} admin` } },
+  { route: 'GET /api/integrity/records/export', expect: { ok: `zh1-director ${CREDIT}` } },
   {
     route: 'GET /api/integrity/records/:recordId',
     expect: { 404: RECORD_HIDDEN, else: 'ok' },
@@ -694,11 +735,11 @@ const ROWS: Row[] = [
   {
     route: 'GET /api/integrity/evaluation',
     // The ranking is the office's and 督查室's; a body reads its own evaluation.
-    expect: { ok: `${OFFICE} chunxin mishuzhang ${CREDIT} admin` },
+    expect: { ok: `${OFFICE} chunxin mishuzhang ${CREDIT}` },
   },
   {
     route: 'GET /api/integrity/evaluation/:departmentCode',
-    expect: { 404: `${FGW} sft-handler gz-head`, else: 'ok' },
+    expect: { 404: RECORD_HIDDEN, else: 'ok' },
     on: () => ({ departmentCode: 'GDCZT' }),
   },
 ];

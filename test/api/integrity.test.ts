@@ -90,10 +90,15 @@ describe('政务诚信评价: integrityScore', () => {
 });
 
 describe('the steps offered on a record and a case', () => {
-  const ducha = { id: 'u-ducha', roles: ['CREDIT_OFFICER'], departmentCode: 'GDBGT-DC' };
-  const xinyong = { id: 'u-xinyong', roles: ['CREDIT_OFFICER'], departmentCode: 'GDBGT-DC' };
-  const cztHead = { id: 'u-czt-head', roles: ['DEPT_HEAD'], departmentCode: 'GDCZT' };
-  const fgwHead = { id: 'u-fgw-head', roles: ['DEPT_HEAD'], departmentCode: 'GDFGW' };
+  const ducha = { id: 'u-ducha', roles: ['CREDIT_OFFICER'], departmentCode: 'GDBGT-DC', clearance: '非密' };
+  const xinyong = {
+    id: 'u-xinyong',
+    roles: ['CREDIT_OFFICER'],
+    departmentCode: 'GDBGT-DC',
+    clearance: '非密',
+  };
+  const cztHead = { id: 'u-czt-head', roles: ['DEPT_HEAD'], departmentCode: 'GDCZT', clearance: '非密' };
+  const fgwHead = { id: 'u-fgw-head', roles: ['DEPT_HEAD'], departmentCode: 'GDFGW', clearance: '非密' };
   const record = {
     status: 'PLAN_DUE',
     subjectDepartmentCode: 'GDCZT',
@@ -160,7 +165,12 @@ describe('the steps offered on a record and a case', () => {
   });
 
   it('a case’s objection is reviewed by someone other than the decider', () => {
-    const director = { id: 'u-zh1-director', roles: ['OFFICE_DIRECTOR'], departmentCode: 'GDBGT-ZH1' };
+    const director = {
+      id: 'u-zh1-director',
+      roles: ['OFFICE_DIRECTOR'],
+      departmentCode: 'GDBGT-ZH1',
+      clearance: '非密',
+    };
     const c = {
       status: 'OBJECTED',
       subjectDepartmentCode: 'GDCZT',

@@ -3,6 +3,8 @@
  * 呈批表 and an attachment; 初审; the 传阅 a reader can see; 委托 of a leader's 批示; the urger and
  * the handler of a department; and the routing policy, whose changes do not move running deadlines.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { DEFAULT_POLICY } from '../../workflows/policy';
 import { SEED_DIRECTIVE } from '../helpers/stack';
 import { useSeedDayApi } from '../helpers/seed-day-api';
@@ -116,19 +118,34 @@ test.each([
   expect(await api.stack.database.db.directive.count()).toBe(before);
 });
 
-test('a classified document registers with its 保密期限', async () => {
-  const res = await as('huangweiyan').post('/api/directives', {
-    ...SEED_DIRECTIVE,
-    docNumber: '国发〔2016〕91号',
-    secrecy: '秘密',
-    secrecyPeriod: '10年',
-  });
-  expect(res.status).toBe(201);
-  expect(res.body.directive).toMatchObject({
-    secrecy: '秘密',
-    secrecyPeriod: '10年',
-    handlingNumber: '发改 0002',
-  });
+test('a classified document is refused here (no accredited network) and its upload is not kept', async () => {
+  const db = api.stack.database.db;
+  const secretPdf = Buffer.concat([
+    Buffer.from('%PDF-1.4\n'),
+    Buffer.alloc(1000, 0x41),
+    Buffer.from('\n%%EOF\n'),
+  ]);
+  const file = await as('huangweiyan').upload('机密件.pdf', secretPdf);
+  expect(file.status).toBe(201);
+  const stored = path.join(api.stack.attachmentsDir, file.body.attachment.sha256.slice(0, 2));
+  const directives = await db.directive.count();
+  for (const secrecy of ['秘密', '机密', '绝密']) {
+    const res = await as('huangweiyan').post('/api/directives', {
+      ...SEED_DIRECTIVE,
+      docNumber: '国发〔2016〕91号',
+      secrecy,
+      secrecyPeriod: '10年',
+      attachments: [file.body.attachment.id],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields).toContainEqual({
+      field: 'secrecy',
+      reason: expect.stringContaining('须通过机要渠道办理'),
+    });
+  }
+  expect(await db.directive.count()).toBe(directives);
+  expect(await db.attachment.findUnique({ where: { id: file.body.attachment.id } })).toBeNull();
+  expect(fs.readdirSync(stored)).not.toContain(file.body.attachment.sha256);
 });
 
 test.each([

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { verifyAuditChain } from '../../core/audit';
 import { backupData, rebuildProjection, restoreData } from '../../core/backup';
 import { openDatabase, type Database } from '../../core/database';
 import { createTestDatabase } from '../helpers/database';
@@ -62,6 +63,8 @@ test('a backup taken while the worker runs restores every directive and file; th
 
     const live = await readable(database.db);
     expect(live.notices.length).toBeGreaterThan(4);
+    const liveChain = await verifyAuditChain(database.db);
+    expect(liveChain.ok).toBe(true);
 
     // Backup while the worker runs.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-backup-'));
@@ -77,6 +80,8 @@ test('a backup taken while the worker runs restores every directive and file; th
       const restored = openDatabase(`file:${path.join(dir, 'restored', 'duban.db')}`);
       try {
         expect(await readable(restored)).toEqual(live);
+        // The audit trail too, its chain intact up to the same head.
+        expect(await verifyAuditChain(restored)).toMatchObject({ ok: true, head: liveChain.head });
         const [file] = await restored.attachment.findMany({ where: { receiptNumber } });
         const stored = path.join(dir, 'restored', 'attachments', file!.sha256.slice(0, 2), file!.sha256);
         expect(fs.readFileSync(stored)).toEqual(pdf);
@@ -97,9 +102,13 @@ test('a backup taken while the worker runs restores every directive and file; th
       const report = await rebuildProjection(day.env.client, fresh.db);
       expect(report.workflows).toBe(4); // the register, the directive and its two tasks
       expect(await readable(fresh.db)).toEqual(live);
+      // The trail of the steps comes back with it (sign-ins and uploads only from a backup).
+      const rebuilt = { ok: true, entries: live.timeline.length, timelineRows: live.timeline.length };
+      expect(await verifyAuditChain(fresh.db)).toMatchObject(rebuilt);
       // Run again: the same projection, nothing doubled.
       await rebuildProjection(day.env.client, fresh.db);
       expect(await readable(fresh.db)).toEqual(live);
+      expect(await verifyAuditChain(fresh.db)).toMatchObject(rebuilt);
     } finally {
       await fresh.close();
     }

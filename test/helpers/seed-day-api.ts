@@ -11,7 +11,10 @@ import { SEED_MORNING, untilChinaTime } from './seed-case';
 import { signIn, startStack, type Stack } from './stack';
 import { startTimeSkippingServer } from './temporal';
 
-export function useSeedDayApi(usernames: string[], opts: { listen?: boolean } = {}) {
+export function useSeedDayApi(
+  usernames: string[],
+  opts: { listen?: boolean; classifiedAccredited?: boolean } = {},
+) {
   let env!: TestWorkflowEnvironment;
   let stack!: Stack;
   let server: Server | undefined;
@@ -20,7 +23,7 @@ export function useSeedDayApi(usernames: string[], opts: { listen?: boolean } = 
 
   beforeAll(async () => {
     env = await startTimeSkippingServer({ startAt: SEED_MORNING });
-    stack = await startStack(env);
+    stack = await startStack(env, { classifiedAccredited: opts.classifiedAccredited ?? false });
     for (const who of usernames) tokens[who] = await signIn(stack.app, who);
     if (opts.listen) {
       // For a browser: the app on a real port.

@@ -11,6 +11,7 @@ import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import { createLogger } from '../../core/logger';
 import { createEncryptionCodec, type EncryptionKeys } from '../../core/payload-codec';
+import type { NoticeChannel } from '../../activities/notices';
 import { DEMO_PASSWORD } from '../../scripts/demo-organisation';
 import { createDubanWorker } from '../../worker/worker';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -38,6 +39,10 @@ export async function startStack(
     /** Opt-in: worker and API encrypt payloads with these keys (off by default). */
     payloadEncryption?: EncryptionKeys;
     codecCorsOrigins?: string[];
+    /** A deployment accredited for classified (涉密) documents (off by default, as in production). */
+    classifiedAccredited?: boolean;
+    /** The worker's channels beyond the inbox (e-mail, webhook), built on the stack's database. */
+    noticeChannels?: (database: TestDatabase) => NoticeChannel[];
   } = {},
 ): Promise<Stack> {
   const database = await createTestDatabase({ demoOrganisation: true });
@@ -56,6 +61,7 @@ export async function startStack(
     db: database.db,
     workflowBundle: await workflowBundle(),
     ...(dataConverter ? { dataConverter } : {}),
+    ...(opts.noticeChannels ? { noticeChannels: opts.noticeChannels(database) } : {}),
   });
   const running = worker.run();
   const attachmentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-attachments-'));
@@ -70,6 +76,7 @@ export async function startStack(
     workerLivenessSeconds: opts.workerLivenessSeconds ?? 90,
     ...(opts.stepWaitMs ? { stepWaitMs: opts.stepWaitMs } : {}),
     ...(opts.codecCorsOrigins ? { codecCorsOrigins: opts.codecCorsOrigins } : {}),
+    classifiedAccredited: opts.classifiedAccredited ?? false,
   });
   const stopWorker = async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();

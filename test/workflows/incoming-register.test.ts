@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
+  continueNumberingUpdate,
   directiveWorkflowId,
   getDirectiveStateQuery,
   incomingRegisterWorkflowId,
@@ -14,7 +15,11 @@ import {
 } from '../../workflows/definitions';
 import { incomingRegisterWorkflow } from '../../workflows/incoming-register';
 import { DEFAULT_POLICY } from '../../workflows/policy';
-import type { IncomingDocument, RegisterIncomingRequest } from '../../workflows/types';
+import type {
+  ContinueNumberingRequest,
+  IncomingDocument,
+  RegisterIncomingRequest,
+} from '../../workflows/types';
 import { SEED_DIRECTIVE, startStack, type Stack } from '../helpers/stack';
 import { startTimeSkippingServer } from '../helpers/temporal';
 
@@ -186,4 +191,31 @@ test('a second registration of the same 文号 from the same 来文单位 is ref
     registeredBy: clerk,
   });
   expect(other.receiptNumber).toBe('201700085');
+});
+
+test('启用编号 is the administrator’s, typed, and never goes back over a number issued', async () => {
+  const handle = env.client.workflow.getHandle(incomingRegisterWorkflowId(2017));
+  const admin = { userId: 'u-admin', displayName: '系统管理员', roles: ['ADMIN'], departmentCode: 'GDBGT' };
+  const continueFrom = (request: Omit<ContinueNumberingRequest, 'by'>, by = admin) =>
+    handle.executeUpdate(continueNumberingUpdate, { args: [{ ...request, by }] });
+
+  await expect(
+    continueFrom({ lastSequence: 90 }, { ...clerk, roles: ['CLERK'], departmentCode: 'GDBGT-ZH1' }),
+  ).rejects.toMatchObject({
+    cause: { type: 'NotYours' },
+  });
+  await expect(continueFrom({ lastSequence: '90' as never })).rejects.toMatchObject({
+    cause: { type: 'InvalidInput', details: [[{ field: 'lastSequence', reason: expect.any(String) }]] },
+  });
+  await expect(continueFrom({ lastSequence: 84 })).rejects.toMatchObject({ cause: { type: 'NotNow' } });
+  expect(await continueFrom({ lastSequence: 99, lastHandlingSequences: { 发改: 30 } })).toEqual({
+    year: 2017,
+    lastSequence: 99,
+    lastHandlingSequences: { 发改: 30 },
+  });
+  const next = await register(2017, {
+    document: { ...seedDocument, docNumber: '国发〔2016〕81号' },
+    registeredBy: clerk,
+  });
+  expect(next).toMatchObject({ receiptNumber: '201700100', handlingNumber: '发改 0031' });
 });

@@ -1,0 +1,294 @@
+/**
+ * 待办 and 已办. What awaits a person now is not kept anywhere: it is derived, on each request,
+ * from the step tables (workflows/steps.ts, workflows/integrity-steps.ts) applied to the
+ * projection, through the same functions the detail pages use (availableSteps, recordSteps,
+ * caseSteps), within what the person may see (directiveScope, integrityScope). Of the steps open to
+ * him, those the process waits for count (审核, 批示, 签收, 回报, 审核回报, 延期 decisions, 答复 …);
+ * steps he may take at any time (撤办, 催办, 传阅 …) do not. Whose turn it is to 审核 or 批示 comes
+ * from the workflow's projected turn (reviewTurn, instructionTurn), so a leader not asked, or not
+ * yet in turn, is not shown a 批示.
+ * 已办: the timeline entries (directives and tasks) and integrity entries he recorded, himself or
+ * through a colleague under his 委托, newest first.
+ */
+import type { Database } from '../core/database';
+import type { Prisma } from '../generated/prisma/client';
+import { BREACH_STEPS, CASE_STEPS } from '../workflows/integrity-steps';
+import { DIRECTIVE_STEPS, TASK_STEPS, type DirectiveStepKey, type TaskStepKey } from '../workflows/steps';
+import { availableSteps } from './available-steps';
+import type { SessionUser } from './auth/sessions';
+import { caseSteps, integrityScope, recordSteps } from './integrity-views';
+import { directiveScope } from './routes/access';
+
+/** The directive steps the process waits for; the others a person may take whenever he sees fit. */
+const AWAITED_DIRECTIVE_STEPS: readonly DirectiveStepKey[] = [
+  'initialReview',
+  'propose',
+  'review',
+  'instruct',
+  'dispatch',
+  'reply',
+];
+const AWAITED_TASK_STEPS: readonly TaskStepKey[] = ['signFor', 'report', 'reviewReport', 'decideExtension'];
+const AWAITED_RECORD_STEPS = [
+  'explain',
+  'submitPlan',
+  'reportCompletion',
+  'verify',
+  'reviewObjection',
+  'decideRepair',
+] as const;
+const AWAITED_CASE_STEPS = ['concludeInvestigation', 'decide', 'reviewObjection'] as const;
+
+export interface TodoItem {
+  /** The step awaited: a step table's key, or readCirculation for a 传阅 copy to read. */
+  kind: string;
+  /** Its name in the office's words, e.g. 审核回报. */
+  label: string;
+  receiptNumber?: string;
+  departmentCode?: string;
+  circulationId?: number;
+  recordId?: string;
+  caseId?: string;
+  title: string;
+  docNumber?: string;
+  urgency?: string;
+  /** The deadline that applies, where there is one. */
+  dueDate: string | null;
+  overdue: boolean;
+  /** Since when it waits (the last change of what it is on). */
+  since: Date;
+  /** The page where the step is taken. */
+  link: string;
+}
+
+export interface Todo {
+  total: number;
+  /** How many of each kind, e.g. {review: 1, signFor: 2}. */
+  counts: Record<string, number>;
+  items: TodoItem[];
+}
+
+const directiveLink = (rn: string) => `#/directives/${rn}`;
+
+/** What awaits this person now, most pressing deadline first, then longest waiting. */
+export async function todoOf(db: Database, user: SessionUser, today: string): Promise<Todo> {
+  const items = [
+    ...(await directiveTodo(db, user)),
+    ...(await circulationTodo(db, user)),
+    ...(await integrityTodo(db, user, today)),
+  ];
+  items.sort(
+    (a, b) =>
+      (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999') || a.since.getTime() - b.since.getTime(),
+  );
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[item.kind] = (counts[item.kind] ?? 0) + 1;
+  return { total: items.length, counts, items };
+}
+
+async function directiveTodo(db: Database, user: SessionUser): Promise<TodoItem[]> {
+  const scope = directiveScope(user);
+  const rows = await db.directive.findMany({
+    where: {
+      AND: [
+        scope.where,
+        { status: { notIn: ['WITHDRAWN', 'RETURNED_TO_SENDER'] } },
+        // Once 办结, only an unanswered directive still waits (答复).
+        { OR: [{ status: { not: 'CLOSED' } }, { replyText: null }] },
+      ],
+    },
+    include: {
+      tasks: { where: scope.tasks },
+      timeline: {
+        where: { departmentCode: null },
+        orderBy: { seq: 'asc' },
+        select: { departmentCode: true, action: true, actorId: true, onBehalfOfId: true },
+      },
+      circulation: { select: { circulationId: true, readAt: true, recalledAt: true } },
+    },
+  });
+  const items: TodoItem[] = [];
+  for (const d of rows) {
+    const open = availableSteps(d, user);
+    const about = {
+      receiptNumber: d.receiptNumber,
+      title: d.title,
+      docNumber: d.docNumber,
+      urgency: d.urgency,
+      link: directiveLink(d.receiptNumber),
+    };
+    const inTurn: Partial<Record<DirectiveStepKey, boolean>> = {
+      // The reviewer role the policy's chain names next; unknown (an older row), any who has not signed.
+      review: d.reviewTurn === null || user.roles.some((r) => r === d.reviewTurn),
+      // Only the leaders asked, and in sequence only the one whose turn it is.
+      instruct: (d.instructionTurn ?? d.leaderIds ?? '').includes(`,${user.id},`),
+    };
+    for (const kind of open.directive)
+      if (AWAITED_DIRECTIVE_STEPS.includes(kind) && inTurn[kind] !== false)
+        items.push({
+          kind,
+          label: DIRECTIVE_STEPS[kind].label,
+          ...about,
+          dueDate: kind === 'dispatch' || kind === 'initialReview' || kind === 'propose' ? d.officeDueDate : null,
+          overdue: false,
+          since: d.updatedAt,
+        });
+    for (const t of d.tasks)
+      for (const kind of open.tasks[t.departmentCode] ?? [])
+        if (AWAITED_TASK_STEPS.includes(kind))
+          items.push({
+            kind,
+            label: TASK_STEPS[kind].label,
+            ...about,
+            departmentCode: t.departmentCode,
+            dueDate: t.dueDate,
+            overdue: t.overdue && kind !== 'reviewReport',
+            since: t.updatedAt,
+          });
+  }
+  return items;
+}
+
+/** 传阅 copies with this person, not yet read nor recalled. */
+async function circulationTodo(db: Database, user: SessionUser): Promise<TodoItem[]> {
+  const copies = await db.circulationCopy.findMany({
+    where: { readerId: user.id, readAt: null, recalledAt: null, directive: directiveScope(user).where },
+    include: { directive: { select: { title: true, docNumber: true, urgency: true } } },
+  });
+  return copies.map((c) => ({
+    kind: 'readCirculation',
+    label: c.purpose === 'COMMENT' ? '传阅（提意见）' : '传阅',
+    receiptNumber: c.receiptNumber,
+    circulationId: c.circulationId,
+    title: c.directive.title,
+    docNumber: c.directive.docNumber,
+    urgency: c.directive.urgency,
+    dueDate: null,
+    overdue: false,
+    since: c.sentAt,
+    link: directiveLink(c.receiptNumber),
+  }));
+}
+
+/** The integrity chain's steps awaited of this person, on records and cases he may see. */
+async function integrityTodo(db: Database, user: SessionUser, today: string): Promise<TodoItem[]> {
+  const scope = integrityScope(user);
+  const [records, cases] = await Promise.all([
+    db.breachRecord.findMany({ where: { ...scope, status: { notIn: ['REPAIRED', 'REVOKED'] } } }),
+    db.accountabilityCase.findMany({ where: { ...scope, finalAt: null } }),
+  ]);
+  const objections = await db.objection.findMany({
+    where: { recordId: { in: [...records.map((r) => r.recordId), ...cases.map((c) => c.recordId)] } },
+    select: { recordId: true, caseId: true, status: true },
+  });
+  const items: TodoItem[] = [];
+  for (const r of records) {
+    const own = objections.filter((o) => o.recordId === r.recordId && o.caseId === null);
+    for (const kind of recordSteps(r, own, user, today))
+      if ((AWAITED_RECORD_STEPS as readonly string[]).includes(kind))
+        items.push({
+          kind,
+          label: BREACH_STEPS[kind].label,
+          recordId: r.recordId,
+          // A record opened from a classified directive's task is named by its id only.
+          title: `政务失信记录 ${r.recordId}`,
+          dueDate: r.dueDate,
+          overdue: r.overdue,
+          since: r.updatedAt,
+          link: `#/integrity/records/${encodeURIComponent(r.recordId)}`,
+        });
+  }
+  for (const c of cases) {
+    const own = objections.filter((o) => o.caseId === c.caseId);
+    for (const kind of caseSteps(c, own, user, today))
+      if ((AWAITED_CASE_STEPS as readonly string[]).includes(kind))
+        items.push({
+          kind,
+          label: CASE_STEPS[kind].label,
+          recordId: c.recordId,
+          caseId: c.caseId,
+          title: `追究责任 ${c.caseId}`,
+          dueDate: c.objectionDueDate,
+          overdue: false,
+          since: c.updatedAt,
+          link: `#/integrity/cases/${encodeURIComponent(c.caseId)}`,
+        });
+  }
+  return items;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 已办
+
+export interface DoneItem {
+  at: Date;
+  action: string;
+  /** True when a colleague took it for this person under his 委托. */
+  byDelegate: boolean;
+  actorId: string | null;
+  fromState: string | null;
+  toState: string | null;
+  comment: string | null;
+  receiptNumber?: string;
+  departmentCode?: string | null;
+  title: string;
+  recordId?: string;
+  caseId?: string | null;
+  link: string;
+}
+
+/**
+ * What this person handled, newest first: the first `page * pageSize` of each timeline, merged, so
+ * a page is exact however the two interleave.
+ */
+export async function doneBy(
+  db: Database,
+  user: SessionUser,
+  page: number,
+  pageSize: number,
+): Promise<{ total: number; items: DoneItem[] }> {
+  const mine = { OR: [{ actorId: user.id }, { onBehalfOfId: user.id }] };
+  const timelineWhere: Prisma.TimelineEntryWhereInput = { ...mine, directive: directiveScope(user).where };
+  const integrityWhere: Prisma.IntegrityEntryWhereInput = mine;
+  const upTo = page * pageSize;
+  const order = [{ at: 'desc' as const }, { seq: 'desc' as const }];
+  const [timelineTotal, integrityTotal, entries, integrityEntries] = await Promise.all([
+    db.timelineEntry.count({ where: timelineWhere }),
+    db.integrityEntry.count({ where: integrityWhere }),
+    db.timelineEntry.findMany({
+      where: timelineWhere,
+      orderBy: order,
+      take: upTo,
+      include: { directive: { select: { title: true } } },
+    }),
+    db.integrityEntry.findMany({ where: integrityWhere, orderBy: order, take: upTo }),
+  ]);
+  const common = (e: (typeof entries)[number] | (typeof integrityEntries)[number]) => ({
+    at: e.at,
+    action: e.action,
+    byDelegate: e.onBehalfOfId === user.id,
+    actorId: e.actorId,
+    fromState: e.fromState,
+    toState: e.toState,
+    comment: e.comment,
+  });
+  const items: DoneItem[] = [
+    ...entries.map((e) => ({
+      ...common(e),
+      receiptNumber: e.receiptNumber,
+      departmentCode: e.departmentCode,
+      title: e.directive.title,
+      link: directiveLink(e.receiptNumber),
+    })),
+    ...integrityEntries.map((e) => ({
+      ...common(e),
+      recordId: e.recordId,
+      caseId: e.caseId,
+      title: e.caseId ? `追究责任 ${e.caseId}` : `政务失信记录 ${e.recordId}`,
+      link: e.caseId
+        ? `#/integrity/cases/${encodeURIComponent(e.caseId)}`
+        : `#/integrity/records/${encodeURIComponent(e.recordId)}`,
+    })),
+  ].sort((a, b) => b.at.getTime() - a.at.getTime());
+  return { total: timelineTotal + integrityTotal, items: items.slice(upTo - pageSize, upTo) };
+}
