@@ -126,7 +126,8 @@ export function emailChannel(
           } catch (err) {
             // 5xx: the server refuses this address or this message for good; a retry changes nothing.
             const { responseCode, code } = err as { responseCode?: number; code?: string };
-            if ((responseCode && responseCode >= 500) || code === 'EENVELOPE')
+            // An envelope error without a code: an address nodemailer itself cannot use.
+            if (responseCode ? responseCode >= 500 : code === 'EENVELOPE')
               throw new PermanentRefusal(err instanceof Error ? err.message : String(err));
             throw err;
           }

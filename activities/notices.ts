@@ -97,6 +97,18 @@ export function createNoticeActivities(db: Database, channels: NoticeChannel[] =
     return [...found.values()];
   }
 
+  /**
+   * People read department names, not codes: the workflows know a department by its code and may
+   * write it into a notice (e.g. "GDCZT 回报期限 2017-01-13"); here it becomes 省财政厅.
+   */
+  async function withDepartmentNames(notice: NoticeToDeliver): Promise<NoticeToDeliver> {
+    if (!notice.departmentCode) return notice;
+    const department = await db.department.findUnique({ where: { code: notice.departmentCode } });
+    if (!department) return notice;
+    const named = (text: string) => text.split(department.code).join(department.name);
+    return { ...notice, title: named(notice.title), body: named(notice.body) };
+  }
+
   /** The 密级 of the document a notice is about (a 政务失信记录 opened from a directive's task too). */
   async function secrecyOf(
     notice: NoticeToDeliver,
@@ -140,7 +152,10 @@ export function createNoticeActivities(db: Database, channels: NoticeChannel[] =
   return {
     /** Safe to retry: inbox rows are keyed by notice and person; channels are told to tolerate repeats. */
     async deliverNotice(toDeliver: NoticeToDeliver): Promise<{ recipientIds: string[] }> {
-      const { notice, recipients } = await classifiedSafe(toDeliver, await resolve(toDeliver));
+      const { notice, recipients } = await classifiedSafe(
+        await withDepartmentNames(toDeliver),
+        await resolve(toDeliver),
+      );
       const row = {
         receiptNumber: notice.receiptNumber ?? null,
         breachRecordId: notice.breachRecordId ?? null,

@@ -15,6 +15,7 @@ import type {
   DepartmentTaskStatus,
   DirectiveInput,
   DirectiveStatus,
+  IncomingDocument,
   TimelineRecord,
 } from '../workflows/types';
 
@@ -40,6 +41,8 @@ export interface RecordDirectiveInput {
   leaderIds?: string;
   /** The departments dispatched to, as ,code,code, (who may read it). */
   departmentCodes?: string;
+  /** 拟办意见 of the 拟办 under way, as written. */
+  proposalComment?: string;
   /** 待办: the reviewer role that signs next while 审核, the leaders awaited (,id,) while 请批示. */
   reviewTurn?: string;
   instructionTurn?: string;
@@ -86,6 +89,34 @@ function timelineRow(
   return { workflowId, receiptNumber, departmentCode, ...entryFields(e) };
 }
 
+/** The document's own elements (GB/T 9704) and the office's 办理意见, as columns. */
+function documentElements(doc: IncomingDocument) {
+  return {
+    copyNumber: doc.copyNumber ?? null,
+    writtenDate: doc.writtenDate ?? null,
+    printedBy: doc.printedBy ?? null,
+    printedOn: doc.printedOn ?? null,
+    mainRecipients: doc.mainRecipients ?? null,
+    copiedTo: doc.copiedTo ?? null,
+    publicity: doc.publicity ?? null,
+    issuer: doc.issuer ?? null,
+    summary: doc.summary ?? null,
+    bodyText: doc.bodyText ?? null,
+  };
+}
+
+/**
+ * A dispatched directive's 回报期限 is its departments' latest: it follows a 延期 granted or a report
+ * returned with a new deadline (the directive's workflow keeps the one set at 转办).
+ */
+async function followTaskDeadlines(
+  tx: Pick<Database, 'departmentTask' | 'directive'>,
+  receiptNumber: string,
+) {
+  const { _max } = await tx.departmentTask.aggregate({ where: { receiptNumber }, _max: { dueDate: true } });
+  if (_max.dueDate) await tx.directive.update({ where: { receiptNumber }, data: { dueDate: _max.dueDate } });
+}
+
 /** A timeline entry's own columns, as every timeline table stores them (who, when, what). */
 export function entryFields(e: TimelineRecord) {
   return {
@@ -101,6 +132,18 @@ export function entryFields(e: TimelineRecord) {
 }
 
 export function createProjectionActivities(db: Database) {
+  /**
+   * A timeline comment as people read it: the workflows know departments by code ("GDFGW 主办");
+   * the timeline names them (省发展改革委 主办).
+   */
+  async function named(entry: TimelineRecord): Promise<TimelineRecord> {
+    if (!entry.comment || !/[A-Z]/.test(entry.comment)) return entry;
+    const departments = await db.department.findMany({ select: { code: true, name: true } });
+    const names = new Map(departments.map((d) => [d.code, d.name]));
+    const comment = entry.comment.replace(/[A-Z][A-Z0-9-]*/g, (token) => names.get(token) ?? token);
+    return { ...entry, comment };
+  }
+
   const circulationRow = (
     tx: TransactionClient,
     receiptNumber: string,
@@ -157,6 +200,7 @@ export function createProjectionActivities(db: Database) {
         secrecyPeriod: doc.secrecyPeriod || null,
         copies: doc.copies ?? null,
         pages: doc.pages ?? null,
+        ...documentElements(doc),
         handlingNumber: input.handlingNumber ?? null,
         handlingPrefix: input.handlingNumber?.split(' ')[0] ?? null,
         handlingSequence: input.handlingNumber ? Number(input.handlingNumber.split(' ')[1]) : null,
@@ -194,6 +238,8 @@ export function createProjectionActivities(db: Database) {
         await db.directive.update({ where: { receiptNumber }, data: { officeDueDate: input.officeDueDate } });
         return;
       }
+      // Names looked up before the transaction: inside it, this client would wait for it to end.
+      const shown = await named(entry);
       await db.$transaction(async (tx) => {
         await tx.directive.updateMany({
           where: { receiptNumber, revision: { lte: entry.seq } },
@@ -209,6 +255,7 @@ export function createProjectionActivities(db: Database) {
             urgerId: input.urgerId,
             leaderIds: input.leaderIds,
             departmentCodes: input.departmentCodes,
+            proposalComment: input.proposalComment,
             // Cleared once the turn has passed (undefined would keep the old turn).
             reviewTurn: input.reviewTurn ?? null,
             instructionTurn: input.instructionTurn ?? null,
@@ -219,7 +266,8 @@ export function createProjectionActivities(db: Database) {
         });
         for (const c of input.circulations ?? [])
           for (const copy of c.copies) await circulationRow(tx, receiptNumber, c, copy);
-        await addEntry(tx, timelineRow(directiveWorkflowId(receiptNumber), receiptNumber, null, entry));
+        await addEntry(tx, timelineRow(directiveWorkflowId(receiptNumber), receiptNumber, null, shown));
+        await followTaskDeadlines(tx, receiptNumber);
       });
     },
 
@@ -249,6 +297,7 @@ export function createProjectionActivities(db: Database) {
         updatedAt: new Date(entry.at),
         revision: entry.seq,
       };
+      const shown = await named(entry);
       // As for the directive: a late, older snapshot leaves a newer row as it is.
       await db.$transaction(async (tx) => {
         const { count } = await tx.departmentTask.updateMany({
@@ -262,7 +311,8 @@ export function createProjectionActivities(db: Database) {
           where: { id: { in: input.reportAttachmentIds ?? [] }, receiptNumber: null },
           data: { receiptNumber, departmentCode },
         });
-        await addEntry(tx, timelineRow(workflowId, receiptNumber, departmentCode, entry));
+        await addEntry(tx, timelineRow(workflowId, receiptNumber, departmentCode, shown));
+        await followTaskDeadlines(tx, receiptNumber);
       });
     },
   };

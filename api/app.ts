@@ -14,6 +14,7 @@ import { loginRouter, sessionRouter } from './routes/auth';
 import { directiveRouter } from './routes/directives';
 import { healthRouter } from './routes/health';
 import { listRouter } from './routes/lists';
+import { todoRouter } from './routes/todo';
 import { routingRouter } from './routes/routing';
 import { registerRouter } from './routes/registers';
 import { integrityRouter } from './routes/integrity';
@@ -125,6 +126,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(registerRouter({ db, temporal, taskQueue, clock, steps }));
   app.use(integrityRouter({ db, temporal, taskQueue, clock, steps }));
   app.use(listRouter(db));
+  app.use(todoRouter(db, clock));
 
   app.use((req) => {
     throw new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`);

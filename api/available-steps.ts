@@ -19,6 +19,8 @@ export interface DirectiveProjection {
   status: string;
   urgerId: string | null;
   replyText: string | null;
+  /** The leaders the 拟办 under way asks for 批示, as ,id,id, (null before a 拟办). */
+  leaderIds: string | null;
   tasks: { departmentCode: string; status: string; extensionDueDate: string | null }[];
   /** In order; directive entries have no departmentCode. */
   timeline: {
@@ -52,7 +54,8 @@ export function availableSteps(
     initialReview: !reviewed,
     propose: d.status !== 'REGISTERED' || reviewed,
     review: !signedNow('审核'),
-    instruct: !signedNow('批示'),
+    // Only a leader the 拟办 asks (请…同志批示), and once.
+    instruct: (d.leaderIds ?? '').includes(`,${user.id},`) && !signedNow('批示'),
     dispatch: true,
     withdraw: true,
     assignUrger: !d.urgerId,

@@ -34,8 +34,19 @@ import {
 /** More rows than an office has people is a wrong file, not an organisation. */
 export const MAX_IMPORT_ROWS = 5000;
 
-const DEPARTMENT_COLUMNS = { code: '单位代码', name: '单位名称', kind: '单位类型', parentCode: '上级单位代码' };
-const USER_COLUMNS = { username: '用户名', displayName: '姓名', departmentCode: '单位代码', roles: '角色', phone: '电话' };
+const DEPARTMENT_COLUMNS = {
+  code: '单位代码',
+  name: '单位名称',
+  kind: '单位类型',
+  parentCode: '上级单位代码',
+};
+const USER_COLUMNS = {
+  username: '用户名',
+  displayName: '姓名',
+  departmentCode: '单位代码',
+  roles: '角色',
+  phone: '电话',
+};
 
 export interface SheetRow {
   sheet: string;
@@ -63,7 +74,7 @@ export async function readSheets(fileName: string, content: Buffer): Promise<She
       await workbook.csv.read(Readable.from([decodeCsv(content)]), {
         map: (value: unknown) => value,
         sheetName: fileName,
-      } as never);
+      });
     } else {
       throw new HttpError(415, 'unsupported_type', '只能导入 .xlsx 或 .csv 文件', [
         { field: 'fileName', reason: '文件类型须为 .xlsx 或 .csv' },
@@ -168,7 +179,9 @@ function parseRow<S extends z.ZodType>(
   columns: Record<string, string>,
   cells: Record<string, string>,
 ): { data?: z.output<S>; problems: FieldProblem[] } {
-  const input = Object.fromEntries(Object.entries(columns).map(([field, column]) => [field, cells[column] ?? '']));
+  const input = Object.fromEntries(
+    Object.entries(columns).map(([field, column]) => [field, cells[column] ?? '']),
+  );
   const parsed = schema.safeParse(input);
   if (parsed.success) return { data: parsed.data, problems: [] };
   return {
@@ -193,7 +206,10 @@ export function judgeRows(
   const names = new Set(existing.departments.map((d) => d.name));
   const usernames = new Set(existing.usernames);
   const report: ReportRow[] = [];
-  const ordered = [...sheets.filter((s) => s.kind === 'departments'), ...sheets.filter((s) => s.kind === 'users')];
+  const ordered = [
+    ...sheets.filter((s) => s.kind === 'departments'),
+    ...sheets.filter((s) => s.kind === 'users'),
+  ];
   for (const sheet of ordered) {
     for (const r of sheet.rows) {
       const at = { sheet: r.sheet, row: r.row };

@@ -44,7 +44,10 @@ export function treeProblems(
   if (!wanted && d.parentCode)
     problems.push({ field: 'parentCode', reason: `${kindLabel(d.kind)}是顶层单位，不设上级单位` });
   if (wanted && !d.parentCode)
-    problems.push({ field: 'parentCode', reason: `${kindLabel(d.kind)}须填写上级单位（${kindLabel(wanted)}）` });
+    problems.push({
+      field: 'parentCode',
+      reason: `${kindLabel(d.kind)}须填写上级单位（${kindLabel(wanted)}）`,
+    });
   if (wanted && d.parentCode && !parent)
     problems.push({ field: 'parentCode', reason: `上级单位 ${d.parentCode} 不存在` });
   if (wanted && parent && parent.kind !== wanted)
@@ -82,10 +85,12 @@ const required = (label: string) => (i: { input: unknown }) =>
 export const departmentCodeField = z
   .string({ error: required('单位代码') })
   .trim()
+  .min(1, { message: '单位代码为必填项', abort: true })
   .regex(/^[A-Z0-9-]{1,20}$/, '单位代码为 1–20 个大写字母、数字或连字符，如 GDFGW-MSK');
 export const departmentNameField = z
   .string({ error: required('单位名称') })
   .trim()
+  .min(1, { message: '单位名称为必填项', abort: true })
   .min(2, '单位名称至少 2 个字')
   .max(60, '单位名称至多 60 个字');
 
@@ -109,6 +114,7 @@ export const parentCodeField = z
 export const usernameField = z
   .string({ error: required('用户名') })
   .trim()
+  .min(1, { message: '用户名为必填项', abort: true })
   .regex(/^[a-z0-9][a-z0-9._-]{1,31}$/, '用户名为 2–32 个小写字母、数字或 . _ -，以字母或数字开头');
 export const displayNameField = z
   .string({ error: required('姓名') })
@@ -134,7 +140,11 @@ export const rolesField = z
     for (const name of names) {
       const role = roleOf(name);
       if (!role) {
-        ctx.issues.push({ code: 'custom', input: name, message: `没有角色“${name}”：角色须为 ${roleList} 之一` });
+        ctx.issues.push({
+          code: 'custom',
+          input: name,
+          message: `没有角色“${name}”：角色须为 ${roleList} 之一`,
+        });
         return z.NEVER;
       }
       if (!roles.includes(role)) roles.push(role);

@@ -129,7 +129,8 @@ async function directiveTodo(db: Database, user: SessionUser): Promise<TodoItem[
           kind,
           label: DIRECTIVE_STEPS[kind].label,
           ...about,
-          dueDate: kind === 'dispatch' || kind === 'initialReview' || kind === 'propose' ? d.officeDueDate : null,
+          dueDate:
+            kind === 'dispatch' || kind === 'initialReview' || kind === 'propose' ? d.officeDueDate : null,
           overdue: false,
           since: d.updatedAt,
         });

@@ -7,6 +7,9 @@ import { integrityPage } from './integrity.js';
 import { auditPage } from './audit.js';
 import { clearancePage } from './clearances.js';
 import { numberingPage } from './numbering.js';
+import { orgPage, passwordPage } from './org.js';
+import { showTodoCount, todoPage } from './todo.js';
+import { settingsPage } from './settings.js';
 
 export const STATUS = {
   REGISTERED: '已登记',
@@ -171,13 +174,16 @@ async function loginPage(main) {
           password: data.get('password'),
         });
         me = user;
-        location.hash = isOffice()
-          ? '#/directives'
-          : has('CREDIT_OFFICER')
-            ? '#/integrity'
-            : has('SECURITY_OFFICER')
-              ? '#/audit'
-              : '#/tasks';
+        // A password an administrator set: the person chooses his own before anything else.
+        location.hash = me.mustChangePassword
+          ? '#/password'
+          : isOffice()
+            ? '#/directives'
+            : has('CREDIT_OFFICER')
+              ? '#/integrity'
+              : has('SECURITY_OFFICER')
+                ? '#/audit'
+                : '#/tasks';
       },
       '登录',
     ),
@@ -276,6 +282,26 @@ async function registerPage(main) {
         input('copies', '份数', { type: 'number', min: 1, value: 1 }),
         input('pages', '页数', { type: 'number', min: 1 }),
         input('handlingPrefix', '办文编号前缀', { placeholder: '发改' }),
+        h(
+          'fieldset',
+          { id: 'document-elements' },
+          h('legend', {}, '来文要素（按来文填写，可空）'),
+          input('copyNumber', '份号', { placeholder: '000363', size: 8 }),
+          input('writtenDate', '成文日期', { type: 'date' }),
+          input('issuer', '签发人'),
+          input('printedBy', '印发机关', { placeholder: '国务院办公厅秘书局' }),
+          input('printedOn', '印发日期', { type: 'date' }),
+          select('publicity', '公开属性', [
+            ['', '（未标注）'],
+            ['此件公开发布', '此件公开发布'],
+            ['此件依申请公开', '此件依申请公开'],
+            ['此件不予公开', '此件不予公开'],
+          ]),
+          textarea('mainRecipients', '主送', { rows: 2, cols: 60 }),
+          textarea('copiedTo', '抄送', { rows: 2, cols: 60 }),
+          textarea('summary', '办理意见', { rows: 3, cols: 60 }),
+          textarea('bodyText', '正文', { rows: 4, cols: 60 }),
+        ),
       ],
       async (data) => {
         const form = Object.fromEntries([...data].filter(([, v]) => v !== ''));
@@ -326,6 +352,8 @@ async function detailPage(main, receiptNumber) {
         h('td', {}, d.dueDate ?? ''),
       ),
     ),
+    ...sheetSection(d),
+    ...elementsSection(d),
     d.tasks.length ? h('h3', {}, '承办单位') : '',
     d.tasks.length
       ? h(
@@ -384,6 +412,77 @@ async function detailPage(main, receiptNumber) {
       ),
     ),
   );
+}
+
+/** A date as the office writes it on its forms: 2017年1月3日 (China Standard Time). */
+const officeDate = (iso) => {
+  if (!iso) return '';
+  const [y, m, day] = (iso.length === 10 ? iso : chinaTime(iso).slice(0, 10)).split('-');
+  return `${Number(y)}年${Number(m)}月${Number(day)}日`;
+};
+const signedBy = (s) =>
+  `${s.onBehalfOf ? `${s.by.name}（代${s.onBehalfOf.name}）` : s.by.name} ${officeDate(s.at)}`;
+
+/**
+ * The 文件呈批表's opinions as on paper: 办理意见, 拟办意见 with the leaders asked (请春新同志批示),
+ * each 审核意见 and 领导批示 with signer and date, and the 经办人 with his telephone.
+ */
+function sheetSection(d) {
+  const { sheet } = d;
+  const row = (label, ...content) => h('tr', {}, h('th', {}, label), h('td', {}, ...content));
+  const opinion = (o) =>
+    h('p', {}, `${o.returned ? '（退回）' : ''}${o.text}　`, h('span', { class: 'signature' }, signedBy(o)));
+  return [
+    h('h3', {}, '文件呈批表'),
+    h(
+      'table',
+      { id: 'sheet' },
+      row('领导批示', ...sheet.instructions.map(opinion)),
+      row('审核意见', ...sheet.reviews.map(opinion)),
+      row('办理意见', sheet.summary ?? ''),
+      row(
+        '拟办意见',
+        ...(sheet.proposal
+          ? [
+              h('p', {}, sheet.proposal.text ?? ''),
+              sheet.proposal.leadersAsked.length
+                ? h('p', {}, `请${sheet.proposal.leadersAsked.map((l) => l.name).join('、')}同志批示。`)
+                : '',
+              h('p', { class: 'signature' }, signedBy(sheet.proposal)),
+            ]
+          : []),
+      ),
+      row(
+        '经办人',
+        `${sheet.handler.department ?? ''} 经办人：${sheet.handler.name}　电话：${sheet.handler.phone ?? ''}`,
+      ),
+    ),
+  ];
+}
+
+/** The incoming document's own elements (GB/T 9704), where the clerk copied them. */
+function elementsSection(d) {
+  const elements = [
+    ['份号', d.copyNumber],
+    ['成文日期', officeDate(d.writtenDate)],
+    ['签发人', d.issuer],
+    ['主送', d.mainRecipients],
+    ['抄送', d.copiedTo],
+    ['印发', d.printedBy && `${d.printedBy} ${officeDate(d.printedOn)}印发`],
+    ['公开属性', d.publicity && `（${d.publicity}）`],
+  ].filter(([, v]) => v);
+  if (!elements.length && !d.bodyText) return [];
+  return [
+    h('h3', {}, '来文要素'),
+    h(
+      'table',
+      { id: 'elements' },
+      elements.map(([label, v]) => h('tr', {}, h('th', {}, label), h('td', {}, v))),
+    ),
+    d.bodyText
+      ? h('details', {}, h('summary', {}, '正文'), h('pre', { class: 'body-text' }, d.bodyText))
+      : '',
+  ];
 }
 
 /** 传阅: who has it, who read it when, what they said; recalled copies say so. */
@@ -752,12 +851,14 @@ function renderNav() {
       ? [
           isOffice() && h('a', { href: '#/directives' }, '收文'),
           has('CLERK') && h('a', { href: '#/register' }, '收文登记'),
-          !isOffice() && h('a', { href: '#/tasks' }, '待办'),
+          h('a', { href: '#/todo', id: 'nav-todo' }, '待办'),
+          !isOffice() && h('a', { href: '#/tasks' }, '本单位任务'),
           h('a', { href: '#/inbox' }, '提醒'),
           h('a', { href: '#/integrity' }, '政务诚信'),
           has('ADMIN', 'SECURITY_OFFICER') && h('a', { href: '#/audit' }, '审计日志'),
           has('SECURITY_OFFICER') && h('a', { href: '#/clearances' }, '涉密资格'),
           has('ADMIN') && h('a', { href: '#/numbering' }, '启用编号'),
+          has('ADMIN') && h('a', { href: '#/org' }, '机构与用户'),
         ].filter(Boolean)
       : []),
   );
@@ -765,6 +866,10 @@ function renderNav() {
     ...(me
       ? [
           `${me.displayName} · ${me.departmentName} `,
+          h('a', { href: '#/password' }, '修改密码'),
+          ' ',
+          h('a', { href: '#/settings' }, '个人设置'),
+          ' ',
           h(
             'button',
             {
@@ -804,8 +909,15 @@ async function route() {
       return;
     }
   }
-  if (me) await loadDirectory();
+  // Until he has changed a password an administrator set, the API answers nothing else (403).
+  if (me?.mustChangePassword && hash !== '#/password' && hash !== '#/login') {
+    location.hash = '#/password';
+    return;
+  }
+  if (me && !me.mustChangePassword) await loadDirectory();
   renderNav();
+  // The count follows the page: each step taken re-routes, and the count with it.
+  if (me) showTodoCount(document.getElementById('nav-todo')).catch(() => {});
   const page = document.createElement('div');
   try {
     const [, name, arg] = hash.split('?')[0].split('/');
@@ -814,10 +926,14 @@ async function route() {
     else if (name === 'register') await registerPage(page);
     else if (name === 'tasks') await tasksPage(page);
     else if (name === 'inbox') await inboxPage(page);
+    else if (name === 'todo') await todoPage(page, hash);
     else if (name === 'integrity') await integrityPage(page, hash);
     else if (name === 'audit') await auditPage(page, hash);
     else if (name === 'clearances') await clearancePage(page, hash);
     else if (name === 'numbering') await numberingPage(page, hash);
+    else if (name === 'org') await orgPage(page);
+    else if (name === 'password') await passwordPage(page, me, (user) => (me = user));
+    else if (name === 'settings') await settingsPage(page);
     else if (me && name !== 'directives' && !isOffice()) location.hash = '#/tasks';
     else await listPage(page);
   } catch (err) {

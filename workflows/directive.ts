@@ -98,6 +98,8 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     departmentCodes: Object.keys(state.departments).length
       ? `,${Object.keys(state.departments).join(',')},`
       : undefined,
+    // 拟办意见 as the clerk wrote it (the timeline's 拟办 entry adds the departments and option).
+    proposalComment: state.proposal?.comment,
     reply: state.reply,
     circulations: state.circulations,
     // Whose turn it is (待办): the reviewer role that signs next, the leaders whose 批示 is awaited.

@@ -2,7 +2,7 @@
  * Checks on a registration (收文登记), shared by the API (to answer 400) and the register
  * workflow's update validator (so nothing invalid is ever recorded). Pure and deterministic.
  */
-import { SECRECY_LEVELS, URGENCIES, type AttachmentRef, type IncomingDocument } from './types';
+import { PUBLICITIES, SECRECY_LEVELS, URGENCIES, type AttachmentRef, type IncomingDocument } from './types';
 
 export interface FieldProblem {
   field: string;
@@ -96,6 +96,7 @@ export function checkIncomingDocument(
       reason: '办文编号 prefix is 1–4 Chinese characters, e.g. 发改',
     });
   }
+  problems.push(...checkDocumentElements(doc));
   const attachments = doc.attachments;
   if (attachments !== undefined) {
     const valid =
@@ -104,6 +105,55 @@ export function checkIncomingDocument(
       attachments.every((a: unknown) => typeof (a as AttachmentRef)?.id === 'string');
     if (!valid)
       problems.push({ field: 'attachments', reason: `at most ${MAX_ATTACHMENTS} uploaded attachments` });
+  }
+  return problems;
+}
+
+/** The lengths of the GB/T 9704 elements' texts. */
+const ELEMENT_TEXTS = {
+  printedBy: ['印发机关', 60],
+  mainRecipients: ['主送机关', 500],
+  copiedTo: ['抄送机关', 1000],
+  issuer: ['签发人', 60],
+  summary: ['办理意见', 2000],
+  bodyText: ['正文', 100_000],
+} as const;
+
+/**
+ * The document's own elements (GB/T 9704), each optional: a 6-digit 份号, real dates no later than
+ * its receipt (成文 before 印发), 公开属性 as the standard words it, texts within their lengths.
+ */
+function checkDocumentElements(doc: Partial<Record<keyof IncomingDocument, unknown>>): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (doc.copyNumber !== undefined && (typeof doc.copyNumber !== 'string' || !/^\d{6}$/.test(doc.copyNumber)))
+    problems.push({ field: 'copyNumber', reason: '份号 is six digits, e.g. 000363' });
+  for (const [field, label] of [
+    ['writtenDate', '成文日期'],
+    ['printedOn', '印发日期'],
+  ] as const) {
+    const v = doc[field];
+    if (v === undefined) continue;
+    if (typeof v !== 'string' || !isCalendarDate(v))
+      problems.push({ field, reason: `${label} must be a calendar date YYYY-MM-DD` });
+    else if (typeof doc.receivedDate === 'string' && v > doc.receivedDate)
+      problems.push({ field, reason: `${label} cannot be after 收文日期 ${doc.receivedDate}` });
+  }
+  if (
+    typeof doc.writtenDate === 'string' &&
+    typeof doc.printedOn === 'string' &&
+    doc.printedOn < doc.writtenDate
+  )
+    problems.push({ field: 'printedOn', reason: '印发日期 cannot be before 成文日期' });
+  if (doc.publicity !== undefined && !PUBLICITIES.includes(doc.publicity as never))
+    problems.push({ field: 'publicity', reason: `公开属性 must be one of ${PUBLICITIES.join('、')}` });
+  for (const [field, [label, max]] of Object.entries(ELEMENT_TEXTS) as [
+    keyof typeof ELEMENT_TEXTS,
+    (typeof ELEMENT_TEXTS)[keyof typeof ELEMENT_TEXTS],
+  ][]) {
+    const v = doc[field];
+    if (v === undefined) continue;
+    if (typeof v !== 'string') problems.push({ field, reason: `${label} must be text` });
+    else if (v.length > max) problems.push({ field, reason: `${label} is longer than ${max} characters` });
   }
   return problems;
 }

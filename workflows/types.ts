@@ -39,7 +39,24 @@ export interface IncomingDocument {
   /** 办文编号 prefix the office files it under, e.g. 发改 (the seed's 发改 0009). */
   handlingPrefix?: string;
   attachments?: AttachmentRef[];
+  // The elements GB/T 9704 prints on the document itself, copied as they stand (all optional).
+  copyNumber?: string; // 份号, e.g. 000363
+  writtenDate?: string; // 成文日期, YYYY-MM-DD
+  printedBy?: string; // 印发机关, e.g. 国务院办公厅秘书局
+  printedOn?: string; // 印发日期, YYYY-MM-DD, e.g. 2016-12-26
+  mainRecipients?: string; // 主送机关, e.g. 各省、自治区、直辖市人民政府，国务院各部委、各直属机构
+  copiedTo?: string; // 抄送机关
+  publicity?: Publicity; // 公开属性, e.g. 此件公开发布
+  issuer?: string; // 签发人 (on a 上行文)
+  /** 办理意见: the office's summary of what the document asks, at the head of the 呈批表. */
+  summary?: string;
+  /** 正文, as text, where the office keeps it. */
+  bodyText?: string;
 }
+
+/** 公开属性 as GB/T 9704 prints it in brackets under the text. */
+export const PUBLICITIES = ['此件公开发布', '此件依申请公开', '此件不予公开'] as const;
+export type Publicity = (typeof PUBLICITIES)[number];
 
 /** 签收: the office signs for a delivered document before (or as) it is registered. */
 export interface SignForIncomingRequest {

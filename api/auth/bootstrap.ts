@@ -20,33 +20,39 @@ export async function bootstrapAdministrator(
   if (await hasAdmin()) return undefined;
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
-  return db.$transaction(async (tx) => {
-    await appendAudit(tx, { action: 'admin.bootstrap', target: 'u-admin' });
-    // Checked again under the write lock: the API and `npm start` may both try at once.
-    if ((await tx.user.count({ where: { active: true, roles: { some: { role: 'ADMIN' } } } })) > 0)
-      throw new AlreadyThere();
-    const office =
-      (await tx.department.findFirst({ where: { kind: 'GENERAL_OFFICE' }, orderBy: { code: 'asc' } })) ??
-      (await tx.department.create({ data: { ...BOOTSTRAP_OFFICE, parentCode: null } }));
-    let username = 'admin';
-    for (let n = 2; await tx.user.findFirst({ where: { OR: [{ username }, { id: `u-${username}` }] } }); n++)
-      username = `admin${n}`;
-    await tx.user.create({
-      data: {
-        id: `u-${username}`,
-        username,
-        displayName: '系统管理员',
-        departmentCode: office.code,
-        passwordHash,
-        mustChangePassword: true,
-        roles: { create: [{ role: 'ADMIN' }] },
-      },
+  return db
+    .$transaction(async (tx) => {
+      await appendAudit(tx, { action: 'admin.bootstrap', target: 'u-admin' });
+      // Checked again under the write lock: the API and `npm start` may both try at once.
+      if ((await tx.user.count({ where: { active: true, roles: { some: { role: 'ADMIN' } } } })) > 0)
+        throw new AlreadyThere();
+      const office =
+        (await tx.department.findFirst({ where: { kind: 'GENERAL_OFFICE' }, orderBy: { code: 'asc' } })) ??
+        (await tx.department.create({ data: { ...BOOTSTRAP_OFFICE, parentCode: null } }));
+      let username = 'admin';
+      for (
+        let n = 2;
+        await tx.user.findFirst({ where: { OR: [{ username }, { id: `u-${username}` }] } });
+        n++
+      )
+        username = `admin${n}`;
+      await tx.user.create({
+        data: {
+          id: `u-${username}`,
+          username,
+          displayName: '系统管理员',
+          departmentCode: office.code,
+          passwordHash,
+          mustChangePassword: true,
+          roles: { create: [{ role: 'ADMIN' }] },
+        },
+      });
+      return { username, password };
+    })
+    .catch((err: unknown) => {
+      if (err instanceof AlreadyThere) return undefined;
+      throw err;
     });
-    return { username, password };
-  }).catch((err: unknown) => {
-    if (err instanceof AlreadyThere) return undefined;
-    throw err;
-  });
 }
 
 class AlreadyThere extends Error {}

@@ -45,7 +45,11 @@ export function crossOriginWrite(req: Request): boolean {
 }
 
 /** What a person whose password an administrator set may still do: change it, see who he is, leave. */
-const PASSWORD_CHANGE_ROUTES = new Set(['POST /api/auth/password', 'GET /api/auth/me', 'POST /api/auth/logout']);
+const PASSWORD_CHANGE_ROUTES = new Set([
+  'POST /api/auth/password',
+  'GET /api/auth/me',
+  'POST /api/auth/logout',
+]);
 
 export function authenticate(sessions: SessionStore): RequestHandler {
   return authenticating(async (req: Request, _res: Response, next: NextFunction) => {

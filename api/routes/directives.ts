@@ -21,7 +21,13 @@ import {
   normalizeDocNumber,
   type FieldProblem,
 } from '../../workflows/incoming-document';
-import { SECRECY_LEVELS, type IncomingDocument, type Secrecy, type Urgency } from '../../workflows/types';
+import {
+  SECRECY_LEVELS,
+  type IncomingDocument,
+  type Publicity,
+  type Secrecy,
+  type Urgency,
+} from '../../workflows/types';
 import { currentUser, requireRole } from '../auth/middleware';
 import { signingActor, updateIdOf, type Clock } from '../requests';
 import { HttpError } from '../errors';
@@ -58,6 +64,12 @@ const count = (label: string) =>
   });
 const trimmed = (label: string) => z.string({ error: `${label} must be text` }).trim();
 const docNumber = z.string({ error: '文号 (document number) must be text' }).transform(normalizeDocNumber);
+
+/** An optional element of the document: text, trimmed; empty means not given. */
+const element = (label: string) =>
+  trimmed(label)
+    .optional()
+    .transform((v) => (v === '' ? undefined : v));
 
 /** Problems found by a shared check, as issues of the schema (same field, same reason). */
 const asIssues = (problems: FieldProblem[], ctx: z.RefinementCtx) => {
@@ -101,6 +113,17 @@ const registrationForm = (nowMs: number, classifiedAccredited: boolean) =>
       copies: count('份数 (copies)').optional(),
       pages: count('页数 (pages)').optional(),
       handlingPrefix: trimmed('办文编号 prefix').optional(),
+      // The document's own elements (GB/T 9704), as printed on it; empty boxes are left out.
+      copyNumber: element('份号'),
+      writtenDate: element('成文日期'),
+      printedBy: element('印发机关'),
+      printedOn: element('印发日期'),
+      mainRecipients: element('主送机关'),
+      copiedTo: element('抄送机关'),
+      publicity: element('公开属性'),
+      issuer: element('签发人'),
+      summary: element('办理意见'),
+      bodyText: element('正文'),
       attachments: z
         .array(z.string({ error: 'must be an attachment id' }).min(1).max(100))
         .max(20, 'at most 20 uploaded attachments')
@@ -115,10 +138,11 @@ const registrationForm = (nowMs: number, classifiedAccredited: boolean) =>
         ctx.addIssue({ code: 'custom', path: ['secrecy'], message: CLASSIFIED_REFUSAL });
     })
     // Only once the check above has held 紧急程度 and 密级 to their lists.
-    .transform(({ urgency, secrecy, ...rest }) => ({
+    .transform(({ urgency, secrecy, publicity, ...rest }) => ({
       ...rest,
       urgency: urgency as Urgency,
       secrecy: secrecy as Secrecy,
+      ...(publicity === undefined ? {} : { publicity: publicity as Publicity }),
     }));
 
 const directiveParams = z.object({ receiptNumber }).strict();
@@ -252,7 +276,11 @@ export function directiveRouter(deps: DirectiveRouterDeps): Router {
       });
     // The steps this person may take now, from the same tables the API and the workflow refuse by.
     res.json({
-      directive: { ...directive, availableSteps: availableSteps(directive, user) },
+      directive: {
+        ...directive,
+        availableSteps: availableSteps(directive, user),
+        sheet: await approvalSheet(db, directive),
+      },
       workflow: await describeWorkflow(temporal, receiptNumber),
     });
   });
@@ -298,6 +326,72 @@ async function findDirective(
       timeline: { where: visibleTimeline(view, user), orderBy: [{ at: 'asc' }, { seq: 'asc' }] },
     },
   });
+}
+
+/** A signature on the 呈批表: who (and for whom, under a 委托), when. */
+interface Signature {
+  by: { id: string; name: string };
+  onBehalfOf?: { id: string; name: string };
+  at: Date;
+}
+
+/**
+ * The 文件呈批表 as the paper shows it: the 经办人 with his telephone, the 办理意见, the 拟办意见 with
+ * the leaders asked (请春新同志批示), and each 审核意见 and 批示 of the 拟办 under way with signer and
+ * date, read from the projection and its timeline.
+ */
+async function approvalSheet(
+  db: Database,
+  d: {
+    registeredById: string;
+    summary: string | null;
+    proposalComment: string | null;
+    leaderIds: string | null;
+    timeline: {
+      action: string;
+      actorId: string | null;
+      onBehalfOfId: string | null;
+      at: Date;
+      comment: string | null;
+      departmentCode: string | null;
+    }[];
+  },
+) {
+  const own = d.timeline.filter((e) => e.departmentCode === null);
+  const round = own.slice(own.map((e) => e.action).lastIndexOf('拟办'));
+  const proposed = round[0]?.action === '拟办' ? round[0] : undefined;
+  const asked = (d.leaderIds ?? '').split(',').filter(Boolean);
+  const ids = [d.registeredById, ...asked, ...round.flatMap((e) => [e.actorId, e.onBehalfOfId])];
+  const people = await db.user.findMany({
+    where: { id: { in: ids.filter((id): id is string => Boolean(id)) } },
+    select: { id: true, displayName: true, phone: true, department: { select: { name: true } } },
+  });
+  const person = (id: string) => ({ id, name: people.find((p) => p.id === id)?.displayName ?? id });
+  // Under a 委托 the timeline names the colleague who acted and the leader he stood in for.
+  const signature = (e: (typeof round)[number]): Signature => ({
+    by: person(e.actorId ?? ''),
+    ...(e.onBehalfOfId ? { onBehalfOf: person(e.onBehalfOfId) } : {}),
+    at: e.at,
+  });
+  const opinions = (agreed: string, returned: string) =>
+    round
+      .filter((e) => e.action === agreed || e.action === returned)
+      .map((e) => ({ ...signature(e), returned: e.action === returned, text: e.comment ?? '' }));
+  const clerk = people.find((p) => p.id === d.registeredById);
+  return {
+    handler: {
+      id: d.registeredById,
+      name: clerk?.displayName ?? d.registeredById,
+      phone: clerk?.phone ?? null,
+      department: clerk?.department.name ?? null,
+    },
+    summary: d.summary,
+    proposal: proposed
+      ? { ...signature(proposed), text: d.proposalComment, leadersAsked: asked.map(person) }
+      : null,
+    reviews: opinions('审核', '审核退回'),
+    instructions: opinions('批示', '批示退回'),
+  };
 }
 
 /** The live execution status, next to the projection; a Temporal outage does not hide the directive. */

@@ -11,7 +11,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { appendAudit } from '../../core/audit';
 import type { Database } from '../../core/database';
-import { isRole, type Role } from '../../core/roles';
+import { DEPARTMENT_KINDS, ROLES, isRole, type DepartmentKind, type Role } from '../../core/roles';
 import { currentUser, requireRole } from '../auth/middleware';
 import { generatePassword, hashPassword } from '../auth/passwords';
 import type { SessionStore } from '../auth/sessions';
@@ -30,6 +30,8 @@ import {
   rolesField,
   treeProblems,
   usernameField,
+  kindLabel,
+  roleLabel,
 } from '../organisation';
 import { booleanText, parseRequest, requestSchema, userId } from '../parse';
 
@@ -63,7 +65,10 @@ const importRequest = requestSchema({
     .object({
       fileName: z
         .string({ error: '请给出文件名（.xlsx 或 .csv）' })
-        .refine((n) => /^[^/\\\0]{1,200}\.(xlsx|csv)$/i.test(n), '文件名须以 .xlsx 或 .csv 结尾，至多 200 个字符'),
+        .refine(
+          (n) => /^[^/\\\0]{1,200}\.(xlsx|csv)$/i.test(n),
+          '文件名须以 .xlsx 或 .csv 结尾，至多 200 个字符',
+        ),
       dryRun: booleanText('dryRun').optional(),
     })
     .strict(),
@@ -92,7 +97,9 @@ const ops = {
   users: operation({
     summary: '用户: every account, active or not, with its roles, department, phone and sign-in lock',
     request: listRequest,
-    responses: { 200: '`{users: [{id, username, displayName, departmentCode, roles, phone, active, mustChangePassword, locked}], roles}`' },
+    responses: {
+      200: '`{users: [{id, username, displayName, departmentCode, roles, phone, active, mustChangePassword, locked}], roles}`',
+    },
   }),
   createUser: operation({
     summary: '用户: create an account; its initial password is generated and shown once',
@@ -196,6 +203,9 @@ export function orgRouter(db: Database, sessions: SessionStore, throttle: LoginT
     });
     res.json({
       departments: rows.map(({ _count, ...d }) => ({ ...d, users: _count.users })),
+      kinds: Object.fromEntries(
+        Object.keys(DEPARTMENT_KINDS).map((k) => [k, kindLabel(k as DepartmentKind)]),
+      ),
     });
   });
 
@@ -209,7 +219,9 @@ export function orgRouter(db: Database, sessions: SessionStore, throttle: LoginT
         target: body.code,
         after: JSON.stringify(body),
       });
-      const clash = await tx.department.findFirst({ where: { OR: [{ code: body.code }, { name: body.name }] } });
+      const clash = await tx.department.findFirst({
+        where: { OR: [{ code: body.code }, { name: body.name }] },
+      });
       if (clash)
         throw new HttpError(
           409,
@@ -244,9 +256,17 @@ export function orgRouter(db: Database, sessions: SessionStore, throttle: LoginT
       const parent = body.parentCode
         ? ((await tx.department.findUnique({ where: { code: body.parentCode } })) ?? undefined)
         : undefined;
-      const children = await tx.department.findMany({ where: { parentCode: params.code }, select: { kind: true } });
-      const problems = treeProblems(body, parent, children.map((c) => c.kind));
-      if (body.parentCode === params.code) problems.push({ field: 'parentCode', reason: '上级单位不能是本单位' });
+      const children = await tx.department.findMany({
+        where: { parentCode: params.code },
+        select: { kind: true },
+      });
+      const problems = treeProblems(
+        body,
+        parent,
+        children.map((c) => c.kind),
+      );
+      if (body.parentCode === params.code)
+        problems.push({ field: 'parentCode', reason: '上级单位不能是本单位' });
       if (problems.length) throw invalidInput(problems);
       return tx.department.update({ where: { code: params.code }, data: body });
     });
@@ -255,9 +275,15 @@ export function orgRouter(db: Database, sessions: SessionStore, throttle: LoginT
 
   router.get('/api/org/users', ops.users, admin, async (req, res) => {
     parseRequest(listRequest, req);
-    const users = await db.user.findMany({ select: SHOW_USER, orderBy: [{ departmentCode: 'asc' }, { username: 'asc' }] });
+    const users = await db.user.findMany({
+      select: SHOW_USER,
+      orderBy: [{ departmentCode: 'asc' }, { username: 'asc' }],
+    });
     res.json({
-      users: await Promise.all(users.map(async (u) => ({ ...shown(u), locked: await throttle.locked(u.username) }))),
+      roles: Object.fromEntries(Object.keys(ROLES).map((r) => [r, roleLabel(r as Role)])),
+      users: await Promise.all(
+        users.map(async (u) => ({ ...shown(u), locked: await throttle.locked(u.username) })),
+      ),
     });
   });
 
@@ -302,10 +328,15 @@ export function orgRouter(db: Database, sessions: SessionStore, throttle: LoginT
     const actor = currentUser(req);
     const prepared = new Map([[body.username, await prepare()]]);
     const [created] = await db.$transaction(async (tx) => {
-      const department = (await tx.department.findUnique({ where: { code: body.departmentCode } })) ?? undefined;
+      const department =
+        (await tx.department.findUnique({ where: { code: body.departmentCode } })) ?? undefined;
       const problems = accountProblems(body, department, body.departmentCode);
       if (problems.length) throw invalidInput(problems);
-      if (await tx.user.findFirst({ where: { OR: [{ username: body.username }, { id: `u-${body.username}` }] } }))
+      if (
+        await tx.user.findFirst({
+          where: { OR: [{ username: body.username }, { id: `u-${body.username}` }] },
+        })
+      )
         throw new HttpError(409, 'duplicate', `用户名 ${body.username} 已存在`);
       return createAccounts(tx, actor.id, [body], undefined, prepared);
     });
@@ -319,12 +350,22 @@ export function orgRouter(db: Database, sessions: SessionStore, throttle: LoginT
     const user = await db.$transaction(async (tx) => {
       const old = await tx.user.findUnique({ where: { id: params.id }, select: SHOW_USER });
       const before = old ? shown(old) : undefined;
-      const action = before?.active && !body.active ? 'user.deactivate' : !before?.active && body.active ? 'user.reactivate' : 'user.update';
+      const action =
+        before?.active && !body.active
+          ? 'user.deactivate'
+          : !before?.active && body.active
+            ? 'user.reactivate'
+            : 'user.update';
       await appendAudit(tx, { actorId: actor.id, action, target: params.id, ...changed(before ?? {}, body) });
       if (!before) throw new HttpError(404, 'not_found', `没有用户 ${params.id}`);
       if (before.id === actor.id && (!body.active || !body.roles.includes('ADMIN')))
-        throw new HttpError(403, 'own_account', '不能停用自己的账号，也不能取消自己的系统管理员角色：请由另一名管理员办理');
-      const department = (await tx.department.findUnique({ where: { code: body.departmentCode } })) ?? undefined;
+        throw new HttpError(
+          403,
+          'own_account',
+          '不能停用自己的账号，也不能取消自己的系统管理员角色：请由另一名管理员办理',
+        );
+      const department =
+        (await tx.department.findUnique({ where: { code: body.departmentCode } })) ?? undefined;
       const problems = accountProblems(body, department, body.departmentCode);
       if (problems.length) throw invalidInput(problems);
       const roles: Role[] = body.roles;
@@ -387,7 +428,9 @@ export function orgRouter(db: Database, sessions: SessionStore, throttle: LoginT
     const sheets = await readSheets(query.fileName, await rawBody(req));
     const judge = async (tx: Pick<Database, 'department' | 'user'>) =>
       judgeRows(sheets, {
-        departments: await tx.department.findMany({ select: { code: true, name: true, kind: true, parentCode: true } }),
+        departments: await tx.department.findMany({
+          select: { code: true, name: true, kind: true, parentCode: true },
+        }),
         usernames: (await tx.user.findMany({ select: { username: true } })).map((u) => u.username),
       });
     const outside = await judge(db);

@@ -48,7 +48,9 @@ export function passwordRouter(db: Database, sessions: SessionStore): Router {
     }
     const problem =
       passwordProblem(body.newPassword, me.username) ??
-      ((await verifyPassword(account.passwordHash, body.newPassword)) ? '新密码不能与当前密码相同' : undefined);
+      ((await verifyPassword(account.passwordHash, body.newPassword))
+        ? '新密码不能与当前密码相同'
+        : undefined);
     if (problem) throw invalidInput([{ field: 'newPassword', reason: problem }]);
     const passwordHash = await hashPassword(body.newPassword);
     await db.$transaction(async (tx) => {

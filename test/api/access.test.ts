@@ -110,6 +110,24 @@ const upload = (who: Who, fileName: string, content = PDF) => {
   if (who !== 'anonymous') req = req.set('Authorization', `Bearer ${tokens[who]}`);
   return req.set('Content-Type', 'application/octet-stream').send(content);
 };
+const sendRaw = (who: Who, url: string, content: Buffer) => {
+  let req = request(app()).post(url);
+  if (who !== 'anonymous') req = req.set('Authorization', `Bearer ${tokens[who]}`);
+  return req.set('Content-Type', 'application/octet-stream').send(content);
+};
+/** A new account of 省司法厅, for a row that changes it (the administrator's). */
+async function freshAccount(): Promise<Params> {
+  const res = await ok(
+    send('admin', 'post', '/api/org/users', {
+      username: `access-${next()}`,
+      displayName: '访问测试',
+      departmentCode: 'GDSFT',
+      roles: ['DEPT_HANDLER'],
+    }),
+    201,
+  );
+  return { id: (res.body as { user: { id: string } }).user.id };
+}
 /** The body of a response that must have succeeded. */
 async function ok(res: Promise<Response> | Response, status = 200): Promise<Response> {
   const r = await res;
@@ -324,6 +342,8 @@ interface Row {
   /** The concrete path, for a route that is a pattern. */
   path?: string;
   upload?: boolean;
+  /** A raw body (an import's file) and the query that names it, instead of a JSON body. */
+  raw?: { query: string; content: Buffer };
   /** A session of its own (signing out ends it). */
   ownSession?: boolean;
   /** More to check of an answer that succeeded. */
@@ -441,6 +461,61 @@ const ROWS: Row[] = [
     expect: { ok: 'baomi', else: 403 },
     on: () => ({ id: 'u-sft-handler' }),
     body: { clearance: '非密', reason: '保密委〔2017〕1号审批' },
+  },
+
+  // 机构与用户: the administrator only; 修改密码: everyone signed in, for himself
+  { route: 'GET /api/org/departments', expect: { ok: 'admin' } },
+  {
+    route: 'POST /api/org/departments',
+    expect: { ok: 'admin' },
+    body: () => ({ code: `ACC-${next()}`, name: `访问测试单位${next()}`, kind: 'RESPONSIBLE_DEPARTMENT' }),
+  },
+  {
+    route: 'PUT /api/org/departments/:code',
+    expect: { ok: 'admin' },
+    on: () => ({ code: 'GDJXW' }),
+    body: { name: '省经济和信息化委', kind: 'RESPONSIBLE_DEPARTMENT' },
+  },
+  { route: 'GET /api/org/users', expect: { ok: 'admin' } },
+  {
+    route: 'POST /api/org/users',
+    expect: { ok: 'admin' },
+    body: () => ({
+      username: `access-new-${next()}`,
+      displayName: '访问测试',
+      departmentCode: 'GDSFT',
+      roles: ['DEPT_HANDLER'],
+    }),
+  },
+  {
+    route: 'PUT /api/org/users/:id',
+    what: 'deactivating an account',
+    expect: { ok: 'admin' },
+    on: () => ({ id: 'u-sft-handler' }),
+    fresh: freshAccount,
+    body: { displayName: '访问测试', departmentCode: 'GDSFT', roles: ['DEPT_HANDLER'], active: false },
+  },
+  {
+    route: 'POST /api/org/users/:id/password-reset',
+    expect: { ok: 'admin' },
+    on: () => ({ id: 'u-sft-handler' }),
+    fresh: freshAccount,
+  },
+  { route: 'POST /api/org/users/:id/unlock', expect: { ok: 'admin' }, on: () => ({ id: 'u-sft-handler' }) },
+  {
+    route: 'POST /api/org/import',
+    what: 'checked only (dryRun)',
+    expect: { ok: 'admin' },
+    raw: {
+      query: 'fileName=access.csv&dryRun=true',
+      content: Buffer.from('用户名,姓名,单位代码,角色\nx-y,某人,GDSFT,承办人\n'),
+    },
+  },
+  {
+    route: 'POST /api/auth/password',
+    what: 'with a wrong current password',
+    expect: { 400: PEOPLE.join(' ') },
+    body: { currentPassword: 'not-my-password', newPassword: 'Another2017pw' },
   },
 
   // 启用编号: where the year's numbers continue from; the clerk reads, the administrator sets
@@ -595,6 +670,8 @@ const ROWS: Row[] = [
   { route: 'GET /api/directives', expect: EVERYONE_OK },
   { route: 'GET /api/tasks', expect: EVERYONE_OK },
   { route: 'GET /api/inbox', expect: EVERYONE_OK },
+  { route: 'GET /api/todo', expect: EVERYONE_OK },
+  { route: 'GET /api/done', expect: EVERYONE_OK },
   {
     route: 'POST /api/inbox/:id/read',
     what: "广州市's 传阅 notice",
@@ -898,7 +975,9 @@ test.each(ROWS.map((row) => [row.what ? `${row.route} (${row.what})` : row.route
       const body = typeof row.body === 'function' ? row.body(who) : row.body;
       const res = row.upload
         ? await upload(who, `附件${next()}.pdf`)
-        : await send(who, method.toLowerCase() as 'get' | 'post' | 'put', path, body, token);
+        : row.raw
+          ? await sendRaw(who, `${path}?${row.raw.query}`, row.raw.content)
+          : await send(who, method.toLowerCase() as 'get' | 'post' | 'put', path, body, token);
       if (classOf(res.status) === 'ok') row.check?.(res);
       return [who, classOf(res.status)];
     };

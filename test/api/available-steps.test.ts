@@ -7,7 +7,7 @@ import { useSeedDayApi } from '../helpers/seed-day-api';
 
 jest.setTimeout(180_000);
 
-const api = useSeedDayApi(['huangweiyan', 'chenweiyan', 'zh1-director', 'chunxin', 'fgw-head']);
+const api = useSeedDayApi(['huangweiyan', 'chenweiyan', 'zh1-director', 'chunxin', 'mishuzhang', 'fgw-head']);
 const { as } = api;
 
 type Steps = { directive: string[]; tasks: Record<string, string[]> };
@@ -114,4 +114,52 @@ test('each person is offered the steps they may take as 国发〔2016〕76号 mo
     },
     'fgw-head': { directive: [], tasks: { GDFGW: ['report'] } },
   });
+
+  // Granted, the new date is the directive's 回报期限 too, in its header and in the list.
+  const before = (await as('huangweiyan').get(path)).body.directive.dueDate;
+  expect(before).toBe('2017-01-13');
+  await ok('huangweiyan', 'tasks/GDFGW/extension/decision', { approve: true, comment: '同意延期' });
+  const rn = path.split('/').at(-1);
+  for (let i = 0; (await as('huangweiyan').get(path)).body.directive.dueDate === before && i < 50; i++)
+    await new Promise((r) => setTimeout(r, 100));
+  expect((await as('huangweiyan').get(path)).body.directive.dueDate).toBe('2017-01-20');
+  const listed = (await as('huangweiyan').get('/api/directives')).body.items.find(
+    (d: { receiptNumber: string }) => d.receiptNumber === rn,
+  );
+  expect(listed.dueDate).toBe('2017-01-20');
+});
+
+test('批示 is offered only to the leaders the 拟办 under way asks, not to one an earlier 拟办 asked', async () => {
+  const registered = await as('huangweiyan').post('/api/directives', {
+    ...SEED_DIRECTIVE,
+    docNumber: '国发〔2016〕77号',
+    title: '国务院关于另一事项的通知',
+  });
+  path = `/api/directives/${registered.body.directive.receiptNumber}`;
+  const proposal = (leader: string) => ({
+    leadDepartment: 'GDFGW',
+    coDepartments: [],
+    handlingOption: 1,
+    leaders: [leader],
+    comment: '拟请省发展改革委研究提出办理意见。',
+  });
+  const signedOff = async () => {
+    await ok('chenweiyan', 'review', { decision: 'APPROVE' });
+    await ok('zh1-director', 'review', { decision: 'APPROVE' });
+  };
+  await ok('huangweiyan', 'initial-review', { decision: 'ACCEPT' });
+  await ok('huangweiyan', 'proposal', proposal('u-chunxin'));
+  await signedOff();
+  await ok('chunxin', 'instruction', { decision: 'RETURN', text: '请秘书长批示。' });
+
+  // The second 拟办 asks 秘书长; 春新, named on the timeline, still reads it, but is not asked.
+  await ok('huangweiyan', 'proposal', proposal('u-mishuzhang'));
+  await signedOff();
+  await expectSteps({
+    chunxin: nothing,
+    mishuzhang: { directive: ['instruct'], tasks: {} },
+  });
+  expect(
+    (await as('chunxin').post(`${path}/instruction`, { decision: 'APPROVE', text: '同意' })).status,
+  ).toBe(403);
 });

@@ -104,6 +104,9 @@ test.each([
   ['a 保密期限 on an unclassified one', { secrecyPeriod: '10年' }, 'secrecyPeriod'],
   ['a 保密期限 that is no period', { secrecy: '机密', secrecyPeriod: '永远' }, 'secrecyPeriod'],
   ['pages that are no whole number', { pages: 2.5 }, 'pages'],
+  // By the application's clock (2017-01-03 here), not the machine's, which is years later.
+  ['a 收文日期 after the office’s today', { receivedDate: '2017-01-04' }, 'receivedDate'],
+  ['a 文号 of a year after the office’s today', { docNumber: '国发〔2018〕1号' }, 'docNumber'],
   ['a 办文编号 prefix of Latin letters', { handlingPrefix: 'FG' }, 'handlingPrefix'],
   ['an attachment id nobody uploaded', { attachments: ['no-such-file'] }, 'attachments[0]'],
 ])('registration with %s is refused with 400 naming the field', async (_, change, field) => {

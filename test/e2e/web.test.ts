@@ -2,6 +2,7 @@
  * The web UI in a real browser (Debian's chromium through playwright-core), each person in a
  * browser of their own: 国发〔2016〕76号 from 收文登记 to 答复 on the seed's day, by clicking.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { TOOLS } from '../helpers/paths';
@@ -51,6 +52,13 @@ test('国发〔2016〕76号 goes from 收文登记 to 答复 through the UI, eac
   await clerk.fill('input[name=title]', '国务院关于加强政务诚信建设的指导意见');
   await clerk.fill('input[name=receivedDate]', '2017-01-03');
   await clerk.fill('input[name=handlingPrefix]', '发改');
+  // The elements printed on the document (GB/T 9704) and the office's 办理意见.
+  await clerk.fill('input[name=copyNumber]', '000363');
+  await clerk.fill('input[name=printedBy]', '国务院办公厅秘书局');
+  await clerk.fill('input[name=printedOn]', '2016-12-26');
+  await clerk.selectOption('select[name=publicity]', '此件公开发布');
+  await clerk.fill('textarea[name=mainRecipients]', '各省、自治区、直辖市人民政府，国务院各部委、各直属机构');
+  await clerk.fill('textarea[name=summary]', '国务院近日印发《关于加强政务诚信建设的指导意见》。');
   await clerk.click('form[data-step="收文登记"] button');
   await clerk.waitForURL(/#\/directives\/2017\d{5}$/);
   const detail = clerk.url().split('#')[1]!;
@@ -76,6 +84,18 @@ test('国发〔2016〕76号 goes from 收文登记 to 答复 through the UI, eac
   await leader.fill('form[data-step="批示"] textarea[name=text]', '同意。');
   await takeStep(leader, '批示', '同意');
   expect(await leader.locator('#status').textContent()).toBe('已批示');
+  // The 呈批表 as on paper: 批示, 审核意见, 办理意见, 拟办意见 asking 春新, 经办人 and telephone.
+  const sheet = await leader.locator('#sheet').textContent();
+  for (const text of [
+    '春新 2017年1月3日',
+    '陈伟演 2017年1月3日',
+    '国务院近日印发《关于加强政务诚信建设的指导意见》。',
+    '请春新同志批示。',
+    '经办人：黄炜演　电话：83132337',
+  ])
+    expect(sheet).toContain(text);
+  expect(await leader.locator('#elements').textContent()).toContain('国务院办公厅秘书局 2016年12月26日印发');
+  await leader.screenshot({ path: path.join(os.tmpdir(), 'duban-web-sheet.png'), fullPage: true });
 
   await clerk.reload();
   await takeStep(clerk, '转办');

@@ -137,7 +137,8 @@ export async function startWebhookReceiver(secret: string, opts: { failFirst?: n
       const deliveryId = String(req.headers['duban-delivery'] ?? '');
       const expected = 'v1=' + createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
       const same =
-        signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+        signature.length === expected.length &&
+        timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
       if (!same) return answer(401, 'bad signature');
       if (!/^\d+$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > 300)
         return answer(401, 'timestamp outside the 5-minute window');

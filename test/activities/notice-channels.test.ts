@@ -1,0 +1,285 @@
+/**
+ * Notices by e-mail and webhook, delivered by deliverNotice to a real SMTP server and a real HTTP
+ * receiver in this process. An activity runs at least once: each case runs it again, as Temporal
+ * would on a retry, and nobody is sent a notice twice.
+ */
+import { createActivities } from '../../activities';
+import { emailChannel, webhookChannel } from '../../activities/notice-channels';
+import type { NoticeToDeliver } from '../../activities/notices';
+import { ConfigError, loadConfig } from '../../core/config';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { startSmtpSink, startWebhookReceiver } from '../helpers/notice-receivers';
+
+jest.setTimeout(60_000);
+
+const SECRET = 'a-webhook-secret-of-at-least-32-characters';
+const FROM = '督办系统 <duban@gdbgt.gov.cn>';
+const TITLE = '催报：国务院关于加强政务诚信建设的指导意见';
+const MISHU = 'mishu@fgw.gd.gov.cn';
+const HEAD = 'head@fgw.gd.gov.cn';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase({ demoOrganisation: true });
+});
+afterAll(() => database?.close());
+
+let serial = 0;
+/** A 催报单 to 省发展改革委's handler and head, under a key of its own. */
+const notice = (): NoticeToDeliver => ({
+  noticeKey: `directive-201700084/dept/GDFGW:formal-1:${++serial}`,
+  kind: 'FORMAL_REMINDER',
+  receiptNumber: '201700084',
+  departmentCode: 'GDFGW',
+  recipients: ['DEPT_HANDLER', 'DEPT_HEAD'],
+  instructingLeaders: [],
+  title: TITLE,
+  body: '国发〔2016〕76号，省发展改革委回报期限 2017-01-14',
+  at: '2017-01-15T01:00:00.000Z',
+});
+
+/** Who wants e-mail, at which address: the handler does, the head keeps to the inbox by default. */
+async function preferences(mishu: { email: string | null; noticeByEmail: boolean }, head = { email: HEAD }) {
+  const { db } = database;
+  await db.user.update({ where: { id: 'u-fgw-mishu' }, data: mishu });
+  await db.user.update({ where: { id: 'u-fgw-head' }, data: { ...head, noticeByEmail: false } });
+}
+
+const deliveries = (noticeKey: string) =>
+  database.db.noticeDelivery.findMany({ where: { noticeKey }, orderBy: { recipient: 'asc' } });
+
+describe('e-mail', () => {
+  test('a 催报单 reaches the SMTP server addressed to the handler, titled as the notice; run twice, sent once', async () => {
+    const smtp = await startSmtpSink();
+    const channel = emailChannel(database.db, { smtpUrl: smtp.url, from: FROM, attempts: 3 });
+    try {
+      await preferences({ email: MISHU, noticeByEmail: true });
+      const activities = createActivities({ db: database.db, noticeChannels: [channel] });
+      const n = notice();
+      for (let run = 0; run < 2; run++) {
+        expect(await activities.deliverNotice(n)).toEqual({ recipientIds: ['u-fgw-mishu', 'u-fgw-head'] });
+      }
+
+      // The head chose the inbox only: his notice is there, and no e-mail.
+      expect(smtp.received.map((m) => [m.to, m.subject])).toEqual([[[MISHU], TITLE]]);
+      expect(smtp.received[0]!.from).toBe('duban@gdbgt.gov.cn');
+      const row = (await deliveries(n.noticeKey))[0]!;
+      expect(row).toMatchObject({ channel: 'email', recipient: 'u-fgw-mishu', status: 'SENT', attempts: 1 });
+      expect(smtp.received[0]!.messageId).toBe(`<${row.deliveryId}@duban>`);
+      expect(await database.db.notice.count({ where: { noticeKey: n.noticeKey } })).toBe(2);
+    } finally {
+      channel.close();
+      await smtp.close();
+    }
+  });
+
+  test('in-app only: nobody who chose the inbox alone is e-mailed, whatever address he gave', async () => {
+    const smtp = await startSmtpSink();
+    const channel = emailChannel(database.db, { smtpUrl: smtp.url, from: FROM, attempts: 3 });
+    try {
+      await preferences({ email: MISHU, noticeByEmail: false });
+      await createActivities({ db: database.db, noticeChannels: [channel] }).deliverNotice(notice());
+      expect(smtp.received).toEqual([]);
+    } finally {
+      channel.close();
+      await smtp.close();
+    }
+  });
+
+  test('an address the server refuses for good (550) is recorded FAILED; the other is sent, nothing retried', async () => {
+    const smtp = await startSmtpSink({ refuse: (a) => (a === MISHU ? 550 : undefined) });
+    const channel = emailChannel(database.db, { smtpUrl: smtp.url, from: FROM, attempts: 3 });
+    try {
+      await preferences({ email: MISHU, noticeByEmail: true });
+      await database.db.user.update({ where: { id: 'u-fgw-head' }, data: { noticeByEmail: true } });
+      const activities = createActivities({ db: database.db, noticeChannels: [channel] });
+      const n = notice();
+      await activities.deliverNotice(n); // no throw: a retry would change nothing
+      await activities.deliverNotice(n);
+
+      expect(smtp.received.map((m) => m.to)).toEqual([[HEAD]]);
+      const rows = await deliveries(n.noticeKey);
+      expect(rows.map((r) => [r.recipient, r.status, r.attempts])).toEqual([
+        ['u-fgw-head', 'SENT', 1],
+        ['u-fgw-mishu', 'FAILED', 1],
+      ]);
+      expect(rows[1]!.lastError).toMatch(/550/);
+    } finally {
+      channel.close();
+      await smtp.close();
+    }
+  });
+
+  test('an address refused for now (451) makes the activity retry; the retry sends to that one only', async () => {
+    let refusals = 1;
+    const smtp = await startSmtpSink({ refuse: (a) => (a === MISHU && refusals-- > 0 ? 451 : undefined) });
+    const channel = emailChannel(database.db, { smtpUrl: smtp.url, from: FROM, attempts: 3 });
+    try {
+      await preferences({ email: MISHU, noticeByEmail: true });
+      await database.db.user.update({ where: { id: 'u-fgw-head' }, data: { noticeByEmail: true } });
+      const activities = createActivities({ db: database.db, noticeChannels: [channel] });
+      const n = notice();
+      await expect(activities.deliverNotice(n)).rejects.toMatchObject({ type: 'NoticeChannelUnavailable' });
+      await activities.deliverNotice(n); // Temporal's retry
+      await activities.deliverNotice(n); // and a repeat after success
+
+      expect(smtp.received.map((m) => m.to[0]).sort()).toEqual([HEAD, MISHU]);
+      expect((await deliveries(n.noticeKey)).map((r) => [r.recipient, r.status, r.attempts])).toEqual([
+        ['u-fgw-head', 'SENT', 1],
+        ['u-fgw-mishu', 'SENT', 2],
+      ]);
+    } finally {
+      channel.close();
+      await smtp.close();
+    }
+  });
+
+  test('with the SMTP server down the activity retries, and gives the e-mail up after its attempts', async () => {
+    const smtp = await startSmtpSink();
+    await smtp.close(); // its port now refuses connections
+    const channel = emailChannel(database.db, { smtpUrl: smtp.url, from: FROM, attempts: 2 });
+    try {
+      await preferences({ email: MISHU, noticeByEmail: true });
+      const activities = createActivities({ db: database.db, noticeChannels: [channel] });
+      const n = notice();
+      await expect(activities.deliverNotice(n)).rejects.toMatchObject({ type: 'NoticeChannelUnavailable' });
+      // The inbox was written before the channel was tried.
+      expect(await database.db.notice.count({ where: { noticeKey: n.noticeKey } })).toBe(2);
+      await activities.deliverNotice(n); // the last attempt: recorded, and the workflow goes on
+      expect((await deliveries(n.noticeKey)).map((r) => [r.recipient, r.status, r.attempts])).toEqual([
+        ['u-fgw-mishu', 'FAILED', 2],
+      ]);
+    } finally {
+      channel.close();
+    }
+  });
+});
+
+describe('webhook', () => {
+  test('a signed call is accepted by the receiver; the same call with a tampered body is refused', async () => {
+    const receiver = await startWebhookReceiver(SECRET);
+    try {
+      const channel = webhookChannel(database.db, { url: receiver.url, secret: SECRET, attempts: 3 });
+      const activities = createActivities({ db: database.db, noticeChannels: [channel] });
+      const n = notice();
+      await activities.deliverNotice(n);
+      await activities.deliverNotice(n); // a retry: not called again
+
+      expect(receiver.calls.map((c) => c.status)).toEqual([200]);
+      const [{ deliveryId, payload }] = receiver.accepted as [(typeof receiver.accepted)[0]];
+      expect(payload).toMatchObject({
+        id: deliveryId,
+        noticeKey: n.noticeKey,
+        kind: 'FORMAL_REMINDER',
+        title: TITLE,
+        recipients: [
+          { id: 'u-fgw-mishu', displayName: expect.any(String) },
+          { id: 'u-fgw-head', displayName: expect.any(String) },
+        ],
+      });
+      expect((await deliveries(n.noticeKey))[0]).toMatchObject({
+        recipient: '*',
+        status: 'SENT',
+        deliveryId,
+      });
+
+      // The call as sent, replayed: accepted (and not counted twice); with the body changed: refused.
+      const sent = receiver.calls[0]!;
+      const headers = {
+        'Content-Type': 'application/json',
+        'Duban-Timestamp': String(sent.headers['duban-timestamp']),
+        'Duban-Signature': String(sent.headers['duban-signature']),
+        'Duban-Delivery': String(sent.headers['duban-delivery']),
+      };
+      const again = await fetch(receiver.url, { method: 'POST', headers, body: sent.body });
+      expect(again.status).toBe(200);
+      const tampered = sent.body.replace('催报', '撤销');
+      expect(tampered).not.toBe(sent.body);
+      const refused = await fetch(receiver.url, { method: 'POST', headers, body: tampered });
+      expect(refused.status).toBe(401);
+      expect(await refused.text()).toBe('bad signature');
+      expect(receiver.accepted).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  test('a call signed with another secret, or too long ago, is refused, and recorded FAILED without retrying', async () => {
+    const receiver = await startWebhookReceiver(SECRET);
+    try {
+      const cases = [
+        { secret: 'another-secret-of-at-least-32-characters!!', reason: 'bad signature' },
+        {
+          secret: SECRET,
+          now: () => Date.now() - 10 * 60_000,
+          reason: 'timestamp outside the 5-minute window',
+        },
+      ];
+      for (const { secret, now, reason } of cases) {
+        const channel = webhookChannel(database.db, { url: receiver.url, secret, attempts: 3, now });
+        const activities = createActivities({ db: database.db, noticeChannels: [channel] });
+        const n = notice();
+        await activities.deliverNotice(n); // a 401 stays a 401: no retry
+        await activities.deliverNotice(n);
+        const [row] = await deliveries(n.noticeKey);
+        expect(row).toMatchObject({ status: 'FAILED', attempts: 1 });
+        expect(row!.lastError).toBe(`webhook answered 401: ${reason}`);
+      }
+      expect(receiver.calls.map((c) => c.status)).toEqual([401, 401]);
+      expect(receiver.accepted).toEqual([]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  test('a receiver that is down gets the notice on the retry, once, under the same delivery id', async () => {
+    const receiver = await startWebhookReceiver(SECRET, { failFirst: 1 });
+    try {
+      const channel = webhookChannel(database.db, { url: receiver.url, secret: SECRET, attempts: 3 });
+      const activities = createActivities({ db: database.db, noticeChannels: [channel] });
+      const n = notice();
+      await expect(activities.deliverNotice(n)).rejects.toMatchObject({ type: 'NoticeChannelUnavailable' });
+      await activities.deliverNotice(n);
+      await activities.deliverNotice(n);
+
+      expect(receiver.calls.map((c) => c.status)).toEqual([503, 200]);
+      const ids = receiver.calls.map((c) => c.headers['duban-delivery']);
+      expect(ids[0]).toBe(ids[1]);
+      expect(receiver.accepted).toHaveLength(1);
+      expect((await deliveries(n.noticeKey))[0]).toMatchObject({ status: 'SENT', attempts: 2 });
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+describe('settings', () => {
+  test('each channel needs both of its settings, and a webhook a secret long enough', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (err) {
+        return (err as ConfigError).problems.map((p) => p.variable);
+      }
+    };
+    expect(problems({ SMTP_URL: 'smtp://mail.example.org:587' })).toEqual(['SMTP_FROM']);
+    expect(problems({ SMTP_URL: 'http://mail.example.org', SMTP_FROM: FROM })).toEqual(['SMTP_URL']);
+    expect(problems({ WEBHOOK_URL: 'https://hooks.example.org/duban' })).toEqual(['WEBHOOK_SECRET']);
+    expect(problems({ WEBHOOK_URL: 'https://hooks.example.org/duban', WEBHOOK_SECRET: 'short' })).toEqual([
+      'WEBHOOK_SECRET',
+    ]);
+    const { notices } = loadConfig({
+      SMTP_URL: 'smtps://duban:pw@mail.example.org:465',
+      SMTP_FROM: FROM,
+      WEBHOOK_URL: 'https://hooks.example.org/duban',
+      WEBHOOK_SECRET: SECRET,
+    });
+    expect(notices).toEqual({
+      email: { smtpUrl: 'smtps://duban:pw@mail.example.org:465', from: FROM },
+      webhook: { url: 'https://hooks.example.org/duban', secret: SECRET },
+      attempts: 10,
+    });
+    expect(loadConfig({}).notices).toEqual({ attempts: 10 });
+  });
+});
