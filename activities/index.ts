@@ -2,6 +2,7 @@
 import type { Database } from '../core/database';
 import { createDeadlineClockActivities } from './deadline-clock';
 import { createIntegrityActivities } from './integrity';
+import { createNoticeOutboxActivities } from './notice-channels';
 import { createNoticeActivities, type NoticeChannel } from './notices';
 import { createProjectionActivities } from './projection';
 import { createRegisterActivities } from './register';
@@ -16,6 +17,7 @@ export function createActivities({ db, noticeChannels }: ActivityDeps) {
   return {
     ...createProjectionActivities(db),
     ...createNoticeActivities(db, noticeChannels),
+    ...createNoticeOutboxActivities(db, noticeChannels),
     ...createDeadlineClockActivities(),
     ...createIntegrityActivities(db),
     ...createRegisterActivities(db),

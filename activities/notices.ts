@@ -2,6 +2,7 @@
  * Notices (提醒, 催报单, 升级督办, 催办): resolved to people, put in their in-app inbox, and handed
  * to any further channels (e-mail, webhook) behind one interface.
  */
+import { randomUUID } from 'node:crypto';
 import type { Database } from '../core/database';
 import type { IntegrityRecipient } from '../workflows/integrity-policy';
 import type { NoticeKind, NoticeRecipient, ReviewerRole } from '../workflows/policy';
@@ -46,10 +47,28 @@ export interface NoticeRecipientUser {
   displayName: string;
 }
 
-/** A way to reach people beyond the inbox. A channel must tolerate being called twice for one notice. */
+/** One delivery queued in the outbox (NoticeDelivery), as a channel is given it to send. */
+export interface QueuedDelivery {
+  deliveryId: string;
+  recipient: string;
+  payload: string;
+}
+
+/**
+ * A way to reach people beyond the inbox, through the outbox (activities/notice-channels.ts):
+ * deliverNotice queues what deliveriesFor gives, the notice-outbox workflow sends each.
+ */
 export interface NoticeChannel {
   name: string;
-  deliver(notice: NoticeToDeliver, recipients: NoticeRecipientUser[]): Promise<void>;
+  /** Attempts of one delivery before it is given up (the inbox has the notice). */
+  attempts: number;
+  /** What a notice means here: one delivery per recipient (`*`: one for all). Contacts nobody. */
+  deliveriesFor(
+    notice: NoticeToDeliver,
+    recipients: NoticeRecipientUser[],
+  ): Promise<{ recipient: string; payload: string }[]>;
+  /** Sends one delivery; throws to be retried later, or a PermanentRefusal to be recorded FAILED. */
+  send(delivery: QueuedDelivery): Promise<void>;
 }
 
 export function createNoticeActivities(db: Database, channels: NoticeChannel[] = []) {
@@ -105,7 +124,9 @@ export function createNoticeActivities(db: Database, channels: NoticeChannel[] =
     if (!notice.departmentCode) return notice;
     const department = await db.department.findUnique({ where: { code: notice.departmentCode } });
     if (!department) return notice;
-    const named = (text: string) => text.split(department.code).join(department.name);
+    // Whole codes only: GDCZT is not the start of GDCZT-MSK.
+    const named = (text: string) =>
+      text.replace(/[A-Z0-9][A-Z0-9-]*/g, (token) => (token === department.code ? department.name : token));
     return { ...notice, title: named(notice.title), body: named(notice.body) };
   }
 
@@ -150,7 +171,10 @@ export function createNoticeActivities(db: Database, channels: NoticeChannel[] =
   }
 
   return {
-    /** Safe to retry: inbox rows are keyed by notice and person; channels are told to tolerate repeats. */
+    /**
+     * Safe to retry: inbox rows and queued deliveries are keyed by notice and person, and written
+     * together. No channel is contacted here (the notice outbox sends), so no step waits for one.
+     */
     async deliverNotice(toDeliver: NoticeToDeliver): Promise<{ recipientIds: string[] }> {
       const { notice, recipients } = await classifiedSafe(
         await withDepartmentNames(toDeliver),
@@ -165,16 +189,34 @@ export function createNoticeActivities(db: Database, channels: NoticeChannel[] =
         body: notice.body,
         at: new Date(notice.at),
       };
-      await db.$transaction(
-        recipients.map((r) =>
+      const queued = [];
+      for (const channel of channels) {
+        for (const d of await channel.deliveriesFor(notice, recipients)) queued.push({ channel: channel.name, ...d });
+      }
+      await db.$transaction([
+        ...recipients.map((r) =>
           db.notice.upsert({
             where: { noticeKey_recipientId: { noticeKey: notice.noticeKey, recipientId: r.id } },
             create: { noticeKey: notice.noticeKey, recipientId: r.id, ...row },
             update: {},
           }),
         ),
-      );
-      for (const channel of channels) await channel.deliver(notice, recipients);
+        ...queued.map(({ channel, recipient, payload }) =>
+          db.noticeDelivery.upsert({
+            where: { channel_noticeKey_recipient: { channel, noticeKey: notice.noticeKey, recipient } },
+            create: {
+              channel,
+              noticeKey: notice.noticeKey,
+              recipient,
+              deliveryId: randomUUID(),
+              status: 'PENDING',
+              payload,
+            },
+            // A retry changes nothing queued (a row from before the outbox gets its content).
+            update: { payload },
+          }),
+        ),
+      ]);
       return { recipientIds: recipients.map((r) => r.id) };
     },
   };

@@ -129,7 +129,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(todoRouter(db, clock));
 
   app.use((req) => {
-    throw new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`);
+    throw new HttpError(404, 'not_found', `没有此接口：${req.method} ${req.path}`);
   });
   app.use(errorHandler(log));
   return app;

@@ -14,6 +14,7 @@ import {
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../workflows/definitions';
 import type { FieldProblem } from '../workflows/incoming-document';
+import { joinReasons } from '../workflows/wording';
 import type { Logger } from '../core/logger';
 
 export class HttpError extends Error {
@@ -30,7 +31,7 @@ export class HttpError extends Error {
 }
 
 export const invalidInput = (fields: FieldProblem[]) =>
-  new HttpError(400, 'invalid_input', fields.map((f) => `${f.field}: ${f.reason}`).join('; '), fields);
+  new HttpError(400, 'invalid_input', joinReasons(fields), fields);
 
 const FAILURE_STATUS: Record<string, [number, string]> = {
   [FailureType.InvalidInput]: [400, 'invalid_input'],
@@ -67,37 +68,29 @@ function toHttpError(err: unknown): HttpError | undefined {
   // A step whose recording failed for good (the third line, after the API's schema and the
   // validator): refused, and logged at error level for an operator.
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ActivityFailure) {
-    return new HttpError(
-      500,
-      'step_failed',
-      'the step could not be recorded and was refused; the operator has been alerted',
-    );
+    return new HttpError(500, 'step_failed', '此步骤未能记录，已被拒绝；已通知运维人员');
   }
-  if (err instanceof WorkflowNotFoundError) return new HttpError(404, 'not_found', 'no such workflow');
+  if (err instanceof WorkflowNotFoundError) return new HttpError(404, 'not_found', '找不到该流程');
   if (err instanceof WorkflowExecutionAlreadyStartedError) {
-    return new HttpError(409, 'already_started', `workflow ${err.workflowId} already exists`);
+    return new HttpError(409, 'already_started', `流程 ${err.workflowId} 已存在`);
   }
   const code = grpcCode(err);
   if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) {
-    return new HttpError(
-      503,
-      'temporal_unavailable',
-      'the workflow service is unavailable; nothing was changed',
-    );
+    return new HttpError(503, 'temporal_unavailable', '流程服务暂不可用，未作任何更改');
   }
   // express.json() marks malformed bodies with status 400 and type entity.parse.failed.
   const e = err as { type?: string; status?: number; expose?: boolean };
-  if (e?.type === 'entity.parse.failed')
-    return new HttpError(400, 'invalid_json', 'request body is not valid JSON');
-  if (e?.type === 'entity.too.large') return new HttpError(413, 'too_large', 'request body is too large');
+  if (e?.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', '请求内容不是有效的 JSON');
+  if (e?.type === 'entity.too.large') return new HttpError(413, 'too_large', '请求内容过大');
   // The router could not decode a path parameter (`%ZZ`): the URL is the client's mistake.
   if (err instanceof URIError && e.status === 400)
-    return new HttpError(400, 'invalid_url', 'the URL is not valid percent-encoding');
+    return new HttpError(400, 'invalid_url', '网址的百分号编码无效');
   // Any other client error of the HTTP layer (body-parser's http-errors: a charset or content
   // encoding it does not read, a body cut short) keeps its status; these were answered 500.
   if (e?.expose && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
     const code = e.status === 415 ? 'unsupported_encoding' : 'bad_request';
-    return new HttpError(e.status, code, (err as Error).message);
+    const message = e.status === 415 ? '不支持该请求内容的字符集或压缩编码' : '请求无法读取';
+    return new HttpError(e.status, code, message);
   }
   return undefined;
 }
@@ -107,7 +100,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const http = toHttpError(err);
     if (!http) {
       log.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
-      res.status(500).json({ error: { code: 'internal', message: 'internal error' } });
+      res.status(500).json({ error: { code: 'internal', message: '系统内部错误' } });
       return;
     }
     if (http.code === 'step_failed') log.error({ err, url: req.originalUrl }, http.message);

@@ -1,4 +1,6 @@
 /** API process: serves the HTTP API until SIGINT/SIGTERM. */
+import fs from 'node:fs';
+import path from 'node:path';
 import { loadConfigOrExit } from '../core/config';
 import { openDatabase, useWriteAheadLog } from '../core/database';
 import { createLogger } from '../core/logger';
@@ -11,10 +13,15 @@ async function main() {
   const log = createLogger('api', config.logLevel);
   const db = openDatabase(config.databaseUrl);
   await useWriteAheadLog(db);
-  // Under systemd nothing else starts first: the API makes the first administrator, in its log.
+  // Under systemd nothing else starts first: the API makes the first administrator. His password
+  // goes to a file only its owner reads, never to the log (journald keeps logs, and others read them).
   if (config.production) {
     const made = await bootstrapAdministrator(db);
-    if (made) log.warn(bootstrapMessage(made));
+    if (made) {
+      const file = path.join(config.dataDir, 'initial-admin-password.txt');
+      fs.writeFileSync(file, `${bootstrapMessage(made)}\n`, { mode: 0o600 });
+      log.warn(`production start: administrator ${made.username} made; his initial password is in ${file}`);
+    }
   }
   const temporal = await connectClient(config.temporal);
   const app = createApp({

@@ -683,9 +683,14 @@ export const EXPORT_COLUMNS: readonly [string, string, (r: ExportedRecord) => st
   ],
 ];
 
-/** One CSV field (RFC 4180): quoted when it holds a comma, a quote, CR or LF; quotes doubled. */
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, a quote, CR or LF; quotes doubled. Text a
+ * spreadsheet would run as a formula (=, +, -, @, a tab or CR first: a name typed as
+ * =HYPERLINK(…)) is prefixed with an apostrophe, so it shows as the text it is.
+ */
 export function csvField(value: string | null): string {
-  const s = value ?? '';
+  const raw = value ?? '';
+  const s = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

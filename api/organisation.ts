@@ -66,6 +66,8 @@ export function accountProblems(
   a: { roles: readonly Role[] },
   department: DepartmentFacts | undefined,
   departmentCode: string,
+  /** The account's roles before an edit; none for a new account. */
+  rolesBefore: readonly string[] = [],
 ): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (!department) problems.push({ field: 'departmentCode', reason: `单位 ${departmentCode} 不存在` });
@@ -74,6 +76,13 @@ export function accountProblems(
   // Separation of duties: whoever manages accounts does not also decide who reads secrets.
   if (a.roles.includes('ADMIN') && a.roles.includes('SECURITY_OFFICER'))
     problems.push({ field: 'roles', reason: '系统管理员与保密员不能由同一账号兼任' });
+  // 三员分立: nor does the administrator appoint or unseat a 保密员, who decides who reads secrets
+  // (an account he appointed could grant him 绝密). That is done on the server (README).
+  if (a.roles.includes('SECURITY_OFFICER') !== rolesBefore.includes('SECURITY_OFFICER'))
+    problems.push({
+      field: 'roles',
+      reason: '保密员不由系统管理员任免：请在服务器上运行 npm run appoint-security-officer',
+    });
   return problems;
 }
 

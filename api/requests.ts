@@ -32,7 +32,9 @@ export function updateIdOf(req: Request, step: string): string {
   const key = req.get('idempotency-key');
   if (key === undefined) return randomUUID();
   if (!/^[A-Za-z0-9_-]{8,100}$/.test(key)) {
-    throw invalidInput([{ field: 'Idempotency-Key', reason: 'must be 8-100 letters, digits, - or _' }]);
+    throw invalidInput([
+      { field: 'Idempotency-Key', reason: 'Idempotency-Key 须为 8 至 100 个字母、数字、- 或 _' },
+    ]);
   }
   // Scoped to the person: someone else's key can never return their answer.
   return `${step}-${currentUser(req).id}-${key}`;

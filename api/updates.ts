@@ -21,8 +21,8 @@ export function boundedSteps(temporal: Client, waitMs: number): StepRunner {
       throw new HttpError(
         503,
         'step_pending',
-        `the step was not answered within ${Math.round(waitMs / 1000)} s (the workflow service or its worker is busy or down); ` +
-          'send it again with the same Idempotency-Key to get its answer without acting twice',
+        `此步骤 ${Math.round(waitMs / 1000)} 秒内未得到答复（流程服务或其执行程序繁忙或暂停）；` +
+          '请以同一 Idempotency-Key 重新提交，可取得答复而不会重复办理',
         undefined,
         { 'Retry-After': String(RETRY_AFTER_SECONDS) },
       );

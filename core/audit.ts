@@ -54,6 +54,7 @@ export const AUDIT_ACTIONS = {
   'attachment.download': '下载附件',
   'classified.read': '阅读涉密文件',
   'clearance.set': '设定涉密资格',
+  'security-officer.appoint': '任命保密员',
   'department.create': '新增单位',
   'department.update': '修改单位',
   'user.create': '新增用户',

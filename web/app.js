@@ -59,7 +59,8 @@ let directoryOf;
 
 class ApiError extends Error {
   constructor(status, error) {
-    const fields = (error?.fields ?? []).map((f) => `${f.field}: ${f.reason}`).join('; ');
+    // Each reason names its field by the form's label (来文标题为必填项), so it reads alone.
+    const fields = (error?.fields ?? []).map((f) => f.reason).join('；');
     super(
       error?.message
         ? `${error.message}${fields && !error.message.includes(fields) ? ` (${fields})` : ''}`
@@ -431,7 +432,12 @@ function sheetSection(d) {
   const { sheet } = d;
   const row = (label, ...content) => h('tr', {}, h('th', {}, label), h('td', {}, ...content));
   const opinion = (o) =>
-    h('p', {}, `${o.returned ? '（退回）' : ''}${o.text}　`, h('span', { class: 'signature' }, signedBy(o)));
+    h(
+      'p',
+      {},
+      `${o.returned ? '（退回）' : ''}${o.text}\u3000`,
+      h('span', { class: 'signature' }, signedBy(o)),
+    );
   return [
     h('h3', {}, '文件呈批表'),
     h(
@@ -454,7 +460,7 @@ function sheetSection(d) {
       ),
       row(
         '经办人',
-        `${sheet.handler.department ?? ''} 经办人：${sheet.handler.name}　电话：${sheet.handler.phone ?? ''}`,
+        `${sheet.handler.department ?? ''} 经办人：${sheet.handler.name}\u3000电话：${sheet.handler.phone ?? ''}`,
       ),
     ),
   ];
@@ -560,6 +566,7 @@ function steps(d) {
           ),
           select('handlingOption', '办理提示', Object.entries(OPTIONS)),
           select('leaders', '请批示领导', leaders),
+          input('dueDate', '回报期限（不填则按办理提示）', { type: 'date' }),
           textarea('comment', '拟办意见'),
         ],
         (f) =>
@@ -569,6 +576,7 @@ function steps(d) {
             handlingOption: Number(f.get('handlingOption')),
             leaders: [f.get('leaders')],
             comment: f.get('comment'),
+            ...(f.get('dueDate') ? { dueDate: f.get('dueDate') } : {}),
           }),
       ),
     );

@@ -4,8 +4,8 @@ import { createNoticeChannels } from '../activities/notice-channels';
 import { loadConfigOrExit } from '../core/config';
 import { openDatabase, useWriteAheadLog } from '../core/database';
 import { createLogger } from '../core/logger';
-import { connectWorker, temporalDataConverter } from '../core/temporal';
-import { createDubanWorker } from './worker';
+import { connectClient, connectWorker, temporalDataConverter } from '../core/temporal';
+import { createDubanWorker, startNoticeOutbox } from './worker';
 
 async function main() {
   const config = loadConfigOrExit();
@@ -15,14 +15,21 @@ async function main() {
   const db = openDatabase(config.databaseUrl);
   await useWriteAheadLog(db);
   const connection = await connectWorker(config.temporal);
+  const noticeChannels = createNoticeChannels(db, config.notices);
   const worker = await createDubanWorker({
     connection,
     db,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     dataConverter: temporalDataConverter(config.temporal),
-    noticeChannels: createNoticeChannels(db, config.notices),
+    noticeChannels,
   });
+  if (noticeChannels.length) {
+    // The outbox's sender (e-mail, webhook): started once, found running by any other worker.
+    const client = await connectClient(config.temporal);
+    await startNoticeOutbox(client, { taskQueue: config.temporal.taskQueue });
+    await client.connection.close();
+  }
   log.info(
     {
       taskQueue: config.temporal.taskQueue,

@@ -1,6 +1,8 @@
 /** Builds the Duban worker: the workflow bundle plus activities wired to the database. */
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { NOTICE_OUTBOX_WORKFLOW_ID, noticeOutboxWorkflow, type NoticeOutboxInput } from '../workflows/notice-outbox';
 
 export interface DubanWorkerOptions extends ActivityDeps {
   connection: NativeConnection;
@@ -26,4 +28,25 @@ export function createDubanWorker(opts: DubanWorkerOptions): Promise<Worker> {
     activities: createActivities({ db: opts.db, noticeChannels: opts.noticeChannels }),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
   });
+}
+
+/**
+ * Starts the notice outbox's workflow (workflows/notice-outbox.ts), which sends the queued e-mail
+ * and webhook deliveries, or finds it running: one per deployment, however many workers start.
+ */
+export async function startNoticeOutbox(
+  client: Client,
+  opts: NoticeOutboxInput & { taskQueue: string; workflowId?: string },
+): Promise<void> {
+  const { taskQueue, workflowId = NOTICE_OUTBOX_WORKFLOW_ID, ...input } = opts;
+  try {
+    await client.workflow.start(noticeOutboxWorkflow, {
+      workflowId,
+      taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
 }

@@ -30,6 +30,7 @@ import { chinaDate, isCalendarDate } from './incoming-document';
 import type { HandlingOptionCode, NoticeRule } from './policy';
 import { actor, invalid, isKeyOf, optionalText, refuse, requireText, signer } from './rules';
 import { TASK_STEPS, checkStep } from './steps';
+import * as say from './wording';
 import type {
   ActingUser,
   Actor,
@@ -133,7 +134,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
 
   const inDepartment = (by: ActingUser, step: string) => {
     if (by.departmentCode !== departmentCode)
-      refuse('NotYours', `${step}: this task belongs to ${departmentCode}`);
+      refuse('NotYours', `${step}：此任务属于单位 ${departmentCode}，只能由本单位办理`);
   };
 
   setHandler(
@@ -203,14 +204,14 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
           options.length > 0 &&
           options.every((o) => isKeyOf(policy.handlingOptions, o, 'integer'));
         if (!valid || new Set(options).size !== options.length) {
-          problems.push({ field: 'options', reason: '办理提示: tick one or more of 1–5, each once' });
+          problems.push({ field: 'options', reason: '办理提示须勾选 1–5 中的一项或多项，不得重复' });
         } else if (options.some((o: HandlingOptionCode) => policy.handlingOptions[o].needsDraft)) {
           // The 代拟稿 comes as text or as an attached file.
           if (!attachments?.length)
-            problems.push(...requireText(draft, 'draft', '代拟稿 (draft, required with option 4)', 50_000));
+            problems.push(...requireText(draft, 'draft', '代拟稿（办理提示 4 须附）', 50_000));
         }
         if (attachments !== undefined && (!Array.isArray(attachments) || attachments.length > 20))
-          problems.push({ field: 'attachments', reason: 'at most 20 uploaded attachments' });
+          problems.push({ field: 'attachments', reason: '附件须为已上传的文件，最多 20 个' });
         if (problems.length) invalid(problems);
       },
     },
@@ -236,7 +237,12 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       validator: ({ by, decision, comment, newDueDate }: ReviewReportRequest) => {
         checkStep(TASK_STEPS.reviewReport, by, state.status);
         if (decision !== 'ACCEPT' && decision !== 'RETURN') {
-          invalid([{ field: 'decision', reason: 'must be ACCEPT or RETURN' }]);
+          invalid([
+            {
+              field: 'decision',
+              reason: say.oneOfThese('审核回报', ['ACCEPT（通过）', 'RETURN（退回修改）']),
+            },
+          ]);
         }
         if (decision === 'ACCEPT') {
           const problems = optionalText(comment, 'comment', '意见');
@@ -247,10 +253,10 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
           if (typeof newDueDate !== 'string' || !isCalendarDate(newDueDate)) {
             problems.push({
               field: 'newDueDate',
-              reason: 'a new deadline YYYY-MM-DD is required to return a report',
+              reason: '退回回报须填新的回报期限（YYYY-MM-DD）',
             });
           } else if (newDueDate <= chinaDate(Date.now())) {
-            problems.push({ field: 'newDueDate', reason: 'the new deadline must be after today' });
+            problems.push({ field: 'newDueDate', reason: '新的回报期限须晚于今天' });
           }
           if (problems.length) invalid(problems);
         }
@@ -270,13 +276,13 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       validator: ({ by, newDueDate, reason }: RequestExtensionRequest) => {
         inDepartment(by, '申请延期');
         checkStep(TASK_STEPS.requestExtension, by, state.status);
-        if (!opened()) refuse('NotNow', '申请延期: the task is still being opened; try again in a moment');
-        if (state.extensionRequest) refuse('NotNow', '申请延期: a request is already waiting for the office');
+        if (!opened()) refuse('NotNow', '申请延期：任务正在建立，请稍后再试');
+        if (state.extensionRequest) refuse('NotNow', '申请延期：已有一项申请待办公厅审批');
         const problems = requireText(reason, 'reason', '延期理由');
         if (typeof newDueDate !== 'string' || !isCalendarDate(newDueDate) || newDueDate <= state.dueDate!) {
           problems.push({
             field: 'newDueDate',
-            reason: `must be a date YYYY-MM-DD after the deadline ${state.dueDate}`,
+            reason: `延至日期须为晚于回报期限 ${state.dueDate} 的日期（YYYY-MM-DD）`,
           });
         }
         if (problems.length) invalid(problems);
@@ -305,17 +311,21 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     {
       validator: ({ by, approve, newDueDate, comment }: DecideExtensionRequest) => {
         checkStep(TASK_STEPS.decideExtension, by, state.status);
-        if (!state.extensionRequest) refuse('NotNow', '审批延期: no extension has been requested');
+        if (!state.extensionRequest) refuse('NotNow', '审批延期：没有待审批的延期申请');
         if (state.extensionRequest.newDueDate <= state.dueDate! && newDueDate === undefined)
-          refuse('NotNow', `审批延期: the date asked for is no later than the deadline ${state.dueDate}`);
-        if (typeof approve !== 'boolean') invalid([{ field: 'approve', reason: 'must be true or false' }]);
+          refuse('NotNow', `审批延期：申请延至的日期不晚于回报期限 ${state.dueDate}`);
+        if (typeof approve !== 'boolean')
+          invalid([{ field: 'approve', reason: '是否批准须为 true 或 false' }]);
         const problems = approve
           ? optionalText(comment, 'comment', '意见')
           : requireText(comment, 'comment', '不批准理由');
         if (problems.length) invalid(problems);
         if (newDueDate !== undefined && (!isCalendarDate(newDueDate) || newDueDate <= state.dueDate!)) {
           invalid([
-            { field: 'newDueDate', reason: `must be a date YYYY-MM-DD after the deadline ${state.dueDate}` },
+            {
+              field: 'newDueDate',
+              reason: `批准延至日期须为晚于回报期限 ${state.dueDate} 的日期（YYYY-MM-DD）`,
+            },
           ]);
         }
       },
@@ -376,10 +386,10 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     {
       validator: ({ by, handler, reason }: ReassignHandlerRequest) => {
         checkStep(TASK_STEPS.reassignHandler, by, state.status);
-        if (!opened()) refuse('NotNow', '改派承办人: the task is still being opened; try again in a moment');
-        if (!handler?.userId) invalid([{ field: 'handler', reason: 'name the new 承办人' }]);
+        if (!opened()) refuse('NotNow', '改派承办人：任务正在建立，请稍后再试');
+        if (!handler?.userId) invalid([{ field: 'handler', reason: say.required('新承办人') }]);
         if (state.handler?.userId === handler.userId)
-          refuse('NotNow', `${handler.displayName} already handles this task`);
+          refuse('NotNow', `${handler.displayName}已是此任务的承办人`);
         const problems = requireText(reason, 'reason', '改派理由');
         if (problems.length) invalid(problems);
       },
@@ -387,10 +397,12 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
   );
 
   // 转办: the clock starts on the dispatch date; the holiday calendar is read once, in an activity.
-  const schedule = await ladder.open({
-    startDate: input.dispatchDate,
-    withinDays: option.reportWithinDays,
-  });
+  // Or on the date the 拟办 or the 批示 set for this department.
+  const schedule = await ladder.open(
+    input.dueDate
+      ? { dueDate: input.dueDate }
+      : { startDate: input.dispatchDate, withinDays: option.reportWithinDays },
+  );
   const warnings = schedule.calendarWarnings.length ? `; ${schedule.calendarWarnings.join('; ')}` : '';
   await record(
     '转办',

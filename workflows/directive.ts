@@ -33,9 +33,10 @@ import {
   withdrawUpdate,
 } from './definitions';
 import { departmentTaskWorkflow } from './department-task';
-import { chinaDate, type FieldProblem } from './incoming-document';
+import { chinaDate, isCalendarDate, type FieldProblem } from './incoming-document';
 import { actor, invalid, isKeyOf, optionalText, refuse, requireRole, requireText, signer } from './rules';
 import { DIRECTIVE_STEPS, checkStep } from './steps';
+import * as say from './wording';
 import type { ReviewerRole } from './policy';
 import type {
   Circulation,
@@ -57,6 +58,7 @@ import type {
   ReviewProposalRequest,
   WithdrawRequest,
 } from './types';
+import { AMENDABLE_FIELDS } from './types';
 
 export async function directiveWorkflow(input: DirectiveInput): Promise<DirectiveState> {
   const { policy } = input;
@@ -191,8 +193,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
       validator: ({ by, proposal }: ProposeHandlingRequest) => {
         checkStep(DIRECTIVE_STEPS.propose, by, state.status);
         // Directives returned for a new 拟办 may predate 初审: only a new one must pass it first.
-        if (state.status === 'REGISTERED' && !state.initialReview)
-          refuse('NotNow', '拟办: 初审 (initial review) first');
+        if (state.status === 'REGISTERED' && !state.initialReview) refuse('NotNow', '拟办：请先初审');
         const problems = checkProposal(proposal);
         if (problems.length) invalid(problems);
       },
@@ -221,11 +222,17 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
         checkStep(DIRECTIVE_STEPS.review, by, state.status);
         // Of the 审核 roles, only the one the policy's reviewChain names next signs now.
         const role = policy.reviewChain[state.signOffs.length]!;
-        requireRole(by, [role], `审核 (step ${state.signOffs.length + 1} of ${policy.reviewChain.length})`);
+        requireRole(
+          by,
+          [role],
+          `审核（第 ${state.signOffs.length + 1} 级，共 ${policy.reviewChain.length} 级）`,
+        );
         if (state.signOffs.some((s) => s.by.userId === by.userId))
-          refuse('NotYours', '审核: you have already signed this 拟办');
+          refuse('NotYours', '审核：您已审核过此拟办');
         if (decision !== 'APPROVE' && decision !== 'RETURN')
-          invalid([{ field: 'decision', reason: 'must be APPROVE or RETURN' }]);
+          invalid([
+            { field: 'decision', reason: say.oneOfThese('审核', ['APPROVE（同意）', 'RETURN（退回）']) },
+          ]);
         const problems =
           decision === 'RETURN'
             ? requireText(comment, 'comment', '退回意见')
@@ -278,6 +285,13 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
         { code: proposal.leadDepartment, role: 'LEAD' as const },
         ...proposal.coDepartments.map((code) => ({ code, role: 'CO' as const })),
       ];
+      // A 回报期限 the 拟办 or the 批示 set, per department or for all; else the option's default,
+      // which also stands in for one that passed while the 批示 was awaited (a task is never
+      // dispatched already overdue).
+      const deadlineOf = (code: string) => {
+        const set = proposal.departmentDueDates?.[code] ?? proposal.dueDate;
+        return set !== undefined && set >= dispatchDate ? set : undefined;
+      };
       const startTask = ({ code, role }: (typeof departments)[number]) => {
         state.departments[code] = 'DISPATCHED';
         return startChild(departmentTaskWorkflow, {
@@ -290,6 +304,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
               handlingOption: proposal.handlingOption,
               document: input.document,
               dispatchDate,
+              ...(deadlineOf(code) ? { dueDate: deadlineOf(code) } : {}),
               policy,
               instructingLeaders: leaders,
             },
@@ -319,8 +334,9 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
         for (const department of departments) tasks.push(await startTask(department));
         ({ dueDate } = await ownDeadline());
       }
-      state.dueDate = dueDate;
-      await record('转办', by, 'INSTRUCTED', `${describeProposal(proposal)}，限于 ${dueDate} 前回报`);
+      // The directive's own 回报期限 is its departments' latest.
+      state.dueDate = departments.map((d) => deadlineOf(d.code) ?? dueDate).reduce((a, b) => (a > b ? a : b));
+      await record('转办', by, 'INSTRUCTED', `${describeProposal(proposal)}，限于 ${state.dueDate} 前回报`);
       return state;
     },
     {
@@ -328,7 +344,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
         checkStep(DIRECTIVE_STEPS.dispatch, by, state.status);
         const urgency = input.document.urgency;
         if (policy.urgerRequiredFor?.includes(urgency) && !state.urger)
-          refuse('NotNow', `转办: a ${urgency} directive needs a 督办人 first`);
+          refuse('NotNow', `转办：${urgency}件须先指定督办人`);
       },
     },
   );
@@ -381,9 +397,14 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     {
       validator: ({ by, decision, comment }: InitialReviewRequest) => {
         checkStep(DIRECTIVE_STEPS.initialReview, by, state.status);
-        if (state.initialReview) refuse('NotNow', '初审 is already done');
+        if (state.initialReview) refuse('NotNow', '已初审，不能再次初审');
         if (decision !== 'ACCEPT' && decision !== 'RETURN_TO_SENDER')
-          invalid([{ field: 'decision', reason: 'must be ACCEPT or RETURN_TO_SENDER' }]);
+          invalid([
+            {
+              field: 'decision',
+              reason: say.oneOfThese('初审', ['ACCEPT（受理）', 'RETURN_TO_SENDER（退文）']),
+            },
+          ]);
         const problems =
           decision === 'RETURN_TO_SENDER'
             ? requireText(comment, 'comment', '退文理由')
@@ -404,9 +425,8 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     {
       validator: ({ by, urger }: AssignUrgerRequest) => {
         checkStep(DIRECTIVE_STEPS.assignUrger, by, state.status);
-        if (!urger?.userId) invalid([{ field: 'urger', reason: 'name a member of the office' }]);
-        if (state.urger?.userId === urger.userId)
-          refuse('NotNow', `${urger.displayName} is already the 督办人`);
+        if (!urger?.userId) invalid([{ field: 'urger', reason: '督办人须为办公厅工作人员' }]);
+        if (state.urger?.userId === urger.userId) refuse('NotNow', `${urger.displayName}已是督办人`);
       },
     },
   );
@@ -447,17 +467,20 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     {
       validator: ({ by, readers, purpose, note }: CirculateRequest) => {
         checkStep(DIRECTIVE_STEPS.circulate, by, state.status);
-        if (state.reply) refuse('NotNow', '传阅 is not possible: the directive is answered (答复) and filed');
+        if (state.reply) refuse('NotNow', '不能传阅：此件已答复并归档');
         const problems: FieldProblem[] = [];
         if (!Array.isArray(readers) || readers.length === 0 || readers.some((r) => !r?.userId)) {
-          problems.push({ field: 'readers', reason: 'name at least one reader' });
+          problems.push({ field: 'readers', reason: '传阅对象至少一人' });
         } else if (new Set(readers.map((r) => r.userId)).size !== readers.length) {
-          problems.push({ field: 'readers', reason: 'a reader is named twice' });
+          problems.push({ field: 'readers', reason: say.repeated('传阅对象') });
         }
         if (purpose !== 'READ' && purpose !== 'COMMENT')
-          problems.push({ field: 'purpose', reason: 'must be READ (阅知) or COMMENT (提意见)' });
+          problems.push({
+            field: 'purpose',
+            reason: say.oneOfThese('传阅', ['READ（阅知）', 'COMMENT（提意见）']),
+          });
         if (typeof note !== 'string' || note.length > 2000)
-          problems.push({ field: 'note', reason: 'must be text of at most 2000 characters' });
+          problems.push({ field: 'note', reason: '附言须为文字，不超过2000个字符' });
         if (problems.length) invalid(problems);
       },
     },
@@ -481,17 +504,17 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     {
       validator: ({ by, circulationId, comment }: ReadCirculationRequest) => {
         const sent = circulation(circulationId);
-        if (!sent) refuse('NotNow', `传阅 ${circulationId} does not exist`);
+        if (!sent) refuse('NotNow', `传阅 ${circulationId} 不存在`);
         const copy = copyOf(circulationId, by);
-        if (!copy) refuse('NotYours', `传阅 ${circulationId} was not sent to you`);
-        if (sent.recalledAt) refuse('NotNow', `传阅 ${circulationId} was recalled`);
-        if (copy.readAt) refuse('NotNow', `you already read 传阅 ${circulationId}`);
+        if (!copy) refuse('NotYours', `传阅 ${circulationId} 未送您阅`);
+        if (sent.recalledAt) refuse('NotNow', `传阅 ${circulationId} 已收回`);
+        if (copy.readAt) refuse('NotNow', `您已阅过传阅 ${circulationId}`);
         const problems =
           sent.purpose === 'COMMENT'
             ? requireText(comment, 'comment', '传阅意见')
             : comment === undefined || typeof comment === 'string'
               ? []
-              : [{ field: 'comment', reason: 'must be text' }];
+              : [{ field: 'comment', reason: say.mustBeText('传阅意见') }];
         if (problems.length) invalid(problems);
       },
     },
@@ -511,8 +534,8 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
       validator: ({ by, circulationId, reason }: RecallCirculationRequest) => {
         checkStep(DIRECTIVE_STEPS.recallCirculation, by, state.status);
         const sent = circulation(circulationId);
-        if (!sent) refuse('NotNow', `传阅 ${circulationId} does not exist`);
-        if (sent.recalledAt) refuse('NotNow', `传阅 ${circulationId} was already recalled`);
+        if (!sent) refuse('NotNow', `传阅 ${circulationId} 不存在`);
+        if (sent.recalledAt) refuse('NotNow', `传阅 ${circulationId} 已收回`);
         const problems = requireText(reason, 'reason', '收回理由');
         if (problems.length) invalid(problems);
       },
@@ -554,10 +577,10 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     {
       validator: ({ by, text, notifyDepartments }: ReplyRequest) => {
         checkStep(DIRECTIVE_STEPS.reply, by, state.status);
-        if (state.reply) refuse('NotNow', '答复 is already recorded');
+        if (state.reply) refuse('NotNow', '已答复，不能再次答复');
         const problems = requireText(text, 'text', '答复内容', 5000);
         if (!Array.isArray(notifyDepartments) || notifyDepartments.some((d) => typeof d !== 'string' || !d)) {
-          problems.push({ field: 'notifyDepartments', reason: 'must be a list of department codes' });
+          problems.push({ field: 'notifyDepartments', reason: '抄告单位须为单位代码的列表' });
         }
         if (problems.length) invalid(problems);
       },
@@ -626,26 +649,58 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
   function checkProposal(p: Proposal): FieldProblem[] {
     const problems: FieldProblem[] = [];
     if (typeof p?.leadDepartment !== 'string' || !p.leadDepartment) {
-      problems.push({ field: 'leadDepartment', reason: '主办单位 is required' });
+      problems.push({ field: 'leadDepartment', reason: say.required('主办单位') });
     }
     if (!Array.isArray(p?.coDepartments) || p.coDepartments.some((c) => typeof c !== 'string' || !c)) {
-      problems.push({ field: 'coDepartments', reason: '会办单位 must be a list of department codes' });
+      problems.push({ field: 'coDepartments', reason: '会办单位须为单位代码的列表' });
     } else if (new Set([p.leadDepartment, ...p.coDepartments]).size !== p.coDepartments.length + 1) {
-      problems.push({ field: 'coDepartments', reason: 'a department appears twice, or also leads' });
+      problems.push({ field: 'coDepartments', reason: '会办单位不得重复，也不得与主办单位相同' });
     }
     if (!isKeyOf(policy.handlingOptions, p?.handlingOption, 'integer')) {
-      problems.push({ field: 'handlingOption', reason: '办理提示 must be one of 1–5' });
+      problems.push({ field: 'handlingOption', reason: '办理提示须为 1–5 之一' });
     }
     if (!Array.isArray(p?.leaders) || p.leaders.length === 0 || p.leaders.some((l) => !l?.userId)) {
-      problems.push({ field: 'leaders', reason: 'name at least one leader to give the 批示' });
+      problems.push({ field: 'leaders', reason: '请批示领导至少一人' });
     } else if (new Set(p.leaders.map((l) => l.userId)).size !== p.leaders.length) {
-      problems.push({ field: 'leaders', reason: 'a leader is named twice' });
+      problems.push({ field: 'leaders', reason: say.repeated('请批示领导') });
     }
     if (p?.leaderMode !== 'SEQUENCE' && p?.leaderMode !== 'PARALLEL') {
-      problems.push({ field: 'leaderMode', reason: 'must be SEQUENCE or PARALLEL' });
+      problems.push({
+        field: 'leaderMode',
+        reason: say.oneOfThese('批示方式', ['SEQUENCE（依次批示）', 'PARALLEL（同时批示）']),
+      });
     }
+    problems.push(...checkDueDates(p));
     if (typeof p?.comment !== 'string' || p.comment.length > 2000) {
-      problems.push({ field: 'comment', reason: '拟办意见 must be text of at most 2000 characters' });
+      problems.push({ field: 'comment', reason: '拟办意见须为文字，不超过2000个字符' });
+    }
+    return problems;
+  }
+
+  /** A 回报期限 set by hand: a real date from today on, for a department the 拟办 names. */
+  function checkDueDates(p: Proposal): FieldProblem[] {
+    const problems: FieldProblem[] = [];
+    const today = chinaDate(Date.now());
+    const checkDate = (field: string, v: unknown) => {
+      if (typeof v !== 'string' || !isCalendarDate(v))
+        problems.push({ field, reason: say.notADate('回报期限') });
+      else if (v < today) problems.push({ field, reason: `回报期限不能早于今天（${today}）` });
+    };
+    if (p?.dueDate !== undefined) checkDate('dueDate', p.dueDate);
+    const byDepartment = p?.departmentDueDates;
+    if (byDepartment === undefined) return problems;
+    if (typeof byDepartment !== 'object' || byDepartment === null || Array.isArray(byDepartment)) {
+      problems.push({ field: 'departmentDueDates', reason: '各单位回报期限须按单位代码逐一填写日期' });
+      return problems;
+    }
+    const named = [p.leadDepartment, ...(Array.isArray(p.coDepartments) ? p.coDepartments : [])];
+    for (const [code, v] of Object.entries(byDepartment)) {
+      if (!named.includes(code))
+        problems.push({
+          field: `departmentDueDates.${code}`,
+          reason: `${code} 不是本拟办的承办单位`,
+        });
+      else checkDate(`departmentDueDates.${code}`, v);
     }
     return problems;
   }
@@ -654,30 +709,38 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     checkStep(DIRECTIVE_STEPS.instruct, by, state.status);
     const proposal = state.proposal!;
     if (!proposal.leaders.some((l) => l.userId === by.userId)) {
-      refuse('NotYours', '批示: you were not asked for an instruction on this directive');
+      refuse('NotYours', '批示：此件未呈请您批示');
     }
     if (state.instructions.some((i) => i.by.userId === by.userId)) {
-      refuse('NotNow', '批示: you have already given your instruction');
+      refuse('NotNow', '批示：您已批示过此件');
     }
     if (proposal.leaderMode === 'SEQUENCE') {
       const next = proposal.leaders[state.instructions.length]!;
-      if (next.userId !== by.userId) refuse('NotNow', `批示: ${next.displayName} instructs first`);
+      if (next.userId !== by.userId) refuse('NotNow', `批示：请${next.displayName}先批示`);
     }
     if (!['APPROVE', 'AMEND', 'RETURN'].includes(decision)) {
-      invalid([{ field: 'decision', reason: 'must be APPROVE, AMEND or RETURN' }]);
+      invalid([
+        {
+          field: 'decision',
+          reason: say.oneOfThese('批示', ['APPROVE（同意）', 'AMEND（修改）', 'RETURN（退回）']),
+        },
+      ]);
     }
     const problems: FieldProblem[] =
       decision === 'APPROVE'
         ? typeof text === 'string'
           ? []
-          : [{ field: 'text', reason: 'must be text' }]
+          : [{ field: 'text', reason: say.mustBeText('批示内容') }]
         : requireText(text, 'text', '批示内容');
     if (decision === 'AMEND') {
-      const amendable = ['leadDepartment', 'coDepartments', 'handlingOption'];
+      const amendable: readonly string[] = AMENDABLE_FIELDS;
       if (!amendment || typeof amendment !== 'object' || Object.keys(amendment).length === 0) {
-        problems.push({ field: 'amendment', reason: 'say what the instruction changes' });
+        problems.push({ field: 'amendment', reason: '请写明批示修改的内容' });
       } else if (Object.keys(amendment).some((k) => !amendable.includes(k))) {
-        problems.push({ field: 'amendment', reason: `a 批示 may change ${amendable.join(', ')} only` });
+        problems.push({
+          field: 'amendment',
+          reason: `批示只能修改${amendable.map((k) => say.PROPOSAL_LABELS[k] ?? k).join('、')}`,
+        });
       } else {
         problems.push(...checkProposal({ ...proposal, ...amendment }));
       }
@@ -688,5 +751,11 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
 
 function describeProposal(p: Proposal): string {
   const co = p.coDepartments.length ? `，${p.coDepartments.join('、')} 会办` : '';
-  return `${p.leadDepartment} 主办${co}，办理提示 ${p.handlingOption}`;
+  const byDepartment = Object.entries(p.departmentDueDates ?? {}).map(([code, d]) => `${code} ${d}`);
+  const deadline = p.dueDate
+    ? `，限于 ${p.dueDate} 前回报${byDepartment.length ? `（${byDepartment.join('、')}）` : ''}`
+    : byDepartment.length
+      ? `，回报期限 ${byDepartment.join('、')}`
+      : '';
+  return `${p.leadDepartment} 主办${co}，办理提示 ${p.handlingOption}${deadline}`;
 }

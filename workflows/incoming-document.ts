@@ -3,6 +3,7 @@
  * workflow's update validator (so nothing invalid is ever recorded). Pure and deterministic.
  */
 import { PUBLICITIES, SECRECY_LEVELS, URGENCIES, type AttachmentRef, type IncomingDocument } from './types';
+import * as say from './wording';
 
 export interface FieldProblem {
   field: string;
@@ -58,34 +59,34 @@ export function checkIncomingDocument(
   const problems: FieldProblem[] = [];
   const text = (field: keyof IncomingDocument, label: string, max: number) => {
     const v = doc[field];
-    if (typeof v !== 'string' || v.trim() === '') problems.push({ field, reason: `${label} is required` });
-    else if (v.length > max) problems.push({ field, reason: `${label} is longer than ${max} characters` });
+    if (typeof v !== 'string' || v.trim() === '') problems.push({ field, reason: say.required(label) });
+    else if (v.length > max) problems.push({ field, reason: say.tooLong(label, max) });
   };
-  text('title', '来文标题 (title)', MAX_TITLE);
+  text('title', '来文标题', MAX_TITLE);
   problems.push(...checkDelivery(doc, nowMs, { copiesRequired: false }));
 
   if (typeof doc.receivedDate !== 'string' || !isCalendarDate(doc.receivedDate)) {
-    problems.push({ field: 'receivedDate', reason: '收文日期 must be a calendar date YYYY-MM-DD' });
+    problems.push({ field: 'receivedDate', reason: say.notADate('收文日期') });
   } else if (doc.receivedDate > chinaDate(nowMs)) {
-    problems.push({ field: 'receivedDate', reason: '收文日期 cannot be in the future' });
+    problems.push({ field: 'receivedDate', reason: '收文日期不能晚于今天' });
   }
 
   if (!URGENCIES.includes(doc.urgency as never)) {
-    problems.push({ field: 'urgency', reason: `紧急程度 must be one of ${URGENCIES.join('、')}` });
+    problems.push({ field: 'urgency', reason: say.oneOfThese('紧急程度', URGENCIES) });
   }
   if (!SECRECY_LEVELS.includes(doc.secrecy as never)) {
-    problems.push({ field: 'secrecy', reason: `密级 must be one of ${SECRECY_LEVELS.join('、')}` });
+    problems.push({ field: 'secrecy', reason: say.oneOfThese('密级', SECRECY_LEVELS) });
   } else if (doc.secrecy === '非密') {
     if (doc.secrecyPeriod !== undefined && doc.secrecyPeriod !== '')
-      problems.push({ field: 'secrecyPeriod', reason: '保密期限 is only for a classified document' });
+      problems.push({ field: 'secrecyPeriod', reason: '非密文件不填保密期限' });
   } else if (typeof doc.secrecyPeriod !== 'string' || !SECRECY_PERIOD.test(doc.secrecyPeriod)) {
     problems.push({
       field: 'secrecyPeriod',
-      reason: `保密期限 is required for ${String(doc.secrecy)}: e.g. 10年, 6个月 or 长期`,
+      reason: `${String(doc.secrecy)}文件须填保密期限，如 10年、6个月或长期`,
     });
   }
 
-  problems.push(...checkCount(doc.pages, 'pages', '页数 (pages)', false));
+  problems.push(...checkCount(doc.pages, 'pages', '页数', false));
 
   if (
     doc.handlingPrefix !== undefined &&
@@ -93,7 +94,7 @@ export function checkIncomingDocument(
   ) {
     problems.push({
       field: 'handlingPrefix',
-      reason: '办文编号 prefix is 1–4 Chinese characters, e.g. 发改',
+      reason: '办文编号前缀须为 1 至 4 个汉字，如 发改',
     });
   }
   problems.push(...checkDocumentElements(doc));
@@ -104,7 +105,7 @@ export function checkIncomingDocument(
       attachments.length <= MAX_ATTACHMENTS &&
       attachments.every((a: unknown) => typeof (a as AttachmentRef)?.id === 'string');
     if (!valid)
-      problems.push({ field: 'attachments', reason: `at most ${MAX_ATTACHMENTS} uploaded attachments` });
+      problems.push({ field: 'attachments', reason: `附件须为已上传的文件，最多 ${MAX_ATTACHMENTS} 个` });
   }
   return problems;
 }
@@ -126,34 +127,33 @@ const ELEMENT_TEXTS = {
 function checkDocumentElements(doc: Partial<Record<keyof IncomingDocument, unknown>>): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (doc.copyNumber !== undefined && (typeof doc.copyNumber !== 'string' || !/^\d{6}$/.test(doc.copyNumber)))
-    problems.push({ field: 'copyNumber', reason: '份号 is six digits, e.g. 000363' });
+    problems.push({ field: 'copyNumber', reason: '份号须为六位数字，如 000363' });
   for (const [field, label] of [
     ['writtenDate', '成文日期'],
     ['printedOn', '印发日期'],
   ] as const) {
     const v = doc[field];
     if (v === undefined) continue;
-    if (typeof v !== 'string' || !isCalendarDate(v))
-      problems.push({ field, reason: `${label} must be a calendar date YYYY-MM-DD` });
+    if (typeof v !== 'string' || !isCalendarDate(v)) problems.push({ field, reason: say.notADate(label) });
     else if (typeof doc.receivedDate === 'string' && v > doc.receivedDate)
-      problems.push({ field, reason: `${label} cannot be after 收文日期 ${doc.receivedDate}` });
+      problems.push({ field, reason: `${label}不能晚于收文日期 ${doc.receivedDate}` });
   }
   if (
     typeof doc.writtenDate === 'string' &&
     typeof doc.printedOn === 'string' &&
     doc.printedOn < doc.writtenDate
   )
-    problems.push({ field: 'printedOn', reason: '印发日期 cannot be before 成文日期' });
+    problems.push({ field: 'printedOn', reason: '印发日期不能早于成文日期' });
   if (doc.publicity !== undefined && !PUBLICITIES.includes(doc.publicity as never))
-    problems.push({ field: 'publicity', reason: `公开属性 must be one of ${PUBLICITIES.join('、')}` });
+    problems.push({ field: 'publicity', reason: say.oneOfThese('公开属性', PUBLICITIES) });
   for (const [field, [label, max]] of Object.entries(ELEMENT_TEXTS) as [
     keyof typeof ELEMENT_TEXTS,
     (typeof ELEMENT_TEXTS)[keyof typeof ELEMENT_TEXTS],
   ][]) {
     const v = doc[field];
     if (v === undefined) continue;
-    if (typeof v !== 'string') problems.push({ field, reason: `${label} must be text` });
-    else if (v.length > max) problems.push({ field, reason: `${label} is longer than ${max} characters` });
+    if (typeof v !== 'string') problems.push({ field, reason: say.mustBeText(label) });
+    else if (v.length > max) problems.push({ field, reason: say.tooLong(label, max) });
   }
   return problems;
 }
@@ -166,34 +166,31 @@ export function checkDelivery(
 ): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (typeof doc.sourceOrg !== 'string' || doc.sourceOrg.trim() === '') {
-    problems.push({ field: 'sourceOrg', reason: '来文单位 (source organ) is required' });
+    problems.push({ field: 'sourceOrg', reason: say.required('来文单位') });
   } else if (doc.sourceOrg.length > MAX_ORG) {
-    problems.push({
-      field: 'sourceOrg',
-      reason: `来文单位 (source organ) is longer than ${MAX_ORG} characters`,
-    });
+    problems.push({ field: 'sourceOrg', reason: say.tooLong('来文单位', MAX_ORG) });
   }
   if (typeof doc.docNumber !== 'string' || doc.docNumber.trim() === '') {
-    problems.push({ field: 'docNumber', reason: '文号 (document number) is required' });
+    problems.push({ field: 'docNumber', reason: say.required('文号') });
   } else {
     const year = docNumberYear(doc.docNumber);
     if (year === undefined) {
       problems.push({
         field: 'docNumber',
-        reason: '文号 must look like 国发〔2016〕76号: prefix, 〔year〕, number, 号',
+        reason: '文号须形如 国发〔2016〕76号：发文机关代字、〔年份〕、序号、号',
       });
     } else if (year < 1949 || year > Number(chinaDate(nowMs).slice(0, 4))) {
-      problems.push({ field: 'docNumber', reason: `文号 year ${year} is not a plausible year` });
+      problems.push({ field: 'docNumber', reason: `文号中的年份 ${year} 不合理` });
     }
   }
-  problems.push(...checkCount(doc.copies, 'copies', '份数 (copies)', copiesRequired));
+  problems.push(...checkCount(doc.copies, 'copies', '份数', copiesRequired));
   return problems;
 }
 
 function checkCount(value: unknown, field: string, label: string, required: boolean): FieldProblem[] {
   if (value === undefined && !required) return [];
   if (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 9999) return [];
-  return [{ field, reason: `${label} must be a whole number from 1 to 9999` }];
+  return [{ field, reason: say.wholeNumber(label, 1, 9999) }];
 }
 
 /** 办文编号: the prefix and a four-digit sequence per prefix and year, as in 发改 0009. */

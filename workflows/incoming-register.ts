@@ -31,6 +31,7 @@ import {
 } from './incoming-document';
 import { activities } from './activities';
 import { invalid, refuse, requireRole, signer } from './rules';
+import * as say from './wording';
 import type {
   ContinueNumberingRequest,
   DirectiveInput,
@@ -77,11 +78,9 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
         if (problems.length) invalid(problems);
         const key = documentKey({ sourceOrg, docNumber });
         const first = registered.get(key);
-        if (first)
-          refuse('Duplicate', `${sourceOrg} ${docNumber} is already registered as 收文编号 ${first}`);
+        if (first) refuse('Duplicate', `${sourceOrg} ${docNumber} 已登记，收文编号 ${first}`);
         const earlier = signedFor.get(key);
-        if (earlier)
-          refuse('Duplicate', `${sourceOrg} ${docNumber} was already signed for at ${earlier.signedForAt}`);
+        if (earlier) refuse('Duplicate', `${sourceOrg} ${docNumber} 已于 ${earlier.signedForAt} 签收`);
       },
       description: '签收: sign for a delivered document; registration follows',
     },
@@ -92,22 +91,22 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
     if (!problems.length && Number(document.receivedDate.slice(0, 4)) !== year) {
       problems.push({
         field: 'receivedDate',
-        reason: `收文日期 is not in ${year}, the year of this register`,
+        reason: `收文日期不在本登记簿的年度 ${year} 年内`,
       });
     }
     const first = registered.get(documentKey(document));
     if (!problems.length && first) {
       throw ApplicationFailure.create({
         type: FailureType.Duplicate,
-        message: `${document.sourceOrg} ${document.docNumber} is already registered as 收文编号 ${first}`,
-        details: [[{ field: 'docNumber', reason: `already registered as 收文编号 ${first}` }], first],
+        message: `${document.sourceOrg} ${document.docNumber} 已登记，收文编号 ${first}`,
+        details: [[{ field: 'docNumber', reason: `该文号已登记，收文编号 ${first}` }], first],
         nonRetryable: true,
       });
     }
     if (problems.length) {
       throw ApplicationFailure.create({
         type: FailureType.InvalidInput,
-        message: problems.map((p) => `${p.field}: ${p.reason}`).join('; '),
+        message: say.joinReasons(problems),
         details: [problems],
         nonRetryable: true,
       });
@@ -238,34 +237,37 @@ function checkNumbering(
   if (lastSequence !== undefined && !wholeUpTo(lastSequence, MAX_RECEIPT_SEQUENCE))
     problems.push({
       field: 'lastSequence',
-      reason: `must be a whole number from 0 to ${MAX_RECEIPT_SEQUENCE}`,
+      reason: say.wholeNumber('已用到的收文编号', 0, MAX_RECEIPT_SEQUENCE),
     });
   const handling = lastHandlingSequences ?? {};
   if (typeof handling !== 'object' || handling === null || Array.isArray(handling))
-    problems.push({ field: 'lastHandlingSequences', reason: 'must map 办文编号 prefixes to numbers' });
+    problems.push({ field: 'lastHandlingSequences', reason: '办文编号已用到的序号须按前缀逐一填写数字' });
   else
     for (const [prefix, last] of Object.entries(handling)) {
       if (!HANDLING_PREFIX.test(prefix))
         problems.push({
           field: `lastHandlingSequences.${prefix}`,
-          reason: '办文编号 prefix is 1–4 Chinese characters',
+          reason: '办文编号前缀须为 1 至 4 个汉字',
         });
       else if (!wholeUpTo(last, MAX_HANDLING_SEQUENCE))
         problems.push({
           field: `lastHandlingSequences.${prefix}`,
-          reason: `must be a whole number from 0 to ${MAX_HANDLING_SEQUENCE}`,
+          reason: say.wholeNumber(`${prefix}已用到的办文编号`, 0, MAX_HANDLING_SEQUENCE),
         });
     }
   if (problems.length) invalid(problems);
   if (typeof lastSequence === 'number' && lastSequence < issued)
-    refuse('NotNow', `收文编号 up to ${issued} are already issued this year`, [
-      { field: 'lastSequence', reason: `must be at least ${issued}: numbers up to it are already issued` },
+    refuse('NotNow', `本年收文编号已发出至 ${issued} 号`, [
+      { field: 'lastSequence', reason: `已用到的收文编号不得小于 ${issued}：此前的编号已发出` },
     ]);
   for (const [prefix, last] of Object.entries(handling)) {
     const used = issuedHandling.get(prefix) ?? 0;
     if (last < used)
-      refuse('NotNow', `办文编号 ${formatHandlingNumber(prefix, used)} is already issued`, [
-        { field: `lastHandlingSequences.${prefix}`, reason: `must be at least ${used}: already issued` },
+      refuse('NotNow', `办文编号 ${formatHandlingNumber(prefix, used)} 已发出`, [
+        {
+          field: `lastHandlingSequences.${prefix}`,
+          reason: `${prefix}已用到的办文编号不得小于 ${used}：已发出`,
+        },
       ]);
   }
 }

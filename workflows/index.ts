@@ -4,3 +4,4 @@ export { incomingRegisterWorkflow } from './incoming-register';
 export { departmentTaskWorkflow } from './department-task';
 export { breachRecordWorkflow } from './breach-record';
 export { accountabilityCaseWorkflow } from './accountability-case';
+export { noticeOutboxWorkflow } from './notice-outbox';

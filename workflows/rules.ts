@@ -2,6 +2,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { FailureType } from './definitions';
 import type { FieldProblem } from './incoming-document';
+import * as say from './wording';
 import type { ActingUser, Actor } from './types';
 
 export function refuse(type: keyof typeof FailureType, message: string, fields?: FieldProblem[]): never {
@@ -14,25 +15,24 @@ export function refuse(type: keyof typeof FailureType, message: string, fields?:
 }
 
 export function invalid(fields: FieldProblem[]): never {
-  return refuse('InvalidInput', fields.map((f) => `${f.field}: ${f.reason}`).join('; '), fields);
+  return refuse('InvalidInput', say.joinReasons(fields), fields);
 }
 
 export function requireRole(by: ActingUser, roles: readonly string[], step: string): void {
-  if (!by.roles.some((r) => roles.includes(r)))
-    refuse('NotYours', `${step} needs one of the roles ${roles.join(', ')}`);
+  if (!by.roles.some((r) => roles.includes(r))) refuse('NotYours', say.rolesNeeded(step, roles));
 }
 
 export function requireText(value: unknown, field: string, label: string, max = 2000): FieldProblem[] {
-  if (typeof value !== 'string' || !value.trim()) return [{ field, reason: `${label} is required` }];
-  if (value.length > max) return [{ field, reason: `${label} is longer than ${max} characters` }];
+  if (typeof value !== 'string' || !value.trim()) return [{ field, reason: say.required(label) }];
+  if (value.length > max) return [{ field, reason: say.tooLong(label, max) }];
   return [];
 }
 
 /** An optional remark: absent, or text of at most `max` characters. */
 export function optionalText(value: unknown, field: string, label: string, max = 2000): FieldProblem[] {
   if (value === undefined) return [];
-  if (typeof value !== 'string') return [{ field, reason: `${label} must be text` }];
-  if (value.length > max) return [{ field, reason: `${label} is longer than ${max} characters` }];
+  if (typeof value !== 'string') return [{ field, reason: say.mustBeText(label) }];
+  if (value.length > max) return [{ field, reason: say.tooLong(label, max) }];
   return [];
 }
 

@@ -6,6 +6,7 @@
  * workflow has the last word.
  */
 import { OFFICE_HANDLERS, refuse } from './rules';
+import { rolesNeeded, statusName } from './wording';
 import type { Role } from './roles';
 import type { ActingUser, DepartmentTaskStatus, DirectiveStatus } from './types';
 
@@ -27,13 +28,10 @@ export type StepTable<K extends string, S extends string> = Record<K, StepRule<S
 /** Validator helper: throws NotYours (role) then NotNow (status); nothing changes. */
 export function checkStep<S extends string>(rule: StepRule<S>, by: ActingUser, status: S): void {
   if (!by.roles.some((r) => (rule.roles as readonly string[]).includes(r)))
-    refuse('NotYours', `${rule.label} needs one of the roles ${rule.roles.join(', ')}`);
+    refuse('NotYours', rolesNeeded(rule.label, rule.roles));
   if (!rule.from.includes(status)) {
     const why = rule.notYet?.[status];
-    refuse(
-      'NotNow',
-      why ? `${rule.label}: ${why}` : `${rule.label} is not possible while the status is ${status}`,
-    );
+    refuse('NotNow', why ? `${rule.label}：${why}` : `当前状态为${statusName(status)}，不能${rule.label}`);
   }
 }
 
@@ -107,7 +105,7 @@ export const TASK_STEPS: StepTable<TaskStepKey, DepartmentTaskStatus> = {
     roles: ['DEPT_HEAD'],
     from: ['SIGNED_FOR', 'RETURNED'],
     ownDepartment: true,
-    notYet: { DISPATCHED: 'sign for receipt (签收) first' },
+    notYet: { DISPATCHED: '请先签收' },
   },
   reviewReport: { label: '审核回报', roles: OFFICE_HANDLERS, from: ['REPORTED'] },
   requestExtension: {

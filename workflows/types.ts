@@ -149,6 +149,16 @@ export type DirectiveStatus =
   | 'RETURNED_TO_SENDER'; // 退文: 初审 found it misrouted; sent back to the 来文单位
 
 /** 拟办意见: who leads (主办), who helps (会办), which handling option, who gives the 批示. */
+/** What a leader's 批示 (AMEND) may change in the 拟办. */
+export const AMENDABLE_FIELDS = [
+  'leadDepartment',
+  'coDepartments',
+  'handlingOption',
+  'dueDate',
+  'departmentDueDates',
+] as const;
+export type AmendableField = (typeof AMENDABLE_FIELDS)[number];
+
 export interface Proposal {
   leadDepartment: string;
   coDepartments: string[];
@@ -157,6 +167,10 @@ export interface Proposal {
   leaders: Actor[];
   leaderMode: 'SEQUENCE' | 'PARALLEL';
   comment: string;
+  /** 回报期限 set at 拟办 (or by the 批示) for every department, instead of the 办理提示's default. */
+  dueDate?: string;
+  /** Or for some departments, e.g. { GDCZT: '2017-01-20' }; the rest keep dueDate or the default. */
+  departmentDueDates?: Record<string, string>;
 }
 
 /**
@@ -283,7 +297,7 @@ export interface InstructRequest {
   decision: 'APPROVE' | 'AMEND' | 'RETURN';
   text: string;
   /** With AMEND: what the leader changes in the proposal. */
-  amendment?: Partial<Pick<Proposal, 'leadDepartment' | 'coDepartments' | 'handlingOption'>>;
+  amendment?: Partial<Pick<Proposal, AmendableField>>;
 }
 
 export interface DispatchRequest {
@@ -312,6 +326,8 @@ export interface DepartmentTaskInput {
   document: IncomingDocument;
   /** China Standard Time date of 转办: the report clock starts here. */
   dispatchDate: string;
+  /** A 回报期限 the 拟办 or the 批示 set for this department, instead of the 办理提示's default. */
+  dueDate?: string;
   policy: RoutingPolicy;
   /** Leaders who gave the 批示: the top of the escalation ladder. */
   instructingLeaders: Actor[];

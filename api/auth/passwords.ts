@@ -31,9 +31,17 @@ const READABLE = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
 /**
  * An initial password an administrator hands over (a new account, a reset): 16 characters drawn
- * without bias from READABLE (about 93 bits). The person must change it at his first sign-in.
+ * without bias from READABLE (about 93 bits), with a letter and a digit as the rules below want
+ * (drawn again otherwise, about one time in 13). The person must change it at his first sign-in.
  */
 export function generatePassword(length = 16): string {
+  for (;;) {
+    const password = drawReadable(length);
+    if (/[A-Za-z]/.test(password) && /\d/.test(password)) return password;
+  }
+}
+
+function drawReadable(length: number): string {
   const out: string[] = [];
   while (out.length < length) {
     for (const byte of randomBytes(length * 2)) {

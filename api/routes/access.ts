@@ -150,7 +150,7 @@ export function directiveVisible(db: Database, params: DirectiveParams = directi
   return async (req, _res, next) => {
     const parsed = params.safeParse(req.params);
     if (parsed.success && !(await directiveView(db, currentUser(req), parsed.data.receiptNumber)))
-      throw new HttpError(404, 'not_found', `no directive with 收文编号 ${parsed.data.receiptNumber}`);
+      throw new HttpError(404, 'not_found', `没有收文编号为 ${parsed.data.receiptNumber} 的来文`);
     next();
   };
 }
@@ -167,7 +167,7 @@ export function taskVisible(db: Database): RequestHandler {
       const user = currentUser(req);
       const view = await directiveView(db, user, rn);
       if (view !== 'OFFICE' && !(view === 'DEPARTMENT' && code === user.departmentCode))
-        throw new HttpError(404, 'not_found', `${code} has no task on directive ${rn}`);
+        throw new HttpError(404, 'not_found', `收文编号 ${rn} 的来文没有交单位 ${code} 办理`);
     }
     next();
   };

@@ -17,14 +17,14 @@ const DAY_MS = 86_400_000;
 const listRequest = requestSchema({
   query: listFilters({
     /** Done by this person, or for him under a 委托. */
-    actor: userId('actor').optional(),
+    actor: userId('操作人').optional(),
     action: z.string().trim().min(1).max(40, 'action is at most 40 characters').optional(),
     /** The start of the target: 201700084 finds the directive and its departments' tasks. */
     target: z.string().trim().min(1).max(100, 'target is at most 100 characters').optional(),
-    from: calendarDate('from').optional(),
-    to: calendarDate('to').optional(),
-    page: wholeNumberText('page', 100_000).default(1),
-    pageSize: wholeNumberText('pageSize', 200).default(50),
+    from: calendarDate('起始日期').optional(),
+    to: calendarDate('截止日期').optional(),
+    page: wholeNumberText('页码', 100_000).default(1),
+    pageSize: wholeNumberText('每页条数', 200).default(50),
   }),
 });
 

@@ -16,8 +16,8 @@ import { listFilters, parseRequest, requestSchema, text, userId, wholeNumberText
 
 const clearanceFilters = listFilters({
   q: z.string().trim().max(40, '姓名/单位 is at most 40 characters').optional(),
-  page: wholeNumberText('page', 10_000).default(1),
-  pageSize: wholeNumberText('pageSize', 200).default(50),
+  page: wholeNumberText('页码', 10_000).default(1),
+  pageSize: wholeNumberText('每页条数', 200).default(50),
 });
 
 const clearanceForm = z
@@ -32,7 +32,7 @@ const clearanceForm = z
   })
   .strict();
 
-const userParams = z.object({ id: userId('id') }).strict();
+const userParams = z.object({ id: userId('用户账号') }).strict();
 const listRequest = requestSchema({ query: clearanceFilters });
 const setRequest = requestSchema({ params: userParams, body: clearanceForm });
 

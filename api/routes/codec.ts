@@ -131,6 +131,9 @@ function operatorOnly(sessions: SessionStore, origins: readonly string[]): Reque
     if (!user.roles.includes('ADMIN')) {
       throw new HttpError(403, 'forbidden', 'the codec endpoint is for the operator (role ADMIN)');
     }
+    // A password someone else set (a reset, the first start) decodes nothing until changed.
+    if (user.mustChangePassword)
+      throw new HttpError(403, 'password_change_required', '请先修改初始密码，再使用解码服务');
     next();
   };
   return authenticating(check, ['ADMIN']); // the OpenAPI document names the sign-in and the role

@@ -68,9 +68,9 @@ const NEVER_DELEGATED: readonly Role[] = ['ADMIN', 'SECURITY_OFFICER'];
 /** 委托: to whom, from when to when (CST days, both included), and why. */
 const delegationForm = z
   .object({
-    toUserId: userId('toUserId'),
-    startsOn: calendarDate('startsOn'),
-    endsOn: calendarDate('endsOn'),
+    toUserId: userId('受托人'),
+    startsOn: calendarDate('委托起始日期'),
+    endsOn: calendarDate('委托截止日期'),
     reason: text('委托事由', 500),
   })
   .strict()
@@ -79,7 +79,7 @@ const delegationForm = z
       ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'must not be before startsOn' });
   });
 
-const delegationParams = z.object({ id: wholeNumberText('id') }).strict();
+const delegationParams = z.object({ id: wholeNumberText('委托编号') }).strict();
 
 const createRequest = requestSchema({ body: delegationForm });
 const listRequest = requestSchema({});

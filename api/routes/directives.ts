@@ -38,6 +38,7 @@ import { operation } from '../openapi';
 import { registerOf } from '../register';
 import { attachmentsNamed, discardUploads, type AttachmentStoreOptions } from './attachments';
 import { CLASSIFIED_REFUSAL, clearedFor, isClassified } from '../../workflows/secrecy';
+import * as say from '../../workflows/wording';
 import { directiveView, visibleTimeline, type DirectiveView } from './access';
 
 export interface DirectiveRouterDeps {
@@ -59,11 +60,11 @@ export interface DirectiveRouterDeps {
 
 const count = (label: string) =>
   z.number({
-    error: (i) =>
-      i.input === undefined ? `${label} is required` : `${label} must be a whole number from 1 to 9999`,
+    error: (i) => (i.input === undefined ? say.required(label) : say.wholeNumber(label, 1, 9999)),
   });
-const trimmed = (label: string) => z.string({ error: `${label} must be text` }).trim();
-const docNumber = z.string({ error: '文号 (document number) must be text' }).transform(normalizeDocNumber);
+const trimmed = (label: string) =>
+  z.string({ error: (i) => (i.input === undefined ? say.required(label) : say.mustBeText(label)) }).trim();
+const docNumber = z.string({ error: say.mustBeText('文号') }).transform(normalizeDocNumber);
 
 /** An optional element of the document: text, trimmed; empty means not given. */
 const element = (label: string) =>
@@ -80,9 +81,9 @@ const asIssues = (problems: FieldProblem[], ctx: z.RefinementCtx) => {
 const deliveryForm = (nowMs: number) =>
   z
     .object({
-      sourceOrg: trimmed('来文单位 (source organ)'),
+      sourceOrg: trimmed('来文单位'),
       docNumber,
-      copies: count('份数 (copies)'),
+      copies: count('份数'),
       receivedDate: calendarDate('收文日期').default(chinaDate(nowMs)),
     })
     .strict()
@@ -92,7 +93,7 @@ const deliveryForm = (nowMs: number) =>
         ctx.addIssue({
           code: 'custom',
           path: ['receivedDate'],
-          message: '收文日期 must be a date from 2000 up to today',
+          message: '收文日期须在 2000-01-01 至今天之间',
         });
     });
 
@@ -103,16 +104,16 @@ const deliveryForm = (nowMs: number) =>
 const registrationForm = (nowMs: number, classifiedAccredited: boolean) =>
   z
     .object({
-      sourceOrg: trimmed('来文单位 (source organ)'),
+      sourceOrg: trimmed('来文单位'),
       docNumber,
-      title: trimmed('来文标题 (title)'),
+      title: trimmed('来文标题'),
       receivedDate: trimmed('收文日期'),
-      urgency: z.string({ error: '紧急程度 must be text' }).default('平急' satisfies Urgency),
-      secrecy: z.string({ error: '密级 must be text' }).default('非密' satisfies Secrecy),
+      urgency: z.string({ error: say.mustBeText('紧急程度') }).default('平急' satisfies Urgency),
+      secrecy: z.string({ error: say.mustBeText('密级') }).default('非密' satisfies Secrecy),
       secrecyPeriod: trimmed('保密期限').optional(),
-      copies: count('份数 (copies)').optional(),
-      pages: count('页数 (pages)').optional(),
-      handlingPrefix: trimmed('办文编号 prefix').optional(),
+      copies: count('份数').optional(),
+      pages: count('页数').optional(),
+      handlingPrefix: trimmed('办文编号前缀').optional(),
       // The document's own elements (GB/T 9704), as printed on it; empty boxes are left out.
       copyNumber: element('份号'),
       writtenDate: element('成文日期'),
@@ -125,8 +126,8 @@ const registrationForm = (nowMs: number, classifiedAccredited: boolean) =>
       summary: element('办理意见'),
       bodyText: element('正文'),
       attachments: z
-        .array(z.string({ error: 'must be an attachment id' }).min(1).max(100))
-        .max(20, 'at most 20 uploaded attachments')
+        .array(z.string({ error: '附件须为已上传文件的编号' }).min(1).max(100))
+        .max(20, '附件须为已上传的文件，最多 20 个')
         .optional(),
     })
     .strict()
@@ -212,8 +213,8 @@ export function directiveRouter(deps: DirectiveRouterDeps): Router {
       throw new HttpError(
         409,
         'duplicate',
-        `${document.sourceOrg} ${document.docNumber} is already registered as 收文编号 ${earlier.receiptNumber}`,
-        [{ field: 'docNumber', reason: `already registered as 收文编号 ${earlier.receiptNumber}` }],
+        `${document.sourceOrg} ${document.docNumber} 已登记，收文编号 ${earlier.receiptNumber}`,
+        [{ field: 'docNumber', reason: `该文号已登记，收文编号 ${earlier.receiptNumber}` }],
       );
     }
     const year = Number(document.receivedDate.slice(0, 4));
@@ -243,7 +244,9 @@ export function directiveRouter(deps: DirectiveRouterDeps): Router {
     try {
       form = parse();
     } catch (err) {
-      if (typeof sent?.secrecy === 'string' && isClassified(sent.secrecy)) await discard();
+      // Refused for its 密级 here (another mistake on an accredited network leaves them for a retry).
+      if (!classifiedAccredited && typeof sent?.secrecy === 'string' && isClassified(sent.secrecy))
+        await discard();
       throw err;
     }
     if (!clearedFor(user.clearance, form.secrecy)) {
@@ -251,8 +254,8 @@ export function directiveRouter(deps: DirectiveRouterDeps): Router {
       throw new HttpError(
         403,
         'not_cleared',
-        `你的涉密资格为${user.clearance}，不能登记${form.secrecy}级文件`,
-        [{ field: 'secrecy', reason: `exceeds your clearance (${user.clearance})` }],
+        `您的涉密资格为${user.clearance}，不能登记${form.secrecy}级文件`,
+        [{ field: 'secrecy', reason: `密级超出您的涉密资格（${user.clearance}）` }],
       );
     }
     return form;
@@ -264,7 +267,7 @@ export function directiveRouter(deps: DirectiveRouterDeps): Router {
     const user = currentUser(req);
     const view = await directiveView(db, user, receiptNumber);
     const directive = view && (await findDirective(db, receiptNumber, view, user));
-    if (!directive) throw new HttpError(404, 'not_found', `no directive with 收文编号 ${receiptNumber}`);
+    if (!directive) throw new HttpError(404, 'not_found', `没有收文编号为 ${receiptNumber} 的来文`);
     // Every read of a 涉密 document is on record: who, when, which.
     if (isClassified(directive.secrecy))
       await appendAudit(db, {

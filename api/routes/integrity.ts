@@ -85,6 +85,7 @@ import {
   text,
   wholeNumberText,
 } from '../parse';
+import * as say from '../../workflows/wording';
 import { operation } from '../openapi';
 import { actingUser, signingActor, updateIdOf, type Clock } from '../requests';
 import type { StepRunner } from '../updates';
@@ -109,7 +110,7 @@ const recordParams = z
 const caseParams = z
   .object({ caseId: z.string().regex(BUSINESS_KEY, 'is not a case id, e.g. SX20170103-4f2a9c-1') })
   .strict();
-const objectionId = wholeNumberText('objectionId', 100_000);
+const objectionId = wholeNumberText('异议编号', 100_000);
 
 const distinct = (xs: readonly unknown[]) => new Set(xs).size === xs.length;
 const attachmentIds = z
@@ -129,7 +130,7 @@ const registeredSource = z.enum(
   {
     error: (i) =>
       i.input === undefined
-        ? '失信来源 is required'
+        ? say.required('失信来源')
         : i.input === 'OVERDUE_TASK'
           ? 'OVERDUE_TASK (督办事项逾期未办) records are opened by routing only, when a directive task stays overdue'
           : `失信来源 must be one of ${Object.entries(REGISTERED_SOURCES)
@@ -152,7 +153,7 @@ const subject = z
       ctx.addIssue({
         code: 'custom',
         path: ['personName'],
-        message: '公务员姓名 is required when the subject is a civil servant (公务员)',
+        message: '失信主体为公务员时，公务员姓名为必填项',
       });
     if (s.kind === 'BODY' && s.personName !== undefined)
       ctx.addIssue({
@@ -189,7 +190,7 @@ const registrationForm = (today: string) =>
 
 /** A remark required only when the step refuses: an empty one is then a 400 on `comment`. */
 const reasonRequired = (label: string) => (comment: string, ctx: z.RefinementCtx) => {
-  if (!comment) ctx.addIssue({ code: 'custom', path: ['comment'], message: `${label} is required` });
+  if (!comment) ctx.addIssue({ code: 'custom', path: ['comment'], message: say.required(label) });
 };
 
 const correctionFields = {
@@ -221,7 +222,7 @@ function checkMeasure(
     ctx.addIssue({
       code: 'custom',
       path: ['referredTo'],
-      message: '移送机关 is required with REFERRED (依法依规追究责任)',
+      message: '移送（REFERRED，依法依规追究责任）时，移送机关为必填项',
     });
   if (d.measure !== 'REFERRED' && d.referredTo !== undefined)
     ctx.addIssue({
@@ -259,7 +260,7 @@ const decisionForm = z
       ctx.addIssue({
         code: 'custom',
         path: ['measure'],
-        message: '追责措施 is required unless the mitigation is EXEMPT (免于)',
+        message: '除免于追责（EXEMPT）外，追责措施为必填项',
       });
   });
 
@@ -287,7 +288,7 @@ const fromNotAfterTo = (p: { from: string; to: string }, ctx: z.RefinementCtx) =
 };
 const periodFields = (today: string) =>
   z
-    .object({ from: calendarDate('from').optional(), to: calendarDate('to').optional() })
+    .object({ from: calendarDate('起始日期').optional(), to: calendarDate('截止日期').optional() })
     .strict()
     .transform(inPeriod(today))
     .superRefine(fromNotAfterTo);
@@ -301,13 +302,13 @@ const keyList = <K extends string>(label: string, catalogue: Record<K, string>) 
 
 const listQuery = z
   .object({
-    department: text('department', 40).optional(),
+    department: text('单位', 40).optional(),
     status: keyList('状态', BREACH_STATUSES).optional(),
     source: keyList('失信来源', BREACH_SOURCES).optional(),
     severity: keyList('严重程度', SEVERITIES).optional(),
-    q: text('q', 100).optional(),
-    page: wholeNumberText('page').default(1),
-    pageSize: wholeNumberText('pageSize', 100).default(20),
+    q: text('检索词', 100).optional(),
+    page: wholeNumberText('页码').default(1),
+    pageSize: wholeNumberText('每页条数', 100).default(20),
   })
   .strict();
 
@@ -315,9 +316,9 @@ const exportQuery = (today: string) =>
   z
     .object({
       format: z.enum(['json', 'csv'], { error: 'format must be json or csv' }).default('json'),
-      from: calendarDate('from').optional(),
-      to: calendarDate('to').optional(),
-      includeUnpublished: booleanText('includeUnpublished').default(false),
+      from: calendarDate('起始日期').optional(),
+      to: calendarDate('截止日期').optional(),
+      includeUnpublished: booleanText('是否含未公开记录').default(false),
     })
     .strict()
     .transform(inPeriod(today))
@@ -331,7 +332,7 @@ const caseRequest = requestSchema({ params: caseParams });
 const evaluationRequest = (today: string) => requestSchema({ query: periodFields(today) });
 const departmentEvaluationRequest = (today: string) =>
   requestSchema({
-    params: z.object({ departmentCode: text('departmentCode', 40) }).strict(),
+    params: z.object({ departmentCode: text('单位代码', 40) }).strict(),
     query: periodFields(today),
   });
 

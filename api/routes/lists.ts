@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Database } from '../../core/database';
 import type { Prisma } from '../../generated/prisma/client';
 import { URGENCIES } from '../../workflows/types';
+import * as say from '../../workflows/wording';
 import { currentUser } from '../auth/middleware';
 import { HttpError } from '../errors';
 import {
@@ -48,27 +49,27 @@ const statusList = (statuses: readonly string[]) =>
       if (bad.length)
         ctx.addIssue({
           code: 'custom',
-          message: `unknown status ${bad.join(', ')}; one of ${statuses.join(', ')}`,
+          message: `状态 ${bad.join('、')} 不存在；${say.oneOfThese('状态', statuses.map(say.statusName))}`,
         });
     });
 
 /** Every list pages the same way: 20 a page unless told, at most 100. */
 const paging = {
-  page: wholeNumberText('page', 100_000).default(1),
-  pageSize: wholeNumberText('pageSize', 100).default(20),
+  page: wholeNumberText('页码', 100_000).default(1),
+  pageSize: wholeNumberText('每页条数', 100).default(20),
 };
 
 /** The office's list of directives; filters in the order their problems are reported. */
 const directiveFilters = listFilters({
   ...paging,
   status: statusList(DIRECTIVE_STATUSES).optional(),
-  department: z.union([z.literal(''), departmentCode('department')]).optional(),
-  overdue: booleanText('overdue').optional(),
-  dueBefore: calendarDate('dueBefore').optional(),
-  urgency: z.enum(URGENCIES, { error: `urgency must be one of ${URGENCIES.join('、')}` }).optional(),
-  q: z.string().trim().max(100, 'q is at most 100 characters').optional(),
+  department: z.union([z.literal(''), departmentCode('承办单位')]).optional(),
+  overdue: booleanText('是否逾期').optional(),
+  dueBefore: calendarDate('回报期限截止').optional(),
+  urgency: z.enum(URGENCIES, { error: say.oneOfThese('紧急程度', URGENCIES) }).optional(),
+  q: z.string().trim().max(100, say.tooLong('检索词', 100)).optional(),
   sort: z
-    .enum(SORTS, { error: `sort must be one of ${SORTABLE.join(', ')}, with - for descending` })
+    .enum(SORTS, { error: `${say.oneOfThese('排序', SORTABLE)}（前加 - 为倒序）` })
     .default('-registeredAt'),
 });
 const taskFilters = listFilters({ ...paging, status: statusList(TASK_STATUSES).optional() });
@@ -76,7 +77,7 @@ const inboxFilters = listFilters(paging);
 const directivesRequest = requestSchema({ query: directiveFilters });
 const tasksRequest = requestSchema({ query: taskFilters });
 const inboxRequest = requestSchema({ query: inboxFilters });
-const noticeRequest = requestSchema({ params: z.object({ id: wholeNumberText('id') }).strict() });
+const noticeRequest = requestSchema({ params: z.object({ id: wholeNumberText('提醒编号') }).strict() });
 
 const directives = operation({
   summary: 'The directives I may see, filtered, sorted and paged',
@@ -198,7 +199,7 @@ export function listRouter(db: Database): Router {
       data: { readAt: new Date() },
     });
     const exists = count > 0 || (await db.notice.count({ where: mine })) > 0;
-    if (!exists) throw new HttpError(404, 'not_found', 'no such notice in your inbox');
+    if (!exists) throw new HttpError(404, 'not_found', '您的提醒中没有这一条');
     res.status(204).end();
   });
 

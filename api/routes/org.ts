@@ -366,7 +366,7 @@ export function orgRouter(db: Database, sessions: SessionStore, throttle: LoginT
         );
       const department =
         (await tx.department.findUnique({ where: { code: body.departmentCode } })) ?? undefined;
-      const problems = accountProblems(body, department, body.departmentCode);
+      const problems = accountProblems(body, department, body.departmentCode, before.roles);
       if (problems.length) throw invalidInput(problems);
       const roles: Role[] = body.roles;
       await tx.userRole.deleteMany({ where: { userId: params.id } });
@@ -395,8 +395,15 @@ export function orgRouter(db: Database, sessions: SessionStore, throttle: LoginT
     const user = await db.$transaction(async (tx) => {
       // The password itself is never on the trail.
       await appendAudit(tx, { actorId: actor.id, action: 'user.password-reset', target: params.id });
-      if (!(await tx.user.findUnique({ where: { id: params.id } })))
-        throw new HttpError(404, 'not_found', `没有用户 ${params.id}`);
+      const target = await tx.user.findUnique({ where: { id: params.id }, include: { roles: true } });
+      if (!target) throw new HttpError(404, 'not_found', `没有用户 ${params.id}`);
+      // A password he set would let the administrator act as the 保密员 (三员分立).
+      if (target.roles.some((r) => r.role === 'SECURITY_OFFICER'))
+        throw new HttpError(
+          403,
+          'security_officer',
+          '保密员的密码不由系统管理员重置：请在服务器上运行 npm run appoint-security-officer',
+        );
       return tx.user.update({
         where: { id: params.id },
         data: { passwordHash, mustChangePassword: true },

@@ -39,8 +39,8 @@ export function policyRouter(db: Database): Router {
     } catch (err) {
       // The version is the key: a second save of one name (even at the same moment) is refused.
       if ((err as { code?: string }).code !== 'P2002') throw err;
-      throw new HttpError(409, 'duplicate', `policy version ${policy.version} already exists`, [
-        { field: 'version', reason: 'give the new policy a new version name' },
+      throw new HttpError(409, 'duplicate', `政策版本 ${policy.version} 已存在`, [
+        { field: 'version', reason: '新政策须使用新的版本名称' },
       ]);
     }
     res.status(201).json({ policy });

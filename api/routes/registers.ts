@@ -14,6 +14,7 @@ import { HANDLING_PREFIX, chinaDate, formatHandlingNumber } from '../../workflow
 import { requireRole } from '../auth/middleware';
 import { actingUser, updateIdOf, type Clock } from '../requests';
 import { operation } from '../openapi';
+import * as say from '../../workflows/wording';
 import { parseRequest, requestSchema } from '../parse';
 import { lastNumbers, registerOf } from '../register';
 import type { StepRunner } from '../updates';
@@ -32,34 +33,34 @@ const yearParams = (thisYear: number) =>
     .object({
       year: z
         .string()
-        .regex(/^\d{4}$/, 'year is four digits, e.g. 2017')
+        .regex(/^\d{4}$/, '年度须为四位数字，如 2017')
         .transform(Number)
-        .refine((y) => y >= 2000 && y <= thisYear + 1, `year must be from 2000 to ${thisYear + 1}`),
+        .refine((y) => y >= 2000 && y <= thisYear + 1, `年度须在 2000 至 ${thisYear + 1} 之间`),
     })
     .strict();
 
 const lastUsed = (label: string, max: number) =>
   z
-    .number({ error: `${label} must be a whole number` })
-    .int(`${label} must be a whole number`)
-    .min(0, `${label} must be at least 0`)
-    .max(max, `${label} is at most ${max}`);
+    .number({ error: say.wholeNumber(label, 0, max) })
+    .int(say.wholeNumber(label, 0, max))
+    .min(0, say.wholeNumber(label, 0, max))
+    .max(max, say.wholeNumber(label, 0, max));
 
 const numberingForm = z
   .object({
     /** The last 收文编号 sequence used on paper, e.g. 83 (the next is 201700084). */
-    lastSequence: lastUsed('the last 收文编号 used', 99_999).optional(),
+    lastSequence: lastUsed('已用到的收文编号', 99_999).optional(),
     /** The last 办文编号 per prefix used on paper, e.g. { "发改": 8 } (the next is 发改 0009). */
     lastHandlingSequences: z
       .record(
-        z.string().regex(HANDLING_PREFIX, '办文编号 prefix is 1–4 Chinese characters, e.g. 发改'),
-        lastUsed('the last 办文编号 used', 9_999),
+        z.string().regex(HANDLING_PREFIX, '办文编号前缀须为 1 至 4 个汉字，如 发改'),
+        lastUsed('已用到的办文编号', 9_999),
       )
       .optional(),
   })
   .strict()
   .refine((f) => f.lastSequence !== undefined || Object.keys(f.lastHandlingSequences ?? {}).length > 0, {
-    message: 'give lastSequence or at least one 办文编号 prefix',
+    message: '请填写已用到的收文编号，或至少一个办文编号前缀已用到的编号',
     path: ['lastSequence'],
   });
 

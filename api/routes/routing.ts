@@ -39,6 +39,7 @@ import type { FieldProblem } from '../../workflows/incoming-document';
 import type { HandlingOptionCode } from '../../workflows/policy';
 import { DIRECTIVE_STEPS, TASK_STEPS, type StepRule } from '../../workflows/steps';
 import type { ActingUser, Actor, DepartmentTaskState, DirectiveState } from '../../workflows/types';
+import * as say from '../../workflows/wording';
 import { requireRole } from '../auth/middleware';
 import { HttpError, invalidInput } from '../errors';
 import {
@@ -72,33 +73,46 @@ export interface RoutingRouterDeps {
 // The forms
 
 const directiveParams = z.object({ receiptNumber }).strict();
-const taskParams = z.object({ receiptNumber, departmentCode: departmentCode('departmentCode') }).strict();
+const taskParams = z.object({ receiptNumber, departmentCode: departmentCode('单位代码') }).strict();
 const circulationParams = z
-  .object({ receiptNumber, circulationId: wholeNumberText('circulationId', 10_000) })
+  .object({ receiptNumber, circulationId: wholeNumberText('传阅编号', 10_000) })
   .strict();
 
 /** 办理提示 on the 拟办 and the 回报单: a number 1–5, never the text "1". */
 const HANDLING_OPTIONS = [1, 2, 3, 4, 5] as const satisfies readonly HandlingOptionCode[];
 const handlingOption = z.literal(HANDLING_OPTIONS, {
   error: (i) =>
-    i.input === undefined
-      ? '办理提示 is required'
-      : `办理提示 must be one of the numbers 1–5, not ${kindOf(i.input)}`,
+    i.input === undefined ? say.required('办理提示') : `办理提示须为数字 1–5 之一，而非${kindOf(i.input)}`,
 });
 
 const departmentCodes = (label: string) => z.array(departmentCode(label)).max(20);
 const userIds = (label: string, atLeastOne: string) =>
-  z.array(userId(label)).min(1, atLeastOne).max(50, `${label}: name at most 50`);
+  z.array(userId(label)).min(1, atLeastOne).max(50, say.tooMany(label, 50));
 
 /** 拟办: who leads (主办), who helps (会办), the handling option, who gives the 批示. */
+/**
+ * A 回报期限 set by hand, instead of the 办理提示's default: for every department, or for some
+ * (e.g. { "GDCZT": "2017-01-20" }). The workflow checks it is not past and names a department of
+ * the 拟办.
+ */
+const deadlineFields = {
+  dueDate: calendarDate('回报期限').optional(),
+  departmentDueDates: z
+    .record(departmentCode('单位代码'), calendarDate('回报期限'), {
+      error: '各单位回报期限须按单位代码填写日期，如 {"GDFGW": "2017-01-20"}',
+    })
+    .optional(),
+};
+
 const proposalForm = z
   .object({
     leadDepartment: departmentCode('主办单位'),
     coDepartments: departmentCodes('会办单位').default([]),
     handlingOption,
-    leaders: userIds('请批示领导', 'name at least one leader to give the 批示'),
+    leaders: userIds('请批示领导', '请批示领导至少一人'),
     leaderMode: oneOf('批示方式', { SEQUENCE: '依次批示', PARALLEL: '同时批示' }).default('SEQUENCE'),
     comment: remark('拟办意见', 2000),
+    ...deadlineFields,
   })
   .strict();
 
@@ -112,6 +126,7 @@ const instructionForm = z
         leadDepartment: departmentCode('主办单位').optional(),
         coDepartments: departmentCodes('会办单位').optional(),
         handlingOption: handlingOption.optional(),
+        ...deadlineFields,
       })
       .strict()
       .optional(),
@@ -119,7 +134,7 @@ const instructionForm = z
   .strict();
 
 /** 回报单: the options ticked, what was done, and the 代拟稿 (text or attached files) with option 4. */
-const OPTIONS_TICKED = '办理提示: tick one or more of 1–5, each once';
+const OPTIONS_TICKED = '办理提示须勾选 1–5 中的一项或多项，不得重复';
 const reportForm = z
   .object({
     options: z
@@ -129,14 +144,14 @@ const reportForm = z
       .refine(distinct, OPTIONS_TICKED),
     text: text('办理情况', 5000),
     draft: z
-      .string({ error: '代拟稿 must be text' })
+      .string({ error: say.mustBeText('代拟稿') })
       .trim()
-      .max(50_000, '代拟稿 is at most 50000 characters')
+      .max(50_000, say.tooLong('代拟稿', 50_000))
       .optional(),
     attachments: z
       .array(z.string().min(1).max(100))
       .max(20)
-      .refine(distinct, 'name each attachment once')
+      .refine(distinct, say.repeated('附件'))
       .optional(),
   })
   .strict();
@@ -162,8 +177,13 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       const row = await db.directive.findUnique({ where: { receiptNumber } });
-      if (row) throw new HttpError(409, 'not_now', `directive ${receiptNumber} is already ${row.status}`);
-      throw new HttpError(404, 'not_found', `no directive with 收文编号 ${receiptNumber}`);
+      if (row)
+        throw new HttpError(
+          409,
+          'not_now',
+          `收文编号 ${receiptNumber} 的来文状态为${say.statusName(row.status)}，不能办理此步骤`,
+        );
+      throw new HttpError(404, 'not_found', `没有收文编号为 ${receiptNumber} 的来文`);
     }
   }
 
@@ -175,7 +195,7 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
   ): Promise<Actor[]> {
     const users = await db.user.findMany({ where: { id: { in: [...ids] }, active: true, ...who.where } });
     const missing = ids.filter((id) => !users.some((u) => u.id === id));
-    if (missing.length) throw invalidInput([{ field, reason: `not ${who.label}: ${missing.join(', ')}` }]);
+    if (missing.length) throw invalidInput([{ field, reason: `${missing.join('、')} 不是${who.label}` }]);
     return ids.map((id) => {
       const u = users.find((x) => x.id === id)!;
       return { userId: u.id, displayName: u.displayName };
@@ -185,9 +205,9 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
   const userNamed = async (id: string, field: string, who: Parameters<typeof usersNamed>[2]) =>
     (await usersNamed([id], field, who))[0]!;
 
-  const LEADERS = { label: 'a leader', where: { roles: { some: { role: 'LEADER' } } } };
+  const LEADERS = { label: '领导', where: { roles: { some: { role: 'LEADER' } } } };
   const OFFICE_STAFF = {
-    label: 'a member of the general office',
+    label: '办公厅工作人员',
     where: { department: { kind: { in: ['GENERAL_OFFICE', 'OFFICE_SECTION'] } } },
   };
 
@@ -198,7 +218,7 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
     });
     const problems: FieldProblem[] = named
       .filter(({ code }) => !known.some((d) => d.code === code))
-      .map(({ code, field }) => ({ field, reason: `${code} is not a responsible department (承办单位)` }));
+      .map(({ code, field }) => ({ field, reason: `${code} 不是承办单位` }));
     if (problems.length) throw invalidInput(problems);
   }
   const listed = (codes: readonly string[], field: string) =>
@@ -337,10 +357,7 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
     onDirectiveWith(
       z
         .object({
-          readers: userIds('传阅对象', 'name at least one reader').refine(
-            distinct,
-            'a reader is named twice',
-          ),
+          readers: userIds('传阅对象', '传阅对象至少一人').refine(distinct, say.repeated('传阅对象')),
           purpose: oneOf('传阅', { READ: '阅知', COMMENT: '提意见' }).default('READ'),
           note: remark('附言', 2000),
         })
@@ -349,7 +366,7 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
     circulateUpdate,
     async ({ body }) => ({
       ...body,
-      readers: await usersNamed(body.readers, 'readers', { label: 'an active user' }),
+      readers: await usersNamed(body.readers, 'readers', { label: '在职用户' }),
     }),
   );
   const readSchema = requestSchema({
@@ -357,9 +374,9 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
     body: z
       .object({
         comment: z
-          .string({ error: '传阅意见 must be text' })
+          .string({ error: say.mustBeText('传阅意见') })
           .trim()
-          .max(2000, '传阅意见 is at most 2000 characters')
+          .max(2000, say.tooLong('传阅意见', 2000))
           .optional(),
       })
       .strict(),
@@ -426,7 +443,9 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
       z
         .object({
           text: text('答复内容', 5000),
-          notifyDepartments: departmentCodes('告知单位').refine(distinct, 'name each unit once').default([]),
+          notifyDepartments: departmentCodes('告知单位')
+            .refine(distinct, say.repeated('告知单位'))
+            .default([]),
         })
         .strict(),
     ),
@@ -451,8 +470,16 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       const task = await db.departmentTask.findUnique({ where: { workflowId } });
       if (task)
-        throw new HttpError(409, 'not_now', `the task of ${departmentCode} is already ${task.status}`);
-      throw new HttpError(404, 'not_found', `${departmentCode} has no task on directive ${receiptNumber}`);
+        throw new HttpError(
+          409,
+          'not_now',
+          `单位 ${departmentCode} 的任务状态为${say.statusName(task.status)}，不能办理此步骤`,
+        );
+      throw new HttpError(
+        404,
+        'not_found',
+        `收文编号 ${receiptNumber} 的来文没有交单位 ${departmentCode} 办理`,
+      );
     }
   }
 
@@ -487,7 +514,7 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
         const input = parseRequest(schema, req);
         const { params } = input;
         if (rule.ownDepartment && actingUser(req).departmentCode !== params.departmentCode)
-          throw new HttpError(403, 'not_yours', 'you may act only on your own department’s task');
+          throw new HttpError(403, 'not_yours', '只能办理本单位的任务');
         const fields = await request(input, { req, departmentCode: params.departmentCode });
         const updateId = updateIdOf(req, step.replace('/', '-'));
         const task = await onTask(params, (h) =>
@@ -552,7 +579,7 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
     onTaskWith(
       z
         .object({
-          approve: z.boolean({ error: 'approve must be true or false' }),
+          approve: z.boolean({ error: '是否批准须为 true 或 false' }),
           newDueDate: calendarDate('批准延至日期').optional(),
           comment: remark('意见', 2000),
         })
@@ -578,7 +605,7 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
     reassignHandlerUpdate,
     async ({ body }, { departmentCode }) => ({
       handler: await userNamed(body.handler, 'handler', {
-        label: `a handler of ${departmentCode}`,
+        label: `单位 ${departmentCode} 的承办人`,
         where: { departmentCode, roles: { some: { role: { in: ['DEPT_HANDLER', 'DEPT_HEAD'] } } } },
       }),
       reason: body.reason,

@@ -14,8 +14,8 @@ import { doneBy, todoOf } from '../todo';
 const todoRequest = requestSchema({ query: listFilters({}) });
 const doneRequest = requestSchema({
   query: listFilters({
-    page: wholeNumberText('page', 100_000).default(1),
-    pageSize: wholeNumberText('pageSize', 100).default(20),
+    page: wholeNumberText('页码', 100_000).default(1),
+    pageSize: wholeNumberText('每页条数', 100).default(20),
   }),
 });
 

@@ -1,11 +1,11 @@
 /**
- * Notices by e-mail and webhook, delivered by deliverNotice to a real SMTP server and a real HTTP
- * receiver in this process. An activity runs at least once: each case runs it again, as Temporal
- * would on a retry, and nobody is sent a notice twice.
+ * Notices by e-mail and webhook through the outbox: deliverNotice queues the deliveries with the
+ * inbox rows and contacts nobody; drainNoticeOutbox sends them to a real SMTP server and a real
+ * HTTP receiver in this process. Activities run at least once: each case runs them again, as
+ * Temporal would on a retry, and nobody is sent a notice twice.
  */
-import { createActivities } from '../../activities';
-import { emailChannel, webhookChannel } from '../../activities/notice-channels';
-import type { NoticeToDeliver } from '../../activities/notices';
+import { emailChannel, webhookChannel, createNoticeOutboxActivities } from '../../activities/notice-channels';
+import { createNoticeActivities, type NoticeChannel, type NoticeToDeliver } from '../../activities/notices';
 import { ConfigError, loadConfig } from '../../core/config';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startSmtpSink, startWebhookReceiver } from '../helpers/notice-receivers';
@@ -23,6 +23,18 @@ beforeAll(async () => {
   database = await createTestDatabase({ demoOrganisation: true });
 });
 afterAll(() => database?.close());
+// Each case drains the outbox with channels of its own: none left from another.
+beforeEach(() => database.db.noticeDelivery.deleteMany());
+
+/** The outbox's clock, moved on by hand: a retry is due when the test says so. */
+let clock = Date.now();
+const later = (ms: number) => (clock += ms);
+
+/** deliverNotice and drainNoticeOutbox, as the worker wires them, on the test's clock. */
+const activitiesWith = (channels: NoticeChannel[], batchSize?: number) => ({
+  ...createNoticeActivities(database.db, channels),
+  ...createNoticeOutboxActivities(database.db, channels, { now: () => clock, batchSize }),
+});
 
 let serial = 0;
 /** A 催报单 to 省发展改革委's handler and head, under a key of its own. */
@@ -38,27 +50,42 @@ const notice = (): NoticeToDeliver => ({
   at: '2017-01-15T01:00:00.000Z',
 });
 
-/** Who wants e-mail, at which address: the handler does, the head keeps to the inbox by default. */
-async function preferences(mishu: { email: string | null; noticeByEmail: boolean }, head = { email: HEAD }) {
+/** Who wants e-mail, at which address: the handler as given, the head by `headByEmail`. */
+async function preferences(mishu: { email: string | null; noticeByEmail: boolean }, headByEmail = false) {
   const { db } = database;
   await db.user.update({ where: { id: 'u-fgw-mishu' }, data: mishu });
-  await db.user.update({ where: { id: 'u-fgw-head' }, data: { ...head, noticeByEmail: false } });
+  await db.user.update({ where: { id: 'u-fgw-head' }, data: { email: HEAD, noticeByEmail: headByEmail } });
 }
 
 const deliveries = (noticeKey: string) =>
   database.db.noticeDelivery.findMany({ where: { noticeKey }, orderBy: { recipient: 'asc' } });
+const states = async (noticeKey: string) =>
+  (await deliveries(noticeKey)).map((r) => [r.recipient, r.status, r.attempts]);
 
 describe('e-mail', () => {
-  test('a 催报单 reaches the SMTP server addressed to the handler, titled as the notice; run twice, sent once', async () => {
+  test('a 催报单 is queued with the inbox, then reaches the SMTP server addressed to the handler, titled as the notice; each run twice, sent once', async () => {
     const smtp = await startSmtpSink();
     const channel = emailChannel(database.db, { smtpUrl: smtp.url, from: FROM, attempts: 3 });
     try {
       await preferences({ email: MISHU, noticeByEmail: true });
-      const activities = createActivities({ db: database.db, noticeChannels: [channel] });
+      const activities = activitiesWith([channel]);
       const n = notice();
       for (let run = 0; run < 2; run++) {
         expect(await activities.deliverNotice(n)).toEqual({ recipientIds: ['u-fgw-mishu', 'u-fgw-head'] });
       }
+      // Queued, not sent: deliverNotice contacts no channel.
+      expect(smtp.received).toEqual([]);
+      expect(await states(n.noticeKey)).toEqual([['u-fgw-mishu', 'PENDING', 0]]);
+      expect(await database.db.notice.count({ where: { noticeKey: n.noticeKey } })).toBe(2);
+
+      expect(await activities.drainNoticeOutbox()).toEqual({
+        sent: 1,
+        failed: 0,
+        retrying: 0,
+        more: false,
+        nextDueInMs: null,
+      });
+      expect((await activities.drainNoticeOutbox()).sent).toBe(0);
 
       // The head chose the inbox only: his notice is there, and no e-mail.
       expect(smtp.received.map((m) => [m.to, m.subject])).toEqual([[[MISHU], TITLE]]);
@@ -66,7 +93,6 @@ describe('e-mail', () => {
       const row = (await deliveries(n.noticeKey))[0]!;
       expect(row).toMatchObject({ channel: 'email', recipient: 'u-fgw-mishu', status: 'SENT', attempts: 1 });
       expect(smtp.received[0]!.messageId).toBe(`<${row.deliveryId}@duban>`);
-      expect(await database.db.notice.count({ where: { noticeKey: n.noticeKey } })).toBe(2);
     } finally {
       channel.close();
       await smtp.close();
@@ -78,8 +104,12 @@ describe('e-mail', () => {
     const channel = emailChannel(database.db, { smtpUrl: smtp.url, from: FROM, attempts: 3 });
     try {
       await preferences({ email: MISHU, noticeByEmail: false });
-      await createActivities({ db: database.db, noticeChannels: [channel] }).deliverNotice(notice());
+      const activities = activitiesWith([channel]);
+      const n = notice();
+      await activities.deliverNotice(n);
+      await activities.drainNoticeOutbox();
       expect(smtp.received).toEqual([]);
+      expect(await deliveries(n.noticeKey)).toEqual([]);
     } finally {
       channel.close();
       await smtp.close();
@@ -90,41 +120,60 @@ describe('e-mail', () => {
     const smtp = await startSmtpSink({ refuse: (a) => (a === MISHU ? 550 : undefined) });
     const channel = emailChannel(database.db, { smtpUrl: smtp.url, from: FROM, attempts: 3 });
     try {
-      await preferences({ email: MISHU, noticeByEmail: true });
-      await database.db.user.update({ where: { id: 'u-fgw-head' }, data: { noticeByEmail: true } });
-      const activities = createActivities({ db: database.db, noticeChannels: [channel] });
+      await preferences({ email: MISHU, noticeByEmail: true }, true);
+      const activities = activitiesWith([channel]);
       const n = notice();
-      await activities.deliverNotice(n); // no throw: a retry would change nothing
       await activities.deliverNotice(n);
+      expect(await activities.drainNoticeOutbox()).toMatchObject({ sent: 1, failed: 1, retrying: 0 });
+      later(60 * 60_000);
+      expect(await activities.drainNoticeOutbox()).toMatchObject({ sent: 0, failed: 0, retrying: 0 });
 
       expect(smtp.received.map((m) => m.to)).toEqual([[HEAD]]);
-      const rows = await deliveries(n.noticeKey);
-      expect(rows.map((r) => [r.recipient, r.status, r.attempts])).toEqual([
+      expect(await states(n.noticeKey)).toEqual([
         ['u-fgw-head', 'SENT', 1],
         ['u-fgw-mishu', 'FAILED', 1],
       ]);
-      expect(rows[1]!.lastError).toMatch(/550/);
+      expect((await deliveries(n.noticeKey))[1]!.lastError).toMatch(/550/);
     } finally {
       channel.close();
       await smtp.close();
     }
   });
 
-  test('an address refused for now (451) makes the activity retry; the retry sends to that one only', async () => {
+  test('an address refused for now (451) is tried again when its backoff is over, and sent once', async () => {
     let refusals = 1;
     const smtp = await startSmtpSink({ refuse: (a) => (a === MISHU && refusals-- > 0 ? 451 : undefined) });
     const channel = emailChannel(database.db, { smtpUrl: smtp.url, from: FROM, attempts: 3 });
     try {
-      await preferences({ email: MISHU, noticeByEmail: true });
-      await database.db.user.update({ where: { id: 'u-fgw-head' }, data: { noticeByEmail: true } });
-      const activities = createActivities({ db: database.db, noticeChannels: [channel] });
+      await preferences({ email: MISHU, noticeByEmail: true }, true);
+      const activities = activitiesWith([channel]);
       const n = notice();
-      await expect(activities.deliverNotice(n)).rejects.toMatchObject({ type: 'NoticeChannelUnavailable' });
-      await activities.deliverNotice(n); // Temporal's retry
-      await activities.deliverNotice(n); // and a repeat after success
+      await activities.deliverNotice(n);
+      expect(await activities.drainNoticeOutbox()).toMatchObject({
+        sent: 1,
+        retrying: 1,
+        nextDueInMs: 10_000,
+      });
+      const waiting = (await deliveries(n.noticeKey))[1]!;
+      expect(waiting).toMatchObject({ status: 'PENDING', attempts: 1 });
+      expect(waiting.lastError).toMatch(/451/);
+      expect(waiting.nextAttemptAt?.getTime()).toBe(clock + 10_000);
+
+      // Not before it is due,
+      later(5_000);
+      expect(await activities.drainNoticeOutbox()).toMatchObject({
+        sent: 0,
+        retrying: 0,
+        nextDueInMs: 5_000,
+      });
+      // then once.
+      later(5_000);
+      expect(await activities.drainNoticeOutbox()).toMatchObject({ sent: 1, nextDueInMs: null });
+      await activities.deliverNotice(n); // a late repeat of the step's activity queues nothing new
+      expect(await activities.drainNoticeOutbox()).toMatchObject({ sent: 0 });
 
       expect(smtp.received.map((m) => m.to[0]).sort()).toEqual([HEAD, MISHU]);
-      expect((await deliveries(n.noticeKey)).map((r) => [r.recipient, r.status, r.attempts])).toEqual([
+      expect(await states(n.noticeKey)).toEqual([
         ['u-fgw-head', 'SENT', 1],
         ['u-fgw-mishu', 'SENT', 2],
       ]);
@@ -134,23 +183,99 @@ describe('e-mail', () => {
     }
   });
 
-  test('with the SMTP server down the activity retries, and gives the e-mail up after its attempts', async () => {
+  test('with the SMTP server down deliverNotice still succeeds at once; the mail goes out when the server is back', async () => {
+    const down = await startSmtpSink();
+    const port = Number(new URL(down.url).port);
+    await down.close(); // its port now refuses connections
+    const channel = emailChannel(database.db, { smtpUrl: down.url, from: FROM, attempts: 5 });
+    try {
+      await preferences({ email: MISHU, noticeByEmail: true });
+      const activities = activitiesWith([channel]);
+      const n = notice();
+      const started = Date.now();
+      await activities.deliverNotice(n);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(await database.db.notice.count({ where: { noticeKey: n.noticeKey } })).toBe(2);
+
+      expect(await activities.drainNoticeOutbox()).toMatchObject({ sent: 0, retrying: 1 });
+      later(10_000);
+      expect(await activities.drainNoticeOutbox()).toMatchObject({
+        sent: 0,
+        retrying: 1,
+        nextDueInMs: 20_000,
+      });
+      expect(await states(n.noticeKey)).toEqual([['u-fgw-mishu', 'PENDING', 2]]);
+
+      const smtp = await startSmtpSink({ port });
+      try {
+        later(20_000);
+        expect(await activities.drainNoticeOutbox()).toMatchObject({ sent: 1 });
+        expect(smtp.received.map((m) => [m.to, m.subject])).toEqual([[[MISHU], TITLE]]);
+        expect(await states(n.noticeKey)).toEqual([['u-fgw-mishu', 'SENT', 3]]);
+      } finally {
+        await smtp.close();
+      }
+    } finally {
+      channel.close();
+    }
+  });
+
+  test('a delivery whose attempts are spent is recorded FAILED, and the outbox goes on', async () => {
     const smtp = await startSmtpSink();
-    await smtp.close(); // its port now refuses connections
+    await smtp.close();
     const channel = emailChannel(database.db, { smtpUrl: smtp.url, from: FROM, attempts: 2 });
     try {
       await preferences({ email: MISHU, noticeByEmail: true });
-      const activities = createActivities({ db: database.db, noticeChannels: [channel] });
+      const activities = activitiesWith([channel]);
       const n = notice();
-      await expect(activities.deliverNotice(n)).rejects.toMatchObject({ type: 'NoticeChannelUnavailable' });
-      // The inbox was written before the channel was tried.
-      expect(await database.db.notice.count({ where: { noticeKey: n.noticeKey } })).toBe(2);
-      await activities.deliverNotice(n); // the last attempt: recorded, and the workflow goes on
-      expect((await deliveries(n.noticeKey)).map((r) => [r.recipient, r.status, r.attempts])).toEqual([
-        ['u-fgw-mishu', 'FAILED', 2],
-      ]);
+      await activities.deliverNotice(n);
+      await activities.drainNoticeOutbox();
+      later(10_000);
+      expect(await activities.drainNoticeOutbox()).toMatchObject({ failed: 1, nextDueInMs: null });
+      expect(await states(n.noticeKey)).toEqual([['u-fgw-mishu', 'FAILED', 2]]);
     } finally {
       channel.close();
+    }
+  });
+
+  test('two drains at once (a timed-out attempt beside its retry) send each delivery once; a claimed row is left alone', async () => {
+    const smtp = await startSmtpSink();
+    const channel = emailChannel(database.db, { smtpUrl: smtp.url, from: FROM, attempts: 3 });
+    try {
+      await preferences({ email: MISHU, noticeByEmail: true }, true);
+      const n = notice();
+      await activitiesWith([channel]).deliverNotice(n);
+      const [a, b] = await Promise.all([
+        activitiesWith([channel]).drainNoticeOutbox(),
+        activitiesWith([channel]).drainNoticeOutbox(),
+      ]);
+      expect(a.sent + b.sent).toBe(2);
+      expect(smtp.received.map((m) => m.to[0]).sort()).toEqual([HEAD, MISHU]);
+
+      // A row another drain holds (crashed mid-send, say) waits for its claim to run out.
+      const m = notice();
+      await activitiesWith([channel]).deliverNotice(m);
+      await database.db.noticeDelivery.updateMany({
+        where: { noticeKey: m.noticeKey, recipient: 'u-fgw-mishu' },
+        data: { claimedUntil: new Date(clock + 90_000) },
+      });
+      const activities = activitiesWith([channel], 1);
+      expect(await activities.drainNoticeOutbox()).toMatchObject({ sent: 1, more: true });
+      expect(await activities.drainNoticeOutbox()).toMatchObject({
+        sent: 0,
+        more: false,
+        nextDueInMs: 90_000,
+      });
+      later(90_000);
+      expect(await activities.drainNoticeOutbox()).toMatchObject({ sent: 1 });
+      expect(await states(m.noticeKey)).toEqual([
+        ['u-fgw-head', 'SENT', 1],
+        ['u-fgw-mishu', 'SENT', 1],
+      ]);
+      expect(smtp.received).toHaveLength(4);
+    } finally {
+      channel.close();
+      await smtp.close();
     }
   });
 });
@@ -160,10 +285,12 @@ describe('webhook', () => {
     const receiver = await startWebhookReceiver(SECRET);
     try {
       const channel = webhookChannel(database.db, { url: receiver.url, secret: SECRET, attempts: 3 });
-      const activities = createActivities({ db: database.db, noticeChannels: [channel] });
+      const activities = activitiesWith([channel]);
       const n = notice();
       await activities.deliverNotice(n);
-      await activities.deliverNotice(n); // a retry: not called again
+      await activities.deliverNotice(n); // a retry: queues nothing new
+      await activities.drainNoticeOutbox();
+      await activities.drainNoticeOutbox(); // and nothing is called again
 
       expect(receiver.calls.map((c) => c.status)).toEqual([200]);
       const [{ deliveryId, payload }] = receiver.accepted as [(typeof receiver.accepted)[0]];
@@ -217,10 +344,12 @@ describe('webhook', () => {
       ];
       for (const { secret, now, reason } of cases) {
         const channel = webhookChannel(database.db, { url: receiver.url, secret, attempts: 3, now });
-        const activities = createActivities({ db: database.db, noticeChannels: [channel] });
+        const activities = activitiesWith([channel]);
         const n = notice();
-        await activities.deliverNotice(n); // a 401 stays a 401: no retry
         await activities.deliverNotice(n);
+        await activities.drainNoticeOutbox(); // a 401 stays a 401: no retry
+        later(60 * 60_000);
+        await activities.drainNoticeOutbox();
         const [row] = await deliveries(n.noticeKey);
         expect(row).toMatchObject({ status: 'FAILED', attempts: 1 });
         expect(row!.lastError).toBe(`webhook answered 401: ${reason}`);
@@ -232,15 +361,17 @@ describe('webhook', () => {
     }
   });
 
-  test('a receiver that is down gets the notice on the retry, once, under the same delivery id', async () => {
+  test('a receiver that is down gets the notice on the later attempt, once, under the same delivery id', async () => {
     const receiver = await startWebhookReceiver(SECRET, { failFirst: 1 });
     try {
       const channel = webhookChannel(database.db, { url: receiver.url, secret: SECRET, attempts: 3 });
-      const activities = createActivities({ db: database.db, noticeChannels: [channel] });
+      const activities = activitiesWith([channel]);
       const n = notice();
-      await expect(activities.deliverNotice(n)).rejects.toMatchObject({ type: 'NoticeChannelUnavailable' });
-      await activities.deliverNotice(n);
-      await activities.deliverNotice(n);
+      await activities.deliverNotice(n); // no throw: the step goes on
+      expect(await activities.drainNoticeOutbox()).toMatchObject({ retrying: 1, nextDueInMs: 10_000 });
+      later(10_000);
+      expect(await activities.drainNoticeOutbox()).toMatchObject({ sent: 1 });
+      await activities.drainNoticeOutbox();
 
       expect(receiver.calls.map((c) => c.status)).toEqual([503, 200]);
       const ids = receiver.calls.map((c) => c.headers['duban-delivery']);

@@ -56,7 +56,7 @@ test.each([
 test('sign-in without a username names the missing field', async () => {
   const res = await api().post('/api/auth/login').send({ password: 'x' });
   expect(res.status).toBe(400);
-  expect(res.body.error.fields).toEqual([{ field: 'username', reason: 'is required' }]);
+  expect(res.body.error.fields).toEqual([{ field: 'username', reason: '用户名为必填项' }]);
 });
 
 test('passwords are stored as Argon2id hashes', async () => {

@@ -39,10 +39,10 @@ test('bad input gets 400 naming each field and its reason, and starts nothing', 
   expect(res.status).toBe(400);
   expect(res.body.error.code).toBe('invalid_input');
   expect(res.body.error.fields).toEqual([
-    { field: 'title', reason: '来文标题 (title) is required' },
-    { field: 'docNumber', reason: '文号 must look like 国发〔2016〕76号: prefix, 〔year〕, number, 号' },
-    { field: 'receivedDate', reason: '收文日期 must be a calendar date YYYY-MM-DD' },
-    { field: 'urgency', reason: '紧急程度 must be one of 特急、加急、平急' },
+    { field: 'title', reason: '来文标题为必填项' },
+    { field: 'docNumber', reason: '文号须形如 国发〔2016〕76号：发文机关代字、〔年份〕、序号、号' },
+    { field: 'receivedDate', reason: '收文日期不是有效日期（YYYY-MM-DD）' },
+    { field: 'urgency', reason: '紧急程度须为以下之一：特急、加急、平急' },
   ]);
   await expect(env.client.workflow.getHandle(incomingRegisterWorkflowId(2017)).describe()).rejects.toThrow(
     WorkflowNotFoundError,
@@ -123,8 +123,8 @@ test('registering 国发〔2016〕76号 again is refused with 409 and the first 
   expect(again.status).toBe(409);
   expect(again.body.error).toEqual({
     code: 'duplicate',
-    message: '国务院 国发〔2016〕76号 is already registered as 收文编号 201700001',
-    fields: [{ field: 'docNumber', reason: 'already registered as 收文编号 201700001' }],
+    message: '国务院 国发〔2016〕76号 已登记，收文编号 201700001',
+    fields: [{ field: 'docNumber', reason: '该文号已登记，收文编号 201700001' }],
   });
 });
 

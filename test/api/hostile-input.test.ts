@@ -46,7 +46,7 @@ test('a 办理提示 sent as text "1" is refused with 400; the clerk proposes ag
     'handlingOption',
   );
   expect(fields).toEqual([
-    { field: 'handlingOption', reason: '办理提示 must be one of the numbers 1–5, not text "1"' },
+    { field: 'handlingOption', reason: '办理提示须为数字 1–5 之一，而非文字 "1"' },
   ]);
 
   const proposed = await as('huangweiyan').post(`${path()}/proposal`, PROPOSAL);

@@ -198,6 +198,8 @@ describe('CSV for the credit-sharing platform (RFC 4180)', () => {
     ['a line break is quoted', '第一行\n第二行', '"第一行\n第二行"'],
     ['a carriage return is quoted', 'a\rb', '"a\rb"'],
     ['nothing is an empty field', null, ''],
+    ['a formula is text, not run', '=HYPERLINK("http://x","点我")', `"'=HYPERLINK(""http://x"",""点我"")"`],
+    ['an @ or + first is text too', '@SUM(A1)', "'@SUM(A1)"],
   ])('%s', (_, value, field) => {
     expect(csvField(value)).toBe(field);
   });
@@ -214,7 +216,7 @@ describe('CSV for the credit-sharing platform (RFC 4180)', () => {
 
 describe('parseRequest: one schema for body, params and query', () => {
   const schema = requestSchema({
-    params: z.object({ id: wholeNumberText('id') }).strict(),
+    params: z.object({ id: wholeNumberText('记录序号') }).strict(),
     body: z
       .object({
         severity: z.object({ level: oneOf('严重程度', SEVERITIES) }).strict(),
@@ -247,50 +249,55 @@ describe('parseRequest: one schema for body, params and query', () => {
   });
 
   it.each([
-    ['a string where a number belongs', { ...ok, months: '12' }, 'months', 'must be a number, not text "12"'],
+    ['a string where a number belongs', { ...ok, months: '12' }, 'months', '“months”须为数字，而非文字 "12"'],
     [
       'a fraction where a whole number belongs',
       { ...ok, months: 1.5 },
       'months',
-      'must be a whole number, not the number 1.5',
+      '“months”须为整数，而非数字 1.5',
     ],
     [
       'a string where true or false belongs',
       { ...ok, published: 'true' },
       'published',
-      'must be true or false, not text "true"',
+      '“published”须为布尔值（true 或 false），而非文字 "true"',
     ],
     [
       'a level not in the catalogue, named in Chinese',
       { ...ok, severity: { level: 'HIGH' } },
       'severity.level',
-      '严重程度 must be one of GENERAL (一般), SERIOUS (较重), SEVERE (严重)',
+      '严重程度须为以下之一：GENERAL（一般）、SERIOUS（较重）、SEVERE（严重）',
     ],
     [
       'a date that does not exist',
       { ...ok, occurredOn: '2017-02-30' },
       'occurredOn',
-      '发生日期 must be a real calendar date YYYY-MM-DD',
+      '发生日期不是有效日期（YYYY-MM-DD）',
     ],
-    ['a field missing', { severity: ok.severity, occurredOn: ok.occurredOn }, 'published', 'is required'],
-    ['blank text', { ...ok, names: ['   '] }, 'names[0]', '姓名 is required'],
-    ['text too long', { ...ok, names: ['一二三四五六'] }, 'names[0]', '姓名 is at most 5 characters'],
-    ['an unknown field', { ...ok, remark: 'x' }, 'remark', 'is not a field of this form'],
+    [
+      'a field missing',
+      { severity: ok.severity, occurredOn: ok.occurredOn },
+      'published',
+      '“published”为必填项',
+    ],
+    ['blank text', { ...ok, names: ['   '] }, 'names[0]', '姓名为必填项'],
+    ['text too long', { ...ok, names: ['一二三四五六'] }, 'names[0]', '姓名不得超过 5 个字符'],
+    ['an unknown field', { ...ok, remark: 'x' }, 'remark', '“remark”不是本表单的字段'],
     [
       'an unknown nested field',
       { ...ok, severity: { level: 'GENERAL', extra: 1 } },
       'severity.extra',
-      'is not a field of this form',
+      '“extra”不是本表单的字段',
     ],
-    ['a body that is not an object', ['x'], 'body', 'must be a JSON object'],
+    ['a body that is not an object', ['x'], 'body', '请求内容须为 JSON 对象'],
   ])('refuses %s', (_, body, field, reason) => {
     expect(problems(body)).toEqual([{ field, reason }]);
   });
 
   it('refuses a bad param and an unknown query key, each by name', () => {
     expect(problems(ok, { id: 'abc' }, { foo: '1' })).toEqual([
-      { field: 'id', reason: 'id must be a whole number from 1' },
-      { field: 'foo', reason: 'is not a filter of this list' },
+      { field: 'id', reason: '记录序号须为不小于 1 的整数' },
+      { field: 'foo', reason: '“foo”不是本列表的筛选条件' },
     ]);
   });
 });
@@ -417,12 +424,12 @@ test('督查员 registers 省财政厅’s broken commitment; only those who may
 test('every refused registration names its field and writes nothing', async () => {
   const cases: [string, object, string, string?][] = [
     ['a string where true or false belongs', { ...CZT_BREACH, published: 'true' }, 'published'],
-    ['an unknown field', { ...CZT_BREACH, remark: '补充' }, 'remark', 'is not a field of this form'],
+    ['an unknown field', { ...CZT_BREACH, remark: '补充' }, 'remark', '“remark”不是本表单的字段'],
     [
       'a severity not in the catalogue',
       { ...CZT_BREACH, severity: { ...CZT_BREACH.severity, level: 'HIGH' } },
       'severity.level',
-      '严重程度 must be one of GENERAL (一般), SERIOUS (较重), SEVERE (严重)',
+      '严重程度须为以下之一：GENERAL（一般）、SERIOUS（较重）、SEVERE（严重）',
     ],
     ['a date that does not exist', { ...CZT_BREACH, occurredOn: '2016-02-30' }, 'occurredOn'],
     [
@@ -443,7 +450,7 @@ test('every refused registration names its field and writes nothing', async () =
       { ...CZT_BREACH, subject: { kind: 'BODY', departmentCode: 'GWY' } },
       'subject.departmentCode',
     ],
-    ['blank facts', { ...CZT_BREACH, facts: '   ' }, 'facts', '失信事实 is required'],
+    ['blank facts', { ...CZT_BREACH, facts: '   ' }, 'facts', '失信事实为必填项'],
     ['a principal without a title', { ...CZT_BREACH, principal: { name: '某某' } }, 'principal.title'],
     [
       'an attachment that is not an upload of this person',
@@ -515,7 +522,7 @@ test('refusals: wrong role 403, another body 404 or 403, unknown record 404, bad
     reasons: '无',
   });
   expect(badObjection.body.error.fields).toEqual([
-    { field: 'objectionId', reason: 'objectionId must be a whole number from 1' },
+    { field: 'objectionId', reason: '异议编号须为不小于 1 的整数' },
   ]);
 
   // Lists and periods: every query value parsed.
@@ -545,7 +552,7 @@ test('refusals: wrong role 403, another body 404 or 403, unknown record 404, bad
   // Steps with a string where a boolean or a number belongs, and an unknown field.
   const verify = await as('xinyong').post(`${R()}/verification`, { pass: 'true', comment: '好' });
   expect(verify.body.error.fields).toEqual([
-    { field: 'pass', reason: 'must be true or false, not text "true"' },
+    { field: 'pass', reason: '“pass”须为布尔值（true 或 false），而非文字 "true"' },
   ]);
   const correction = await as('ducha').post(`${R()}/corrections`, {
     changes: { revoke: true },
@@ -553,7 +560,7 @@ test('refusals: wrong role 403, another body 404 or 403, unknown record 404, bad
   });
   expect(correction.body.error.fields).toContainEqual({
     field: 'changes.revoke',
-    reason: 'is not a field of this form',
+    reason: '“revoke”不是本表单的字段',
   });
   expect((await as('ducha').get(R())).body.entries).toHaveLength(1);
 });
@@ -678,7 +685,7 @@ test('整改完成 with its report, 验收, then 追究责任: investigation, �
     reasons: '取消评优',
   });
   expect(months.body.error.fields).toEqual([
-    { field: 'periodMonths', reason: 'must be a number, not text "12"' },
+    { field: 'periodMonths', reason: '“periodMonths”须为数字，而非文字 "12"' },
   ]);
   const wrongMeasure = await as('zh1-director').post(`${C()}/decision`, {
     measure: 'NO_COMMENDATION',
@@ -871,7 +878,7 @@ test('after 90 days 省财政厅 applies for 信用修复; once repaired the rec
   const applied = await as('czt-head').post(`${R()}/repair`, { statement: '已整改到位，申请信用修复。' });
   expect(applied.body.state.status).toBe('REPAIR_REQUESTED');
   const refused = await as('xinyong').post(`${R()}/repair/decision`, { approve: false });
-  expect(refused.body.error.fields).toEqual([{ field: 'comment', reason: '不予修复的理由 is required' }]);
+  expect(refused.body.error.fields).toEqual([{ field: 'comment', reason: '不予修复的理由为必填项' }]);
   const repaired = await as('xinyong').post(`${R()}/repair/decision`, { approve: true, comment: '准予修复' });
   expect(repaired.body.state.status).toBe('REPAIRED');
 
@@ -905,7 +912,7 @@ test('the office director sets a new integrity policy; the old name is refused, 
     evaluation: { ...next.evaluation, floor: 200 },
   });
   expect(bad.body.error.fields).toEqual([
-    { field: 'noticeHour', reason: 'must be a number, not text "9"' },
+    { field: 'noticeHour', reason: '“noticeHour”须为数字，而非文字 "9"' },
     { field: 'evaluation.floor', reason: 'floor must not be above base' },
   ]);
   const saved = await as('zh1-director').put('/api/integrity/policy', next);

@@ -8,7 +8,8 @@ import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import { bootstrapAdministrator } from '../../api/auth/bootstrap';
-import { DEMO_PASSWORD } from '../../api/auth/passwords';
+import { appointSecurityOfficer } from '../../api/auth/security-officer';
+import { DEMO_PASSWORD, generatePassword, passwordProblem } from '../../api/auth/passwords';
 import { loadConfig } from '../../core/config';
 import { createLogger } from '../../core/logger';
 import { createTestDatabase } from '../helpers/database';
@@ -126,6 +127,12 @@ describe('the department tree', () => {
 });
 
 describe('accounts', () => {
+  test('a generated initial password always meets the rules a person’s own must meet', () => {
+    const drawn = Array.from({ length: 2000 }, generatePassword);
+    expect(drawn.filter((p) => passwordProblem(p, 'zhangsan') !== undefined)).toEqual([]);
+    expect(new Set(drawn).size).toBe(drawn.length);
+  });
+
   test('a new account must choose its own password before anything else, and then works', async () => {
     const { user, initialPassword } = await newAccount('zhangsan');
     expect(initialPassword).toMatch(/^[A-Za-z2-9]{16}$/);
@@ -175,10 +182,15 @@ describe('accounts', () => {
         ...body,
       });
     expect((await edit({ clearance: '绝密' })).body.error.fields).toEqual([
-      { field: 'clearance', reason: 'is not a field of this form' },
+      // Not a field of this form (the reason's wording is parse.ts's).
+      expect.objectContaining({ field: 'clearance' }),
     ]);
     expect((await edit({ roles: ['ADMIN', 'SECURITY_OFFICER'] })).body.error.fields).toEqual([
       { field: 'roles', reason: '系统管理员与保密员不能由同一账号兼任' },
+      {
+        field: 'roles',
+        reason: '保密员不由系统管理员任免：请在服务器上运行 npm run appoint-security-officer',
+      },
     ]);
     expect((await edit({ departmentCode: 'GWY' })).body.error.fields).toEqual([
       { field: 'departmentCode', reason: '国务院是来文单位，不设本系统用户' },
@@ -392,4 +404,41 @@ describe('a production start', () => {
       await database.close();
     }
   });
+});
+
+test('三员分立: the administrator neither appoints a 保密员 nor resets one’s password; the server does', async () => {
+  const appointing = await admin().post('/api/org/users', {
+    username: 'baomi2',
+    displayName: '第二保密员',
+    departmentCode: 'GDBGT',
+    roles: ['SECURITY_OFFICER'],
+  });
+  expect(appointing.status).toBe(400);
+  expect(appointing.body.error.fields).toEqual([
+    { field: 'roles', reason: expect.stringContaining('npm run appoint-security-officer') },
+  ]);
+  const clerk = await newAccount('wenmi2', 'GDBGT-ZH1', ['CLERK']);
+  const promoting = await admin().put(`/api/org/users/${clerk.user.id}`, {
+    displayName: '测试wenmi2',
+    departmentCode: 'GDBGT-ZH1',
+    roles: ['CLERK', 'SECURITY_OFFICER'],
+    active: true,
+  });
+  expect(promoting.status).toBe(400);
+  const reset = await admin().post('/api/org/users/u-baomi/password-reset', {});
+  expect(reset.status).toBe(403);
+  expect(reset.body.error.code).toBe('security_officer');
+
+  // On the server: an existing account (never an administrator's) or a new one, password shown once.
+  await expect(appointSecurityOfficer(db(), { username: 'admin' })).rejects.toThrow('system administrator');
+  const appointed = await appointSecurityOfficer(db(), { username: 'wenmi2' });
+  expect(appointed.created).toBe(false);
+  const signedIn = await request(app())
+    .post('/api/auth/login')
+    .send({ username: 'wenmi2', password: appointed.password });
+  expect(signedIn.body.user).toMatchObject({
+    roles: expect.arrayContaining(['SECURITY_OFFICER']),
+    mustChangePassword: true,
+  });
+  expect(await auditOf('security-officer.appoint', clerk.user.id)).toHaveLength(1);
 });

@@ -48,7 +48,7 @@ test('签收, then 登记 with 密级, 保密期限, 份数/页数, 办文编号
     copies: 0,
   });
   expect(noCopies.body.error.fields).toEqual([
-    { field: 'copies', reason: '份数 (copies) must be a whole number from 1 to 9999' },
+    { field: 'copies', reason: '份数须为 1 至 9999 的整数' },
   ]);
 
   const file = await as('huangweiyan').upload('国发〔2016〕76号.pdf', PDF);
@@ -166,7 +166,7 @@ test.each([
 test('初审, 拟办 and a 批示 given under 委托; the timeline names both people', async () => {
   const path = `/api/directives/${seed}`;
   const notText = await as('huangweiyan').post(`${path}/initial-review`, { decision: 'ACCEPT', comment: 5 });
-  expect(notText.body.error.fields).toEqual([{ field: 'comment', reason: '初审意见 must be text' }]);
+  expect(notText.body.error.fields).toEqual([{ field: 'comment', reason: '初审意见须为文字' }]);
   expect((await as('huangweiyan').post(`${path}/initial-review`, { decision: 'ACCEPT' })).status).toBe(200);
   await as('huangweiyan').post(`${path}/proposal`, {
     leadDepartment: 'GDFGW',
@@ -236,7 +236,7 @@ test('传阅: a reader outside the office sees the directive while it is with hi
   expect(sent.status).toBe(200);
   const unknownReader = await as('huangweiyan').post(`${path}/circulations`, { readers: ['u-nobody'] });
   expect(unknownReader.body.error.fields).toEqual([
-    { field: 'readers', reason: 'not an active user: u-nobody' },
+    { field: 'readers', reason: 'u-nobody 不是在职用户' },
   ]);
 
   const seen = await as('sft-handler').get(path);
@@ -275,7 +275,7 @@ test('传阅: a reader outside the office sees the directive while it is with hi
 test('督办人, 催办 and the 承办人 over HTTP: office only, people of the right place only', async () => {
   const path = `/api/directives/${seed}`;
   expect((await as('huangweiyan').post(`${path}/urger`, { urger: 'u-fgw-mishu' })).body.error.fields).toEqual(
-    [{ field: 'urger', reason: 'not a member of the general office: u-fgw-mishu' }],
+    [{ field: 'urger', reason: 'u-fgw-mishu 不是办公厅工作人员' }],
   );
   expect((await as('zh1-director').post(`${path}/urger`, { urger: 'u-chenweiyan' })).status).toBe(200);
   expect((await as('huangweiyan').post(`${path}/dispatch`)).status).toBe(200);
@@ -288,7 +288,7 @@ test('督办人, 催办 and the 承办人 over HTTP: office only, people of the 
   expect((await as('chenweiyan').post(`${task}/urge`, { text: '请于1月14日前回报' })).status).toBe(200);
   const other = await as('huangweiyan').post(`${task}/handler`, { handler: 'u-sft-handler', reason: '改派' });
   expect(other.body.error.fields).toEqual([
-    { field: 'handler', reason: 'not a handler of GDFGW: u-sft-handler' },
+    { field: 'handler', reason: 'u-sft-handler 不是单位 GDFGW 的承办人' },
   ]);
   const named = await as('huangweiyan').post(`${task}/handler`, {
     handler: 'u-fgw-mishu',
@@ -303,7 +303,7 @@ test('督办人, 催办 and the 承办人 over HTTP: office only, people of the 
   expect(draft.status).toBe(201);
   const noDraft = await as('fgw-head').post(`${task}/report`, { options: [4], text: '需加具贯彻意见' });
   expect(noDraft.body.error.fields).toEqual([
-    { field: 'draft', reason: '代拟稿 (draft, required with option 4) is required' },
+    { field: 'draft', reason: '代拟稿（办理提示 4 须附）为必填项' },
   ]);
   const reported = await as('fgw-head').post(`${task}/report`, {
     options: [4],

@@ -46,7 +46,7 @@ test('never back over a number already issued: 409 naming the field', async () =
   const back = await as('admin').put(NUMBERING, { lastSequence: 50 });
   expect(back.status).toBe(409);
   expect(back.body.error.fields).toEqual([
-    { field: 'lastSequence', reason: 'must be at least 84: numbers up to it are already issued' },
+    { field: 'lastSequence', reason: '已用到的收文编号不得小于 84：此前的编号已发出' },
   ]);
   const handling = await as('admin').put(NUMBERING, { lastHandlingSequences: { 发改: 5 } });
   expect(handling.status).toBe(409);
@@ -70,7 +70,7 @@ test('only the administrator sets it, and only for a year up to the next', async
   expect((await as('admin').put('/api/registers/2018/numbering', { lastSequence: 10 })).status).toBe(200);
   const later = await as('admin').put('/api/registers/2019/numbering', { lastSequence: 10 });
   expect(later.status).toBe(400);
-  expect(later.body.error.fields).toEqual([{ field: 'year', reason: 'year must be from 2000 to 2018' }]);
+  expect(later.body.error.fields).toEqual([{ field: 'year', reason: '年度须在 2000 至 2018 之间' }]);
 });
 
 test('a register started again (an operator terminated it) continues from the numbers set', async () => {

@@ -223,7 +223,7 @@ describe('a step that is not allowed now, or not by this person, is refused and 
       'tasks/GDFGW/report',
       { options: [4], text: 'x' },
       404,
-      'has no task',
+      '没有交单位',
     ],
     [
       // Not dispatched to 省财政厅: for it, neither the directive nor 省司法厅's task exists.
@@ -233,7 +233,7 @@ describe('a step that is not allowed now, or not by this person, is refused and 
       'tasks/GDSFT/report',
       { options: [4], text: 'x' },
       404,
-      'has no task',
+      '没有交单位',
     ],
     [
       'a second sign-off by the same reviewer',
@@ -252,7 +252,7 @@ describe('a step that is not allowed now, or not by this person, is refused and 
       'instruction',
       { decision: 'APPROVE' },
       404,
-      'no directive',
+      '没有收文编号为',
     ],
     [
       'an instruction from someone who is no leader',
@@ -263,7 +263,7 @@ describe('a step that is not allowed now, or not by this person, is refused and 
       403,
       'LEADER',
     ],
-    ['dispatch before the instruction', 'huangweiyan', 'other', 'dispatch', {}, 409, 'status is REVIEWING'],
+    ['dispatch before the instruction', 'huangweiyan', 'other', 'dispatch', {}, 409, '审核中（REVIEWING）'],
     [
       'a proposal naming an unknown department',
       'huangweiyan',
@@ -280,7 +280,7 @@ describe('a step that is not allowed now, or not by this person, is refused and 
       'proposal',
       { leadDepartment: 'GDSFT', handlingOption: 1, leaders: ['u-chenweiyan'] },
       400,
-      'not a leader',
+      '不是领导',
     ],
   ];
 
@@ -298,31 +298,31 @@ describe('a step that is not allowed now, or not by this person, is refused and 
 
     const outOfTurn = await as('mishuzhang').post(`${path}/instruction`, { decision: 'APPROVE' });
     expect(outOfTurn.status).toBe(409);
-    expect(outOfTurn.body.error.message).toContain('春新 instructs first');
+    expect(outOfTurn.body.error.message).toContain('请春新先批示');
 
     expect(
       (await as('chunxin').post(`${path}/instruction`, { decision: 'APPROVE', text: '同意' })).status,
     ).toBe(200);
     const twice = await as('chunxin').post(`${path}/instruction`, { decision: 'APPROVE', text: '同意' });
     expect(twice.status).toBe(409);
-    expect(twice.body.error.message).toContain('already given');
+    expect(twice.body.error.message).toContain('您已批示过此件');
 
     const amendWithoutText = await as('mishuzhang').post(`${path}/instruction`, {
       decision: 'AMEND',
       amendment: { handlingOption: 1 },
     });
     expect(amendWithoutText.status).toBe(400);
-    expect(amendWithoutText.body.error.fields).toEqual([{ field: 'text', reason: '批示内容 is required' }]);
+    expect(amendWithoutText.body.error.fields).toEqual([{ field: 'text', reason: '批示内容为必填项' }]);
 
     const afterClosure = await as('czt-head').post(`/api/directives/${seed}/tasks/GDCZT/report`, {
       options: [1],
       text: '再报',
     });
     expect(afterClosure.status).toBe(409);
-    expect(afterClosure.body.error.message).toContain('already ACCEPTED');
+    expect(afterClosure.body.error.message).toContain('回报通过（ACCEPTED）');
     const closedDirective = await as('huangweiyan').post(`/api/directives/${seed}/dispatch`);
     expect(closedDirective.status).toBe(409);
-    expect(closedDirective.body.error.message).toContain('already CLOSED');
+    expect(closedDirective.body.error.message).toContain('已办结（CLOSED）');
 
     const handlerReports = await as('czt-handler').post(`/api/directives/${seed}/tasks/GDCZT/report`, {
       options: [1],
@@ -358,7 +358,7 @@ test('撤办 over HTTP needs an office role and a reason, and ends the directive
   expect((await as('chenweiyan').post(path, { reason: '另行部署' })).status).toBe(403);
   const noReason = await as('huangweiyan').post(path, {});
   expect(noReason.status).toBe(400);
-  expect(noReason.body.error.fields).toEqual([{ field: 'reason', reason: '撤办理由 is required' }]);
+  expect(noReason.body.error.fields).toEqual([{ field: 'reason', reason: '撤办理由为必填项' }]);
   const done = await as('huangweiyan').post(path, { reason: '来文单位通知另行部署' });
   expect(done.body.state.status).toBe('WITHDRAWN');
   expect((await as('huangweiyan').get(`/api/directives/${third}`)).body.directive.status).toBe('WITHDRAWN');

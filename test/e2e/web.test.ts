@@ -181,8 +181,30 @@ test('a refused step shows the API’s reason, and the page stays as it was', as
   await clerk.fill('input[name=receivedDate]', '2017-01-03');
   await clerk.click('form[data-step="收文登记"] button');
   await clerk.waitForSelector('#flash:not(.ok)');
-  expect(await clerk.locator('#flash').textContent()).toContain('already registered as 收文编号');
+  expect(await clerk.locator('#flash').textContent()).toContain('已登记，收文编号');
   expect(clerk.url()).toMatch(/#\/register$/);
+});
+
+test('a 拟办 may set the 回报期限 by hand; one before today is refused with the reason', async () => {
+  const clerk = await signedIn('huangweiyan');
+  await clerk.click('a[href="#/register"]');
+  await clerk.fill('input[name=docNumber]', '国发〔2016〕86号');
+  await clerk.fill('input[name=title]', '国务院关于另一事项的通知');
+  await clerk.fill('input[name=receivedDate]', '2017-01-03');
+  await clerk.click('form[data-step="收文登记"] button');
+  await clerk.waitForURL(/#\/directives\/2017\d{5}$/);
+  await takeStep(clerk, '初审', '符合要求');
+  const proposal = clerk.locator('form[data-step="拟办"]');
+  await proposal.locator('select[name=leadDepartment]').selectOption('GDFGW');
+  await proposal.locator('select[name=leaders]').selectOption('u-chunxin');
+  await proposal.locator('input[name=dueDate]').fill('2017-01-02');
+  await proposal.locator('button[type=submit]').click();
+  await clerk.waitForSelector('#flash:not(.ok):has-text("dueDate")');
+  await proposal.locator('input[name=dueDate]').fill('2017-01-20');
+  await takeStep(clerk, '拟办');
+  expect(await clerk.locator('#timeline tr:last-child td:nth-child(4)').textContent()).toContain(
+    '限于 2017-01-20 前回报',
+  );
 });
 
 test('the UI is served with a content security policy and no one sees data before signing in', async () => {

@@ -59,10 +59,13 @@ export interface SmtpSink {
 }
 
 /**
- * A real SMTP server on 127.0.0.1. `refuse(address)` may answer a recipient with an SMTP code
- * (550: no such mailbox; 451: try again later).
+ * A real SMTP server on 127.0.0.1 (on `port`, e.g. one that was down, or a free one).
+ * `refuse(address)` may answer a recipient with an SMTP code (550: no such mailbox; 451: try
+ * again later).
  */
-export async function startSmtpSink(opts: { refuse?: (address: string) => number | undefined } = {}) {
+export async function startSmtpSink(
+  opts: { refuse?: (address: string) => number | undefined; port?: number } = {},
+) {
   const received: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -91,7 +94,7 @@ export async function startSmtpSink(opts: { refuse?: (address: string) => number
   });
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.server.address() as AddressInfo;
   const sink: SmtpSink = {

@@ -13,7 +13,7 @@ import { createLogger } from '../../core/logger';
 import { createEncryptionCodec, type EncryptionKeys } from '../../core/payload-codec';
 import type { NoticeChannel } from '../../activities/notices';
 import { DEMO_PASSWORD } from '../../scripts/demo-organisation';
-import { createDubanWorker } from '../../worker/worker';
+import { createDubanWorker, startNoticeOutbox } from '../../worker/worker';
 import { createTestDatabase, type TestDatabase } from './database';
 import { workflowBundle } from './temporal';
 
@@ -43,6 +43,8 @@ export async function startStack(
     classifiedAccredited?: boolean;
     /** The worker's channels beyond the inbox (e-mail, webhook), built on the stack's database. */
     noticeChannels?: (database: TestDatabase) => NoticeChannel[];
+    /** The notice outbox's longest sleep between drains (workflow time), with noticeChannels. */
+    noticeOutboxPollSeconds?: number;
   } = {},
 ): Promise<Stack> {
   const database = await createTestDatabase({ demoOrganisation: true });
@@ -64,6 +66,15 @@ export async function startStack(
     ...(opts.noticeChannels ? { noticeChannels: opts.noticeChannels(database) } : {}),
   });
   const running = worker.run();
+  // As worker/index.ts: with channels, the outbox's workflow sends what deliverNotice queued.
+  const outboxId = `notice-outbox-${taskQueue}`;
+  if (opts.noticeChannels) {
+    await startNoticeOutbox(temporal, {
+      taskQueue,
+      workflowId: outboxId,
+      pollSeconds: opts.noticeOutboxPollSeconds ?? 10,
+    });
+  }
   const attachmentsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-attachments-'));
   const app = createApp({
     attachments: { dir: attachmentsDir, maxBytes: 64 * 1024 },
@@ -79,6 +90,8 @@ export async function startStack(
     classifiedAccredited: opts.classifiedAccredited ?? false,
   });
   const stopWorker = async () => {
+    if (opts.noticeChannels && worker.getState() === 'RUNNING')
+      await temporal.workflow.getHandle(outboxId).terminate('test over').catch(() => undefined);
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running;
   };

@@ -11,13 +11,30 @@ import { TOOLS } from './paths';
  */
 export function startTimeSkippingServer(opts: { startAt?: string } = {}): Promise<TestWorkflowEnvironment> {
   const startAt = opts.startAt && new Date(opts.startAt).toISOString().replace(/\.\d+Z$/, 'Z');
-  return TestWorkflowEnvironment.createTimeSkipping({
-    server: {
-      executable: { type: 'existing-path', path: path.join(TOOLS, 'temporal-test-server') },
-      // Understood by tools/temporal-test-server, which passes the rest to the Java server.
-      extraArgs: startAt ? ['--start-at', startAt] : [],
-    },
-  });
+  return startingAgain(() =>
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: {
+        executable: { type: 'existing-path', path: path.join(TOOLS, 'temporal-test-server') },
+        // Understood by tools/temporal-test-server, which passes the rest to the Java server.
+        extraArgs: startAt ? ['--start-at', startAt] : [],
+      },
+    }),
+  );
+}
+
+/**
+ * The SDK gives an ephemeral server 5 seconds to listen, which a JVM starting while both cores
+ * are busy (two test files starting theirs at once) can miss; it is then started again, on a new
+ * port. Any other failure is the test's.
+ */
+async function startingAgain(start: () => Promise<TestWorkflowEnvironment>, attempts = 3) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (attempt >= attempts || !/did not start within/.test(String(err))) throw err;
+    }
+  }
 }
 
 /**

@@ -197,7 +197,7 @@ test('(c) an extension (延期) granted mid-way moves the pending reminders and 
         args: [{ by: people.fgwHandler, newDueDate: '2017-01-20', reason: '再延' }],
       }),
     ).rejects.toMatchObject({
-      cause: { type: 'InvalidInput', message: expect.stringContaining('after the deadline 2017-01-24') },
+      cause: { type: 'InvalidInput', message: expect.stringContaining('晚于回报期限 2017-01-24') },
     });
   }));
 
@@ -254,7 +254,7 @@ test('(d) option 4 gives 15 days and needs the draft of implementation opinions 
     const withoutDraft = report(day, receiptNumber, 'GDFGW', people.fgwHead, [4]);
     await expect(withoutDraft).rejects.toThrow(WorkflowUpdateFailedError);
     await expect(withoutDraft).rejects.toMatchObject({
-      cause: { type: 'InvalidInput', message: expect.stringContaining('draft') },
+      cause: { type: 'InvalidInput', message: expect.stringContaining('代拟稿') },
     });
 
     const reported = await report(

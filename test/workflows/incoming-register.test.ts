@@ -139,13 +139,13 @@ test('an invalid registration is refused by the validator and uses no number', a
 test('a document received in another year is refused by this year’s register', async () => {
   await expect(
     register(2014, { document: { ...seedDocument, receivedDate: '2013-12-30' }, registeredBy: clerk }),
-  ).rejects.toMatchObject({ cause: { message: expect.stringContaining('not in 2014') } });
+  ).rejects.toMatchObject({ cause: { message: expect.stringContaining('不在本登记簿的年度 2014 年内') } });
 });
 
 test('a 收文日期 after today (by the office’s clock, 2017-01-03) is refused', async () => {
   await expect(
     register(2017, { document: { ...seedDocument, receivedDate: '2017-01-04' }, registeredBy: clerk }),
-  ).rejects.toMatchObject({ cause: { message: expect.stringContaining('cannot be in the future') } });
+  ).rejects.toMatchObject({ cause: { message: expect.stringContaining('收文日期不能晚于今天') } });
 });
 
 test('a retried registration with the same update id returns the first number instead of a second', async () => {
@@ -178,8 +178,8 @@ test('a second registration of the same 文号 from the same 来文单位 is ref
   await expect(refusal).rejects.toMatchObject({
     cause: {
       type: 'Duplicate',
-      message: '国务院 国发〔2016〕76号 is already registered as 收文编号 201700084',
-      details: [[{ field: 'docNumber', reason: 'already registered as 收文编号 201700084' }], '201700084'],
+      message: '国务院 国发〔2016〕76号 已登记，收文编号 201700084',
+      details: [[{ field: 'docNumber', reason: '该文号已登记，收文编号 201700084' }], '201700084'],
     },
   });
   expect(

@@ -433,7 +433,7 @@ test('(u) the chain refuses what its table and rules forbid, and changes nothing
       [
         'an empty explanation',
         () => steps.explain(recordId, people.cztHandler, '  '),
-        refusal('InvalidInput', /text/),
+        refusal('InvalidInput', /书面说明原因为必填项/),
       ],
       ['验收 before completion', () => steps.verify(recordId, true), refusal('NotNow')],
       ['repair before rectification', () => steps.applyRepair(recordId), refusal('NotNow')],

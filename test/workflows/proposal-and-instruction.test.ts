@@ -130,7 +130,11 @@ describe('the validators are the second line: a value of the wrong type never re
   ])('拟办 with %s is refused', async (_what, override, field) => {
     const rn = await register();
     await expect(steps.propose(rn, { ...seedProposal(), ...(override as object) })).rejects.toMatchObject({
-      cause: { type: 'InvalidInput', message: expect.stringContaining(field) },
+      cause: {
+        type: 'InvalidInput',
+        message: '办理提示须为 1–5 之一',
+        details: [[{ field, reason: '办理提示须为 1–5 之一' }]],
+      },
     });
     // The directive goes on: the same proposal, well formed, is taken.
     await expect(steps.propose(rn)).resolves.toMatchObject({ status: 'REVIEWING' });

@@ -210,7 +210,7 @@ test('(k) 传阅 after the 批示: readers, reads and comments are visible; a re
         args: [{ by: people.reviewer, circulationId: 1, comment: '阅' }],
       }),
     );
-    expect(late).toMatchObject({ type: 'NotNow', message: expect.stringContaining('recalled') });
+    expect(late).toMatchObject({ type: 'NotNow', message: expect.stringContaining('已收回') });
 
     const copies = await day.stack.database.db.circulationCopy.findMany({
       where: { receiptNumber: rn },

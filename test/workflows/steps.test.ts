@@ -105,7 +105,7 @@ describe('checkStep refuses the wrong person with NotYours, then the wrong momen
       ['OFFICE_REVIEWER'],
       'REGISTERED',
       'NotYours',
-      '初审 needs one of the roles CLERK, OFFICE_DIRECTOR',
+      '初审须由以下角色办理：文秘/经办人（CLERK）、处长/秘书长（OFFICE_DIRECTOR）',
     ],
     ['初审 by the office director', 'initialReview', ['OFFICE_DIRECTOR'], 'REGISTERED', undefined, ''],
     [
@@ -114,7 +114,7 @@ describe('checkStep refuses the wrong person with NotYours, then the wrong momen
       ['CLERK'],
       'REVIEWING',
       'NotNow',
-      '初审 is not possible while the status is REVIEWING',
+      '当前状态为审核中（REVIEWING），不能初审',
     ],
     [
       '拟办 by the office director',
@@ -122,7 +122,7 @@ describe('checkStep refuses the wrong person with NotYours, then the wrong momen
       ['OFFICE_DIRECTOR'],
       'REGISTERED',
       'NotYours',
-      '拟办 needs one of the roles CLERK',
+      '拟办须由以下角色办理：文秘/经办人（CLERK）',
     ],
     [
       '批示 by a clerk, in the wrong status too: the role is said first',
@@ -130,7 +130,7 @@ describe('checkStep refuses the wrong person with NotYours, then the wrong momen
       ['CLERK'],
       'REGISTERED',
       'NotYours',
-      '批示 needs one of the roles LEADER',
+      '批示须由以下角色办理：领导（LEADER）',
     ],
     [
       '转办 before the 批示',
@@ -138,7 +138,7 @@ describe('checkStep refuses the wrong person with NotYours, then the wrong momen
       ['CLERK'],
       'AWAITING_INSTRUCTION',
       'NotNow',
-      '转办 is not possible while the status is AWAITING_INSTRUCTION',
+      '当前状态为待批示（AWAITING_INSTRUCTION），不能转办',
     ],
     [
       '撤办 after 办结',
@@ -146,7 +146,7 @@ describe('checkStep refuses the wrong person with NotYours, then the wrong momen
       ['OFFICE_DIRECTOR'],
       'CLOSED',
       'NotNow',
-      '撤办 is not possible while the status is CLOSED',
+      '当前状态为已办结（CLOSED），不能撤办',
     ],
     [
       '答复 by a reviewer',
@@ -154,7 +154,7 @@ describe('checkStep refuses the wrong person with NotYours, then the wrong momen
       ['OFFICE_REVIEWER'],
       'CLOSED',
       'NotYours',
-      '答复 needs one of the roles CLERK, OFFICE_DIRECTOR',
+      '答复须由以下角色办理：文秘/经办人（CLERK）、处长/秘书长（OFFICE_DIRECTOR）',
     ],
     [
       '签收 by the office',
@@ -162,7 +162,7 @@ describe('checkStep refuses the wrong person with NotYours, then the wrong momen
       ['CLERK'],
       'DISPATCHED',
       'NotYours',
-      '签收 needs one of the roles DEPT_HANDLER, DEPT_HEAD',
+      '签收须由以下角色办理：承办人（DEPT_HANDLER）、部门负责人（DEPT_HEAD）',
     ],
     [
       '回报 by the handler',
@@ -170,39 +170,25 @@ describe('checkStep refuses the wrong person with NotYours, then the wrong momen
       ['DEPT_HANDLER'],
       'SIGNED_FOR',
       'NotYours',
-      '回报 needs one of the roles DEPT_HEAD',
+      '回报须由以下角色办理：部门负责人（DEPT_HEAD）',
     ],
-    [
-      '回报 before 签收',
-      'report',
-      ['DEPT_HEAD'],
-      'DISPATCHED',
-      'NotNow',
-      '回报: sign for receipt (签收) first',
-    ],
+    ['回报 before 签收', 'report', ['DEPT_HEAD'], 'DISPATCHED', 'NotNow', '回报：请先签收'],
     [
       '回报 once accepted',
       'report',
       ['DEPT_HEAD'],
       'ACCEPTED',
       'NotNow',
-      '回报 is not possible while the status is ACCEPTED',
+      '当前状态为回报通过（ACCEPTED），不能回报',
     ],
-    [
-      '催办 once reported',
-      'urge',
-      ['CLERK'],
-      'REPORTED',
-      'NotNow',
-      '催办 is not possible while the status is REPORTED',
-    ],
+    ['催办 once reported', 'urge', ['CLERK'], 'REPORTED', 'NotNow', '当前状态为已回报（REPORTED），不能催办'],
     [
       '审核回报 by the credit officer',
       'reviewReport',
       ['CREDIT_OFFICER'],
       'REPORTED',
       'NotYours',
-      '审核回报 needs one of the roles CLERK, OFFICE_REVIEWER, OFFICE_DIRECTOR',
+      '审核回报须由以下角色办理：文秘/经办人（CLERK）、审核人（OFFICE_REVIEWER）、处长/秘书长（OFFICE_DIRECTOR）',
     ],
   ])('%s', (_case, key, roles, status, type, message) => {
     const refused = refusal(() => checkStep(rules[key]!, by(...roles), status));
