@@ -191,7 +191,8 @@ export function createNoticeActivities(db: Database, channels: NoticeChannel[] =
       };
       const queued = [];
       for (const channel of channels) {
-        for (const d of await channel.deliveriesFor(notice, recipients)) queued.push({ channel: channel.name, ...d });
+        for (const d of await channel.deliveriesFor(notice, recipients))
+          queued.push({ channel: channel.name, ...d });
       }
       await db.$transaction([
         ...recipients.map((r) =>

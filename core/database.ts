@@ -5,7 +5,80 @@ import { PrismaClient } from '../generated/prisma/client';
 export type Database = PrismaClient;
 
 export function openDatabase(url: string): Database {
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  return new PrismaClient({ adapter: serialized(new PrismaBetterSQLite3({ url })) });
+}
+
+type Factory = PrismaBetterSQLite3;
+type Adapter = Awaited<ReturnType<Factory['connect']>>;
+type Transaction = Awaited<ReturnType<Adapter['startTransaction']>>;
+
+/**
+ * One connection, one thing at a time. The driver adapter keeps a client on a single SQLite
+ * connection and makes interactive transactions wait for one another, but a plain query issued
+ * while a transaction is open ran on that connection inside it: it saw uncommitted rows and was
+ * undone with the transaction's rollback (a sign-in's session, written while an administrator's
+ * refused change rolled back, was lost). Here every query outside a transaction also waits until
+ * no transaction is open. Inside a transaction's callback, use its client: the database client
+ * would now wait for that transaction to end.
+ */
+function serialized(factory: Factory): Factory {
+  const wrap = (adapter: Adapter): Adapter => {
+    let idle: Promise<void> = Promise.resolve();
+    /** Waits for the connection, then holds it until the returned release is called. */
+    const hold = async (): Promise<() => void> => {
+      const before = idle;
+      let release!: () => void;
+      idle = new Promise((resolve) => (release = resolve));
+      await before;
+      return release;
+    };
+    const alone =
+      <A extends unknown[], R>(run: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        const release = await hold();
+        try {
+          return await run(...args);
+        } finally {
+          release();
+        }
+      };
+    return new Proxy(adapter, {
+      get(target, prop, receiver) {
+        if (prop === 'queryRaw') return alone(target.queryRaw.bind(target));
+        if (prop === 'executeRaw') return alone(target.executeRaw.bind(target));
+        if (prop === 'startTransaction')
+          return async (...args: Parameters<Adapter['startTransaction']>): Promise<Transaction> => {
+            const release = await hold();
+            try {
+              const tx = await target.startTransaction(...args);
+              // Held until the engine commits or rolls back (after its COMMIT/ROLLBACK statement).
+              const ending = (end: () => Promise<void>) => async (): Promise<void> => {
+                try {
+                  await end();
+                } finally {
+                  release();
+                }
+              };
+              return Object.assign(Object.create(tx) as Transaction, {
+                commit: ending(tx.commit.bind(tx)),
+                rollback: ending(tx.rollback.bind(tx)),
+              });
+            } catch (err) {
+              release();
+              throw err;
+            }
+          };
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+  };
+  return new Proxy(factory, {
+    get(target, prop, receiver) {
+      if (prop === 'connect') return async () => wrap(await target.connect());
+      if (prop === 'connectToShadowDb') return async () => wrap(await target.connectToShadowDb());
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
 }
 
 /**

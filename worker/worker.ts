@@ -2,7 +2,11 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
-import { NOTICE_OUTBOX_WORKFLOW_ID, noticeOutboxWorkflow, type NoticeOutboxInput } from '../workflows/notice-outbox';
+import {
+  NOTICE_OUTBOX_WORKFLOW_ID,
+  noticeOutboxWorkflow,
+  type NoticeOutboxInput,
+} from '../workflows/notice-outbox';
 
 export interface DubanWorkerOptions extends ActivityDeps {
   connection: NativeConnection;

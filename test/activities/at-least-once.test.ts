@@ -12,7 +12,9 @@ const webhook: NoticeChannel = {
   name: 'webhook',
   attempts: 3,
   deliveriesFor: (notice, recipients) =>
-    Promise.resolve([{ recipient: '*', payload: recipients.map((r) => `${notice.noticeKey}→${r.id}`).join(',') }]),
+    Promise.resolve([
+      { recipient: '*', payload: recipients.map((r) => `${notice.noticeKey}→${r.id}`).join(',') },
+    ]),
   send: (delivery) => {
     delivered.push(delivery.payload);
     return Promise.resolve();

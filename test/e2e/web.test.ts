@@ -199,7 +199,7 @@ test('a 拟办 may set the 回报期限 by hand; one before today is refused wit
   await proposal.locator('select[name=leaders]').selectOption('u-chunxin');
   await proposal.locator('input[name=dueDate]').fill('2017-01-02');
   await proposal.locator('button[type=submit]').click();
-  await clerk.waitForSelector('#flash:not(.ok):has-text("dueDate")');
+  await clerk.waitForSelector('#flash:not(.ok):has-text("回报期限不能早于今天")');
   await proposal.locator('input[name=dueDate]').fill('2017-01-20');
   await takeStep(clerk, '拟办');
   expect(await clerk.locator('#timeline tr:last-child td:nth-child(4)').textContent()).toContain(

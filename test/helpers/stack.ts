@@ -91,7 +91,10 @@ export async function startStack(
   });
   const stopWorker = async () => {
     if (opts.noticeChannels && worker.getState() === 'RUNNING')
-      await temporal.workflow.getHandle(outboxId).terminate('test over').catch(() => undefined);
+      await temporal.workflow
+        .getHandle(outboxId)
+        .terminate('test over')
+        .catch(() => undefined);
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running;
   };

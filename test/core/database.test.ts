@@ -1,0 +1,49 @@
+/**
+ * One connection, one thing at a time (core/database.ts): a plain write issued while another
+ * request's transaction is open waits for it, and is neither seen by it nor undone with it.
+ */
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database?.close());
+
+const department = (code: string) => ({ code, name: `测试单位${code}`, kind: 'RESPONSIBLE_DEPARTMENT' });
+
+test('a write beside a transaction that rolls back is kept, and the transaction never saw it', async () => {
+  const { db } = database;
+  let sawBeside: unknown = 'not looked';
+  let besideDone = false;
+  const refused = db
+    .$transaction(async (tx) => {
+      await tx.department.create({ data: department('TX1') });
+      // Another request writes now, while this transaction is open…
+      const beside = db.department.create({ data: department('BESIDE') }).then(() => (besideDone = true));
+      await new Promise((r) => setTimeout(r, 100));
+      sawBeside = await tx.department.findUnique({ where: { code: 'BESIDE' } });
+      expect(besideDone).toBe(false); // …and waits for it to end,
+      void beside;
+      throw new Error('refused: rolled back');
+    })
+    .catch((err: Error) => err.message);
+  expect(await refused).toBe('refused: rolled back');
+  for (let i = 0; i < 50 && !besideDone; i++) await new Promise((r) => setTimeout(r, 20));
+  expect(sawBeside).toBeNull();
+  // …then happens on its own: kept, while the transaction's own write is undone.
+  expect(await db.department.findUnique({ where: { code: 'BESIDE' } })).not.toBeNull();
+  expect(await db.department.findUnique({ where: { code: 'TX1' } })).toBeNull();
+});
+
+test('transactions and plain queries in any mix all finish', async () => {
+  const { db } = database;
+  await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      i % 2
+        ? db.$transaction(async (tx) => tx.department.create({ data: department(`MIX${i}`) }))
+        : db.department.create({ data: department(`MIX${i}`) }),
+    ),
+  );
+  expect(await db.department.count({ where: { code: { startsWith: 'MIX' } } })).toBe(20);
+});
