@@ -1,3 +1,4 @@
+import { BREACH_STATUSES, CASE_STATUSES } from './integrity-types';
 import { ROLES } from './roles';
 
 /**
@@ -61,8 +62,13 @@ const STATUS_NAMES: Record<string, string> = {
 };
 
 /** A status as a refusal names it, e.g. 已办结（CLOSED）. */
-export const statusName = (status: string) =>
-  status in STATUS_NAMES ? `${STATUS_NAMES[status]}（${status}）` : status;
+export const statusName = (status: string) => {
+  const name =
+    STATUS_NAMES[status] ??
+    (BREACH_STATUSES as Record<string, string>)[status] ??
+    (CASE_STATUSES as Record<string, string>)[status];
+  return name ? `${name}（${status}）` : status;
+};
 
 /** The 拟办's fields as its form labels them (what a 批示 may change is named by these). */
 export const PROPOSAL_LABELS: Record<string, string> = {

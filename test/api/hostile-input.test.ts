@@ -45,9 +45,7 @@ test('a 办理提示 sent as text "1" is refused with 400; the clerk proposes ag
     () => as('huangweiyan').post(`${path()}/proposal`, { ...PROPOSAL, handlingOption: '1' }),
     'handlingOption',
   );
-  expect(fields).toEqual([
-    { field: 'handlingOption', reason: '办理提示须为数字 1–5 之一，而非文字 "1"' },
-  ]);
+  expect(fields).toEqual([{ field: 'handlingOption', reason: '办理提示须为数字 1–5 之一，而非文字 "1"' }]);
 
   const proposed = await as('huangweiyan').post(`${path()}/proposal`, PROPOSAL);
   expect(proposed.status).toBe(200);

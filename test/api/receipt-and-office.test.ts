@@ -47,9 +47,7 @@ test('签收, then 登记 with 密级, 保密期限, 份数/页数, 办文编号
     docNumber: '国发〔2016〕77号',
     copies: 0,
   });
-  expect(noCopies.body.error.fields).toEqual([
-    { field: 'copies', reason: '份数须为 1 至 9999 的整数' },
-  ]);
+  expect(noCopies.body.error.fields).toEqual([{ field: 'copies', reason: '份数须为 1 至 9999 的整数' }]);
 
   const file = await as('huangweiyan').upload('国发〔2016〕76号.pdf', PDF);
   expect(file.status).toBe(201);
@@ -235,9 +233,7 @@ test('传阅: a reader outside the office sees the directive while it is with hi
   });
   expect(sent.status).toBe(200);
   const unknownReader = await as('huangweiyan').post(`${path}/circulations`, { readers: ['u-nobody'] });
-  expect(unknownReader.body.error.fields).toEqual([
-    { field: 'readers', reason: 'u-nobody 不是在职用户' },
-  ]);
+  expect(unknownReader.body.error.fields).toEqual([{ field: 'readers', reason: 'u-nobody 不是在职用户' }]);
 
   const seen = await as('sft-handler').get(path);
   expect(seen.status).toBe(200);

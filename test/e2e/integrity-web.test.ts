@@ -115,7 +115,7 @@ test('a 承诺未履行 record against 省财政厅 goes from 登记 through 整
   await ducha.waitForSelector('#flash:not(.ok):not([hidden])');
   const refusal = await ducha.locator('#flash').textContent();
   await ducha.locator('#flash').screenshot({ path: path.join(SHOTS, 'refusal.png') });
-  expect(refusal).toBe('整改验收：整改验收 is not possible while the status is RECTIFIED');
+  expect(refusal).toBe('整改验收：当前状态为整改已验收（RECTIFIED），不能整改验收');
   expect(await status(ducha)).toBe('待验收');
 
   // Not yet repairable: only after the waiting period from the 验收.
