@@ -131,16 +131,32 @@ export function entryFields(e: TimelineRecord) {
   };
 }
 
+/** A user id as the workflows write it into a comment, e.g. u-fgw-head. */
+const USER_ID = /\bu-[a-z0-9][a-z0-9-]*/g;
+
 export function createProjectionActivities(db: Database) {
   /**
-   * A timeline comment as people read it: the workflows know departments by code ("GDFGW 主办");
-   * the timeline names them (省发展改革委 主办).
+   * A timeline comment as people read it: the workflows know departments by code ("GDFGW 主办")
+   * and people by id; the timeline names them (省发展改革委 主办).
    */
   async function named(entry: TimelineRecord): Promise<TimelineRecord> {
-    if (!entry.comment || !/[A-Z]/.test(entry.comment)) return entry;
-    const departments = await db.department.findMany({ select: { code: true, name: true } });
-    const names = new Map(departments.map((d) => [d.code, d.name]));
-    const comment = entry.comment.replace(/[A-Z][A-Z0-9-]*/g, (token) => names.get(token) ?? token);
+    if (!entry.comment) return entry;
+    let { comment } = entry;
+    if (/[A-Z]/.test(comment)) {
+      const departments = await db.department.findMany({ select: { code: true, name: true } });
+      const names = new Map(departments.map((d) => [d.code, d.name]));
+      comment = comment.replace(/[A-Z][A-Z0-9-]*/g, (token) => names.get(token) ?? token);
+    }
+    // And people by name, not user id: "催办 → u-fgw-head" reads "→ 省发展改革委负责人".
+    const ids = comment.match(USER_ID) ?? [];
+    if (ids.length) {
+      const people = await db.user.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, displayName: true },
+      });
+      const names = new Map(people.map((p) => [p.id, p.displayName]));
+      comment = comment.replace(USER_ID, (id) => names.get(id) ?? id);
+    }
     return { ...entry, comment };
   }
 

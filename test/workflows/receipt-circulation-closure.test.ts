@@ -283,7 +283,7 @@ test('(l) the 督办人 urges by hand; a reassigned 承办人 alone gets the rem
     });
     expect(entries.map((e) => [e.action, e.actorId, e.comment])).toEqual([
       ['改派承办人', 'u-huangweiyan', '（未指定） → 省发展改革委负责人：秘书科人员出差'],
-      ['催办', 'u-chenweiyan', '请抓紧办理并按时回报 → u-fgw-head'],
+      ['催办', 'u-chenweiyan', '请抓紧办理并按时回报 → 省发展改革委负责人'],
       // The timeline names the department the workflow knows by its code.
       ['答复', 'u-huangweiyan', '答复国务院：已由省发展改革委牵头贯彻落实。；告知 省财政厅'],
     ]);
