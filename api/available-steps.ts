@@ -62,6 +62,8 @@ export function availableSteps(
     circulate: !d.replyText,
     recallCirculation: recallable,
     reply: !d.replyText,
+    // Kept for reference straight after 初审; a 阅件, once its leaders have read it.
+    file: d.status !== 'REGISTERED' || reviewed,
   };
   const directive = openSteps(DIRECTIVE_STEPS, user.roles, d.status as DirectiveStatus).filter(
     (k) => directiveAllows[k],

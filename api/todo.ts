@@ -92,7 +92,7 @@ async function directiveTodo(db: Database, user: SessionUser): Promise<TodoItem[
     where: {
       AND: [
         scope.where,
-        { status: { notIn: ['WITHDRAWN', 'RETURNED_TO_SENDER'] } },
+        { status: { notIn: ['WITHDRAWN', 'RETURNED_TO_SENDER', 'FILED'] } },
         // Once 办结, only an unanswered directive still waits (答复).
         { OR: [{ status: { not: 'CLOSED' } }, { replyText: null }] },
       ],

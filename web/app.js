@@ -21,6 +21,7 @@ export const STATUS = {
   CLOSED: '已办结',
   WITHDRAWN: '已撤办',
   RETURNED_TO_SENDER: '已退文',
+  FILED: '已归档',
   DISPATCHED: '已转办',
   SIGNED_FOR: '已签收',
   REPORTED: '已回报',
@@ -37,6 +38,7 @@ const DIRECTIVE_STATUSES = [
   'CLOSED',
   'WITHDRAWN',
   'RETURNED_TO_SENDER',
+  'FILED',
 ];
 const OPTIONS = {
   1: '拟原文翻印发至各市、县，省府直属各部门',
@@ -625,6 +627,11 @@ function steps(d) {
     );
   }
   if (can('dispatch')) out.push(stepForm('转办', [], () => post('/dispatch', {}), '转办'));
+  if (can('file')) {
+    // 阅件: filed without 转办, once read by the leaders or straight after 初审 for reference.
+    const comment = input('comment', '归档意见', { required: true, size: 30, placeholder: '阅存' });
+    out.push(stepForm('归档', [comment], (f) => post('/file', { comment: f.get('comment') }), '归档'));
+  }
   if (can('circulate')) {
     const readers = directory.people
       .filter((p) => p.id !== me.id)

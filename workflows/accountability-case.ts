@@ -25,6 +25,7 @@ import {
   reviewObjection,
   completeDecision,
   describeDecision,
+  groundsReason,
   requireSubject,
   signedBy,
   today,
@@ -161,7 +162,7 @@ export async function accountabilityCaseWorkflow(
         )
           problems.push({
             field: 'grounds',
-            reason: 'name one or more of RECOVERED_LOSS, REMOVED_EFFECT, STOPPED_HARM',
+            reason: groundsReason,
           });
         if (problems.length) invalid(problems);
       },
@@ -260,7 +261,7 @@ export async function accountabilityCaseWorkflow(
     {
       validator: (request: ReviewObjectionRequest) => {
         checkCaseStep('reviewObjection', request.by);
-        checkObjectionReview(state.objections, request, state.decision?.by, 'decider');
+        checkObjectionReview(state.objections, request, state.decision?.by, '作出决定的人');
         if (request.uphold && request.decision?.measure !== undefined) {
           const problems = checkDecision(
             { ...request.decision, mitigation: undefined },
@@ -269,8 +270,8 @@ export async function accountabilityCaseWorkflow(
           );
           if (problems.length) invalid(problems);
         } else if (request.decision !== undefined && !request.uphold) {
-          refuse('InvalidInput', 'decision: only an upheld objection replaces the decision', [
-            { field: 'decision', reason: 'only with uphold: true' },
+          refuse('InvalidInput', '追责决定只能在异议成立时变更', [
+            { field: 'decision', reason: '新的追责决定仅在异议成立时填写' },
           ]);
         }
       },

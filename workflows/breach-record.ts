@@ -73,6 +73,7 @@ import {
 import { actor, invalid, optionalText, refuse, requireText, signer } from './rules';
 import { checkStep } from './steps';
 import type { ActingUser, Actor } from './types';
+import * as say from './wording';
 
 /** The statuses in which the body owes a rectification step, and the next status after each. */
 const RECTIFICATION_STEPS = {
@@ -197,11 +198,7 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
 
   /** Refusals common to every step: the record must be open, and a subject step is the subject's. */
   function checkBreachStep(step: keyof typeof BREACH_STEPS, by: ActingUser) {
-    if (!opened)
-      refuse(
-        'NotNow',
-        `${BREACH_STEPS[step].label}: the record is still being opened; try again in a moment`,
-      );
+    if (!opened) refuse('NotNow', `${BREACH_STEPS[step].label}：此记录正在登记中，请稍后再试`);
     checkStep(BREACH_STEPS[step], by, state.status);
     if (BREACH_STEPS[step].ownDepartment) requireSubject(by, state.facts.subject, BREACH_STEPS[step].label);
   }
@@ -239,7 +236,7 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
           checkBreachStep(step, by);
           const problems = requireText(text, 'text', RECTIFICATION_STEPS[owed].action, 5000);
           if (attachments !== undefined && (!Array.isArray(attachments) || attachments.length > 20))
-            problems.push({ field: 'attachments', reason: 'at most 20 uploaded attachments' });
+            problems.push({ field: 'attachments', reason: say.tooMany('附件', 20) });
           if (problems.length) invalid(problems);
         },
       },
@@ -294,12 +291,12 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
     {
       validator: ({ by, pass, comment, newDueDate }: VerifyRectificationRequest) => {
         checkBreachStep('verify', by);
-        if (typeof pass !== 'boolean') invalid([{ field: 'pass', reason: 'must be true or false' }]);
+        if (typeof pass !== 'boolean') invalid([{ field: 'pass', reason: '验收是否通过须为 true 或 false' }]);
         const problems = pass
           ? optionalText(comment, 'comment', '验收意见')
           : requireText(comment, 'comment', '未通过的理由');
         if (pass && newDueDate !== undefined)
-          problems.push({ field: 'newDueDate', reason: 'only a failed 验收 sets a new deadline' });
+          problems.push({ field: 'newDueDate', reason: '仅在验收未通过时填写新的整改期限' });
         if (!pass && newDueDate !== undefined)
           problems.push(...checkDate(newDueDate, 'newDueDate', '新的整改期限', today()));
         if (problems.length) invalid(problems);
@@ -321,7 +318,7 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
         if (changes?.revoke)
           problems.push({
             field: 'changes.revoke',
-            reason: 'a record is revoked only by an upheld objection',
+            reason: '撤销记录只能经异议复核成立后办理',
           });
         if (problems.length) invalid(problems);
       },
@@ -380,7 +377,7 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
     {
       validator: (request: ReviewObjectionRequest) => {
         checkBreachStep('reviewObjection', request.by);
-        checkObjectionReview(state.objections, request, input.openedBy, 'person who registered the record');
+        checkObjectionReview(state.objections, request, input.openedBy, '登记此记录的人');
         if (request.uphold && request.correction !== undefined) {
           const problems = checkCorrection(request.correction, 'correction');
           if (problems.length) invalid(problems);
@@ -403,7 +400,7 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
         if (today() < state.repairableFrom!)
           refuse(
             'NotNow',
-            `申请信用修复: credit repair may be applied for from ${state.repairableFrom} (${policy.repairWaitingDays} days after 验收)`,
+            `申请信用修复：自 ${state.repairableFrom} 起方可申请（验收后 ${policy.repairWaitingDays} 天）`,
           );
         const problems = requireText(statement, 'statement', '信用修复申请', 5000);
         if (problems.length) invalid(problems);
@@ -437,7 +434,8 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
     {
       validator: ({ by, approve, comment }: DecideRepairRequest) => {
         checkBreachStep('decideRepair', by);
-        if (typeof approve !== 'boolean') invalid([{ field: 'approve', reason: 'must be true or false' }]);
+        if (typeof approve !== 'boolean')
+          invalid([{ field: 'approve', reason: '是否同意修复须为 true 或 false' }]);
         const problems = approve
           ? optionalText(comment, 'comment', '意见')
           : requireText(comment, 'comment', '不予修复的理由');

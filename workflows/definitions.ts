@@ -31,6 +31,7 @@ import type {
   SignForRequest,
   SubmitReportRequest,
   WithdrawRequest,
+  FileRequest,
 } from './types';
 import type {
   AccountabilityCaseState,
@@ -87,6 +88,8 @@ export const reviewProposalUpdate = defineUpdate<DirectiveState, [ReviewProposal
 export const instructUpdate = defineUpdate<DirectiveState, [InstructRequest]>('instruct');
 export const dispatchUpdate = defineUpdate<DirectiveState, [DispatchRequest]>('dispatch');
 export const withdrawUpdate = defineUpdate<DirectiveState, [WithdrawRequest]>('withdraw');
+/** 归档: a 阅件 read by its leaders, or a document kept for reference, filed without 转办. */
+export const fileUpdate = defineUpdate<DirectiveState, [FileRequest]>('file');
 export const initialReviewUpdate = defineUpdate<DirectiveState, [InitialReviewRequest]>('initialReview');
 export const circulateUpdate = defineUpdate<DirectiveState, [CirculateRequest]>('circulate');
 export const readCirculationUpdate = defineUpdate<DirectiveState, [ReadCirculationRequest]>(

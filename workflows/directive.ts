@@ -23,6 +23,7 @@ import {
   directiveWorkflowId,
   dispatchUpdate,
   getDirectiveStateQuery,
+  fileUpdate,
   initialReviewUpdate,
   instructUpdate,
   proposeHandlingUpdate,
@@ -52,6 +53,7 @@ import type {
   DirectiveState,
   DirectiveStatus,
   DispatchRequest,
+  FileRequest,
   InstructRequest,
   Proposal,
   ProposeHandlingRequest,
@@ -80,7 +82,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
   const circulation = (id: number) => state.circulations?.find((c) => c.id === id);
   const copyOf = (circulationId: number, by: Actor) =>
     circulation(circulationId)?.copies.find((c) => c.reader.userId === by.userId);
-  const ended = () => ['CLOSED', 'WITHDRAWN', 'RETURNED_TO_SENDER'].includes(state.status);
+  const ended = () => ['CLOSED', 'WITHDRAWN', 'RETURNED_TO_SENDER', 'FILED'].includes(state.status);
   const tasks: ChildWorkflowHandle<typeof departmentTaskWorkflow>[] = [];
 
   /** The directive as the database shows it: written with each timeline entry, or alone. */
@@ -378,6 +380,25 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     },
   );
 
+  // 归档: a 阅件 ends without 转办: filed once its leaders have read it (after the 批示), or at once
+  // after 初审 when it is only for reference (存档备查). The file is then closed.
+  setHandler(
+    fileUpdate,
+    async ({ by, comment }) => {
+      state.closedAt = new Date().toISOString();
+      await transition('FILED', '归档', by, comment.trim());
+      return state;
+    },
+    {
+      validator: ({ by, comment }: FileRequest) => {
+        checkStep(DIRECTIVE_STEPS.file, by, state.status);
+        if (state.status === 'REGISTERED' && !state.initialReview) refuse('NotNow', '归档：请先初审');
+        const problems = requireText(comment, 'comment', '归档意见', 500);
+        if (problems.length) invalid(problems);
+      },
+    },
+  );
+
   // 初审: before 拟办, the clerk checks the document belongs here; a misrouted one goes back (退文).
   setHandler(
     initialReviewUpdate,
@@ -588,7 +609,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
   );
 
   const withdrawn = () => state.status === 'WITHDRAWN';
-  const stopped = () => withdrawn() || state.status === 'RETURNED_TO_SENDER';
+  const stopped = () => withdrawn() || state.status === 'RETURNED_TO_SENDER' || state.status === 'FILED';
   // 办文时限: the office's own clock from 签收 to 转办 (directives received before it had none).
   if (policy.officeHandling && patched('office-handling-clock')) void officeHandlingClock();
 

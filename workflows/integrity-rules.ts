@@ -16,16 +16,24 @@ import { MEASURES, MITIGATION_GROUNDS, SEVERITIES } from './integrity-types';
 import type { IntegrityPolicy } from './integrity-policy';
 import { actor, invalid, isKeyOf, refuse, requireText } from './rules';
 import type { ActingUser } from './types';
+import * as say from './wording';
 
 /** The person acting and, under a 委托, the colleague acting for them: both are kept for 回避. */
 export function signedBy(by: ActingUser): SignedActor {
   return { ...actor(by), ...(by.delegate ? { delegate: actor(by.delegate) } : {}) };
 }
 
+/** A catalogue's keys with their labels, as a refusal lists them: GENERAL（一般）. */
+const named = (catalogue: Record<string, string | { label: string }>) =>
+  Object.entries(catalogue).map(([k, v]) => `${k}（${typeof v === 'string' ? v : v.label}）`);
+
+/** 自我纠错情形 not given, not in the catalogue, or one twice. */
+export const groundsReason = `自我纠错情形须为以下一项或多项，不得重复：${named(MITIGATION_GROUNDS).join('、')}`;
+
 /** The subject body's own steps: its staff act on its own records and cases only. */
 export function requireSubject(by: ActingUser, subject: BreachSubject, step: string): void {
   if (by.departmentCode !== subject.departmentCode)
-    refuse('NotYours', `${step}: this record concerns ${subject.departmentCode}, not your unit`);
+    refuse('NotYours', `${step}：此事项的失信主体为 ${subject.departmentCode}，不是您的单位`);
 }
 
 /** Today in China Standard Time, by workflow time. */
@@ -83,10 +91,8 @@ export function checkObjection(
   dueDate: string | undefined,
   reason: unknown,
 ): void {
-  if (!windowOpen(dueDate))
-    refuse('NotNow', `提出异议: the objection period (异议期) ended on ${dueDate ?? '—'}`);
-  if (objections.some((o) => o.status === 'PENDING'))
-    refuse('NotNow', '提出异议: an objection is already waiting for review');
+  if (!windowOpen(dueDate)) refuse('NotNow', `提出异议：异议期已于 ${dueDate ?? '—'} 届满`);
+  if (objections.some((o) => o.status === 'PENDING')) refuse('NotNow', '提出异议：已有一项异议正在等待复核');
   const problems = requireText(reason, 'reason', '异议理由');
   if (problems.length) invalid(problems);
 }
@@ -99,40 +105,39 @@ export function checkObjectionReview(
   role: string,
 ): Objection {
   const objection = objections.find((o) => o.id === request.objectionId);
-  if (!objection) refuse('NotNow', `异议复核: there is no objection ${String(request.objectionId)}`);
-  if (objection.status !== 'PENDING')
-    refuse('NotNow', `异议复核: objection ${objection.id} is already reviewed`);
+  if (!objection) refuse('NotNow', `异议复核：没有编号为 ${String(request.objectionId)} 的异议`);
+  if (objection.status !== 'PENDING') refuse('NotNow', `异议复核：异议 ${objection.id} 已复核`);
   // 回避: neither the person objected to nor whoever acted for them, reviewing as or for anyone.
   const involved = [objected?.userId, objected?.delegate?.userId].filter(Boolean);
   if ([request.by.userId, request.by.delegate?.userId].some((id) => id && involved.includes(id)))
-    refuse('NotYours', `异议复核: the ${role} may not review an objection to his own act (回避)`);
+    refuse('NotYours', `异议复核：${role}不得复核针对本人行为的异议（回避）`);
   const problems = requireText(request.reasons, 'reasons', '复核理由');
   if (typeof request.uphold !== 'boolean')
-    problems.push({ field: 'uphold', reason: 'must be true or false' });
+    problems.push({ field: 'uphold', reason: '异议是否成立须为 true 或 false' });
   if (problems.length) invalid(problems);
   return objection;
 }
 
 export function checkCorrection(changes: RecordCorrection | undefined, field = 'changes'): FieldProblem[] {
   if (!changes || typeof changes !== 'object' || Array.isArray(changes))
-    return [{ field, reason: 'say what the correction changes' }];
+    return [{ field, reason: '请写明更正的内容' }];
   const problems: FieldProblem[] = [];
   const keys = Object.keys(changes);
   const known = ['severity', 'facts', 'published', 'revoke'];
   for (const k of keys.filter((k) => !known.includes(k)))
-    problems.push({ field: `${field}.${k}`, reason: 'is not something a correction changes' });
-  if (keys.length === 0) problems.push({ field, reason: 'say what the correction changes' });
+    problems.push({ field: `${field}.${k}`, reason: `“${k}”不是可更正的内容` });
+  if (keys.length === 0) problems.push({ field, reason: '请写明更正的内容' });
   if (changes.severity !== undefined && !isKeyOf(SEVERITIES, changes.severity))
     problems.push({
       field: `${field}.severity`,
-      reason: 'must be GENERAL (一般), SERIOUS (较重) or SEVERE (严重)',
+      reason: say.oneOfThese('严重程度', named(SEVERITIES)),
     });
   if (changes.facts !== undefined)
     problems.push(...requireText(changes.facts, `${field}.facts`, '失信事实', 5000));
   if (changes.published !== undefined && typeof changes.published !== 'boolean')
-    problems.push({ field: `${field}.published`, reason: 'must be true or false' });
+    problems.push({ field: `${field}.published`, reason: '是否公开须为 true 或 false' });
   if (changes.revoke !== undefined && changes.revoke !== true)
-    problems.push({ field: `${field}.revoke`, reason: 'must be true when given' });
+    problems.push({ field: `${field}.revoke`, reason: '撤销记录如填写须为 true' });
   return problems;
 }
 
@@ -156,7 +161,10 @@ export function checkDecision(d: DecisionFields, subject: BreachSubject, prefix 
   const mitigation = d.mitigation;
   if (mitigation !== undefined) {
     if (mitigation?.outcome !== 'LIGHTER' && mitigation?.outcome !== 'EXEMPT')
-      problems.push({ field: f('mitigation.outcome'), reason: 'must be LIGHTER (从轻) or EXEMPT (免于)' });
+      problems.push({
+        field: f('mitigation.outcome'),
+        reason: say.oneOfThese('从轻/免于', ['LIGHTER（从轻）', 'EXEMPT（免于）']),
+      });
     const grounds: unknown = mitigation?.grounds;
     if (
       !Array.isArray(grounds) ||
@@ -166,31 +174,30 @@ export function checkDecision(d: DecisionFields, subject: BreachSubject, prefix 
     )
       problems.push({
         field: f('mitigation.grounds'),
-        reason:
-          'name one or more of RECOVERED_LOSS (挽回损失), REMOVED_EFFECT (消除不良影响), STOPPED_HARM (有效阻止危害结果发生)',
+        reason: groundsReason,
       });
     problems.push(...requireText(mitigation?.explanation, f('mitigation.explanation'), '从轻/免于的理由'));
   }
   const exempt = mitigation?.outcome === 'EXEMPT';
   if (exempt && d.measure !== undefined)
-    problems.push({ field: f('measure'), reason: '免于追责 (EXEMPT) takes no measure' });
+    problems.push({ field: f('measure'), reason: '免于追责（EXEMPT）时不填追责措施' });
   if (!exempt && d.measure === undefined)
     problems.push({
       field: f('measure'),
-      reason: 'choose a measure, or decide 免于 (EXEMPT) with its grounds',
+      reason: '请选择追责措施，或决定免于追责（EXEMPT）并写明自我纠错情形',
     });
   if (d.measure !== undefined) {
     const measure = isKeyOf(MEASURES, d.measure) ? MEASURES[d.measure] : undefined;
     if (!measure) {
-      problems.push({ field: f('measure'), reason: `must be one of ${Object.keys(MEASURES).join(', ')}` });
+      problems.push({ field: f('measure'), reason: say.oneOfThese('追责措施', named(MEASURES)) });
     } else {
       if (!(measure.for as readonly string[]).includes(subject.kind))
         problems.push({
           field: f('measure'),
-          reason: `${measure.label} applies to ${subject.kind === 'BODY' ? 'civil servants, not bodies' : 'bodies, not civil servants'}`,
+          reason: `${measure.label}只适用于${subject.kind === 'BODY' ? '公务员，不适用于政府机构' : '政府机构，不适用于公务员'}`,
         });
       if (!measure.period && d.periodMonths !== undefined)
-        problems.push({ field: f('periodMonths'), reason: `${measure.label} has no period` });
+        problems.push({ field: f('periodMonths'), reason: `${measure.label}不设期限` });
       if (d.measure === 'REFERRED') problems.push(...requireText(d.referredTo, f('referredTo'), '移送机关'));
     }
   }
@@ -201,7 +208,7 @@ export function checkDecision(d: DecisionFields, subject: BreachSubject, prefix 
       d.periodMonths < 1 ||
       d.periodMonths > 60)
   )
-    problems.push({ field: f('periodMonths'), reason: 'must be a whole number of months from 1 to 60' });
+    problems.push({ field: f('periodMonths'), reason: say.wholeNumber('期限（月数）', 1, 60) });
   return problems;
 }
 
@@ -233,8 +240,7 @@ export function describeDecision(d: Omit<CaseDecision, 'by' | 'at' | 'reasons'>)
 }
 
 export function checkDate(value: unknown, field: string, label: string, after: string): FieldProblem[] {
-  if (typeof value !== 'string' || !isCalendarDate(value))
-    return [{ field, reason: `${label} must be a date YYYY-MM-DD` }];
-  if (value <= after) return [{ field, reason: `${label} must be after ${after}` }];
+  if (typeof value !== 'string' || !isCalendarDate(value)) return [{ field, reason: say.notADate(label) }];
+  if (value <= after) return [{ field, reason: `${label}须晚于 ${after}` }];
   return [];
 }

@@ -49,7 +49,7 @@ export function openSteps<K extends string, S extends string>(
   return (Object.keys(table) as K[]).filter((k) => stepOpen(table[k], roles, status));
 }
 
-/** Every status before 办结, 撤办 or 退文 ends the directive. */
+/** Every status before 办结, 撤办, 退文 or 归档 ends the directive. */
 const NOT_ENDED: readonly DirectiveStatus[] = [
   'REGISTERED',
   'REVIEWING',
@@ -71,7 +71,8 @@ export type DirectiveStepKey =
   | 'assignUrger'
   | 'circulate'
   | 'recallCirculation'
-  | 'reply';
+  | 'reply'
+  | 'file';
 
 /** The steps on a directive's own workflow. */
 export const DIRECTIVE_STEPS: StepTable<DirectiveStepKey, DirectiveStatus> = {
@@ -88,6 +89,8 @@ export const DIRECTIVE_STEPS: StepTable<DirectiveStepKey, DirectiveStatus> = {
   circulate: { label: '传阅', roles: OFFICE_HANDLERS, from: INSTRUCTED_ON },
   recallCirculation: { label: '收回传阅', roles: OFFICE_HANDLERS, from: INSTRUCTED_ON },
   reply: { label: '答复', roles: ['CLERK', 'OFFICE_DIRECTOR'], from: ['CLOSED'] },
+  // 阅件: read by the leaders (after the 批示) or kept for reference once 初审 found it ours.
+  file: { label: '归档', roles: ['CLERK', 'OFFICE_DIRECTOR'], from: ['REGISTERED', 'INSTRUCTED'] },
 };
 
 /** While the department owes a report. */

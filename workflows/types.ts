@@ -146,9 +146,9 @@ export type DirectiveStatus =
   | 'IN_PROGRESS' // 转办 done, departments handling and reporting back
   | 'CLOSED' // 办结: every department's report accepted
   | 'WITHDRAWN' // 撤办 by the office
-  | 'RETURNED_TO_SENDER'; // 退文: 初审 found it misrouted; sent back to the 来文单位
+  | 'RETURNED_TO_SENDER' // 退文: 初审 found it misrouted; sent back to the 来文单位
+  | 'FILED'; // 归档 without 转办: a 阅件 the leaders have read, or one kept for reference (存档备查)
 
-/** 拟办意见: who leads (主办), who helps (会办), which handling option, who gives the 批示. */
 /** What a leader's 批示 (AMEND) may change in the 拟办. */
 export const AMENDABLE_FIELDS = [
   'leadDepartment',
@@ -159,6 +159,7 @@ export const AMENDABLE_FIELDS = [
 ] as const;
 export type AmendableField = (typeof AMENDABLE_FIELDS)[number];
 
+/** 拟办意见: who leads (主办), who helps (会办), which handling option, who gives the 批示. */
 export interface Proposal {
   leadDepartment: string;
   coDepartments: string[];
@@ -307,6 +308,12 @@ export interface DispatchRequest {
 export interface WithdrawRequest {
   by: ActingUser;
   reason: string;
+}
+
+/** 归档: the directive is filed without 转办; the 归档意见 says why (阅存, 存档备查 …). */
+export interface FileRequest {
+  by: ActingUser;
+  comment: string;
 }
 
 /** One department's part after 转办. */

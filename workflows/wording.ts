@@ -55,6 +55,7 @@ const STATUS_NAMES: Record<string, string> = {
   CLOSED: '已办结',
   WITHDRAWN: '已撤办',
   RETURNED_TO_SENDER: '已退文',
+  FILED: '已归档',
   DISPATCHED: '已转办',
   SIGNED_FOR: '已签收',
   REPORTED: '已回报',

@@ -1,6 +1,7 @@
 /** Every route but /health and sign-in passes through authenticate(); role checks come after it. */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Role } from '../../core/roles';
+import { rolesNeeded } from '../../workflows/wording';
 import { HttpError } from '../errors';
 import { authenticating, forRoles } from '../openapi';
 import type { SessionStore, SessionUser } from './sessions';
@@ -55,9 +56,9 @@ export function authenticate(sessions: SessionStore): RequestHandler {
   return authenticating(async (req: Request, _res: Response, next: NextFunction) => {
     const found = tokenOf(req);
     const user = found ? await sessions.resolve(found.token) : undefined;
-    if (!user) throw new HttpError(401, 'unauthenticated', 'sign in first: no valid session');
+    if (!user) throw new HttpError(401, 'unauthenticated', '请先登录：会话无效或已过期');
     if (found?.by === 'cookie' && crossOriginWrite(req)) {
-      throw new HttpError(403, 'cross_origin', 'a signed-in write must come from this site');
+      throw new HttpError(403, 'cross_origin', '已登录的更改须从本系统页面提交');
     }
     if (user.mustChangePassword && !PASSWORD_CHANGE_ROUTES.has(`${req.method} ${req.path}`)) {
       throw new HttpError(
@@ -74,7 +75,7 @@ export function authenticate(sessions: SessionStore): RequestHandler {
 
 /** The signed-in user; only valid behind authenticate(). */
 export function currentUser(req: Request): SessionUser {
-  if (!req.user) throw new HttpError(401, 'unauthenticated', 'sign in first: no valid session');
+  if (!req.user) throw new HttpError(401, 'unauthenticated', '请先登录：会话无效或已过期');
   return req.user;
 }
 
@@ -82,7 +83,7 @@ export function requireRole(...allowed: Role[]): RequestHandler {
   const check: RequestHandler = (req, _res, next) => {
     const user = currentUser(req);
     if (!user.roles.some((r) => allowed.includes(r))) {
-      throw new HttpError(403, 'forbidden', `this action needs one of the roles ${allowed.join(', ')}`);
+      throw new HttpError(403, 'forbidden', rolesNeeded('此操作', allowed));
     }
     next();
   };

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { appendAudit } from '../../core/audit';
 import type { Database } from '../../core/database';
 import type { AttachmentRef } from '../../workflows/types';
+import * as say from '../../workflows/wording';
 import { currentUser, requireRole } from '../auth/middleware';
 import { visibleRecord } from '../integrity-views';
 import { HttpError, invalidInput } from '../errors';
@@ -79,7 +80,7 @@ export interface AttachmentStoreOptions {
 const extensionOf = (fileName: string) =>
   path.extname(fileName).slice(1).toLowerCase().replace('jpeg', 'jpg');
 
-const NAME_REASON = 'give the file name (at most 200 characters, no path)';
+const NAME_REASON = '请填写文件名（不超过 200 个字符，不含路径）';
 const uploadRequest = requestSchema({
   query: z.object({
     fileName: z
@@ -113,23 +114,23 @@ const download = operation({
   },
 });
 
+/** The accepted types as a person names them: PDF、OFD、DOCX … */
+const TYPE_NAMES = Object.keys(ALLOWED).map((ext) => ext.toUpperCase());
+
 /** The allowed kind of a file name, or 415. */
 function kindOf(fileName: string): Kind {
   const kind = ALLOWED[extensionOf(fileName)];
   if (!kind) {
-    throw new HttpError(
-      415,
-      'unsupported_type',
-      `only ${Object.keys(ALLOWED).join(', ')} files are accepted`,
-      [{ field: 'fileName', reason: 'file type not accepted' }],
-    );
+    throw new HttpError(415, 'unsupported_type', `只接受以下类型的文件：${TYPE_NAMES.join('、')}`, [
+      { field: 'fileName', reason: say.oneOfThese('文件类型', TYPE_NAMES) },
+    ]);
   }
   return kind;
 }
 
 // The rest of a refused upload is not read: the connection closes after the answer.
 const tooLarge = (maxBytes: number) =>
-  new HttpError(413, 'too_large', `a file may be at most ${maxBytes} bytes`, undefined, {
+  new HttpError(413, 'too_large', `文件不得超过 ${maxBytes} 字节`, undefined, {
     Connection: 'close',
   });
 
@@ -155,7 +156,7 @@ async function receive(
     },
   });
   const cutOff = () => {
-    if (!req.complete) meter.destroy(new HttpError(400, 'incomplete', 'the upload was cut off'));
+    if (!req.complete) meter.destroy(new HttpError(400, 'incomplete', '上传中断，文件不完整'));
   };
   req.once('close', cutOff);
   req.once('error', cutOff);
@@ -256,7 +257,7 @@ export function attachmentRouter(db: Database, store: AttachmentStoreOptions): R
       const kind = kindOf(fileName);
       if (Number(req.get('content-length')) > store.maxBytes) throw tooLarge(store.maxBytes);
       // A JSON content type has had its body read (and refused) by the JSON parser already.
-      if (req.readableEnded) throw invalidInput([{ field: 'body', reason: 'the file is empty' }]);
+      if (req.readableEnded) throw invalidInput([{ field: 'body', reason: '文件为空' }]);
 
       await fs.mkdir(incoming, { recursive: true });
       // Written aside and renamed: a crash never leaves a half file under a content hash.
@@ -264,10 +265,10 @@ export function attachmentRouter(db: Database, store: AttachmentStoreOptions): R
       let received: { sha256: string; size: number };
       try {
         received = await receive(req, partial, store.maxBytes);
-        if (received.size === 0) throw invalidInput([{ field: 'body', reason: 'the file is empty' }]);
+        if (received.size === 0) throw invalidInput([{ field: 'body', reason: '文件为空' }]);
         if (!(await contentMatches(partial, kind))) {
-          throw new HttpError(415, 'unsupported_type', `the content is not a ${ext} file`, [
-            { field: 'body', reason: `content does not match .${ext}` },
+          throw new HttpError(415, 'unsupported_type', `文件内容不是 ${ext.toUpperCase()} 文件`, [
+            { field: 'body', reason: `文件内容与扩展名（${ext.toUpperCase()}）不符` },
           ]);
         }
         const file = fileOf(received.sha256);
@@ -317,7 +318,7 @@ export function attachmentRouter(db: Database, store: AttachmentStoreOptions): R
         : row.breachRecordId
           ? (await visibleRecord(db, user, row.breachRecordId)) !== null
           : row.uploadedById === user.id);
-    if (!row || !allowed) throw new HttpError(404, 'not_found', 'no such attachment');
+    if (!row || !allowed) throw new HttpError(404, 'not_found', '找不到该附件');
     // Who read which file, and when: documents may be classified (密级).
     await appendAudit(db, {
       actorId: user.delegate?.id ?? user.id,
@@ -349,19 +350,17 @@ export async function attachmentsNamed(
 ): Promise<AttachmentRef[]> {
   if (ids === undefined) return [];
   if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) {
-    throw invalidInput([{ field: 'attachments', reason: 'must be a list of attachment ids' }]);
+    throw invalidInput([{ field: 'attachments', reason: '附件须为附件编号的列表' }]);
   }
   const rows = await db.attachment.findMany({ where: { id: { in: ids as string[] } } });
   const problems = (ids as string[]).flatMap((id, i) => {
     const row = rows.find((r) => r.id === id);
     if (!row || row.uploadedById !== userId)
-      return [{ field: `attachments[${i}]`, reason: 'no such upload of yours' }];
+      return [{ field: `attachments[${i}]`, reason: '找不到您上传的该附件' }];
     if (row.receiptNumber)
-      return [{ field: `attachments[${i}]`, reason: `already filed with ${row.receiptNumber}` }];
+      return [{ field: `attachments[${i}]`, reason: `该附件已归入收文 ${row.receiptNumber}` }];
     if (row.breachRecordId && row.breachRecordId !== ours.breachRecordId)
-      return [
-        { field: `attachments[${i}]`, reason: `already filed with 政务失信记录 ${row.breachRecordId}` },
-      ];
+      return [{ field: `attachments[${i}]`, reason: `该附件已归入政务失信记录 ${row.breachRecordId}` }];
     return [];
   });
   if (problems.length) throw invalidInput(problems);

@@ -7,6 +7,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { AUDIT_ACTIONS, verifyAuditChain } from '../../core/audit';
 import type { Database } from '../../core/database';
+import * as say from '../../workflows/wording';
 import { requireRole } from '../auth/middleware';
 import { operation } from '../openapi';
 import { calendarDate, listFilters, parseRequest, requestSchema, userId, wholeNumberText } from '../parse';
@@ -18,9 +19,9 @@ const listRequest = requestSchema({
   query: listFilters({
     /** Done by this person, or for him under a 委托. */
     actor: userId('操作人').optional(),
-    action: z.string().trim().min(1).max(40, 'action is at most 40 characters').optional(),
+    action: z.string().trim().min(1).max(40, say.tooLong('事项', 40)).optional(),
     /** The start of the target: 201700084 finds the directive and its departments' tasks. */
-    target: z.string().trim().min(1).max(100, 'target is at most 100 characters').optional(),
+    target: z.string().trim().min(1).max(100, say.tooLong('对象', 100)).optional(),
     from: calendarDate('起始日期').optional(),
     to: calendarDate('截止日期').optional(),
     page: wholeNumberText('页码', 100_000).default(1),
@@ -32,7 +33,7 @@ const verifyRequest = requestSchema({
   query: listFilters({
     head: z
       .string()
-      .regex(/^[0-9a-f]{64}$/, 'head is a sha256 hash recorded earlier, 64 hex digits')
+      .regex(/^[0-9a-f]{64}$/, '末条哈希须为此前记录的 SHA-256 哈希（64 位十六进制数字）')
       .optional(),
   }),
 });

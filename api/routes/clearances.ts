@@ -9,13 +9,14 @@ import { z } from 'zod';
 import { appendAudit } from '../../core/audit';
 import type { Database } from '../../core/database';
 import { SECRECY_LEVELS } from '../../workflows/types';
+import * as say from '../../workflows/wording';
 import { currentUser, requireRole } from '../auth/middleware';
 import { HttpError } from '../errors';
 import { operation } from '../openapi';
 import { listFilters, parseRequest, requestSchema, text, userId, wholeNumberText } from '../parse';
 
 const clearanceFilters = listFilters({
-  q: z.string().trim().max(40, '姓名/单位 is at most 40 characters').optional(),
+  q: z.string().trim().max(40, say.tooLong('姓名/单位', 40)).optional(),
   page: wholeNumberText('页码', 10_000).default(1),
   pageSize: wholeNumberText('每页条数', 200).default(50),
 });
@@ -24,11 +25,9 @@ const clearanceForm = z
   .object({
     clearance: z.enum(SECRECY_LEVELS, {
       error: (i) =>
-        i.input === undefined
-          ? '涉密资格 is required'
-          : `涉密资格 must be one of ${SECRECY_LEVELS.join('、')}`,
+        i.input === undefined ? say.required('涉密资格') : say.oneOfThese('涉密资格', SECRECY_LEVELS),
     }),
-    reason: text('依据 (why, e.g. the approval)', 500),
+    reason: text('依据', 500),
   })
   .strict();
 
@@ -85,7 +84,7 @@ export function clearanceRouter(db: Database): Router {
     const { params, body } = parseRequest(setRequest, req);
     const officer = currentUser(req);
     const person = await db.user.findUnique({ where: { id: params.id } });
-    if (!person) throw new HttpError(404, 'not_found', `no user ${params.id}`);
+    if (!person) throw new HttpError(404, 'not_found', `找不到用户 ${params.id}`);
     if (person.id === officer.id)
       throw new HttpError(403, 'own_clearance', '不能为自己设定涉密资格：请由另一名保密员办理');
     const user = await db.$transaction(async (tx) => {

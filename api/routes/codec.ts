@@ -21,6 +21,7 @@ import { Router, type Request, type RequestHandler } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
+import { rolesNeeded } from '../../workflows/wording';
 import { SESSION_COOKIE } from '../auth/middleware';
 import type { SessionStore } from '../auth/sessions';
 import { HttpError } from '../errors';
@@ -34,12 +35,12 @@ export interface CodecRouterDeps {
   corsOrigins: readonly string[];
 }
 
-const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, { message: 'must be base64' });
+const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, { message: '须为 Base64 编码' });
 const codecRequest = requestSchema({
   body: z.object({
     payloads: z
       .array(z.object({ metadata: z.record(z.string(), base64).nullish(), data: base64.nullish() }))
-      .max(1000, { message: 'at most 1000 payloads at a time' }),
+      .max(1000, { message: '每次最多 1000 项数据' }),
   }),
   // Read from the path below (CODEC_PATH), not by name.
   params: z.record(z.string(), z.string().optional()),
@@ -118,18 +119,18 @@ function operatorOnly(sessions: SessionStore, origins: readonly string[]): Reque
     const cookie = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([^;]+)`).exec(req.get('cookie') ?? '')?.[1];
     const token = bearer ?? cookie;
     const user = token ? await sessions.resolve(token) : undefined;
-    if (!user) throw new HttpError(401, 'unauthenticated', 'sign in first: no valid session');
+    if (!user) throw new HttpError(401, 'unauthenticated', '请先登录：会话无效或已过期');
     if (!bearer && !sameSiteOrListed(req, origins)) {
       throw new HttpError(
         403,
         'cross_origin',
-        'the codec takes a session cookie only from this site or an origin in CODEC_CORS_ORIGINS',
+        '解码服务只接受本系统页面或 CODEC_CORS_ORIGINS 所列来源携带的登录凭据',
       );
     }
     req.user = user;
     req.sessionToken = token;
     if (!user.roles.includes('ADMIN')) {
-      throw new HttpError(403, 'forbidden', 'the codec endpoint is for the operator (role ADMIN)');
+      throw new HttpError(403, 'forbidden', rolesNeeded('解码服务', ['ADMIN']));
     }
     // A password someone else set (a reset, the first start) decodes nothing until changed.
     if (user.mustChangePassword)
@@ -153,7 +154,7 @@ export function codecRouter({ temporal, sessions, corsOrigins }: CodecRouterDeps
     // The CLI and the UI send X-Namespace, empty when they were not told one.
     const asked = req.get('x-namespace') || inPath || undefined;
     if (asked !== undefined && asked !== namespace) {
-      throw new HttpError(400, 'wrong_namespace', `this codec serves namespace ${namespace}, not ${asked}`);
+      throw new HttpError(400, 'wrong_namespace', `本解码服务只服务命名空间 ${namespace}，而非 ${asked}`);
     }
     // A data converter encodes through its codecs in order and decodes in reverse.
     let payloads = body.payloads.map(fromJson);
@@ -163,7 +164,11 @@ export function codecRouter({ temporal, sessions, corsOrigins }: CodecRouterDeps
       }
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      throw new HttpError(400, 'codec_failed', `could not ${direction} the payloads: ${reason}`);
+      throw new HttpError(
+        400,
+        'codec_failed',
+        `数据${direction === 'encode' ? '编码' : '解码'}失败：${reason}`,
+      );
     }
     res.set('Cache-Control', 'no-store');
     res.json({ payloads: payloads.map(toJson) });

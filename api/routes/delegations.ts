@@ -41,7 +41,7 @@ export function actOnBehalf(db: Database, clock: Clock): RequestHandler {
       : null;
     if (!user) {
       await appendAudit(db, { actorId: colleague.id, action: 'delegation.refused', target: principal });
-      throw new HttpError(403, 'not_delegated', `${principal} has not delegated to you for today (${today})`);
+      throw new HttpError(403, 'not_delegated', `${principal} 今天（${today}）未委托您代为办理`);
     }
     const actingAs: SessionUser = {
       id: user.id,
@@ -76,7 +76,7 @@ const delegationForm = z
   .strict()
   .superRefine((d, ctx) => {
     if (d.endsOn < d.startsOn)
-      ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'must not be before startsOn' });
+      ctx.addIssue({ code: 'custom', path: ['endsOn'], message: '委托截止日期不能早于委托起始日期' });
   });
 
 const delegationParams = z.object({ id: wholeNumberText('委托编号') }).strict();
@@ -110,10 +110,10 @@ export function delegationRouter(db: Database, clock: Clock): Router {
     const { body } = parseRequest(createRequest, req);
     const problems: FieldProblem[] = [];
     if (body.endsOn < chinaDate(await clock()))
-      problems.push({ field: 'endsOn', reason: 'the period is already over' });
+      problems.push({ field: 'endsOn', reason: '委托期限已过：委托截止日期不能早于今天' });
     const colleague = await db.user.findUnique({ where: { id: body.toUserId, active: true } });
     if (!colleague || colleague.id === user.id)
-      problems.push({ field: 'toUserId', reason: 'name an active colleague other than yourself' });
+      problems.push({ field: 'toUserId', reason: '受托人须为本人以外在职的同事' });
     if (!colleague || problems.length) throw invalidInput(problems);
     const delegation = await db.$transaction(async (tx) => {
       const created = await tx.delegation.create({
@@ -153,8 +153,8 @@ export function delegationRouter(db: Database, clock: Clock): Router {
     const { id } = params;
     const delegation = await db.delegation.findUnique({ where: { id } });
     if (!delegation || delegation.fromUserId !== user.id)
-      throw new HttpError(404, 'not_found', 'no such delegation of yours');
-    if (delegation.revokedAt) throw new HttpError(409, 'not_now', 'the delegation is already revoked');
+      throw new HttpError(404, 'not_found', '找不到您的这项委托');
+    if (delegation.revokedAt) throw new HttpError(409, 'not_now', '该委托已撤销');
     const revoked = await db.$transaction(async (tx) => {
       const row = await tx.delegation.update({ where: { id }, data: { revokedAt: new Date() } });
       await appendAudit(tx, { actorId: user.id, action: 'delegation.revoke', target: String(id) });

@@ -47,13 +47,10 @@ import {
 import {
   BREACH_SOURCES,
   BREACH_STATUSES,
-  CASE_STATUSES,
   MEASURES,
   MITIGATION_GROUNDS,
   SEVERITIES,
-  type BreachStatus,
   type BreachSubject,
-  type CaseStatus,
   type Measure,
 } from '../../workflows/integrity-types';
 import type { StepRule } from '../../workflows/steps';
@@ -105,18 +102,15 @@ export interface IntegrityRouterDeps {
 
 const BUSINESS_KEY = /^[A-Za-z0-9-]{1,80}$/;
 const recordParams = z
-  .object({ recordId: z.string().regex(BUSINESS_KEY, 'is not a record id, e.g. SX20170103-4f2a9c') })
+  .object({ recordId: z.string().regex(BUSINESS_KEY, '政务失信记录编号格式不正确，应如 SX20170103-4f2a9c') })
   .strict();
 const caseParams = z
-  .object({ caseId: z.string().regex(BUSINESS_KEY, 'is not a case id, e.g. SX20170103-4f2a9c-1') })
+  .object({ caseId: z.string().regex(BUSINESS_KEY, '追责案件编号格式不正确，应如 SX20170103-4f2a9c-1') })
   .strict();
 const objectionId = wholeNumberText('异议编号', 100_000);
 
 const distinct = (xs: readonly unknown[]) => new Set(xs).size === xs.length;
-const attachmentIds = z
-  .array(z.string().min(1).max(100))
-  .max(20)
-  .refine(distinct, 'name each attachment once');
+const attachmentIds = z.array(z.string().min(1).max(100)).max(20).refine(distinct, say.repeated('附件'));
 
 /** 失信来源 a credit officer may register: an overdue directive task opens its record on its own. */
 const REGISTERED_SOURCES = Object.fromEntries(
@@ -132,18 +126,17 @@ const registeredSource = z.enum(
       i.input === undefined
         ? say.required('失信来源')
         : i.input === 'OVERDUE_TASK'
-          ? 'OVERDUE_TASK (督办事项逾期未办) records are opened by routing only, when a directive task stays overdue'
-          : `失信来源 must be one of ${Object.entries(REGISTERED_SOURCES)
-              .map(([k, v]) => `${k} (${v})`)
-              .join(', ')}`,
+          ? 'OVERDUE_TASK（督办事项逾期未办）的记录只在督办任务逾期时由系统登记，不能手工登记'
+          : say.oneOfThese(
+              '失信来源',
+              Object.entries(REGISTERED_SOURCES).map(([k, v]) => `${k}（${v}）`),
+            ),
   },
 );
 
 const subject = z
   .object({
-    kind: z.enum(['BODY', 'CIVIL_SERVANT'], {
-      error: '主体类型 must be BODY (政府机构) or CIVIL_SERVANT (公务员)',
-    }),
+    kind: oneOf('主体类型', { BODY: '政府机构', CIVIL_SERVANT: '公务员' }),
     departmentCode: text('主体单位代码', 40),
     personName: text('公务员姓名', 40).optional(),
   })
@@ -159,7 +152,7 @@ const subject = z
       ctx.addIssue({
         code: 'custom',
         path: ['personName'],
-        message: 'only a civil servant (公务员) subject names a person',
+        message: '失信主体为政府机构时，不填公务员姓名',
       });
   });
 
@@ -180,10 +173,7 @@ const registrationForm = (today: string) =>
         })
         .strict(),
       published: z.boolean(),
-      occurredOn: calendarDate('发生日期').refine(
-        (d) => d <= today,
-        `发生日期 must not be after today (${today})`,
-      ),
+      occurredOn: calendarDate('发生日期').refine((d) => d <= today, `发生日期不能晚于今天（${today}）`),
       attachments: attachmentIds.optional(),
     })
     .strict();
@@ -208,6 +198,11 @@ const measureFields = {
   periodMonths: z.number().int().min(1).max(60).optional(),
   referredTo: text('移送机关', 100).optional(),
 };
+/** The measures that take a period (期限), as a refusal lists them. */
+const PERIOD_MEASURES = Object.entries(MEASURES)
+  .filter(([, m]) => m.period)
+  .map(([k, m]) => `${k}（${m.label}）`)
+  .join('、');
 function checkMeasure(
   d: { measure?: Measure; periodMonths?: number; referredTo?: string },
   ctx: z.RefinementCtx,
@@ -216,7 +211,7 @@ function checkMeasure(
     ctx.addIssue({
       code: 'custom',
       path: ['periodMonths'],
-      message: 'a period (期限) goes only with NO_HONOURS or NO_COMMENDATION',
+      message: `期限仅适用于以下追责措施：${PERIOD_MEASURES}`,
     });
   if (d.measure === 'REFERRED' && d.referredTo === undefined)
     ctx.addIssue({
@@ -228,21 +223,26 @@ function checkMeasure(
     ctx.addIssue({
       code: 'custom',
       path: ['referredTo'],
-      message: 'goes only with REFERRED (依法依规追究责任)',
+      message: '仅在移送（REFERRED，依法依规追究责任）时填写移送机关',
     });
 }
 
 const mitigationGrounds = z
   .array(oneOf('自我纠错情形', MITIGATION_GROUNDS))
-  .min(1, '自我纠错情形: name at least one of RECOVERED_LOSS, REMOVED_EFFECT, STOPPED_HARM')
-  .refine(distinct, 'name each ground once');
+  .min(
+    1,
+    `自我纠错情形至少一项：${Object.entries(MITIGATION_GROUNDS)
+      .map(([k, v]) => `${k}（${v}）`)
+      .join('、')}`,
+  )
+  .refine(distinct, say.repeated('自我纠错情形'));
 
 const decisionForm = z
   .object({
     ...measureFields,
     mitigation: z
       .object({
-        outcome: z.enum(['LIGHTER', 'EXEMPT'], { error: 'must be LIGHTER (从轻) or EXEMPT (免于)' }),
+        outcome: oneOf('从轻/免于', { LIGHTER: '从轻', EXEMPT: '免于' }),
         grounds: mitigationGrounds,
         explanation: text('从轻/免于的理由', 2000),
       })
@@ -255,7 +255,7 @@ const decisionForm = z
     checkMeasure(d, ctx);
     const exempt = d.mitigation?.outcome === 'EXEMPT';
     if (exempt && d.measure)
-      ctx.addIssue({ code: 'custom', path: ['measure'], message: '免于 (EXEMPT) takes no measure' });
+      ctx.addIssue({ code: 'custom', path: ['measure'], message: '免于追责（EXEMPT）时不填追责措施' });
     if (!exempt && !d.measure)
       ctx.addIssue({
         code: 'custom',
@@ -266,12 +266,13 @@ const decisionForm = z
 
 const uphold = { uphold: z.boolean(), reasons: text('复核意见', 2000) };
 const onlyWhenUpheld =
-  (field: string) => (r: { uphold: boolean } & Record<string, unknown>, ctx: z.RefinementCtx) => {
+  (field: string, label: string) =>
+  (r: { uphold: boolean } & Record<string, unknown>, ctx: z.RefinementCtx) => {
     if (!r.uphold && r[field] !== undefined)
       ctx.addIssue({
         code: 'custom',
         path: [field],
-        message: 'goes only with an upheld objection (uphold: true)',
+        message: `${label}仅在异议成立时填写`,
       });
   };
 
@@ -284,7 +285,7 @@ const inPeriod =
     to: q.to ?? `${today.slice(0, 4)}-12-31`,
   });
 const fromNotAfterTo = (p: { from: string; to: string }, ctx: z.RefinementCtx) => {
-  if (p.from > p.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'from must not be after to' });
+  if (p.from > p.to) ctx.addIssue({ code: 'custom', path: ['to'], message: '截止日期不能早于起始日期' });
 };
 const periodFields = (today: string) =>
   z
@@ -315,7 +316,7 @@ const listQuery = z
 const exportQuery = (today: string) =>
   z
     .object({
-      format: z.enum(['json', 'csv'], { error: 'format must be json or csv' }).default('json'),
+      format: z.enum(['json', 'csv'], { error: '导出格式须为 json 或 csv' }).default('json'),
       from: calendarDate('起始日期').optional(),
       to: calendarDate('截止日期').optional(),
       includeUnpublished: booleanText('是否含未公开记录').default(false),
@@ -405,13 +406,13 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
   /** A visible record (404 otherwise); for a subject body's step, of the acting person's department (403). */
   async function recordFor(req: Request, recordId: string, step?: { key: string; rule: StepRule }) {
     const row = await visibleRecord(db, currentUser(req), recordId);
-    if (!row) throw new HttpError(404, 'not_found', `no 政务失信记录 ${recordId}`);
+    if (!row) throw new HttpError(404, 'not_found', `找不到政务失信记录 ${recordId}`);
     if (step) ownSubject(req, step, row.subjectDepartmentCode);
     return row;
   }
   async function caseFor(req: Request, caseId: string, step?: { key: string; rule: StepRule }) {
     const row = await visibleCase(db, currentUser(req), caseId);
-    if (!row) throw new HttpError(404, 'not_found', `no 追责案件 ${caseId}`);
+    if (!row) throw new HttpError(404, 'not_found', `找不到追责案件 ${caseId}`);
     if (step) ownSubject(req, step, row.subjectDepartmentCode);
     return row;
   }
@@ -420,7 +421,7 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
       throw new HttpError(
         403,
         'not_yours',
-        `${step.rule.label} is taken by ${subjectDepartmentCode}, the subject body, on its own records only`,
+        `${step.rule.label}只能由失信主体单位（${subjectDepartmentCode}）就本单位的记录办理`,
       );
     }
   }
@@ -432,8 +433,11 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       const now = (await db.breachRecord.findUnique({ where: { recordId: row.recordId } })) ?? row;
-      const label = BREACH_STATUSES[now.status as BreachStatus] ?? now.status;
-      throw new HttpError(409, 'not_now', `政务失信记录 ${row.recordId} is already ${label} (${now.status})`);
+      throw new HttpError(
+        409,
+        'not_now',
+        `政务失信记录 ${row.recordId} 当前状态为${say.statusName(now.status)}，不能再办理`,
+      );
     }
   }
   async function onCase<T>(row: CaseRow, act: (handle: Handle) => Promise<T>): Promise<T> {
@@ -442,8 +446,11 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       const now = (await db.accountabilityCase.findUnique({ where: { caseId: row.caseId } })) ?? row;
-      const label = CASE_STATUSES[now.status as CaseStatus] ?? now.status;
-      throw new HttpError(409, 'not_now', `追责案件 ${row.caseId} is already ${label} (${now.status})`);
+      throw new HttpError(
+        409,
+        'not_now',
+        `追责案件 ${row.caseId} 当前状态为${say.statusName(now.status)}，不能再办理`,
+      );
     }
   }
 
@@ -462,10 +469,8 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
     const kind = record?.subjectKind as BreachSubject['kind'] | undefined;
     const fits = MEASURES[measure].for as readonly string[];
     if (kind && !fits.includes(kind)) {
-      const who = kind === 'BODY' ? 'a body (政府机构)' : 'a civil servant (公务员)';
-      throw invalidInput([
-        { field, reason: `${MEASURES[measure].label} (${measure}) does not apply to ${who}` },
-      ]);
+      const who = kind === 'BODY' ? '政府机构' : '公务员';
+      throw invalidInput([{ field, reason: `${MEASURES[measure].label}（${measure}）不适用于${who}` }]);
     }
   }
 
@@ -483,8 +488,8 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
       await saveIntegrityPolicy(db, policy, currentUser(req).id);
     } catch (err) {
       if ((err as { code?: string }).code !== 'P2002') throw err;
-      throw new HttpError(409, 'duplicate', `integrity policy version ${policy.version} already exists`, [
-        { field: 'version', reason: 'give the new policy a new version name' },
+      throw new HttpError(409, 'duplicate', `政务诚信政策版本 ${policy.version} 已存在`, [
+        { field: 'version', reason: '新政策须使用新的版本名称' },
       ]);
     }
     res.status(201).json({ policy });
@@ -507,7 +512,7 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
       throw invalidInput([
         {
           field: 'subject.departmentCode',
-          reason: `${facts.subject.departmentCode} is not a responsible department (承办单位)`,
+          reason: `${facts.subject.departmentCode} 不是承办单位`,
         },
       ]);
     }
@@ -542,7 +547,7 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
       throw new HttpError(
         409,
         'duplicate',
-        `record id ${recordId} is taken; send the registration again with another Idempotency-Key`,
+        `政务失信记录编号 ${recordId} 已被占用：请换一个 Idempotency-Key 重新登记`,
       );
     // breachOpened answers once the opening is projected: the row is there to read.
     const row = await recordFor(req, recordId);
@@ -584,12 +589,9 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
       const { query } = parseRequest(requestSchema({ query: exportQuery(chinaDate(now)) }), req);
       const { format, from, to, includeUnpublished } = query;
       if (includeUnpublished && !currentUser(req).roles.includes('CREDIT_OFFICER')) {
-        throw new HttpError(
-          403,
-          'forbidden',
-          'only the credit staff (CREDIT_OFFICER) export unpublished records',
-          [{ field: 'includeUnpublished', reason: 'needs the role CREDIT_OFFICER' }],
-        );
+        throw new HttpError(403, 'forbidden', say.rolesNeeded('导出未公开记录', ['CREDIT_OFFICER']), [
+          { field: 'includeUnpublished', reason: say.rolesNeeded('导出未公开记录', ['CREDIT_OFFICER']) },
+        ]);
       }
       const records = await exportRecords(db, { from, to }, { includeUnpublished });
       if (format === 'csv') {
@@ -666,7 +668,7 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
           changes: z
             .object(correctionFields)
             .strict()
-            .refine(someChange, 'name at least one change: severity, facts or published'),
+            .refine(someChange, '更正须至少改动一项：严重程度、失信事实或是否公开'),
           reason: text('更正理由', 2000),
         })
         .strict(),
@@ -717,7 +719,7 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
             pass: z.boolean(),
             comment: remark('验收意见', 2000),
             newDueDate: calendarDate('新的整改期限')
-              .refine((d) => d > day, `新的整改期限 must be after today (${day})`)
+              .refine((d) => d > day, `新的整改期限须晚于今天（${day}）`)
               .optional(),
           })
           .strict()
@@ -727,7 +729,7 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
               ctx.addIssue({
                 code: 'custom',
                 path: ['newDueDate'],
-                message: 'goes only with a failed 验收 (pass: false)',
+                message: '仅在验收未通过时填写新的整改期限',
               });
           }),
       }),
@@ -765,20 +767,16 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
             correction: z
               .object({ ...correctionFields, revoke: z.boolean().optional() })
               .strict()
-              .refine(someChange, 'name at least one change: severity, facts, published or revoke')
+              .refine(someChange, '更正须至少改动一项：严重程度、失信事实、是否公开或撤销记录')
               .optional(),
           })
           .strict()
-          .superRefine(onlyWhenUpheld('correction')),
+          .superRefine(onlyWhenUpheld('correction', '更正')),
       }),
     reviewObjectionUpdate,
     ({ params, body }, { req, row }) => {
       if (isObjectedActor(currentUser(req), objectedActBy(row)))
-        throw new HttpError(
-          403,
-          'not_yours',
-          '异议复核 falls to another officer: you registered this record (回避)',
-        );
+        throw new HttpError(403, 'not_yours', '此记录由您登记，异议复核须由另一名信用人员办理（回避）');
       return { objectionId: params.objectionId, ...body };
     },
   );
@@ -883,12 +881,12 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
           decision: z.object(measureFields).strict().superRefine(checkMeasure).optional(),
         })
         .strict()
-        .superRefine(onlyWhenUpheld('decision')),
+        .superRefine(onlyWhenUpheld('decision', '追责决定')),
     }),
     reviewObjectionUpdate,
     async ({ params, body }, { req, row }) => {
       if (isObjectedActor(currentUser(req), objectedActBy(row)))
-        throw new HttpError(403, 'not_yours', '异议复核 falls to someone else: you decided this case (回避)');
+        throw new HttpError(403, 'not_yours', '此案由您作出决定，异议复核须由他人办理（回避）');
       await checkMeasureFor(row.recordId, body.decision?.measure, 'decision.measure');
       return { objectionId: params.objectionId, ...body };
     },
@@ -904,7 +902,7 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
       throw new HttpError(
         403,
         'not_yours',
-        `政务诚信评价排名 is for the general office and 督查室; your unit's own evaluation is /api/integrity/evaluation/${own}`,
+        `政务诚信评价排名仅供办公厅和督查室查看；本单位的评价见 /api/integrity/evaluation/${own}`,
       );
     const { evaluation } = await currentIntegrityPolicy(db);
     res.json(await evaluationRanking(db, evaluation, query));
@@ -920,7 +918,7 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
             where: { code: params.departmentCode, kind: 'RESPONSIBLE_DEPARTMENT' },
           });
     if (!department)
-      throw new HttpError(404, 'not_found', `no evaluation of ${params.departmentCode} for you`);
+      throw new HttpError(404, 'not_found', `找不到您可查看的 ${params.departmentCode} 政务诚信评价`);
     const { evaluation } = await currentIntegrityPolicy(db);
     res.json(await departmentEvaluation(db, evaluation, query, department));
   });

@@ -34,6 +34,7 @@ const DIRECTIVE_STATUSES = [
   'CLOSED',
   'WITHDRAWN',
   'RETURNED_TO_SENDER',
+  'FILED',
 ];
 const TASK_STATUSES = ['DISPATCHED', 'SIGNED_FOR', 'REPORTED', 'RETURNED', 'ACCEPTED', 'WITHDRAWN'];
 const SORTABLE = ['registeredAt', 'receivedDate', 'dueDate', 'receiptNumber'] as const;

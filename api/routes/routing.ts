@@ -34,6 +34,7 @@ import {
   signForUpdate,
   submitReportUpdate,
   withdrawUpdate,
+  fileUpdate,
 } from '../../workflows/definitions';
 import type { FieldProblem } from '../../workflows/incoming-document';
 import type { HandlingOptionCode } from '../../workflows/policy';
@@ -322,6 +323,15 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
     DIRECTIVE_STEPS.withdraw,
     onDirectiveWith(z.object({ reason: text('撤办理由', 2000) }).strict()),
     withdrawUpdate,
+    ({ body }) => body,
+  );
+
+  // 归档: a 阅件 read by its leaders, or one kept for reference, filed without 转办.
+  directiveStep(
+    'file',
+    DIRECTIVE_STEPS.file,
+    onDirectiveWith(z.object({ comment: text('归档意见', 500) }).strict()),
+    fileUpdate,
     ({ body }) => body,
   );
 

@@ -605,6 +605,10 @@ const ROWS: Row[] = [
     ...onSeed('huangweiyan zh1-director', registered, { reason: '来文单位通知另行部署' }),
   },
   {
+    route: 'POST /api/directives/:receiptNumber/file',
+    ...onSeed('huangweiyan zh1-director', accepted, { comment: '存档备查' }),
+  },
+  {
     route: 'POST /api/directives/:receiptNumber/initial-review',
     ...onSeed('huangweiyan zh1-director', registered, { decision: 'ACCEPT', comment: '' }),
   },

@@ -52,26 +52,26 @@ test.each([
 });
 
 test.each([
-  ['a plain zip named .docx', 'a.docx', zip({ 'readme.txt': 'hello' }), 'docx'],
-  ['word/ parts without [Content_Types].xml', 'b.docx', zip({ 'word/document.xml': '<w/>' }), 'docx'],
-  ['a PDF named .docx', 'c.docx', PDF, 'docx'],
-  ['a plain zip named .ofd', 'd.ofd', zip({ 'Doc_0/Document.xml': '<d/>' }), 'ofd'],
-  ['a Word document named .ofd', 'e.ofd', docx(), 'ofd'],
-  ['an OFD named .docx', 'f.docx', ofd(), 'docx'],
-  ['a Word document named .xlsx', 'g.xlsx', docx(), 'xlsx'],
-  ['a truncated zip header named .docx', 'h.docx', Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2]), 'docx'],
-  ['text named .pdf', 'i.pdf', Buffer.from('not a pdf at all'), 'pdf'],
+  ['a plain zip named .docx', 'a.docx', zip({ 'readme.txt': 'hello' }), 'DOCX'],
+  ['word/ parts without [Content_Types].xml', 'b.docx', zip({ 'word/document.xml': '<w/>' }), 'DOCX'],
+  ['a PDF named .docx', 'c.docx', PDF, 'DOCX'],
+  ['a plain zip named .ofd', 'd.ofd', zip({ 'Doc_0/Document.xml': '<d/>' }), 'OFD'],
+  ['a Word document named .ofd', 'e.ofd', docx(), 'OFD'],
+  ['an OFD named .docx', 'f.docx', ofd(), 'DOCX'],
+  ['a Word document named .xlsx', 'g.xlsx', docx(), 'XLSX'],
+  ['a truncated zip header named .docx', 'h.docx', Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2]), 'DOCX'],
+  ['text named .pdf', 'i.pdf', Buffer.from('not a pdf at all'), 'PDF'],
   // file-type 16 loops forever on an ASF header object of size 0; it must never be handed one.
-  ['a hostile ASF header named .wps', 'j.wps', ASF_LOOP, 'wps'],
-])('%s is refused with 415 and nothing is kept', async (_what, fileName, content, ext) => {
+  ['a hostile ASF header named .wps', 'j.wps', ASF_LOOP, 'WPS'],
+])('%s is refused with 415 and nothing is kept', async (_what, fileName, content, type) => {
   const before = stored();
   const rows = await api.stack.database.db.attachment.count();
   const res = await as('huangweiyan').upload(fileName, content);
   expect(res.status).toBe(415);
   expect(res.body.error).toEqual({
     code: 'unsupported_type',
-    message: `the content is not a ${ext} file`,
-    fields: [{ field: 'body', reason: `content does not match .${ext}` }],
+    message: `文件内容不是 ${type} 文件`,
+    fields: [{ field: 'body', reason: `文件内容与扩展名（${type}）不符` }],
   });
   expect(stored()).toEqual(before);
   expect(await api.stack.database.db.attachment.count()).toBe(rows);
@@ -81,17 +81,14 @@ test('a type not on the list, a name with a path and an empty file are refused a
   const exe = await as('huangweiyan').upload('setup.exe', Buffer.from('MZ'));
   expect([exe.status, exe.body.error.message]).toEqual([
     415,
-    'only pdf, ofd, docx, xlsx, doc, wps, jpg, png, tif files are accepted',
+    '只接受以下类型的文件：PDF、OFD、DOCX、XLSX、DOC、WPS、JPG、PNG、TIF',
   ]);
   const pathName = await as('huangweiyan').upload('../../etc/passwd.pdf', PDF);
   expect(pathName.body.error.fields).toEqual([
-    { field: 'fileName', reason: 'give the file name (at most 200 characters, no path)' },
+    { field: 'fileName', reason: '请填写文件名（不超过 200 个字符，不含路径）' },
   ]);
   const empty = await as('huangweiyan').upload('空.pdf', Buffer.alloc(0));
-  expect([empty.status, empty.body.error.fields]).toEqual([
-    400,
-    [{ field: 'body', reason: 'the file is empty' }],
-  ]);
+  expect([empty.status, empty.body.error.fields]).toEqual([400, [{ field: 'body', reason: '文件为空' }]]);
 });
 
 test('a file over the limit is refused with 413, whether its size is declared or only streamed', async () => {
@@ -100,7 +97,7 @@ test('a file over the limit is refused with 413, whether its size is declared or
   const big = Buffer.concat([PDF, Buffer.alloc(64 * 1024, 0x20)]);
   const declared = await as('huangweiyan').upload('大.pdf', big);
   expect(declared.status).toBe(413);
-  expect(declared.body.error.message).toBe(`a file may be at most ${64 * 1024} bytes`);
+  expect(declared.body.error.message).toBe(`文件不得超过 ${64 * 1024} 字节`);
 
   // Chunked, without a Content-Length: refused while streaming, the partial file removed.
   const url = new URL('/api/attachments?fileName=big.pdf', api.baseUrl);

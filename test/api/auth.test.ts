@@ -119,7 +119,7 @@ test.each([
     .set('Authorization', `Bearer ${token}`)
     .send(SEED_DIRECTIVE);
   expect(res.status).toBe(403);
-  expect(res.body.error.message).toContain('CLERK');
+  expect(res.body.error.message).toBe('此操作须由以下角色办理：文秘/经办人（CLERK）');
   expect(await stack.database.db.directive.count()).toBe(0);
 });
 
@@ -259,7 +259,7 @@ test('a write with the session cookie from another site is refused; the same sit
     .set('Cookie', cookie)
     .set('Origin', evil);
   expect(forged.status).toBe(403);
-  expect(forged.body.error.code).toBe('cross_origin');
+  expect(forged.body.error).toEqual({ code: 'cross_origin', message: '已登录的更改须从本系统页面提交' });
   const sandboxed = await api()
     .post('/api/auth/logout')
     .set('Host', host)

@@ -48,8 +48,8 @@ test('each person is offered the steps they may take as 国发〔2016〕76号 mo
   // The office director's 初审 is accepted; then 拟办 is open to the clerk.
   await ok('zh1-director', 'initial-review', { decision: 'ACCEPT', comment: '符合收文要求' });
   await expectSteps({
-    huangweiyan: { directive: ['propose', 'withdraw', 'assignUrger'], tasks: {} },
-    'zh1-director': { directive: ['withdraw', 'assignUrger'], tasks: {} },
+    huangweiyan: { directive: ['propose', 'withdraw', 'assignUrger', 'file'], tasks: {} },
+    'zh1-director': { directive: ['withdraw', 'assignUrger', 'file'], tasks: {} },
   });
 
   await ok('huangweiyan', 'proposal', {
@@ -82,9 +82,9 @@ test('each person is offered the steps they may take as 国发〔2016〕76号 mo
 
   await ok('chunxin', 'instruction', { decision: 'APPROVE', text: '同意。' });
   await expectSteps({
-    huangweiyan: { directive: ['dispatch', 'withdraw', 'assignUrger', 'circulate'], tasks: {} },
+    huangweiyan: { directive: ['dispatch', 'withdraw', 'assignUrger', 'circulate', 'file'], tasks: {} },
     chenweiyan: { directive: ['circulate'], tasks: {} },
-    'zh1-director': { directive: ['withdraw', 'assignUrger', 'circulate'], tasks: {} },
+    'zh1-director': { directive: ['withdraw', 'assignUrger', 'circulate', 'file'], tasks: {} },
     chunxin: nothing,
   });
 

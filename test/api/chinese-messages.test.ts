@@ -12,7 +12,7 @@ import { useSeedDayApi } from '../helpers/seed-day-api';
 
 jest.setTimeout(180_000);
 
-const api = useSeedDayApi(['huangweiyan', 'chenweiyan', 'zh1-director', 'chunxin']);
+const api = useSeedDayApi(['huangweiyan', 'chenweiyan', 'zh1-director', 'chunxin', 'mishuzhang', 'ducha']);
 const { as } = api;
 
 /** Words of a text that are English: not a code in capitals, an id, a URL path or a quoted key. */
@@ -114,4 +114,77 @@ test('a route’s 404 and the workflows’ 400, 403 and 409 pass through in Chin
   ).toBe(200);
   const again = await as('chunxin').post(`${path}/instruction`, { decision: 'APPROVE', text: '同意' });
   expect(expectChinese(again, 409, 'not_now').message).toBe('当前状态为已批示（INSTRUCTED），不能批示');
+});
+
+test('an upload, a 委托, the sign-in and role guards and an integrity step refuse in Chinese', async () => {
+  const exe = expectChinese(
+    await as('huangweiyan').upload('setup.exe', Buffer.from('MZ')),
+    415,
+    'unsupported_type',
+  );
+  expect(exe).toEqual({
+    code: 'unsupported_type',
+    message: '只接受以下类型的文件：PDF、OFD、DOCX、XLSX、DOC、WPS、JPG、PNG、TIF',
+    fields: [
+      { field: 'fileName', reason: '文件类型须为以下之一：PDF、OFD、DOCX、XLSX、DOC、WPS、JPG、PNG、TIF' },
+    ],
+  });
+  const notPdf = await as('huangweiyan').upload('说明.pdf', Buffer.from('not a pdf at all'));
+  expect(expectChinese(notPdf, 415, 'unsupported_type')).toEqual({
+    code: 'unsupported_type',
+    message: '文件内容不是 PDF 文件',
+    fields: [{ field: 'body', reason: '文件内容与扩展名（PDF）不符' }],
+  });
+
+  // 委托: acting for a leader who has not delegated today, and a period that ends before it starts.
+  const standIn = await as('mishuzhang', { 'On-Behalf-Of': 'u-chunxin' }).get('/api/directives');
+  expect(expectChinese(standIn, 403, 'not_delegated').message).toBe(
+    'u-chunxin 今天（2017-01-03）未委托您代为办理',
+  );
+  const backwards = await as('chunxin').post('/api/delegations', {
+    toUserId: 'u-chunxin',
+    startsOn: '2017-01-05',
+    endsOn: '2017-01-04',
+    reason: '出差',
+  });
+  expect(expectChinese(backwards, 400, 'invalid_input').fields).toEqual([
+    { field: 'endsOn', reason: '委托截止日期不能早于委托起始日期' },
+  ]);
+  const toSelf = await as('chunxin').post('/api/delegations', {
+    toUserId: 'u-chunxin',
+    startsOn: '2017-01-03',
+    endsOn: '2017-01-05',
+    reason: '出差',
+  });
+  expect(expectChinese(toSelf, 400, 'invalid_input').fields).toEqual([
+    { field: 'toUserId', reason: '受托人须为本人以外在职的同事' },
+  ]);
+
+  // Not signed in; signed in without the role the route asks for.
+  expect(
+    expectChinese(await request(api.stack.app).get('/api/directives'), 401, 'unauthenticated').message,
+  ).toBe('请先登录：会话无效或已过期');
+  expect(
+    expectChinese(await as('chunxin').post('/api/directives', SEED_DIRECTIVE), 403, 'forbidden').message,
+  ).toBe('此操作须由以下角色办理：文秘/经办人（CLERK）');
+
+  // 政务失信记录: a date after today, an id that cannot be one, a record that does not exist.
+  const future = await as('ducha').post('/api/integrity/records', {
+    subject: { kind: 'BODY', departmentCode: 'GDCZT' },
+    source: 'BROKEN_COMMITMENT',
+    sourceRef: '省财政厅2016年政务公开承诺书第三条',
+    facts: '承诺于2016年12月31日前公开部门预算执行情况，逾期未公开。',
+    principal: { name: '省财政厅主要负责人', title: '厅长' },
+    severity: { level: 'SERIOUS', loss: '政府公信力受损', socialImpact: '媒体报道，群众来信询问' },
+    published: true,
+    occurredOn: '2017-01-04',
+  });
+  expect(expectChinese(future, 400, 'invalid_input').fields).toEqual([
+    { field: 'occurredOn', reason: '发生日期不能晚于今天（2017-01-03）' },
+  ]);
+  expect(
+    expectChinese(await as('ducha').get('/api/integrity/records/SX%20x'), 400, 'invalid_input').fields,
+  ).toEqual([{ field: 'recordId', reason: '政务失信记录编号格式不正确，应如 SX20170103-4f2a9c' }]);
+  const missing = await as('ducha').get('/api/integrity/records/SX20170103-000000');
+  expect(expectChinese(missing, 404, 'not_found').message).toBe('找不到政务失信记录 SX20170103-000000');
 });

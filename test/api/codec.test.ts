@@ -73,7 +73,10 @@ test('the operator (ADMIN) with a bearer token gets the payload in clear', async
 test('a clerk gets 403, and no token 401', async () => {
   const asClerk = await decode([stored]).set('Authorization', `Bearer ${clerk}`);
   expect(asClerk.status).toBe(403);
-  expect(asClerk.body.error.code).toBe('forbidden');
+  expect(asClerk.body.error).toEqual({
+    code: 'forbidden',
+    message: '解码服务须由以下角色办理：系统管理员（ADMIN）',
+  });
   expect(JSON.stringify(asClerk.body)).not.toContain(SEED_DIRECTIVE.title);
   const anonymous = await decode([stored]);
   expect(anonymous.status).toBe(401);
@@ -146,5 +149,5 @@ test('a payload under an unknown key, another namespace, or a malformed body is 
 
   const malformed = await decode([{ data: 'not base64!' }]).set('Authorization', `Bearer ${admin}`);
   expect(malformed.status).toBe(400);
-  expect(malformed.body.error.fields).toEqual([{ field: 'payloads[0].data', reason: 'must be base64' }]);
+  expect(malformed.body.error.fields).toEqual([{ field: 'payloads[0].data', reason: '须为 Base64 编码' }]);
 });

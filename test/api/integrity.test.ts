@@ -436,7 +436,7 @@ test('every refused registration names its field and writes nothing', async () =
       'a date after today',
       { ...CZT_BREACH, occurredOn: '2017-01-04' },
       'occurredOn',
-      '发生日期 must not be after today (2017-01-03)',
+      '发生日期不能晚于今天（2017-01-03）',
     ],
     ['a number where a date belongs', { ...CZT_BREACH, occurredOn: 20170101 }, 'occurredOn'],
     ['the source routing alone records', { ...CZT_BREACH, source: 'OVERDUE_TASK' }, 'source'],
@@ -515,7 +515,7 @@ test('refusals: wrong role 403, another body 404 or 403, unknown record 404, bad
   expectRefused(await as('ducha').post(`${R('SX20170103-000000')}/cases`, { reason: '立案' }), 404);
   const badId = await as('ducha').get(R('SX%20x'));
   expect(badId.body.error.fields).toEqual([
-    { field: 'recordId', reason: 'is not a record id, e.g. SX20170103-4f2a9c' },
+    { field: 'recordId', reason: '政务失信记录编号格式不正确，应如 SX20170103-4f2a9c' },
   ]);
   const badObjection = await as('xinyong').post(`${R()}/objections/abc/review`, {
     uphold: false,
@@ -671,7 +671,7 @@ test('整改完成 with its report, 验收, then 追究责任: investigation, �
     grounds: ['REMOVED_EFFECT', 'REMOVED_EFFECT'],
     statement: '已公开并作出说明',
   });
-  expect(shown.body.error.fields).toEqual([{ field: 'grounds', reason: 'name each ground once' }]);
+  expect(shown.body.error.fields).toEqual([{ field: 'grounds', reason: '自我纠错情形不得重复' }]);
   const mitigated = await as('czt-head').post(`${C()}/mitigation`, {
     grounds: ['REMOVED_EFFECT'],
     statement: '已公开并向社会作出说明，消除不良影响。',
@@ -692,7 +692,7 @@ test('整改完成 with its report, 验收, then 追究责任: investigation, �
     reasons: '限制评优评先',
   });
   expect(wrongMeasure.body.error.fields).toEqual([
-    { field: 'measure', reason: '限制评优评先 (NO_COMMENDATION) does not apply to a body (政府机构)' },
+    { field: 'measure', reason: '限制评优评先（NO_COMMENDATION）不适用于政府机构' },
   ]);
   const decided = await as('zh1-director').post(`${C()}/decision`, {
     measure: 'PUBLIC_CRITICISM',
@@ -895,7 +895,9 @@ test('after 90 days 省财政厅 applies for 信用修复; once repaired the rec
     reason: '更正',
   });
   expect(late.status).toBe(409);
-  expect(late.body.error.message).toContain('已信用修复 (REPAIRED)');
+  expect(late.body.error.message).toBe(
+    `政务失信记录 ${recordId} 当前状态为已信用修复（REPAIRED），不能再办理`,
+  );
 });
 
 test('the office director sets a new integrity policy; the old name is refused, a bad one names its field', async () => {

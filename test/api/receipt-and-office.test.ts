@@ -187,7 +187,9 @@ test('初审, 拟办 and a 批示 given under 委托; the timeline names both pe
     endsOn: '2017-01-03',
     reason: '出差',
   });
-  expect(badPeriod.body.error.fields).toEqual([{ field: 'endsOn', reason: 'must not be before startsOn' }]);
+  expect(badPeriod.body.error.fields).toEqual([
+    { field: 'endsOn', reason: '委托截止日期不能早于委托起始日期' },
+  ]);
   const delegated = await as('chunxin').post('/api/delegations', {
     toUserId: 'u-mishuzhang',
     startsOn: '2017-01-03',

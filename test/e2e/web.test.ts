@@ -207,6 +207,21 @@ test('a 拟办 may set the 回报期限 by hand; one before today is refused wit
   );
 });
 
+test('a document kept for reference is filed (归档) after 初审, without 转办', async () => {
+  const clerk = await signedIn('huangweiyan');
+  await clerk.click('a[href="#/register"]');
+  await clerk.fill('input[name=docNumber]', '国办函〔2016〕120号');
+  await clerk.fill('input[name=title]', '国务院办公厅关于2017年部分节假日安排的通知');
+  await clerk.fill('input[name=receivedDate]', '2017-01-03');
+  await clerk.click('form[data-step="收文登记"] button');
+  await clerk.waitForURL(/#\/directives\/2017\d{5}$/);
+  await takeStep(clerk, '初审', '符合要求');
+  await clerk.locator('form[data-step="归档"] input[name=comment]').fill('存档备查');
+  await takeStep(clerk, '归档');
+  expect(await clerk.locator('#status').textContent()).toBe('已归档');
+  expect(await clerk.locator('form.step').count()).toBe(0); // nothing more to do on it
+});
+
 test('the UI is served with a content security policy and no one sees data before signing in', async () => {
   const res = await fetch(`${api.baseUrl}/`);
   expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");

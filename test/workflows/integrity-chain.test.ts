@@ -146,7 +146,9 @@ test('(q) rectified on time: 书面说明, 整改方案, 整改完成, 验收; �
     });
 
     await day.until('2017-04-20T10:00');
-    await expect(steps.applyRepair(recordId)).rejects.toMatchObject(refusal('NotNow', /from 2017-04-26/));
+    await expect(steps.applyRepair(recordId)).rejects.toMatchObject(
+      refusal('NotNow', /^申请信用修复：自 2017-04-26 起方可申请（验收后 90 天）$/),
+    );
     await day.until('2017-04-26T10:00');
     expect(await steps.applyRepair(recordId)).toMatchObject({ status: 'REPAIR_REQUESTED' });
     expect(await steps.decideRepair(recordId)).toMatchObject({ status: 'REPAIRED' });
@@ -284,7 +286,9 @@ test('(s) 追究责任: 从轻 on the grounds shown, an objection in time review
     for (const by of [people.director, people.xinyong]) {
       await expect(
         steps.reviewDecisionObjection(first, { by, uphold: false, reasons: '维持' }),
-      ).rejects.toMatchObject(refusal('NotYours', /decider/));
+      ).rejects.toMatchObject(
+        refusal('NotYours', /^异议复核：作出决定的人不得复核针对本人行为的异议（回避）$/),
+      );
     }
     const reviewed = await steps.reviewDecisionObjection(first, {
       by: people.ducha,
@@ -314,7 +318,7 @@ test('(s) 追究责任: 从轻 on the grounds shown, an objection in time review
     await steps.investigate(second);
     await expect(
       steps.decide(second, { measure: 'NO_COMMENDATION', reasons: '—' }, people.xinyong),
-    ).rejects.toMatchObject(refusal('InvalidInput', /限制评优评先 applies to civil servants/));
+    ).rejects.toMatchObject(refusal('InvalidInput', /限制评优评先只适用于公务员，不适用于政府机构/));
     const exempt = await steps.decide(
       second,
       {
@@ -357,7 +361,7 @@ test('(t) 异议 to a record: reviewed by someone other than who registered it; 
     await day.until('2017-01-06T10:00');
     await steps.objectToRecord(recordId);
     await expect(steps.objectToRecord(recordId, '再次异议')).rejects.toMatchObject(
-      refusal('NotNow', /already waiting/),
+      refusal('NotNow', /^提出异议：已有一项异议正在等待复核$/),
     );
     await expect(
       steps.reviewRecordObjection(recordId, { by: people.ducha, uphold: true, reasons: '—' }),
@@ -385,7 +389,7 @@ test('(t) 异议 to a record: reviewed by someone other than who registered it; 
     expect(corrected.corrections).toHaveLength(1);
     await day.until('2017-01-19T10:00');
     await expect(steps.objectToRecord(recordId, '逾期异议')).rejects.toMatchObject(
-      refusal('NotNow', /ended on 2017-01-18/),
+      refusal('NotNow', /^提出异议：异议期已于 2017-01-18 届满$/),
     );
 
     const db = day.stack.database.db;
@@ -458,7 +462,11 @@ test('(u) the chain refuses what its table and rules forbid, and changes nothing
     const caseId = `${recordId}-1`;
     await steps.investigate(caseId);
     const decisions: [string, Parameters<typeof steps.decide>[1], RegExp][] = [
-      ['取消荣誉评选 for a civil servant', { measure: 'NO_HONOURS', reasons: '—' }, /applies to bodies/],
+      [
+        '取消荣誉评选 for a civil servant',
+        { measure: 'NO_HONOURS', reasons: '—' },
+        /取消参加荣誉评选资格只适用于政府机构，不适用于公务员/,
+      ],
       [
         '免于 with a measure',
         {
@@ -466,15 +474,19 @@ test('(u) the chain refuses what its table and rules forbid, and changes nothing
           mitigation: { outcome: 'EXEMPT', grounds: ['STOPPED_HARM'], explanation: '—' },
           reasons: '—',
         },
-        /takes no measure/,
+        /免于追责（EXEMPT）时不填追责措施/,
       ],
       [
         'a period for 公开通报批评',
         { measure: 'PUBLIC_CRITICISM', periodMonths: 6, reasons: '—' },
-        /has no period/,
+        /公开通报批评不设期限/,
       ],
       ['依法依规追究责任 with nobody to refer to', { measure: 'REFERRED', reasons: '—' }, /移送机关/],
-      ['no measure and no mitigation', { reasons: '—' }, /choose a measure/],
+      [
+        'no measure and no mitigation',
+        { reasons: '—' },
+        /请选择追责措施，或决定免于追责（EXEMPT）并写明自我纠错情形/,
+      ],
     ];
     for (const [, request, message] of decisions) {
       await expect(steps.decide(caseId, request)).rejects.toMatchObject(refusal('InvalidInput', message));

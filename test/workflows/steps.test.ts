@@ -58,6 +58,7 @@ describe('the directive steps: who, from which status', () => {
     ['circulate', '传阅', OFFICE, ['INSTRUCTED', 'IN_PROGRESS', 'CLOSED']],
     ['recallCirculation', '收回传阅', OFFICE, ['INSTRUCTED', 'IN_PROGRESS', 'CLOSED']],
     ['reply', '答复', ['CLERK', 'OFFICE_DIRECTOR'], ['CLOSED']],
+    ['file', '归档', ['CLERK', 'OFFICE_DIRECTOR'], ['REGISTERED', 'INSTRUCTED']],
   ] as const)('%s (%s) is for %j from %j', (key, label, roles, from) => {
     const rule = DIRECTIVE_STEPS[key];
     expect(rule).toMatchObject({ label, roles, from });
@@ -76,6 +77,7 @@ describe('the directive steps: who, from which status', () => {
       'circulate',
       'recallCirculation',
       'reply',
+      'file',
     ]);
   });
 });
@@ -202,8 +204,13 @@ describe('checkStep refuses the wrong person with NotYours, then the wrong momen
 
 describe('stepOpen and openSteps: what a person may take now', () => {
   it.each([
-    ['a clerk', ['CLERK'], 'REGISTERED', ['initialReview', 'propose', 'withdraw', 'assignUrger']],
-    ['the office director', ['OFFICE_DIRECTOR'], 'REGISTERED', ['initialReview', 'withdraw', 'assignUrger']],
+    ['a clerk', ['CLERK'], 'REGISTERED', ['initialReview', 'propose', 'withdraw', 'assignUrger', 'file']],
+    [
+      'the office director',
+      ['OFFICE_DIRECTOR'],
+      'REGISTERED',
+      ['initialReview', 'withdraw', 'assignUrger', 'file'],
+    ],
     ['a reviewer', ['OFFICE_REVIEWER'], 'REGISTERED', []],
     ['a reviewer', ['OFFICE_REVIEWER'], 'REVIEWING', ['review']],
     ['a leader', ['LEADER'], 'AWAITING_INSTRUCTION', ['instruct']],
@@ -211,7 +218,7 @@ describe('stepOpen and openSteps: what a person may take now', () => {
       'a clerk',
       ['CLERK'],
       'INSTRUCTED',
-      ['dispatch', 'withdraw', 'assignUrger', 'circulate', 'recallCirculation'],
+      ['dispatch', 'withdraw', 'assignUrger', 'circulate', 'recallCirculation', 'file'],
     ],
     ['a clerk', ['CLERK'], 'CLOSED', ['circulate', 'recallCirculation', 'reply']],
     ['a clerk', ['CLERK'], 'WITHDRAWN', []],
