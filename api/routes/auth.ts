@@ -10,14 +10,22 @@ import { createLoginThrottle, type LoginThrottle } from '../auth/throttle';
 import { HttpError } from '../errors';
 import { operation } from '../openapi';
 import { parseRequest, requestSchema } from '../parse';
+import * as say from '../../workflows/wording';
 import type { Clock } from '../requests';
 import { chinaDate } from '../../workflows/incoming-document';
 
 const loginRequest = requestSchema({
   body: z.object({
-    username: z.string().trim().min(1, 'is required').max(64, 'is at most 64 characters'),
+    username: z
+      .string({ error: (i) => (i.input === undefined ? say.required('用户名') : say.mustBeText('用户名')) })
+      .trim()
+      .min(1, say.required('用户名'))
+      .max(64, say.tooLong('用户名', 64)),
     // Argon2 hashes whatever it gets: a bound keeps one request from costing much.
-    password: z.string().min(1, 'is required').max(1024, 'is at most 1024 characters'),
+    password: z
+      .string({ error: (i) => (i.input === undefined ? say.required('密码') : say.mustBeText('密码')) })
+      .min(1, say.required('密码'))
+      .max(1024, say.tooLong('密码', 1024)),
   }),
 });
 
@@ -57,7 +65,7 @@ export function loginRouter(
 
   router.post('/api/auth/login', signIn, async (req: Request, res: Response) => {
     // A sign-in posted by another site's page would sign the browser into someone else's account.
-    if (crossOriginWrite(req)) throw new HttpError(403, 'cross_origin', 'sign in from this site');
+    if (crossOriginWrite(req)) throw new HttpError(403, 'cross_origin', '请从本系统的登录页登录');
     const { username: name, password } = parseRequest(loginRequest, req).body;
     const address = req.ip ?? 'unknown';
     const target = name.slice(0, 64);
@@ -71,11 +79,11 @@ export function loginRouter(
       });
       const minutes = Math.max(1, Math.ceil(throttled.retryAfterMs / 60_000));
       res.set('Retry-After', String(Math.max(1, Math.ceil(throttled.retryAfterMs / 1000))));
-      const from = throttled.scope === 'address' ? 'from this address' : `for ${name} from this address`;
+      const from = throttled.scope === 'address' ? '本地址' : `本地址以用户名 ${name} `;
       throw new HttpError(
         429,
         'locked',
-        `too many failed sign-ins ${from}; try again in ${minutes} minute(s) or ask an administrator`,
+        `${from}登录失败次数过多：请 ${minutes} 分钟后再试，或请系统管理员解锁`,
       );
     }
     if (deployment.production && password === DEMO_PASSWORD) {
@@ -91,7 +99,7 @@ export function loginRouter(
     const ok = await verifyPassword(user?.passwordHash ?? (await DUMMY_HASH), password);
     if (!user || !ok || !user.active) {
       await appendAudit(db, { action: 'login-failed', target, detail: address });
-      throw new HttpError(401, 'bad_credentials', 'wrong username or password');
+      throw new HttpError(401, 'bad_credentials', '用户名或密码不正确');
     }
     await throttle.succeeded(name, address);
     const { token, expiresAt } = await sessions.open(user.id);

@@ -46,7 +46,7 @@ test.each([
 ])('sign-in with %s gets the same 401 and leaves an audit trace', async (_case, body) => {
   const res = await api().post('/api/auth/login').send(body);
   expect(res.status).toBe(401);
-  expect(res.body.error).toEqual({ code: 'bad_credentials', message: 'wrong username or password' });
+  expect(res.body.error).toEqual({ code: 'bad_credentials', message: '用户名或密码不正确' });
   const audit = await stack.database.db.auditEvent.findFirst({
     where: { action: 'login-failed', target: body.username },
   });
@@ -144,7 +144,9 @@ test('five wrong passwords from one address make that address wait, even with th
   for (let i = 0; i < 5; i++) expect((await loginFrom(attacker, 'czt-head', 'guess')).status).toBe(401);
   const locked = await loginFrom(attacker, 'czt-head', 'duban-demo-2017');
   expect(locked.status).toBe(429);
-  expect(locked.body.error.message).toMatch(/for czt-head from this address; try again in 15 minute/);
+  expect(locked.body.error.message).toBe(
+    '本地址以用户名 czt-head 登录失败次数过多：请 15 分钟后再试，或请系统管理员解锁',
+  );
   expect(locked.headers['retry-after']).toBe('900');
 
   // 省财政厅's head at their own desk is not locked out by the guessing, nor a colleague there.
@@ -196,7 +198,7 @@ test('one address guessing many usernames waits too; other addresses do not; the
     expect((await loginFrom(scanner, username, 'guess', app)).status).toBe(401);
   const refused = await loginFrom(scanner, 'xinyong', 'duban-demo-2017', app);
   expect(refused.status).toBe(429);
-  expect(refused.body.error.message).toMatch(/^too many failed sign-ins from this address/);
+  expect(refused.body.error.message).toMatch(/^本地址登录失败次数过多：请 1 分钟后再试/);
   expect(Number(refused.headers['retry-after'])).toBe(1);
   expect((await loginFrom('198.51.100.40', 'xinyong', 'duban-demo-2017', app)).status).toBe(200);
 
