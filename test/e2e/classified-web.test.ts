@@ -3,38 +3,14 @@
  * the clerk's 收文登记 offers 非密 only and says where a classified document goes; the 保密员 sets
  * a clerk's 涉密资格 on his page, with its 依据.
  */
-import { mkdirSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { TOOLS } from '../helpers/paths';
+import { useBrowser } from '../helpers/browser';
 import { useSeedDayApi } from '../helpers/seed-day-api';
-import { DEMO_PASSWORD } from '../../scripts/demo-organisation';
 
 jest.setTimeout(120_000);
 
 const api = useSeedDayApi([], { listen: true });
-/** Screenshots of the pages, to look at after a run. */
-const SHOTS = path.join(os.tmpdir(), 'duban-classified-web');
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  // Root in a container has no user namespace for Chromium's sandbox.
-  browser = await chromium.launch({ executablePath: path.join(TOOLS, 'chromium'), args: ['--no-sandbox'] });
-});
-
-afterAll(() => browser?.close());
-
-async function signedIn(username: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await page.goto(`${api.baseUrl}/#/login`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', DEMO_PASSWORD);
-  await page.click('form[data-step="登录"] button');
-  await page.waitForSelector('#who:has-text("退出")');
-  return page;
-}
+const ui = useBrowser(() => api.baseUrl, 'duban-classified-web');
+const { signedIn } = ui;
 
 test('the clerk may register 非密 only, and is told that classified documents go through 机要', async () => {
   const clerk = await signedIn('huangweiyan');
@@ -43,7 +19,7 @@ test('the clerk may register 非密 only, and is told that classified documents 
   expect(await clerk.locator('select[name=secrecy] option').allTextContents()).toEqual(['非密']);
   expect(await clerk.locator('#classified-hint').textContent()).toContain('须通过机要渠道办理');
   expect(await clerk.locator('input[name=secrecyPeriod]').count()).toBe(0);
-  await clerk.screenshot({ path: path.join(SHOTS, 'register-unaccredited.png'), fullPage: true });
+  await clerk.screenshot({ path: ui.shot('register-unaccredited.png'), fullPage: true });
 });
 
 test('the 保密员 sets a clerk’s 涉密资格 with its 依据; the page and the database agree', async () => {
@@ -57,7 +33,7 @@ test('the 保密员 sets a clerk’s 涉密资格 with its 依据; the page and 
   await row.getByRole('button', { name: '设定' }).click();
   await officer.waitForSelector('#flash.ok:has-text("黄炜演：涉密资格已设为机密")');
   expect(await row.locator('td.clearance').textContent()).toBe('机密');
-  await officer.screenshot({ path: path.join(SHOTS, 'clearances.png'), fullPage: true });
+  await officer.screenshot({ path: ui.shot('clearances.png'), fullPage: true });
   const clerk = await api.stack.database.db.user.findUniqueOrThrow({ where: { id: 'u-huangweiyan' } });
   expect(clerk.clearance).toBe('机密');
 

@@ -3,42 +3,18 @@
  * person in a browser of their own: a 政务失信记录 against 省财政厅 from 登记 through 限期整改 and
  * 验收 to 信用修复 after the waiting period, and the 政务诚信评价 back at the base.
  */
-import { mkdirSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { TOOLS } from '../helpers/paths';
+import type { Page } from 'playwright-core';
+import { useBrowser } from '../helpers/browser';
 import { useSeedDayApi } from '../helpers/seed-day-api';
 import { directiveSteps } from '../helpers/seed-case';
 import { SEED_DIRECTIVE } from '../helpers/stack';
-import { DEMO_PASSWORD } from '../../scripts/demo-organisation';
 import { DEFAULT_INTEGRITY_POLICY } from '../../workflows/integrity-policy';
 
 jest.setTimeout(240_000);
 
 const api = useSeedDayApi([], { listen: true });
-/** Screenshots of the pages, to look at after a run. */
-const SHOTS = path.join(os.tmpdir(), 'duban-integrity-web');
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  // Root in a container has no user namespace for Chromium's sandbox.
-  browser = await chromium.launch({ executablePath: path.join(TOOLS, 'chromium'), args: ['--no-sandbox'] });
-});
-
-afterAll(() => browser?.close());
-
-/** A browser of this person's own, signed in through the login form. */
-async function signedIn(username: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await page.goto(`${api.baseUrl}/#/login`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', DEMO_PASSWORD);
-  await page.click('form[data-step="登录"] button');
-  await page.waitForSelector('#who:has-text("退出")');
-  return page;
-}
+const ui = useBrowser(() => api.baseUrl, 'duban-integrity-web');
+const { signedIn } = ui;
 
 /** Opens a page of the UI and waits until it has rendered the element named. */
 async function open(page: Page, hash: string, selector: string) {
@@ -114,7 +90,7 @@ test('a 承诺未履行 record against 省财政厅 goes from 登记 through 整
     .click();
   await ducha.waitForSelector('#flash:not(.ok):not([hidden])');
   const refusal = await ducha.locator('#flash').textContent();
-  await ducha.locator('#flash').screenshot({ path: path.join(SHOTS, 'refusal.png') });
+  await ducha.locator('#flash').screenshot({ path: ui.shot('refusal.png') });
   expect(refusal).toBe('整改验收：当前状态为整改已验收（RECTIFIED），不能整改验收');
   expect(await status(ducha)).toBe('待验收');
 
@@ -144,7 +120,7 @@ test('a 承诺未履行 record against 省财政厅 goes from 登记 through 整
   expect(await status(xinyong)).toBe('已信用修复');
   expect(await xinyong.locator('#timeline').textContent()).toContain('同意修复');
   await xinyong.setViewportSize({ width: 1280, height: 900 });
-  await xinyong.screenshot({ path: path.join(SHOTS, 'record.png'), fullPage: true });
+  await xinyong.screenshot({ path: ui.shot('record.png'), fullPage: true });
 
   // 政务诚信评价 over 2017: a repaired record no longer counts, 省财政厅 is back at the base.
   await open(xinyong, '#/integrity/evaluation?from=2017-01-01&to=2017-12-31', '#ranking');
@@ -152,7 +128,7 @@ test('a 承诺未履行 record against 省财政厅 goes from 登记 through 整
   expect(await row.locator('td.score').textContent()).toBe(String(DEFAULT_INTEGRITY_POLICY.evaluation.base));
   expect(await xinyong.locator('#formula').textContent()).not.toBe('');
   await xinyong.setViewportSize({ width: 1280, height: 900 });
-  await xinyong.screenshot({ path: path.join(SHOTS, 'evaluation.png'), fullPage: true });
+  await xinyong.screenshot({ path: ui.shot('evaluation.png'), fullPage: true });
 
   // The body's own view of its score, from the ranking's link.
   await row.locator('a').click();
@@ -160,7 +136,7 @@ test('a 承诺未履行 record against 省财政厅 goes from 登记 through 整
   expect(await xinyong.locator('#score').textContent()).toBe(
     String(DEFAULT_INTEGRITY_POLICY.evaluation.base),
   );
-  await xinyong.screenshot({ path: path.join(SHOTS, 'body-evaluation.png'), fullPage: true });
+  await xinyong.screenshot({ path: ui.shot('body-evaluation.png'), fullPage: true });
 
   // The department sees its record in its own list, through the nav link everyone has.
   await head.click('a[href="#/integrity"]');
@@ -192,7 +168,7 @@ test('a directive task ten days overdue opens a record its directive page links 
   expect(await evidence.textContent()).toContain('2017-04-13');
   await evidence.locator(`a[href="#/directives/${receiptNumber}"]`).waitFor();
   await clerk.setViewportSize({ width: 1280, height: 900 });
-  await clerk.screenshot({ path: path.join(SHOTS, 'overdue-record.png'), fullPage: true });
+  await clerk.screenshot({ path: ui.shot('overdue-record.png'), fullPage: true });
 
   // The open record counts against 省发展改革委 in the 评价, one 一般 record below the base.
   const { base, perRecord } = DEFAULT_INTEGRITY_POLICY.evaluation;
@@ -202,5 +178,5 @@ test('a directive task ten days overdue opens a record its directive page links 
   await row.locator('a').click();
   await clerk.waitForSelector('#breakdown');
   expect(await clerk.locator('#breakdown').textContent()).toContain('失信记录（一般）');
-  await clerk.screenshot({ path: path.join(SHOTS, 'body-evaluation-deduction.png'), fullPage: true });
+  await clerk.screenshot({ path: ui.shot('body-evaluation-deduction.png'), fullPage: true });
 });

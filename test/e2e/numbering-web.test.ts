@@ -3,38 +3,14 @@
  * (收文编号 up to 201700083, 发改 up to 0008) on his page, and the clerk's 收文登记 of
  * 国发〔2016〕76号 then shows 201700084 and 发改 0009, as on the seed's 呈批表.
  */
-import { mkdirSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { TOOLS } from '../helpers/paths';
+import { useBrowser } from '../helpers/browser';
 import { useSeedDayApi } from '../helpers/seed-day-api';
-import { DEMO_PASSWORD } from '../../scripts/demo-organisation';
 
 jest.setTimeout(120_000);
 
 const api = useSeedDayApi([], { listen: true });
-/** Screenshots of the pages, to look at after a run. */
-const SHOTS = path.join(os.tmpdir(), 'duban-numbering-web');
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  // Root in a container has no user namespace for Chromium's sandbox.
-  browser = await chromium.launch({ executablePath: path.join(TOOLS, 'chromium'), args: ['--no-sandbox'] });
-});
-
-afterAll(() => browser?.close());
-
-async function signedIn(username: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await page.goto(`${api.baseUrl}/#/login`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', DEMO_PASSWORD);
-  await page.click('form[data-step="登录"] button');
-  await page.waitForSelector('#who:has-text("退出")');
-  return page;
-}
+const ui = useBrowser(() => api.baseUrl, 'duban-numbering-web');
+const { signedIn } = ui;
 
 test('the administrator continues the paper register; the seed registers as 201700084 / 发改 0009', async () => {
   const admin = await signedIn('admin');
@@ -50,7 +26,7 @@ test('the administrator continues the paper register; the seed registers as 2017
   await admin.waitForSelector('#flash.ok:has-text("下一个收文编号 201700084")');
   expect(await admin.locator('#handling').textContent()).toContain('发改 0009');
   expect(await admin.locator('#numbering-set').textContent()).toContain('系统管理员');
-  await admin.screenshot({ path: path.join(SHOTS, 'numbering.png'), fullPage: true });
+  await admin.screenshot({ path: ui.shot('numbering.png'), fullPage: true });
 
   const clerk = await signedIn('huangweiyan');
   await clerk.click('a[href="#/register"]');

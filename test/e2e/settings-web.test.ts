@@ -2,33 +2,14 @@
  * 个人设置 in a real browser: 省发展改革委秘书科 chooses to have his notices by e-mail too, is
  * told an address is needed, gives one, and finds his choice kept on his next visit.
  */
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { TOOLS } from '../helpers/paths';
+import { useBrowser } from '../helpers/browser';
 import { useSeedDayApi } from '../helpers/seed-day-api';
-import { DEMO_PASSWORD } from '../../scripts/demo-organisation';
 
 jest.setTimeout(120_000);
 
 const api = useSeedDayApi([], { listen: true });
-let browser: Browser;
-
-beforeAll(async () => {
-  // Root in a container has no user namespace for Chromium's sandbox.
-  browser = await chromium.launch({ executablePath: path.join(TOOLS, 'chromium'), args: ['--no-sandbox'] });
-});
-
-afterAll(() => browser?.close());
-
-async function signedIn(username: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await page.goto(`${api.baseUrl}/#/login`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', DEMO_PASSWORD);
-  await page.click('form[data-step="登录"] button');
-  await page.waitForSelector('#who:has-text("退出")');
-  return page;
-}
+const ui = useBrowser(() => api.baseUrl, 'duban-settings-web');
+const { signedIn } = ui;
 
 test('a handler chooses notices by e-mail as well, at his own address, and finds it kept', async () => {
   const page = await signedIn('fgw-mishu');

@@ -2,39 +2,15 @@
  * 待办 in a real browser on the seed's day: the navigation counts what awaits each person, the
  * 待办 page lists it with a link to where the step is taken, and 已办 lists what was handled.
  */
-import { mkdirSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { TOOLS } from '../helpers/paths';
 import { SEED_DIRECTIVE } from '../helpers/stack';
+import { useBrowser } from '../helpers/browser';
 import { useSeedDayApi } from '../helpers/seed-day-api';
-import { DEMO_PASSWORD } from '../../scripts/demo-organisation';
 
 jest.setTimeout(180_000);
 
 const api = useSeedDayApi(['huangweiyan', 'chenweiyan', 'zh1-director'], { listen: true });
-/** Screenshots of the pages, to look at after a run. */
-const SHOTS = path.join(os.tmpdir(), 'duban-todo-web');
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  // Root in a container has no user namespace for Chromium's sandbox.
-  browser = await chromium.launch({ executablePath: path.join(TOOLS, 'chromium'), args: ['--no-sandbox'] });
-});
-
-afterAll(() => browser?.close());
-
-async function signedIn(username: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await page.goto(`${api.baseUrl}/#/login`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', DEMO_PASSWORD);
-  await page.click('form[data-step="登录"] button');
-  await page.waitForSelector('#who:has-text("退出")');
-  return page;
-}
+const ui = useBrowser(() => api.baseUrl, 'duban-todo-web');
+const { signedIn } = ui;
 
 test('the 拟办 reaches 春新: his navigation says 待办 (1), the page leads him to the 批示', async () => {
   const { as } = api;
@@ -71,7 +47,7 @@ test('the 拟办 reaches 春新: his navigation says 待办 (1), the page leads 
   const row = leader.locator('#todo tr[data-kind="instruct"]');
   expect(await row.textContent()).toContain(SEED_DIRECTIVE.title);
   expect(await row.textContent()).toContain('批示');
-  await leader.screenshot({ path: path.join(SHOTS, 'todo-leader.png'), fullPage: true });
+  await leader.screenshot({ path: ui.shot('todo-leader.png'), fullPage: true });
   await row.locator('a:has-text("办理")').click();
   await leader.waitForURL(new RegExp(`#/directives/${rn}$`));
   await leader.waitForSelector('form[data-step="批示"]');
@@ -83,5 +59,5 @@ test('the 拟办 reaches 春新: his navigation says 待办 (1), the page leads 
   await clerk.waitForSelector('#done');
   const actions = await clerk.locator('#done tr td:nth-child(2)').allTextContents();
   expect(actions.slice(0, 2)).toEqual(['拟办', '初审']);
-  await clerk.screenshot({ path: path.join(SHOTS, 'done-clerk.png'), fullPage: true });
+  await clerk.screenshot({ path: ui.shot('done-clerk.png'), fullPage: true });
 });

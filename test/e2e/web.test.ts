@@ -2,35 +2,15 @@
  * The web UI in a real browser (Debian's chromium through playwright-core), each person in a
  * browser of their own: 国发〔2016〕76号 from 收文登记 to 答复 on the seed's day, by clicking.
  */
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { TOOLS } from '../helpers/paths';
+import type { Page } from 'playwright-core';
+import { useBrowser } from '../helpers/browser';
 import { useSeedDayApi } from '../helpers/seed-day-api';
-import { DEMO_PASSWORD } from '../../scripts/demo-organisation';
 
 jest.setTimeout(180_000);
 
 const api = useSeedDayApi([], { listen: true });
-let browser: Browser;
-
-beforeAll(async () => {
-  // Root in a container has no user namespace for Chromium's sandbox.
-  browser = await chromium.launch({ executablePath: path.join(TOOLS, 'chromium'), args: ['--no-sandbox'] });
-});
-
-afterAll(() => browser?.close());
-
-/** A browser of this person's own, signed in through the login form. */
-async function signedIn(username: string): Promise<Page> {
-  const page = await (await browser.newContext({ locale: 'zh-CN' })).newPage();
-  await page.goto(`${api.baseUrl}/#/login`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', DEMO_PASSWORD);
-  await page.click('form[data-step="登录"] button');
-  await page.waitForSelector('#who:has-text("退出")');
-  return page;
-}
+const ui = useBrowser(() => api.baseUrl, 'duban-web');
+const { signedIn } = ui;
 
 /** Submits one step's form on the directive page and waits for the success message. */
 async function takeStep(page: Page, step: string, button?: string) {
@@ -95,7 +75,7 @@ test('国发〔2016〕76号 goes from 收文登记 to 答复 through the UI, eac
   ])
     expect(sheet).toContain(text);
   expect(await leader.locator('#elements').textContent()).toContain('国务院办公厅秘书局 2016年12月26日印发');
-  await leader.screenshot({ path: path.join(os.tmpdir(), 'duban-web-sheet.png'), fullPage: true });
+  await leader.screenshot({ path: ui.shot('sheet.png'), fullPage: true });
 
   await clerk.reload();
   await takeStep(clerk, '转办');
@@ -225,7 +205,7 @@ test('a document kept for reference is filed (归档) after 初审, without 转�
 test('the UI is served with a content security policy and no one sees data before signing in', async () => {
   const res = await fetch(`${api.baseUrl}/`);
   expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await ui.browser.newContext()).newPage();
   await page.goto(`${api.baseUrl}/#/directives`);
   await page.waitForURL(/#\/login$/);
   expect(await page.locator('#directives').count()).toBe(0);
