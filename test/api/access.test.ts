@@ -13,6 +13,7 @@ import { directiveSteps, people } from '../helpers/seed-case';
 import { integritySteps } from '../helpers/integrity-case';
 import { useSeedDayApi } from '../helpers/seed-day-api';
 import { SEED_DIRECTIVE, signIn } from '../helpers/stack';
+import { until } from '../helpers/until';
 import {
   circulateUpdate,
   requestExtensionUpdate,
@@ -134,13 +135,6 @@ async function ok(res: Promise<Response> | Response, status = 200): Promise<Resp
   if (r.status !== status) throw new Error(`${r.status} ${JSON.stringify(r.body)}`);
   return r;
 }
-async function until(check: () => Promise<boolean>, what: string) {
-  for (let i = 0; !(await check()); i++) {
-    if (i === 200) throw new Error(`waited in vain: ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n');
 let serial = 0;
 const next = () => ++serial;

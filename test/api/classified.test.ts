@@ -8,6 +8,7 @@
 import { SEED_DIRECTIVE } from '../helpers/stack';
 import { directiveSteps, people, seedProposal } from '../helpers/seed-case';
 import { useSeedDayApi } from '../helpers/seed-day-api';
+import { until } from '../helpers/until';
 
 jest.setTimeout(180_000);
 
@@ -116,7 +117,11 @@ test('registered by a cleared clerk, it is seen only by those involved and clear
   await steps.signOff(receiptNumber, people.director);
   await steps.instruct(receiptNumber);
   await steps.dispatch(receiptNumber);
-  await waitFor(async () => (await db().departmentTask.count({ where: { receiptNumber } })) === 2);
+  await until(
+    async () => (await db().departmentTask.count({ where: { receiptNumber } })) === 2,
+    'the tasks',
+    50,
+  );
 
   // 省发展改革委's cleared 承办人 has it to do, and its file; 省财政厅's, not cleared, neither.
   const tasks = async (who: string) =>
@@ -154,7 +159,11 @@ test('its notices reach only the cleared, and name neither its title nor its 文
 
 test('the 政务失信记录 of its overdue task names it by 密级 and 收文编号 only', async () => {
   await api.until('2017-01-25T10:00'); // ten days overdue: the record opens on its own
-  await waitFor(async () => (await db().breachRecord.count({ where: { receiptNumber } })) === 2);
+  await until(
+    async () => (await db().breachRecord.count({ where: { receiptNumber } })) === 2,
+    'the records',
+    50,
+  );
   const records = await db().breachRecord.findMany({ where: { receiptNumber } });
   for (const r of records) {
     expect(JSON.stringify(r)).not.toContain('专项督查');
@@ -165,11 +174,3 @@ test('the 政务失信记录 of its overdue task names it by 密级 and 收文�
   expect(shown.status).toBe(200);
   expect(JSON.stringify(shown.body)).not.toContain('专项督查');
 });
-
-async function waitFor(check: () => Promise<boolean>, what = 'the projection') {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${what} did not catch up`);
-}
