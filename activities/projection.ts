@@ -75,6 +75,12 @@ export interface RecordDepartmentTaskInput {
   extensionRequest?: { newDueDate: string; reason: string };
   /** Files of the 回报单 (e.g. the 代拟稿), filed with the directive. */
   reportAttachmentIds?: string[];
+  /** 代拟稿待后送出: promised by the 回报单; once accepted, its deadline; once sent, when and by whom. */
+  draftToFollow?: boolean;
+  draftDueDate?: string;
+  draftOverdue?: boolean;
+  draftSentAt?: string;
+  draftSentById?: string;
   entry: TimelineRecord;
 }
 
@@ -310,6 +316,11 @@ export function createProjectionActivities(db: Database) {
         handlerId: input.handlerId ?? null,
         extensionDueDate: input.extensionRequest?.newDueDate ?? null,
         extensionReason: input.extensionRequest?.reason ?? null,
+        draftToFollow: input.draftToFollow ?? false,
+        draftDueDate: input.draftDueDate ?? null,
+        draftOverdue: input.draftOverdue ?? false,
+        draftSentAt: date(input.draftSentAt) ?? null,
+        draftSentById: input.draftSentById ?? null,
         updatedAt: new Date(entry.at),
         revision: entry.seq,
       };

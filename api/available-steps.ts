@@ -77,6 +77,8 @@ export function availableSteps(
       signFor: true,
       report: true,
       reviewReport: true,
+      sendDraft: true,
+      reviewDraft: true,
       requestExtension: !pending,
       decideExtension: pending,
       urge: true,

@@ -28,7 +28,14 @@ const AWAITED_DIRECTIVE_STEPS: readonly DirectiveStepKey[] = [
   'dispatch',
   'reply',
 ];
-const AWAITED_TASK_STEPS: readonly TaskStepKey[] = ['signFor', 'report', 'reviewReport', 'decideExtension'];
+const AWAITED_TASK_STEPS: readonly TaskStepKey[] = [
+  'signFor',
+  'report',
+  'reviewReport',
+  'sendDraft',
+  'reviewDraft',
+  'decideExtension',
+];
 const AWAITED_RECORD_STEPS = [
   'explain',
   'submitPlan',
@@ -142,8 +149,13 @@ async function directiveTodo(db: Database, user: SessionUser): Promise<TodoItem[
             label: TASK_STEPS[kind].label,
             ...about,
             departmentCode: t.departmentCode,
-            dueDate: t.dueDate,
-            overdue: t.overdue && kind !== 'reviewReport',
+            // A 代拟稿 owed after the 回报单 runs on its own deadline.
+            ...(kind === 'sendDraft'
+              ? { dueDate: t.draftDueDate, overdue: t.draftOverdue }
+              : {
+                  dueDate: t.dueDate,
+                  overdue: t.overdue && kind !== 'reviewReport' && kind !== 'reviewDraft',
+                }),
             since: t.updatedAt,
           });
   }

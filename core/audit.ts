@@ -283,6 +283,8 @@ const TIMELINE_COLUMNS = {
 } as const;
 export type TimelineTable = keyof typeof TIMELINE_COLUMNS;
 const TABLE_NAMES: Record<TimelineTable, string> = { timeline: 'TimelineEntry', integrity: 'IntegrityEntry' };
+/** How a verification's problems name the tables: 办理记录 (TimelineEntry), 政务诚信办理记录 (IntegrityEntry). */
+const TABLE_LABELS: Record<TimelineTable, string> = { timeline: '办理记录', integrity: '政务诚信办理记录' };
 
 /** A stored time as an instant (ms), however it is written: a Date, ISO text, or epoch ms. */
 function instant(v: unknown): number | null {
@@ -333,6 +335,7 @@ export interface AuditProblem {
   /** The audit entry at which it shows. */
   id: number;
   kind: 'altered' | 'missing' | 'unsealed' | 'timeline-altered' | 'timeline-missing';
+  /** For a person, in Chinese (the audit page lists them; `npm run audit:verify` prints them). */
   message: string;
 }
 
@@ -389,20 +392,20 @@ export async function verifyAuditChain(
         continue;
       }
       for (const u of unsealed)
-        report({ id: u.id, kind: 'unsealed', message: `entry #${u.id} has no hash, but later entries do` });
+        report({ id: u.id, kind: 'unsealed', message: `审计记录 #${u.id} 没有哈希，而其后的记录已有哈希` });
       unsealed = [];
       if (chainHash(e.prevHash, e) !== e.hash)
-        report({ id: e.id, kind: 'altered', message: `entry #${e.id} was altered: its hash does not match` });
+        report({ id: e.id, kind: 'altered', message: `审计记录 #${e.id} 已被改动：哈希不符` });
       const expectedPrev = previous?.hash ?? null;
       const firstId = previous ? previous.id + 1 : 1;
       if (e.id !== firstId || e.prevHash !== expectedPrev) {
-        const gap = e.id > firstId ? ` (${rangeOf(firstId, e.id - 1)})` : '';
+        const gap = e.id > firstId ? `（${rangeOf(firstId, e.id - 1)}）` : '';
         report({
           id: e.id,
           kind: 'missing',
           message: previous
-            ? `entries missing between #${previous.id} and #${e.id}${gap}, or #${previous.id} was altered`
-            : `entries missing before #${e.id}${gap}`,
+            ? `审计记录 #${previous.id} 与 #${e.id} 之间有记录缺失${gap}，或 #${previous.id} 已被改动`
+            : `审计记录 #${e.id} 之前有记录缺失${gap}`,
         });
       }
       if (e.sourceKey) sources.push({ id: e.id, key: e.sourceKey, digest: e.sourceDigest });
@@ -417,7 +420,7 @@ export async function verifyAuditChain(
     report({
       id: previous?.id ?? 0,
       kind: 'missing',
-      message: `the recorded head ${opts.expectHead} is not in the chain: entries at the end were deleted or the chain rewritten`,
+      message: `此前记录的末条哈希 ${opts.expectHead} 不在哈希链中：末尾的记录已被删除，或哈希链已被改写`,
     });
   const last = previous?.hash ? { id: previous.id, hash: previous.hash } : null;
   return {
@@ -448,12 +451,11 @@ async function verifySources(
     for (const s of sources) {
       if (!s.key.startsWith(`${table}:`)) continue;
       const row = byKey.get(s.key);
-      const what = `${TABLE_NAMES[table]} ${s.key.slice(table.length + 1)}`;
+      const what = `${TABLE_LABELS[table]} ${s.key.slice(table.length + 1)}（审计记录 #${s.id}）`;
       checked++;
-      if (!row)
-        report({ id: s.id, kind: 'timeline-missing', message: `${what} (entry #${s.id}) was deleted` });
+      if (!row) report({ id: s.id, kind: 'timeline-missing', message: `${what}已被删除` });
       else if (rowDigest(table, row) !== s.digest)
-        report({ id: s.id, kind: 'timeline-altered', message: `${what} (entry #${s.id}) was altered` });
+        report({ id: s.id, kind: 'timeline-altered', message: `${what}已被改动` });
     }
   }
   return checked;

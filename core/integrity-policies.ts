@@ -9,6 +9,7 @@ import { appendAudit } from './audit';
 import type { Database } from './database';
 import { DEFAULT_INTEGRITY_POLICY, type IntegrityPolicy } from '../workflows/integrity-policy';
 import { MEASURES, SEVERITIES, type Measure, type Severity } from '../workflows/integrity-types';
+import * as say from '../workflows/wording';
 
 const SEVERITY_KEYS = Object.keys(SEVERITIES) as [Severity, ...Severity[]];
 const MEASURE_KEYS = Object.keys(MEASURES) as [Measure, ...Measure[]];
@@ -16,9 +17,17 @@ const MEASURE_KEYS = Object.keys(MEASURES) as [Measure, ...Measure[]];
 const days = z.number().int().min(1).max(365);
 const points = z.number().min(0).max(1000);
 
+/** The measures that run for a period, as a refusal lists them: NO_HONOURS（取消参加荣誉评选资格）、… */
+const PERIOD_MEASURES = Object.entries(MEASURES)
+  .filter(([, m]) => m.period)
+  .map(([k, m]) => `${k}（${m.label}）`)
+  .join('、');
+
 const noticeRule = z
   .object({
-    key: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and - only'),
+    key: z
+      .string()
+      .regex(/^[a-z0-9-]{1,40}$/, '提醒规则代号须由小写字母、数字和 - 组成（至多 40 个字符），如 remind-1'),
     kind: z.enum(['REMINDER', 'FORMAL_REMINDER', 'ESCALATION']),
     offsetDays: z.number().int().min(-60).max(120),
     recipients: z
@@ -31,7 +40,7 @@ const noticeRule = z
 const ladder = z
   .array(noticeRule)
   .max(20)
-  .refine((rules) => new Set(rules.map((r) => r.key)).size === rules.length, 'each key once');
+  .refine((rules) => new Set(rules.map((r) => r.key)).size === rules.length, say.repeated('提醒规则代号'));
 
 /** One number per key of a catalogue, every key present (a missing severity would score 0 silently). */
 const perKey = <K extends string>(keys: readonly K[], value: z.ZodNumber) =>
@@ -39,7 +48,12 @@ const perKey = <K extends string>(keys: readonly K[], value: z.ZodNumber) =>
 
 export const integrityPolicySchema = z
   .object({
-    version: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'letters, digits, . _ - only'),
+    version: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9._-]{1,40}$/,
+        '政务诚信政策版本须由字母、数字和 . _ - 组成（至多 40 个字符），如 integrity-2017',
+      ),
     dayCounting: z.enum(['CALENDAR', 'WORKING']),
     noticeHour: z.number().int().min(0).max(23),
     rectification: z
@@ -57,7 +71,7 @@ export const integrityPolicySchema = z
         onFailedVerification: z.boolean(),
         severities: z
           .array(z.enum(SEVERITY_KEYS))
-          .refine((s) => new Set(s).size === s.length, 'each severity once'),
+          .refine((s) => new Set(s).size === s.length, say.repeated('自动立案的严重程度')),
       })
       .strict(),
     measurePeriodMonths: z
@@ -69,7 +83,7 @@ export const integrityPolicySchema = z
       .strict()
       .refine(
         (months) => Object.keys(months).every((m) => MEASURES[m as Measure].period),
-        'only measures that run for a period (NO_HONOURS, NO_COMMENDATION) take months',
+        `期限（月数）仅适用于以下追责措施：${PERIOD_MEASURES}`,
       ),
     automaticRecord: z.object({ severity: z.enum(SEVERITY_KEYS), published: z.boolean() }).strict(),
     evaluation: z
@@ -81,7 +95,7 @@ export const integrityPolicySchema = z
         perMeasure: perKey(MEASURE_KEYS, points),
       })
       .strict()
-      .refine((e) => e.floor <= e.base, { message: 'floor must not be above base', path: ['floor'] }),
+      .refine((e) => e.floor <= e.base, { message: '最低分不得高于基准分', path: ['floor'] }),
   })
   // A field added to IntegrityPolicy and not here fails to compile.
   .strict() satisfies z.ZodType<IntegrityPolicy>;

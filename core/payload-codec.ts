@@ -71,17 +71,17 @@ export function createEncryptionCodec({ keys, currentKeyId }: EncryptionKeys): P
   function open(payload: Payload): Payload {
     if (utf8(payload.metadata?.[METADATA_ENCODING_KEY]) !== ENCRYPTED_ENCODING) return payload;
     const keyId = utf8(payload.metadata?.[KEY_ID_METADATA]);
-    if (!keyId) throw new ValueError(`an encrypted payload carries no ${KEY_ID_METADATA}`);
+    if (!keyId) throw new ValueError(`加密数据缺少密钥编号（${KEY_ID_METADATA}）`);
     const key = known.get(keyId);
     if (!key) {
       throw new ValueError(
-        `a payload was encrypted with key ${keyId}, which is not configured here ` +
-          `(known: ${[...known.keys()].join(', ')}); add it back to the keys to read it`,
+        `数据以密钥 ${keyId} 加密，而本处未配置该密钥（已配置：${[...known.keys()].join('、')}）；` +
+          '请将该密钥重新加入 PAYLOAD_KEYS 后再读取',
       );
     }
     const data = Buffer.from(payload.data ?? new Uint8Array());
     if (data.length < IV_BYTES + TAG_BYTES) {
-      throw new ValueError(`an encrypted payload (key ${keyId}) is too short to hold an iv and a tag`);
+      throw new ValueError(`加密数据（密钥 ${keyId}）过短，容不下初始向量和认证标签`);
     }
     const decipher = createDecipheriv(ALGORITHM, key, data.subarray(0, IV_BYTES), {
       authTagLength: TAG_BYTES,
@@ -96,8 +96,7 @@ export function createEncryptionCodec({ keys, currentKeyId }: EncryptionKeys): P
       ]);
     } catch {
       throw new ValueError(
-        `an encrypted payload (key ${keyId}) failed authentication: it was altered, ` +
-          'or the key configured under that id is not the one that sealed it',
+        `加密数据（密钥 ${keyId}）未通过认证：数据已被改动，或该编号下配置的密钥并非加密时所用的密钥`,
       );
     }
     return temporal.api.common.v1.Payload.decode(plaintext);

@@ -8,6 +8,7 @@ import { appendAudit } from './audit';
 import type { Database } from './database';
 import { URGENCIES } from '../workflows/types';
 import { DEFAULT_POLICY, type RoutingPolicy } from '../workflows/policy';
+import * as say from '../workflows/wording';
 
 const recipient = z.enum([
   'DEPT_HANDLER',
@@ -19,12 +20,18 @@ const recipient = z.enum([
 ]);
 const days = z.number().int().min(1).max(365);
 
+/** A rule's stable name (remind-3, escalate-10), as the policy's rules and breachOpening name it. */
+const ruleKey = (label: string, example: string) =>
+  z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, `${label}须由小写字母、数字和 - 组成（至多 40 个字符），如 ${example}`);
+
 /** One value per 紧急程度: 特急, 加急, 平急. */
 const perUrgency = <T extends z.ZodTypeAny>(value: T) =>
   z.object(Object.fromEntries(URGENCIES.map((u) => [u, value])) as Record<(typeof URGENCIES)[number], T>);
 
 const noticeRule = z.object({
-  key: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and - only'),
+  key: ruleKey('提醒规则代号', 'remind-3'),
   kind: z.enum(['REMINDER', 'FORMAL_REMINDER', 'ESCALATION']),
   offsetDays: z.number().int().min(-60).max(120),
   recipients: z.array(recipient).min(1),
@@ -33,17 +40,29 @@ const noticeRule = z.object({
 const ladder = z
   .array(noticeRule)
   .max(20)
-  .refine((rules) => new Set(rules.map((r) => r.key)).size === rules.length, 'each key once');
+  .refine((rules) => new Set(rules.map((r) => r.key)).size === rules.length, say.repeated('提醒规则代号'));
 
-const handlingOption = z.object({
-  label: z.string().min(1).max(200),
-  reportWithinDays: days,
-  needsDraft: z.boolean(),
-});
+const handlingOption = z
+  .object({
+    label: z.string().min(1).max(200),
+    reportWithinDays: days,
+    needsDraft: z.boolean(),
+    // 代拟稿待后送出: the draft's days from 转办, after the 回报单's.
+    draftWithinDays: days.optional(),
+  })
+  .refine(
+    (o) => o.draftWithinDays === undefined || (o.needsDraft && o.draftWithinDays > o.reportWithinDays),
+    {
+      path: ['draftWithinDays'],
+      message: '代拟稿送交天数只用于须附代拟稿的办理提示，且须多于回报天数',
+    },
+  );
 
 export const routingPolicySchema = z
   .object({
-    version: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'letters, digits, . _ - only'),
+    version: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,40}$/, '政策版本须由字母、数字和 . _ - 组成（至多 40 个字符），如 seed-2017'),
     dayCounting: z.enum(['CALENDAR', 'WORKING']),
     noticeHour: z.number().int().min(0).max(23),
     handlingOptions: z.object({
@@ -66,10 +85,16 @@ export const routingPolicySchema = z
       .optional(),
     urgerRequiredFor: z.array(z.enum(URGENCIES)).optional(),
     breachOpening: z
-      .union([
-        z.object({ afterDaysOverdue: z.number().int().min(1).max(120) }).strict(),
-        z.object({ afterEscalation: z.string().regex(/^[a-z0-9-]{1,40}$/) }).strict(),
-      ])
+      .union(
+        [
+          z.object({ afterDaysOverdue: z.number().int().min(1).max(120) }).strict(),
+          z.object({ afterEscalation: ruleKey('升级督办代号', 'escalate-10') }).strict(),
+        ],
+        {
+          error:
+            '自动登记失信记录的条件须为逾期天数（“afterDaysOverdue”）或升级督办代号（“afterEscalation”）二者之一',
+        },
+      )
       .optional(),
   })
   .strict();

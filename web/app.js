@@ -10,6 +10,7 @@ import { numberingPage } from './numbering.js';
 import { orgPage, passwordPage } from './org.js';
 import { showTodoCount, todoPage } from './todo.js';
 import { settingsPage } from './settings.js';
+import { printMenu } from './print.js';
 
 export const STATUS = {
   REGISTERED: '已登记',
@@ -25,6 +26,8 @@ export const STATUS = {
   DISPATCHED: '已转办',
   SIGNED_FOR: '已签收',
   REPORTED: '已回报',
+  DRAFT_PENDING: '待送代拟稿',
+  DRAFT_SENT: '代拟稿待审核',
   ACCEPTED: '回报通过',
 };
 /** A directive's statuses, for the list filter (the rest of STATUS are department tasks'). */
@@ -321,6 +324,7 @@ async function detailPage(main, receiptNumber) {
   const { directive: d } = await api('GET', `/api/directives/${receiptNumber}`);
   main.append(
     h('h2', {}, `${d.title}`),
+    printMenu(d),
     h(
       'table',
       { id: 'form' },
@@ -381,7 +385,23 @@ async function detailPage(main, receiptNumber) {
                   ? [' ', h('a', { href: `#/integrity/records/${t.breachRecordId}` }, '失信记录')]
                   : '',
               ),
-              h('td', { class: t.overdue && t.status !== 'ACCEPTED' ? 'overdue' : undefined }, t.dueDate),
+              h(
+                'td',
+                {},
+                h(
+                  'span',
+                  { class: t.overdue && t.status === 'SIGNED_FOR' ? 'overdue' : undefined },
+                  t.dueDate,
+                ),
+                // 代拟稿待后送出: its own deadline once the 回报单 is accepted.
+                t.draftDueDate
+                  ? h(
+                      'div',
+                      { class: t.draftOverdue && t.status === 'DRAFT_PENDING' ? 'overdue' : undefined },
+                      `代拟稿 ${t.draftDueDate}`,
+                    )
+                  : '',
+              ),
               h('td', {}, t.deptReceiptNumber ?? ''),
               h('td', {}, t.reportText ?? ''),
             ),
@@ -703,15 +723,33 @@ function steps(d) {
               ),
             ),
             textarea('text', '办理情况'),
-            textarea('draft', '代拟稿（选 4 时必填）'),
+            textarea('draft', '代拟稿（选 4 时附上，或勾选待后送出）'),
+            h(
+              'label',
+              {},
+              h('input', { type: 'checkbox', name: 'draftToFollow', value: 'yes' }),
+              '代拟稿待后送出',
+            ),
           ],
           (f) =>
             post(`${task}/report`, {
               options: f.getAll('options').map(Number),
               text: f.get('text'),
               draft: f.get('draft') || undefined,
+              draftToFollow: f.get('draftToFollow') === 'yes' || undefined,
             }),
           '盖章回报',
+        ),
+      );
+    }
+    // 代拟稿待后送出: the head sends it by its own deadline; the office reviews it like the 回报单.
+    if (canOnTask(t, 'sendDraft')) {
+      out.push(
+        stepForm(
+          `送交代拟稿（${deptName(t.departmentCode)}，限 ${t.draftDueDate} 前）`,
+          [textarea('draft', '代拟稿', { required: true })],
+          (f) => post(`${task}/draft`, { draft: f.get('draft') }),
+          '盖章送交',
         ),
       );
     }
@@ -763,11 +801,16 @@ function steps(d) {
         ),
       );
     }
-    if (canOnTask(t, 'reviewReport')) {
+    for (const [step, label, path] of [
+      ['reviewReport', '审核回报', 'review'],
+      ['reviewDraft', '审核代拟稿', 'draft/review'],
+    ]) {
+      if (!canOnTask(t, step)) continue;
       out.push(
         stepForm(
-          `审核回报（${deptName(t.departmentCode)}）`,
+          `${label}（${deptName(t.departmentCode)}）`,
           [
+            step === 'reviewDraft' ? h('pre', { class: 'draft' }, t.reportDraft ?? '') : '',
             textarea('comment', '意见'),
             input('newDueDate', '退回后新期限', { type: 'date' }),
             ...decisionButtons([
@@ -776,7 +819,7 @@ function steps(d) {
             ]),
           ],
           (f, decision) =>
-            post(`${task}/review`, {
+            post(`${task}/${path}`, {
               decision,
               comment: f.get('comment'),
               newDueDate: f.get('newDueDate') || undefined,

@@ -28,6 +28,7 @@ import type {
   Registration,
   ReviewProposalRequest,
   ReviewReportRequest,
+  SendDraftRequest,
   SignForRequest,
   SubmitReportRequest,
   WithdrawRequest,
@@ -106,6 +107,9 @@ export const getDirectiveStateQuery = defineQuery<DirectiveState>('getDirectiveS
 export const signForUpdate = defineUpdate<DepartmentTaskState, [SignForRequest]>('signFor');
 export const submitReportUpdate = defineUpdate<DepartmentTaskState, [SubmitReportRequest]>('submitReport');
 export const reviewReportUpdate = defineUpdate<DepartmentTaskState, [ReviewReportRequest]>('reviewReport');
+// 代拟稿待后送出: the department sends it later; the office accepts it or returns it.
+export const sendDraftUpdate = defineUpdate<DepartmentTaskState, [SendDraftRequest]>('sendDraft');
+export const reviewDraftUpdate = defineUpdate<DepartmentTaskState, [ReviewReportRequest]>('reviewDraft');
 export const requestExtensionUpdate = defineUpdate<DepartmentTaskState, [RequestExtensionRequest]>(
   'requestExtension',
 );

@@ -21,6 +21,8 @@ import {
   decideExtensionUpdate,
   reassignHandlerUpdate,
   requestExtensionUpdate,
+  reviewDraftUpdate,
+  sendDraftUpdate,
   urgeUpdate,
   reviewReportUpdate,
   signForUpdate,
@@ -39,16 +41,21 @@ import type {
   DepartmentTaskState,
   DepartmentTaskStatus,
   DecideExtensionRequest,
+  DraftToFollow,
   ReassignHandlerRequest,
   RequestExtensionRequest,
   UrgeRequest,
   ReviewReportRequest,
+  SendDraftRequest,
   SignForRequest,
   SubmitReportRequest,
 } from './types';
 
 /** Reminders run while the department owes a report. */
 const AWAITING_REPORT: readonly DepartmentTaskStatus[] = ['DISPATCHED', 'SIGNED_FOR', 'RETURNED'];
+
+/** The report is done with (accepted), or only a 代拟稿 it promised is still to come. */
+const REPORT_DONE: readonly DepartmentTaskStatus[] = ['ACCEPTED', 'DRAFT_PENDING', 'DRAFT_SENT'];
 
 const NOTICE_ACTION: Record<NoticeRule['kind'], string> = {
   REMINDER: '到期提醒',
@@ -84,6 +91,8 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
   const opened = () => ladder.opened;
   let signedFor: { at: string; by: Actor } | undefined;
   let acceptedAt: string | undefined;
+  // 代拟稿待后送出: a second deadline, opened when the 回报单 that promised the draft is accepted.
+  let draftLadder: DeadlineLadder<NoticeRule> | undefined;
 
   async function record(
     action: string,
@@ -107,8 +116,16 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       signedForById: signedFor?.by.userId,
       reportOptions: state.report?.options,
       reportText: state.report?.text,
-      reportDraft: state.report?.draft,
-      reportAttachmentIds: state.report?.attachments?.map((a) => a.id),
+      reportDraft: state.report?.draft ?? state.draftToFollow?.sent?.draft,
+      reportAttachmentIds: [
+        ...(state.report?.attachments ?? []),
+        ...(state.draftToFollow?.sent?.attachments ?? []),
+      ].map((a) => a.id),
+      draftToFollow: state.report?.draftToFollow,
+      draftDueDate: state.draftToFollow?.dueDate,
+      draftOverdue: state.draftToFollow?.overdue,
+      draftSentAt: state.draftToFollow?.sent?.at,
+      draftSentById: state.draftToFollow?.sent?.signedBy.userId,
       reportSignedById: state.report?.signedBy.userId,
       reportedAt: state.report?.at,
       acceptedAt,
@@ -160,7 +177,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
 
   setHandler(
     submitReportUpdate,
-    async ({ by, options, text, draft, attachments }) => {
+    async ({ by, options, text, draft, attachments, draftToFollow }) => {
       const from = state.status;
       state.status = 'REPORTED';
       // A 延期 asked for and not decided lapses with the report.
@@ -170,11 +187,13 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
         text: text.trim(),
         draft: draft?.trim() || undefined,
         ...(attachments?.length ? { attachments } : {}),
+        ...(draftToFollow ? { draftToFollow } : {}),
         signedBy: actor(by),
         at: new Date().toISOString(),
       };
       ladder.changed();
-      await record('回报', by, from, state.overdue ? '逾期回报' : undefined);
+      const notes = [state.overdue && '逾期回报', draftToFollow && '代拟稿待后送出'].filter(Boolean);
+      await record('回报', by, from, notes.join('；') || undefined);
       // The 回报单 has arrived: the office's turn to 审核回报 (the clerk who registered it, the 督办人).
       if (patched('turn-notices'))
         await activities.deliverNotice({
@@ -191,7 +210,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       return state;
     },
     {
-      validator: ({ by, options, text, draft, attachments }: SubmitReportRequest) => {
+      validator: ({ by, options, text, draft, attachments, draftToFollow }: SubmitReportRequest) => {
         inDepartment(by, '回报');
         // The 回报单 is stamped by the department (回报单位盖章): only its head signs it.
         checkStep(TASK_STEPS.report, by, state.status);
@@ -205,10 +224,22 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
           options.every((o) => isKeyOf(policy.handlingOptions, o, 'integer'));
         if (!valid || new Set(options).size !== options.length) {
           problems.push({ field: 'options', reason: '办理提示须勾选 1–5 中的一项或多项，不得重复' });
+        } else if (draftToFollow !== undefined && typeof draftToFollow !== 'boolean') {
+          problems.push({ field: 'draftToFollow', reason: '代拟稿待后送出须为 true 或 false' });
+        } else if (draftToFollow) {
+          // 代拟稿待后送出: only under an option (and a policy) that gives the draft its own days.
+          if (draftDaysAfterReport(options) === undefined)
+            problems.push({
+              field: 'draftToFollow',
+              reason: '代拟稿待后送出须勾选可后送代拟稿的办理提示（如 4）',
+            });
+          if (draft?.trim()) problems.push({ field: 'draft', reason: '代拟稿待后送出时，本次不附代拟稿' });
         } else if (options.some((o: HandlingOptionCode) => policy.handlingOptions[o].needsDraft)) {
           // The 代拟稿 comes as text or as an attached file.
           if (!attachments?.length)
-            problems.push(...requireText(draft, 'draft', '代拟稿（办理提示 4 须附）', 50_000));
+            problems.push(
+              ...requireText(draft, 'draft', '代拟稿（办理提示 4 须附，或选择待后送出）', 50_000),
+            );
         }
         if (attachments !== undefined && (!Array.isArray(attachments) || attachments.length > 20))
           problems.push({ field: 'attachments', reason: '附件须为已上传的文件，最多 20 个' });
@@ -221,7 +252,14 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     reviewReportUpdate,
     async ({ by, decision, comment, newDueDate }) => {
       const from = state.status;
-      if (decision === 'ACCEPT') {
+      if (decision === 'ACCEPT' && state.report?.draftToFollow) {
+        // The 回报单 is accepted; the 代拟稿 it promised now runs on its own deadline.
+        const draft = await openDraftDeadline();
+        state.status = 'DRAFT_PENDING';
+        ladder.changed();
+        const note = `代拟稿待后送出，限于 ${draft.dueDate} 前送交`;
+        await record('回报通过', by, from, comment ? `${comment}；${note}` : note);
+      } else if (decision === 'ACCEPT') {
         state.status = 'ACCEPTED';
         acceptedAt = new Date().toISOString();
         ladder.changed();
@@ -234,32 +272,82 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       return state;
     },
     {
-      validator: ({ by, decision, comment, newDueDate }: ReviewReportRequest) => {
-        checkStep(TASK_STEPS.reviewReport, by, state.status);
-        if (decision !== 'ACCEPT' && decision !== 'RETURN') {
-          invalid([
-            {
-              field: 'decision',
-              reason: say.oneOfThese('审核回报', ['ACCEPT（通过）', 'RETURN（退回修改）']),
-            },
-          ]);
-        }
-        if (decision === 'ACCEPT') {
-          const problems = optionalText(comment, 'comment', '意见');
-          if (problems.length) invalid(problems);
-        }
-        if (decision === 'RETURN') {
-          const problems = requireText(comment, 'comment', '退回理由');
-          if (typeof newDueDate !== 'string' || !isCalendarDate(newDueDate)) {
-            problems.push({
-              field: 'newDueDate',
-              reason: '退回回报须填新的回报期限（YYYY-MM-DD）',
-            });
-          } else if (newDueDate <= chinaDate(Date.now())) {
-            problems.push({ field: 'newDueDate', reason: '新的回报期限须晚于今天' });
-          }
-          if (problems.length) invalid(problems);
-        }
+      validator: (request: ReviewReportRequest) => {
+        checkStep(TASK_STEPS.reviewReport, request.by, state.status);
+        checkReview(request, '审核回报', '回报');
+      },
+    },
+  );
+
+  // 送交代拟稿: the draft the accepted 回报单 promised, signed by the head like the 回报单.
+  setHandler(
+    sendDraftUpdate,
+    async ({ by, draft, attachments }) => {
+      const from = state.status;
+      state.status = 'DRAFT_SENT';
+      const owed = state.draftToFollow!;
+      owed.sent = {
+        draft: draft?.trim() || undefined,
+        ...(attachments?.length ? { attachments } : {}),
+        signedBy: actor(by),
+        at: new Date().toISOString(),
+      };
+      draftLadder!.changed();
+      await record('送交代拟稿', by, from, owed.overdue ? '逾期送交' : undefined);
+      await activities.deliverNotice({
+        noticeKey: `${workflowInfo().workflowId}:turn:${timelineSeq}`,
+        kind: 'TURN',
+        receiptNumber: input.receiptNumber,
+        departmentCode,
+        recipients: ['REGISTRAR', 'URGER'],
+        instructingLeaders: [],
+        title: `待审核代拟稿：${input.document.title}`,
+        body: `${input.document.docNumber}（收文编号 ${input.receiptNumber}）${departmentCode} 已送交代拟稿，待审核`,
+        at: new Date().toISOString(),
+      });
+      return state;
+    },
+    {
+      validator: ({ by, draft, attachments }: SendDraftRequest) => {
+        inDepartment(by, '送交代拟稿');
+        checkStep(TASK_STEPS.sendDraft, by, state.status);
+        const problems = attachments?.length
+          ? optionalText(draft, 'draft', '代拟稿', 50_000)
+          : requireText(draft, 'draft', '代拟稿（文字或附件）', 50_000);
+        if (attachments !== undefined && (!Array.isArray(attachments) || attachments.length > 20))
+          problems.push({ field: 'attachments', reason: '附件须为已上传的文件，最多 20 个' });
+        if (problems.length) invalid(problems);
+      },
+    },
+  );
+
+  // 审核代拟稿: accepted, the task is done; returned, the draft is owed again by a new date.
+  setHandler(
+    reviewDraftUpdate,
+    async ({ by, decision, comment, newDueDate }) => {
+      const from = state.status;
+      if (decision === 'ACCEPT') {
+        state.status = 'ACCEPTED';
+        acceptedAt = new Date().toISOString();
+        draftLadder!.changed();
+        await record('代拟稿通过', by, from, comment || undefined);
+      } else {
+        state.status = 'DRAFT_PENDING';
+        state.draftToFollow!.sent = undefined;
+        await draftLadder!.move(newDueDate!, { newRound: true });
+        await record(
+          '代拟稿退回修改',
+          by,
+          from,
+          `${comment}；限于 ${draftLadder!.schedule.dueDate} 前重新送交`,
+        );
+      }
+      return state;
+    },
+    {
+      validator: (request: ReviewReportRequest) => {
+        checkStep(TASK_STEPS.reviewDraft, request.by, state.status);
+        checkReview(request, '审核代拟稿', '代拟稿');
       },
     },
   );
@@ -347,7 +435,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
         handler: state.handler,
         instructingLeaders: input.instructingLeaders,
         title: `催办：${input.document.title}`,
-        body: `${input.document.docNumber}，回报期限 ${state.dueDate}。${text.trim()}`,
+        body: `${input.document.docNumber}，${owedDeadline()}。${text.trim()}`,
         at: new Date().toISOString(),
       });
       await record('催办', by, state.status, `${text.trim()} → ${recipientIds.join(', ') || '（无接收人）'}`);
@@ -413,6 +501,8 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
 
   try {
     await chase();
+    // 代拟稿待后送出: the report is in and accepted; the draft it promised is chased on its own.
+    if (draftLadder) await chaseDraft(draftLadder);
   } catch (err) {
     if (!isCancellation(err)) throw err;
     // 撤办: the directive was withdrawn; say so in the task's own timeline, then end as cancelled.
@@ -424,10 +514,68 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
   await condition(allHandlersFinished);
   return { departmentCode, acceptedAt: acceptedAt! };
 
+  /** 审核回报 and 审核代拟稿: accept (with an optional comment) or return with a reason and a new date. */
+  function checkReview({ decision, comment, newDueDate }: ReviewReportRequest, step: string, what: string) {
+    if (decision !== 'ACCEPT' && decision !== 'RETURN') {
+      invalid([
+        { field: 'decision', reason: say.oneOfThese(step, ['ACCEPT（通过）', 'RETURN（退回修改）']) },
+      ]);
+    }
+    const problems =
+      decision === 'ACCEPT'
+        ? optionalText(comment, 'comment', '意见')
+        : requireText(comment, 'comment', '退回理由');
+    if (decision === 'RETURN') {
+      if (typeof newDueDate !== 'string' || !isCalendarDate(newDueDate)) {
+        problems.push({ field: 'newDueDate', reason: `退回${what}须填新的期限（YYYY-MM-DD）` });
+      } else if (newDueDate <= chinaDate(Date.now())) {
+        problems.push({ field: 'newDueDate', reason: '新的期限须晚于今天' });
+      }
+    }
+    if (problems.length) invalid(problems);
+  }
+
+  /** Days the 代拟稿 may follow the 回报单 under the options ticked (十至十五天: 5), if any allows it. */
+  function draftDaysAfterReport(options: readonly HandlingOptionCode[]): number | undefined {
+    const later = options
+      .map((o) => policy.handlingOptions[o])
+      .find((o) => o.needsDraft && o.draftWithinDays);
+    return later && later.draftWithinDays! - later.reportWithinDays;
+  }
+
+  /**
+   * The 代拟稿's deadline: as many days after the 回报期限 as the policy puts between them, counted
+   * from the acceptance instead if that came later, so a slow review never makes it overdue at once.
+   */
+  async function openDraftDeadline() {
+    const owed: DraftToFollow = { overdue: false, firedNotices: [] };
+    const draft = new DeadlineLadder({
+      rungs: rules,
+      counting: policy.dayCounting,
+      noticeHour: policy.noticeHour,
+      state: owed,
+    });
+    const today = chinaDate(Date.now());
+    const schedule = await draft.open({
+      startDate: state.dueDate! > today ? state.dueDate! : today,
+      withinDays: draftDaysAfterReport(state.report!.options)!,
+    });
+    state.draftToFollow = owed;
+    draftLadder = draft;
+    return schedule;
+  }
+
+  /** What the department owes now and by when, as a 催办 says it. */
+  function owedDeadline(): string {
+    return state.status === 'DRAFT_PENDING'
+      ? `代拟稿送交期限 ${state.draftToFollow!.dueDate}`
+      : `回报期限 ${state.dueDate}`;
+  }
+
   // 催报: while a report is owed, each rung of the ladder once; nothing while the office reviews.
   function chase(): Promise<void> {
     return ladder.chase({
-      finished: () => state.status === 'ACCEPTED',
+      finished: () => REPORT_DONE.includes(state.status),
       owing: () => AWAITING_REPORT.includes(state.status),
       onOverdue: ({ dueDate }) => record('逾期', undefined, state.status, `已过回报期限 ${dueDate}`),
       onRung: async (rule, round, now, { dueDate }) => {
@@ -446,6 +594,37 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
         });
         await record(
           NOTICE_ACTION[rule.kind],
+          undefined,
+          state.status,
+          `${rule.key} → ${recipientIds.join(', ') || '（无接收人）'}`,
+        );
+      },
+    });
+  }
+
+  // 催送代拟稿: the same rungs on the draft's own deadline, while it is owed (not while reviewed).
+  function chaseDraft(draft: DeadlineLadder<NoticeRule>): Promise<void> {
+    return draft.chase({
+      finished: () => state.status === 'ACCEPTED',
+      owing: () => state.status === 'DRAFT_PENDING',
+      onOverdue: ({ dueDate }) =>
+        record('代拟稿逾期', undefined, state.status, `已过代拟稿送交期限 ${dueDate}`),
+      onRung: async (rule, round, now, { dueDate }) => {
+        const action = `${NOTICE_ACTION[rule.kind]}（代拟稿）`;
+        const { recipientIds } = await activities.deliverNotice({
+          noticeKey: `${workflowInfo().workflowId}:draft-${rule.key}:${round}`,
+          kind: rule.kind,
+          receiptNumber: input.receiptNumber,
+          departmentCode,
+          recipients: rule.recipients,
+          handler: state.handler,
+          instructingLeaders: input.instructingLeaders,
+          title: `${action}：${input.document.title}`,
+          body: `${input.document.docNumber}，${departmentCode} 代拟稿送交期限 ${dueDate}`,
+          at: new Date(now).toISOString(),
+        });
+        await record(
+          action,
           undefined,
           state.status,
           `${rule.key} → ${recipientIds.join(', ') || '（无接收人）'}`,

@@ -15,6 +15,12 @@ export interface HandlingOption {
   reportWithinDays: number;
   /** Option 4 sends a draft of implementation opinions (代拟稿) with the report. */
   needsDraft: boolean;
+  /**
+   * With needsDraft: the 回报单 may say the 代拟稿 will follow (代拟稿待后送出), and then it is due so
+   * many days from 转办 (the seed's 十至十五天: reported within 10, the draft within 15), with its own
+   * reminders. Without it (policies before it) the 代拟稿 comes with the 回报单.
+   */
+  draftWithinDays?: number;
 }
 
 /** CALENDAR: every day counts (the seed's "10 天内（即 1 月 14 日前）"); WORKING: China's working days, 调休 included. */
@@ -80,14 +86,20 @@ const ROUTINE_LADDER: NoticeRule[] = [
 ];
 
 export const DEFAULT_POLICY: RoutingPolicy = {
-  version: 'seed-2017',
+  version: 'seed-2017.2',
   dayCounting: 'CALENDAR',
   noticeHour: 9,
   handlingOptions: {
     1: { label: '拟原文翻印发至各市、县，省府直属各部门', reportWithinDays: 10, needsDraft: false },
     2: { label: '拟原文翻印发至各市，省府直属各部门', reportWithinDays: 10, needsDraft: false },
     3: { label: '拟原文翻印发至有关市、县和省府直属各部门', reportWithinDays: 10, needsDraft: false },
-    4: { label: '此件，需加具贯彻意见。代拟稿待后送出', reportWithinDays: 15, needsDraft: true },
+    // 原文翻印的，在十天内以书面告知；加具贯彻意见的，在十至十五天内送交代拟稿。
+    4: {
+      label: '此件，需加具贯彻意见。代拟稿待后送出',
+      reportWithinDays: 10,
+      needsDraft: true,
+      draftWithinDays: 15,
+    },
     5: { label: '其他意见', reportWithinDays: 10, needsDraft: false },
   },
   reviewChain: ['OFFICE_REVIEWER', 'OFFICE_DIRECTOR'],

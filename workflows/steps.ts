@@ -97,7 +97,15 @@ export const DIRECTIVE_STEPS: StepTable<DirectiveStepKey, DirectiveStatus> = {
 const AWAITING_REPORT: readonly DepartmentTaskStatus[] = ['DISPATCHED', 'SIGNED_FOR', 'RETURNED'];
 
 export type TaskStepKey =
-  'signFor' | 'report' | 'reviewReport' | 'requestExtension' | 'decideExtension' | 'urge' | 'reassignHandler';
+  | 'signFor'
+  | 'report'
+  | 'reviewReport'
+  | 'sendDraft'
+  | 'reviewDraft'
+  | 'requestExtension'
+  | 'decideExtension'
+  | 'urge'
+  | 'reassignHandler';
 
 /** The steps on one department's task: its own (签收, 回报, 申请延期) and the office's. */
 export const TASK_STEPS: StepTable<TaskStepKey, DepartmentTaskStatus> = {
@@ -111,6 +119,15 @@ export const TASK_STEPS: StepTable<TaskStepKey, DepartmentTaskStatus> = {
     notYet: { DISPATCHED: '请先签收' },
   },
   reviewReport: { label: '审核回报', roles: OFFICE_HANDLERS, from: ['REPORTED'] },
+  // 代拟稿待后送出: after the 回报单 was accepted, the head sends the 代拟稿 it promised.
+  sendDraft: {
+    label: '送交代拟稿',
+    roles: ['DEPT_HEAD'],
+    from: ['DRAFT_PENDING'],
+    ownDepartment: true,
+    notYet: { REPORTED: '回报单尚待办公厅审核' },
+  },
+  reviewDraft: { label: '审核代拟稿', roles: OFFICE_HANDLERS, from: ['DRAFT_SENT'] },
   requestExtension: {
     label: '申请延期',
     roles: ['DEPT_HANDLER', 'DEPT_HEAD'],
@@ -118,6 +135,7 @@ export const TASK_STEPS: StepTable<TaskStepKey, DepartmentTaskStatus> = {
     ownDepartment: true,
   },
   decideExtension: { label: '审批延期', roles: OFFICE_HANDLERS, from: AWAITING_REPORT },
-  urge: { label: '催办', roles: OFFICE_HANDLERS, from: AWAITING_REPORT },
+  // A 代拟稿 still owed is chased like a report.
+  urge: { label: '催办', roles: OFFICE_HANDLERS, from: [...AWAITING_REPORT, 'DRAFT_PENDING'] },
   reassignHandler: { label: '改派承办人', roles: OFFICE_HANDLERS, from: AWAITING_REPORT },
 };

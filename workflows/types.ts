@@ -322,7 +322,9 @@ export type DepartmentTaskStatus =
   | 'SIGNED_FOR' // 已签收
   | 'REPORTED' // 回报单 submitted, awaiting the office
   | 'RETURNED' // report returned for revision, new deadline
-  | 'ACCEPTED' // report accepted
+  | 'DRAFT_PENDING' // 回报单 accepted; the 代拟稿 it promised (代拟稿待后送出) is still owed
+  | 'DRAFT_SENT' // that 代拟稿 sent, awaiting the office
+  | 'ACCEPTED' // report (and any 代拟稿) accepted
   | 'WITHDRAWN'; // the directive was withdrawn (撤办)
 
 export interface DepartmentTaskInput {
@@ -355,6 +357,16 @@ export interface DepartmentTaskState {
   extensionRequest?: { by: Actor; newDueDate: string; reason: string };
   /** The 政务失信记录 this task opened when it went too long overdue. */
   breachRecordId?: string;
+  /** 代拟稿待后送出: the 代拟稿 the accepted 回报单 promised, on its own deadline and reminders. */
+  draftToFollow?: DraftToFollow;
+}
+
+/** A 代拟稿 owed after the 回报单 (办理提示 4): its deadline as the ladder keeps it, and once sent. */
+export interface DraftToFollow {
+  dueDate?: string;
+  overdue: boolean;
+  firedNotices: string[];
+  sent?: { draft?: string; attachments?: AttachmentRef[]; signedBy: Actor; at: string };
 }
 
 export interface RequestExtensionRequest {
@@ -375,9 +387,11 @@ export interface DecideExtensionRequest {
 export interface DepartmentReport {
   options: HandlingOptionCode[];
   text: string;
-  /** 代拟稿, required with option 4: as text, or as attached files, or both. */
+  /** 代拟稿, with option 4: as text, or as attached files, or both; or later (draftToFollow). */
   draft?: string;
   attachments?: AttachmentRef[];
+  /** 代拟稿待后送出: option 4 ticked and the 代拟稿 to follow on its own deadline. */
+  draftToFollow?: boolean;
   signedBy: Actor;
   at: string;
 }
@@ -394,8 +408,18 @@ export interface SubmitReportRequest {
   text: string;
   draft?: string;
   attachments?: AttachmentRef[];
+  /** 代拟稿待后送出: with option 4 under a policy that allows it, the 代拟稿 comes later. */
+  draftToFollow?: boolean;
 }
 
+/** 送交代拟稿: the 代拟稿 the 回报单 said would follow, as text, attached files, or both. */
+export interface SendDraftRequest {
+  by: ActingUser;
+  draft?: string;
+  attachments?: AttachmentRef[];
+}
+
+/** 审核回报 and 审核代拟稿 alike: accept, or return for revision with a new deadline. */
 export interface ReviewReportRequest {
   by: ActingUser;
   decision: 'ACCEPT' | 'RETURN';

@@ -59,6 +59,8 @@ const STATUS_NAMES: Record<string, string> = {
   DISPATCHED: '已转办',
   SIGNED_FOR: '已签收',
   REPORTED: '已回报',
+  DRAFT_PENDING: '待送代拟稿',
+  DRAFT_SENT: '代拟稿待审核',
   ACCEPTED: '回报通过',
 };
 

@@ -31,6 +31,8 @@ import {
   requestExtensionUpdate,
   reviewProposalUpdate,
   reviewReportUpdate,
+  reviewDraftUpdate,
+  sendDraftUpdate,
   signForUpdate,
   submitReportUpdate,
   withdrawUpdate,
@@ -136,6 +138,16 @@ const instructionForm = z
 
 /** 回报单: the options ticked, what was done, and the 代拟稿 (text or attached files) with option 4. */
 const OPTIONS_TICKED = '办理提示须勾选 1–5 中的一项或多项，不得重复';
+const draftText = z
+  .string({ error: say.mustBeText('代拟稿') })
+  .trim()
+  .max(50_000, say.tooLong('代拟稿', 50_000))
+  .optional();
+const attachmentIds = z
+  .array(z.string().min(1).max(100))
+  .max(20)
+  .refine(distinct, say.repeated('附件'))
+  .optional();
 const reportForm = z
   .object({
     options: z
@@ -144,18 +156,23 @@ const reportForm = z
       .max(5, OPTIONS_TICKED)
       .refine(distinct, OPTIONS_TICKED),
     text: text('办理情况', 5000),
-    draft: z
-      .string({ error: say.mustBeText('代拟稿') })
-      .trim()
-      .max(50_000, say.tooLong('代拟稿', 50_000))
-      .optional(),
-    attachments: z
-      .array(z.string().min(1).max(100))
-      .max(20)
-      .refine(distinct, say.repeated('附件'))
-      .optional(),
+    draft: draftText,
+    attachments: attachmentIds,
+    // 代拟稿待后送出 (办理提示 4): the 代拟稿 follows on its own deadline.
+    draftToFollow: z.boolean({ error: '代拟稿待后送出须为 true 或 false' }).optional(),
   })
   .strict();
+/** 送交代拟稿: the 代拟稿 a 回报单 promised, as text, attached files, or both. */
+const draftForm = z.object({ draft: draftText, attachments: attachmentIds }).strict();
+/** 审核回报 and 审核代拟稿 alike. */
+const reviewForm = (step: string, newDate: string) =>
+  z
+    .object({
+      decision: oneOf(step, { ACCEPT: '通过', RETURN: '退回修改' }),
+      comment: remark('意见', 2000),
+      newDueDate: calendarDate(newDate).optional(),
+    })
+    .strict();
 
 /** A step's schema: the directive's 收文编号 in the URL and the form in the body. */
 const onDirectiveWith = <B extends z.ZodType>(body: B) => requestSchema({ params: directiveParams, body });
@@ -493,6 +510,18 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
     }
   }
 
+  /** A form naming uploaded files: they become the department's, checked as its uploader's own. */
+  async function withAttachments<B extends { attachments?: string[] }>(
+    { body }: { body: B },
+    { req }: { req: Request },
+  ) {
+    const { attachments: ids, ...rest } = body;
+    return {
+      ...rest,
+      ...(ids !== undefined ? { attachments: await attachmentsNamed(db, ids, actingUser(req).userId) } : {}),
+    };
+  }
+
   /** A step on a department's task: by that department (`rule.ownDepartment`), or by the office. */
   function taskStep<
     S extends z.ZodType<{ params: z.output<typeof taskParams>; body: unknown }>,
@@ -544,35 +573,22 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
     ({ body }) => body,
   );
   // 回报: the 回报单, signed by the department's head (回报单位盖章).
-  taskStep(
-    'report',
-    TASK_STEPS.report,
-    onTaskWith(reportForm),
-    submitReportUpdate,
-    async ({ body }, { req }) => {
-      const { attachments: ids, ...report } = body;
-      return {
-        ...report,
-        ...(ids !== undefined
-          ? { attachments: await attachmentsNamed(db, ids, actingUser(req).userId) }
-          : {}),
-      };
-    },
-  );
+  taskStep('report', TASK_STEPS.report, onTaskWith(reportForm), submitReportUpdate, withAttachments);
   // The office accepts the report or returns it for revision with a new deadline.
   taskStep(
     'review',
     TASK_STEPS.reviewReport,
-    onTaskWith(
-      z
-        .object({
-          decision: oneOf('审核回报', { ACCEPT: '通过', RETURN: '退回修改' }),
-          comment: remark('意见', 2000),
-          newDueDate: calendarDate('新的回报期限').optional(),
-        })
-        .strict(),
-    ),
+    onTaskWith(reviewForm('审核回报', '新的回报期限')),
     reviewReportUpdate,
+    ({ body }) => body,
+  );
+  // 代拟稿待后送出: the head sends it; the office accepts it or returns it with a new date.
+  taskStep('draft', TASK_STEPS.sendDraft, onTaskWith(draftForm), sendDraftUpdate, withAttachments);
+  taskStep(
+    'draft/review',
+    TASK_STEPS.reviewDraft,
+    onTaskWith(reviewForm('审核代拟稿', '新的代拟稿期限')),
+    reviewDraftUpdate,
     ({ body }) => body,
   );
   // 延期: the department asks; the office decides.

@@ -9,7 +9,7 @@
  */
 import type { Express } from 'express';
 import request, { type Response } from 'supertest';
-import { directiveSteps, people } from '../helpers/seed-case';
+import { directiveSteps, people, seedProposal } from '../helpers/seed-case';
 import { integritySteps } from '../helpers/integrity-case';
 import { useSeedDayApi } from '../helpers/seed-day-api';
 import { SEED_DIRECTIVE, signIn } from '../helpers/stack';
@@ -18,6 +18,7 @@ import {
   circulateUpdate,
   requestExtensionUpdate,
   reviewReportUpdate,
+  sendDraftUpdate,
   signForUpdate,
   submitReportUpdate,
 } from '../../workflows/definitions';
@@ -183,8 +184,8 @@ async function instructed() {
   await directives().instruct(rn);
   return rn;
 }
-async function dispatched() {
-  const rn = await instructed();
+async function dispatched(rn?: string) {
+  rn ??= await instructed();
   await directives().dispatch(rn);
   await until(
     async () =>
@@ -205,6 +206,29 @@ async function reported() {
   const rn = await signedFor();
   await fgwTask(rn).executeUpdate(submitReportUpdate, {
     args: [{ by: people.fgwHead, options: [1], text: '已原文翻印发至各市、县。' }],
+  });
+  return rn;
+}
+/** 办理提示 4, 代拟稿待后送出: the 回报单 accepted, the 代拟稿 owed. */
+async function draftOwed() {
+  const rn = await registered();
+  await directives().instructed(rn, seedProposal({ handlingOption: 4 }));
+  await dispatched(rn);
+  await fgwTask(rn).executeUpdate(signForUpdate, {
+    args: [{ by: people.fgwHandler, deptReceiptNumber: `${next()}号` }],
+  });
+  await fgwTask(rn).executeUpdate(submitReportUpdate, {
+    args: [{ by: people.fgwHead, options: [4], text: '需加具贯彻意见', draftToFollow: true }],
+  });
+  await fgwTask(rn).executeUpdate(reviewReportUpdate, {
+    args: [{ by: people.clerk, decision: 'ACCEPT', comment: '' }],
+  });
+  return rn;
+}
+async function draftSent() {
+  const rn = await draftOwed();
+  await fgwTask(rn).executeUpdate(sendDraftUpdate, {
+    args: [{ by: people.fgwHead, draft: '关于加强我省政务诚信建设的实施意见（代拟稿）' }],
   });
   return rn;
 }
@@ -571,6 +595,28 @@ const ROWS: Row[] = [
     body: () => ({ ...SEED_DIRECTIVE, docNumber: `国办发〔2017〕${next()}号` }),
   },
   { route: 'GET /api/directives/:receiptNumber', expect: { ok: SEES_SEED, else: 404 }, on: seed },
+  // 打印: a form is seen as what it prints, the directive or 省发展改革委's task (api/routes/forms.ts)
+  {
+    route: 'GET /api/directives/:receiptNumber/forms/approval-sheet',
+    expect: { ok: SEES_SEED, else: 404 },
+    on: seed,
+  },
+  {
+    route: 'GET /api/directives/:receiptNumber/forms/report-sheet/:departmentCode',
+    expect: { ok: `${OFFICE} chunxin ${FGW}`, else: 404 },
+    on: seedFgwTask,
+  },
+  {
+    route: 'GET /api/directives/:receiptNumber/forms/dispatch-letter/:departmentCode',
+    expect: { ok: `${OFFICE} chunxin ${FGW}`, else: 404 },
+    on: seedFgwTask,
+  },
+  {
+    route: 'GET /api/directives/:receiptNumber/forms/urge-sheet/:departmentCode',
+    what: '省发展改革委 has reported: nothing to urge',
+    expect: { 409: `${OFFICE} chunxin ${FGW}`, else: 404 },
+    on: seedFgwTask,
+  },
 
   // Steps on a directive: 404 first for whom it does not exist, then the role (403)
   {
@@ -646,6 +692,14 @@ const ROWS: Row[] = [
   {
     route: 'POST /api/directives/:receiptNumber/tasks/:departmentCode/review',
     ...onSeedTask(OFFICE, reported, { decision: 'ACCEPT', comment: '' }),
+  },
+  {
+    route: 'POST /api/directives/:receiptNumber/tasks/:departmentCode/draft',
+    ...onSeedTask('fgw-head', draftOwed, { draft: '关于加强我省政务诚信建设的实施意见（代拟稿）' }),
+  },
+  {
+    route: 'POST /api/directives/:receiptNumber/tasks/:departmentCode/draft/review',
+    ...onSeedTask(OFFICE, draftSent, { decision: 'ACCEPT', comment: '' }),
   },
   {
     route: 'POST /api/directives/:receiptNumber/tasks/:departmentCode/extension',

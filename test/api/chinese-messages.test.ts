@@ -12,7 +12,15 @@ import { useSeedDayApi } from '../helpers/seed-day-api';
 
 jest.setTimeout(180_000);
 
-const api = useSeedDayApi(['huangweiyan', 'chenweiyan', 'zh1-director', 'chunxin', 'mishuzhang', 'ducha']);
+const api = useSeedDayApi([
+  'huangweiyan',
+  'chenweiyan',
+  'zh1-director',
+  'chunxin',
+  'mishuzhang',
+  'ducha',
+  'admin',
+]);
 const { as } = api;
 
 /** Words of a text that are English: not a code in capitals, an id, a URL path or a quoted key. */
@@ -187,4 +195,82 @@ test('an upload, a 委托, the sign-in and role guards and an integrity step ref
   ).toEqual([{ field: 'recordId', reason: '政务失信记录编号格式不正确，应如 SX20170103-4f2a9c' }]);
   const missing = await as('ducha').get('/api/integrity/records/SX20170103-000000');
   expect(expectChinese(missing, 404, 'not_found').message).toBe('找不到政务失信记录 SX20170103-000000');
+});
+
+test('the routing and integrity policy forms and the audit chain’s check answer in Chinese', async () => {
+  // 督办规则: a version with a space, a negative 回报天数, a key in capitals and one twice, and a
+  // breachOpening that is neither of its two forms.
+  const policy = (await as('zh1-director').get('/api/policy')).body.policy;
+  const rule = { kind: 'REMINDER', offsetDays: -1, recipients: ['DEPT_HANDLER'] };
+  const routing = await as('zh1-director').put('/api/policy', {
+    ...policy,
+    version: 'Working Days 2017',
+    handlingOptions: {
+      ...policy.handlingOptions,
+      1: { ...policy.handlingOptions[1], reportWithinDays: -5 },
+    },
+    notices: {
+      ...policy.notices,
+      特急: [
+        { ...rule, key: 'Remind-3' },
+        { ...rule, key: 'remind-1' },
+        { ...rule, key: 'remind-1' },
+      ],
+    },
+    breachOpening: { afterDays: 3 },
+  });
+  expect(expectChinese(routing, 400, 'invalid_input').fields).toEqual([
+    { field: 'version', reason: '政策版本须由字母、数字和 . _ - 组成（至多 40 个字符），如 seed-2017' },
+    { field: 'handlingOptions.1.reportWithinDays', reason: '“reportWithinDays”不得小于 1' },
+    {
+      field: 'notices.特急[0].key',
+      reason: '提醒规则代号须由小写字母、数字和 - 组成（至多 40 个字符），如 remind-3',
+    },
+    { field: 'notices.特急', reason: '提醒规则代号不得重复' },
+    {
+      field: 'breachOpening',
+      reason:
+        '自动登记失信记录的条件须为逾期天数（“afterDaysOverdue”）或升级督办代号（“afterEscalation”）二者之一',
+    },
+  ]);
+
+  // 诚信规则: a version with a space, a key in capitals, a severity twice, months for a measure that
+  // does not run for a period, a floor above the base.
+  const integrity = (await as('zh1-director').get('/api/integrity/policy')).body.policy;
+  const refused = await as('zh1-director').put('/api/integrity/policy', {
+    ...integrity,
+    version: 'integrity 2017b',
+    rectification: { ...integrity.rectification, ladder: [{ ...rule, key: 'Remind-1' }] },
+    caseOpening: { onFailedVerification: true, severities: ['SEVERE', 'SEVERE'] },
+    measurePeriodMonths: { RECTIFY_ONLY: 6 },
+    evaluation: { ...integrity.evaluation, floor: integrity.evaluation.base + 1 },
+  });
+  expect(expectChinese(refused, 400, 'invalid_input').fields).toEqual([
+    {
+      field: 'version',
+      reason: '政务诚信政策版本须由字母、数字和 . _ - 组成（至多 40 个字符），如 integrity-2017',
+    },
+    {
+      field: 'rectification.ladder[0].key',
+      reason: '提醒规则代号须由小写字母、数字和 - 组成（至多 40 个字符），如 remind-1',
+    },
+    { field: 'caseOpening.severities', reason: '自动立案的严重程度不得重复' },
+    {
+      field: 'measurePeriodMonths',
+      reason:
+        '期限（月数）仅适用于以下追责措施：NO_HONOURS（取消参加荣誉评选资格）、NO_COMMENDATION（限制评优评先）',
+    },
+    { field: 'evaluation.floor', reason: '最低分不得高于基准分' },
+  ]);
+
+  // 审计日志: a head that is not a hash is refused; one that is not in the chain is a problem, in words.
+  expect(
+    expectChinese(await as('admin').get('/api/audit/verify?head=abc'), 400, 'invalid_input').fields,
+  ).toEqual([{ field: 'head', reason: '末条哈希须为此前记录的 SHA-256 哈希（64 位十六进制数字）' }]);
+  const head = '0'.repeat(64);
+  const verified = await as('admin').get(`/api/audit/verify?head=${head}`);
+  expect([verified.status, verified.body.ok]).toEqual([200, false]);
+  const messages = (verified.body.problems as { message: string }[]).map((p) => p.message);
+  expect(messages).toEqual([`此前记录的末条哈希 ${head} 不在哈希链中：末尾的记录已被删除，或哈希链已被改写`]);
+  for (const text of messages) expect([text, englishWords(text)]).toEqual([text, []]);
 });

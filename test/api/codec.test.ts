@@ -138,7 +138,7 @@ test('a payload under an unknown key, another namespace, or a malformed body is 
   expect(unknownKey.status).toBe(400);
   expect(unknownKey.body.error).toMatchObject({
     code: 'codec_failed',
-    message: expect.stringMatching(/key k2024, which is not configured here/),
+    message: expect.stringMatching(/以密钥 k2024 加密，而本处未配置该密钥/),
   });
 
   const otherNamespace = await decode([stored])

@@ -915,7 +915,7 @@ test('the office director sets a new integrity policy; the old name is refused, 
   });
   expect(bad.body.error.fields).toEqual([
     { field: 'noticeHour', reason: '“noticeHour”须为数字，而非文字 "9"' },
-    { field: 'evaluation.floor', reason: 'floor must not be above base' },
+    { field: 'evaluation.floor', reason: '最低分不得高于基准分' },
   ]);
   const saved = await as('zh1-director').put('/api/integrity/policy', next);
   expect(saved.status).toBe(201);

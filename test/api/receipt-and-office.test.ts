@@ -301,7 +301,7 @@ test('督办人, 催办 and the 承办人 over HTTP: office only, people of the 
   expect(draft.status).toBe(201);
   const noDraft = await as('fgw-head').post(`${task}/report`, { options: [4], text: '需加具贯彻意见' });
   expect(noDraft.body.error.fields).toEqual([
-    { field: 'draft', reason: '代拟稿（办理提示 4 须附）为必填项' },
+    { field: 'draft', reason: '代拟稿（办理提示 4 须附，或选择待后送出）为必填项' },
   ]);
   const reported = await as('fgw-head').post(`${task}/report`, {
     options: [4],
@@ -330,7 +330,7 @@ test('督办人, 催办 and the 承办人 over HTTP: office only, people of the 
 });
 
 test('the routing policy: read by all, set by the director, taken by new directives only', async () => {
-  expect((await as('fgw-mishu').get('/api/policy')).body.policy.version).toBe('seed-2017');
+  expect((await as('fgw-mishu').get('/api/policy')).body.policy.version).toBe('seed-2017.2');
   const working = { ...DEFAULT_POLICY, version: 'working-days-2017', dayCounting: 'WORKING' };
   expect((await as('huangweiyan').put('/api/policy', working)).status).toBe(403);
   const bad = await as('zh1-director').put('/api/policy', { ...working, noticeHour: 25, reviewChain: [] });
@@ -369,7 +369,7 @@ test('the routing policy: read by all, set by the director, taken by new directi
     return JSON.parse(Buffer.from(payload.data!).toString()) as { policy: { version: string } };
   };
   expect((await input(later.body.directive.receiptNumber)).policy.version).toBe('working-days-2017');
-  expect((await input(seed)).policy.version).toBe('seed-2017');
+  expect((await input(seed)).policy.version).toBe('seed-2017.2');
   const task = await api.stack.database.db.departmentTask.findFirstOrThrow({
     where: { receiptNumber: seed },
   });

@@ -291,16 +291,23 @@ test('audit:verify names an altered entry, a deleted one, and an altered and a d
   const tampered = auditVerify(database);
   expect(tampered.status).toBe(1);
   expect(tampered.output).toContain('7 entries checked');
-  expect(tampered.output).toContain('FIRST PROBLEM: entry #5 was altered: its hash does not match');
-  expect(tampered.output).toContain('entries missing between #6 and #8 (#7)');
-  expect(tampered.output).toContain('TimelineEntry directive-201700084:1 (entry #1) was deleted');
-  expect(tampered.output).toContain('TimelineEntry directive-201700084:3 (entry #3) was altered');
+  expect(tampered.output).toContain('FIRST PROBLEM: 审计记录 #5 已被改动：哈希不符');
+  expect(tampered.output).toContain('审计记录 #6 与 #8 之间有记录缺失（#7）');
+  expect(tampered.output).toContain('办理记录 directive-201700084:1（审计记录 #1）已被删除');
+  expect(tampered.output).toContain('办理记录 directive-201700084:3（审计记录 #3）已被改动');
   const verified = await verifyAuditChain(database.db);
   expect(verified.problems.map((p) => [p.id, p.kind])).toEqual([
     [5, 'altered'],
     [8, 'missing'],
     [1, 'timeline-missing'],
     [3, 'timeline-altered'],
+  ]);
+  // What the audit page lists (GET /api/audit/verify), in Chinese.
+  expect(verified.problems.map((p) => p.message)).toEqual([
+    '审计记录 #5 已被改动：哈希不符',
+    '审计记录 #6 与 #8 之间有记录缺失（#7），或 #6 已被改动',
+    '办理记录 directive-201700084:1（审计记录 #1）已被删除',
+    '办理记录 directive-201700084:3（审计记录 #3）已被改动',
   ]);
 });
 
@@ -316,7 +323,7 @@ test('entries deleted at the end are found against the head recorded before', as
   expect(auditVerify(database).status).toBe(0);
   const checked = auditVerify(database, '--head', recorded);
   expect(checked.status).toBe(1);
-  expect(checked.output).toContain(`the recorded head ${recorded} is not in the chain`);
+  expect(checked.output).toContain(`此前记录的末条哈希 ${recorded} 不在哈希链中`);
 });
 
 test('a chain rewritten from an altered entry on still shows: its own hashes agree, but not with what followed', async () => {
@@ -349,6 +356,6 @@ test('a chain rewritten from an altered entry on still shows: its own hashes agr
   sqlite.close();
   const verified = await verifyAuditChain(database.db);
   expect(verified.problems).toEqual([
-    { id: 3, kind: 'missing', message: 'entries missing between #2 and #3, or #2 was altered' },
+    { id: 3, kind: 'missing', message: '审计记录 #2 与 #3 之间有记录缺失，或 #2 已被改动' },
   ]);
 });

@@ -57,7 +57,7 @@ test('a payload under a key id no longer configured fails, naming the id', async
   ]);
   const withoutOld = createEncryptionCodec({ keys: { k2026 }, currentKeyId: 'k2026' });
   await expect(withoutOld.decode([old!])).rejects.toThrow(
-    /encrypted with key k2025, which is not configured here \(known: k2026\)/,
+    /以密钥 k2025 加密，而本处未配置该密钥（已配置：k2026）/,
   );
 });
 
@@ -89,7 +89,7 @@ describe('tampering is detected', () => {
     ['a truncated payload', (p: Payload) => ({ ...p, data: Buffer.from(p.data!).subarray(0, 20) })],
   ])('altering %s makes decoding fail', async (_what, alter) => {
     const [sealed] = await codec.encode([registration]);
-    await expect(codec.decode([alter(sealed!)])).rejects.toThrow(/failed authentication|too short/);
+    await expect(codec.decode([alter(sealed!)])).rejects.toThrow(/未通过认证|过短/);
   });
 });
 

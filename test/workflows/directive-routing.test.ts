@@ -7,7 +7,9 @@ import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError }
 import {
   decideExtensionUpdate,
   requestExtensionUpdate,
+  reviewDraftUpdate,
   reviewReportUpdate,
+  sendDraftUpdate,
   signForUpdate,
   submitReportUpdate,
   withdrawUpdate,
@@ -239,15 +241,15 @@ test('(g) withdrawal (撤办) ends every department task and silences the chase'
     );
   }));
 
-test('(d) option 4 gives 15 days and needs the draft of implementation opinions (代拟稿)', () =>
+test('(d) option 4: the 回报单 within 10 days, with the 代拟稿 attached or marked to follow', () =>
   onSeedDay(async (day) => {
     const { receiptNumber, state } = await dispatchedOn4January(day, 4);
-    expect(state.dueDate).toBe('2017-01-19');
+    expect(state.dueDate).toBe('2017-01-14');
     await signFor(day, receiptNumber, 'GDFGW', people.fgwHandler, '319号');
 
-    await day.until('2017-01-18T09:00');
+    await day.until('2017-01-12T09:00');
     expect((await noticesOf(day, receiptNumber, 'GDFGW')).map(([key, at]) => [key, at])).toEqual([
-      ['remind-3', '2017-01-16T09:00'],
+      ['remind-3', '2017-01-11T09:00'],
     ]);
     // Refused after the clock has moved: on the Java test server, an env.sleep right after a
     // rejected update sometimes never returns (seen here; the server, not the workflow, stalls).
@@ -272,6 +274,86 @@ test('(d) option 4 gives 15 days and needs the draft of implementation opinions 
     await accept(day, receiptNumber, 'GDFGW');
     await day.steps.reply(receiptNumber);
     expect(await day.steps.directive(receiptNumber).result()).toMatchObject({ status: 'CLOSED' });
+  }));
+
+test('(h) option 4 as the seed writes it: the 代拟稿 follows within 15 days, with its own reminders', () =>
+  onSeedDay(async (day) => {
+    const { receiptNumber } = await dispatchedOn4January(day, 4);
+    const fgw = day.steps.task(receiptNumber, 'GDFGW');
+    await signFor(day, receiptNumber, 'GDFGW', people.fgwHandler, '319号');
+
+    // 2017-01-10: the 回报单 says implementation opinions will follow (代拟稿待后送出).
+    await day.until('2017-01-10T15:00');
+    const reported = await fgw.executeUpdate(submitReportUpdate, {
+      args: [
+        { by: people.fgwHead, options: [4], text: '拟加具贯彻意见，代拟稿待后送出。', draftToFollow: true },
+      ],
+    });
+    expect(reported.report).toMatchObject({ options: [4], draftToFollow: true });
+    const early = fgw.executeUpdate(sendDraftUpdate, { args: [{ by: people.fgwHead, draft: '代拟稿' }] });
+    await expect(early).rejects.toMatchObject({
+      cause: { type: 'NotNow', message: '送交代拟稿：回报单尚待办公厅审核' },
+    });
+    // Accepted: the 代拟稿 is due five days after the 回报期限 (十至十五天: 2017-01-19).
+    const owed = await accept(day, receiptNumber, 'GDFGW');
+    expect(owed).toMatchObject({ status: 'DRAFT_PENDING', draftToFollow: { dueDate: '2017-01-19' } });
+
+    // Its own ladder: reminders before 01-19, the 催报单 the day after it.
+    await day.until('2017-01-20T12:00');
+    expect(await noticesOf(day, receiptNumber, 'GDFGW')).toEqual([
+      ['draft-remind-3', '2017-01-16T09:00', 'u-fgw-mishu'],
+      ['draft-remind-1', '2017-01-18T09:00', 'u-fgw-mishu'],
+      ['draft-formal-1', '2017-01-20T09:00', 'u-fgw-head'],
+      ['draft-formal-1', '2017-01-20T09:00', 'u-fgw-mishu'],
+    ]);
+    const db = day.stack.database.db;
+    expect(
+      await db.departmentTask.findUniqueOrThrow({ where: { workflowId: fgw.workflowId } }),
+    ).toMatchObject({
+      status: 'DRAFT_PENDING',
+      dueDate: '2017-01-14',
+      draftToFollow: true,
+      draftDueDate: '2017-01-19',
+      draftOverdue: true,
+    });
+
+    // Sent late, then accepted: the task is done and the directive can close.
+    const sent = await fgw.executeUpdate(sendDraftUpdate, {
+      args: [{ by: people.fgwHead, draft: '关于加强我省政务诚信建设的实施意见（代拟稿）' }],
+    });
+    expect(sent.status).toBe('DRAFT_SENT');
+    await fgw.executeUpdate(reviewDraftUpdate, {
+      args: [{ by: people.clerk, decision: 'ACCEPT', comment: '' }],
+    });
+    await day.steps.reply(receiptNumber);
+    expect(await day.steps.directive(receiptNumber).result()).toMatchObject({ status: 'CLOSED' });
+
+    const row = await db.departmentTask.findUniqueOrThrow({ where: { workflowId: fgw.workflowId } });
+    expect(row).toMatchObject({
+      status: 'ACCEPTED',
+      reportDraft: '关于加强我省政务诚信建设的实施意见（代拟稿）',
+    });
+    expect(row.draftSentAt?.toISOString()).toMatch(/^2017-01-20T04:/);
+    const actions = await db.timelineEntry.findMany({
+      where: { receiptNumber, departmentCode: 'GDFGW' },
+      orderBy: { seq: 'asc' },
+    });
+    expect(actions.map((e) => e.action)).toEqual([
+      '转办',
+      '签收',
+      '回报',
+      '回报通过',
+      '到期提醒（代拟稿）',
+      '到期提醒（代拟稿）',
+      '代拟稿逾期',
+      '催报（代拟稿）',
+      '送交代拟稿',
+      '代拟稿通过',
+    ]);
+    expect(actions[3]!.comment).toBe('代拟稿待后送出，限于 2017-01-19 前送交');
+    // Nothing more is chased once it is in.
+    await day.until('2017-02-10T12:00');
+    expect(await noticesOf(day, receiptNumber, 'GDFGW')).toHaveLength(4);
   }));
 
 test('(e) a report returned for revision gets a new deadline, fresh reminders, and closes on resubmission', () =>

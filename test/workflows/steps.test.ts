@@ -87,9 +87,11 @@ describe('the department task steps: who, from which status, whose department', 
     ['signFor', '签收', ['DEPT_HANDLER', 'DEPT_HEAD'], ['DISPATCHED'], true],
     ['report', '回报', ['DEPT_HEAD'], ['SIGNED_FOR', 'RETURNED'], true],
     ['reviewReport', '审核回报', OFFICE, ['REPORTED'], false],
+    ['sendDraft', '送交代拟稿', ['DEPT_HEAD'], ['DRAFT_PENDING'], true],
+    ['reviewDraft', '审核代拟稿', OFFICE, ['DRAFT_SENT'], false],
     ['requestExtension', '申请延期', ['DEPT_HANDLER', 'DEPT_HEAD'], OWING, true],
     ['decideExtension', '审批延期', OFFICE, OWING, false],
-    ['urge', '催办', OFFICE, OWING, false],
+    ['urge', '催办', OFFICE, [...OWING, 'DRAFT_PENDING'], false],
     ['reassignHandler', '改派承办人', OFFICE, OWING, false],
   ] as const)('%s (%s) is for %j from %j; own department only: %s', (key, label, roles, from, own) => {
     const rule = TASK_STEPS[key];
