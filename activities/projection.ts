@@ -31,6 +31,8 @@ export interface RecordDirectiveInput {
   receiptNumber: string;
   status: DirectiveStatus;
   leadDepartmentCode?: string;
+  /** 阅件: read by the leaders, then filed; never dispatched. */
+  forReading?: boolean;
   handlingOption?: number;
   dueDate?: string;
   dispatchedAt?: string;
@@ -81,6 +83,16 @@ export interface RecordDepartmentTaskInput {
   draftOverdue?: boolean;
   draftSentAt?: string;
   draftSentById?: string;
+  /** On a 主办's task that consolidates: the 会办意见 received, as JSON for the 回报单's form. */
+  coOpinions?: {
+    departmentCode: string;
+    text: string;
+    signedById: string;
+    signedByName: string;
+    at: string;
+  }[];
+  /** On a 会办's task: the 主办 its opinion goes to. */
+  opinionTo?: string;
   entry: TimelineRecord;
 }
 
@@ -268,7 +280,8 @@ export function createProjectionActivities(db: Database) {
           data: {
             revision: entry.seq,
             status: input.status,
-            leadDepartmentCode: input.leadDepartmentCode,
+            leadDepartmentCode: input.leadDepartmentCode ?? null,
+            forReading: input.forReading ?? false,
             handlingOption: input.handlingOption,
             dueDate: input.dueDate,
             dispatchedAt: date(input.dispatchedAt),
@@ -321,6 +334,8 @@ export function createProjectionActivities(db: Database) {
         draftOverdue: input.draftOverdue ?? false,
         draftSentAt: date(input.draftSentAt) ?? null,
         draftSentById: input.draftSentById ?? null,
+        coOpinions: input.coOpinions ? JSON.stringify(input.coOpinions) : null,
+        opinionTo: input.opinionTo ?? null,
         updatedAt: new Date(entry.at),
         revision: entry.seq,
       };

@@ -21,6 +21,8 @@ export interface DirectiveProjection {
   replyText: string | null;
   /** The leaders the 拟办 under way asks for 批示, as ,id,id, (null before a 拟办). */
   leaderIds: string | null;
+  /** 阅件: filed after the 批示, never dispatched. */
+  forReading: boolean;
   tasks: { departmentCode: string; status: string; extensionDueDate: string | null }[];
   /** In order; directive entries have no departmentCode. */
   timeline: {
@@ -56,7 +58,7 @@ export function availableSteps(
     review: !signedNow('审核'),
     // Only a leader the 拟办 asks (请…同志批示), and once.
     instruct: (d.leaderIds ?? '').includes(`,${user.id},`) && !signedNow('批示'),
-    dispatch: true,
+    dispatch: !d.forReading,
     withdraw: true,
     assignUrger: !d.urgerId,
     circulate: !d.replyText,

@@ -95,8 +95,15 @@ function toHttpError(err: unknown): HttpError | undefined {
   return undefined;
 }
 
-export function errorHandler(log: Logger): ErrorRequestHandler {
-  return (err, req, res, _next) => {
+/**
+ * The one error middleware. `readable` puts names where a workflow's refusal has codes (单位 GDCZT
+ * reads 省财政厅): the workflows know departments by code only.
+ */
+export function errorHandler(
+  log: Logger,
+  readable: (text: string) => Promise<string> = (text) => Promise.resolve(text),
+): ErrorRequestHandler {
+  return async (err, req, res, _next) => {
     const http = toHttpError(err);
     if (!http) {
       log.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
@@ -106,8 +113,12 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (http.code === 'step_failed') log.error({ err, url: req.originalUrl }, http.message);
     else if (http.status >= 500) log.warn({ err, url: req.originalUrl }, http.message);
     if (http.headers) res.set(http.headers);
+    const named = (text: string) => readable(text).catch(() => text);
+    const fields =
+      http.fields &&
+      (await Promise.all(http.fields.map(async (f) => ({ ...f, reason: await named(f.reason) }))));
     res.status(http.status).json({
-      error: { code: http.code, message: http.message, ...(http.fields ? { fields: http.fields } : {}) },
+      error: { code: http.code, message: await named(http.message), ...(fields ? { fields } : {}) },
     });
   };
 }

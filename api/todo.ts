@@ -27,6 +27,7 @@ const AWAITED_DIRECTIVE_STEPS: readonly DirectiveStepKey[] = [
   'instruct',
   'dispatch',
   'reply',
+  'file',
 ];
 const AWAITED_TASK_STEPS: readonly TaskStepKey[] = [
   'signFor',
@@ -129,6 +130,8 @@ async function directiveTodo(db: Database, user: SessionUser): Promise<TodoItem[
       review: d.reviewTurn === null || user.roles.some((r) => r === d.reviewTurn),
       // Only the leaders asked, and in sequence only the one whose turn it is.
       instruct: (d.instructionTurn ?? d.leaderIds ?? '').includes(`,${user.id},`),
+      // Awaited only of a 阅件 the leaders have read; any other file may be filed, none must be.
+      file: d.forReading && d.status === 'INSTRUCTED',
     };
     for (const kind of open.directive)
       if (AWAITED_DIRECTIVE_STEPS.includes(kind) && inTurn[kind] !== false)

@@ -14,7 +14,7 @@ function expectedHead(args: string[]): string | undefined {
   if (at === -1) return undefined;
   const head = args[at + 1] ?? '';
   if (!/^[0-9a-f]{64}$/.test(head)) {
-    console.error('duban: --head takes a sha256 hash recorded earlier (64 hex digits)');
+    console.error('duban: --head 须为此前记下的 sha256 哈希（64 位十六进制数）');
     process.exit(2);
   }
   return head;
@@ -27,23 +27,21 @@ async function main() {
   try {
     const result = await verifyAuditChain(db, head ? { expectHead: head } : {});
     console.log(
-      `duban: audit trail: ${result.entries} entries checked, ${result.timelineRows} timeline rows against them` +
-        (result.unsealed
-          ? `, ${result.unsealed} at the end not yet sealed (the next append seals them)`
-          : ''),
+      `duban: 审计日志：已核验 ${result.entries} 条审计记录及其对应的 ${result.timelineRows} 条办理记录` +
+        (result.unsealed ? `；末尾 ${result.unsealed} 条尚未封存（下一次写入时封存）` : ''),
     );
     console.log(
       result.head
-        ? `duban: head #${result.head.id} ${result.head.hash}`
-        : 'duban: head: none (no sealed entry)',
+        ? `duban: 末条 #${result.head.id} ${result.head.hash}（请另行记下，以便日后核验）`
+        : 'duban: 末条：无（尚无封存的记录）',
     );
     if (result.ok) {
-      console.log('duban: the chain is intact');
+      console.log('duban: 哈希链完整，未发现改动');
       return;
     }
     const [first, ...more] = result.problems;
-    console.error(`duban: FIRST PROBLEM: ${first!.message}`);
-    for (const p of more) console.error(`duban: then: ${p.message}`);
+    console.error(`duban: 首个问题：${first!.message}`);
+    for (const p of more) console.error(`duban: 其后：${p.message}`);
     process.exitCode = 1;
   } finally {
     await db.$disconnect();
@@ -51,6 +49,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(`duban: audit verification failed: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`duban: 无法核验审计日志：${err instanceof Error ? err.message : String(err)}`);
   process.exit(2);
 });

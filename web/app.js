@@ -28,6 +28,7 @@ export const STATUS = {
   REPORTED: '已回报',
   DRAFT_PENDING: '待送代拟稿',
   DRAFT_SENT: '代拟稿待审核',
+  SENT_TO_LEAD: '已送主办',
   ACCEPTED: '回报通过',
 };
 /** A directive's statuses, for the list filter (the rest of STATUS are department tasks'). */
@@ -573,33 +574,55 @@ function steps(d) {
     const leaders = directory.people
       .filter((p) => p.roles.includes('LEADER'))
       .map((p) => [p.id, p.displayName]);
+    // 办件 names its departments and option; a 阅件 goes to the leaders to read, then to 归档.
+    const handling = h(
+      'fieldset',
+      { class: 'handling' },
+      h('legend', {}, '承办'),
+      select('leadDepartment', '主办单位', departments),
+      h(
+        'span',
+        {},
+        '会办单位 ',
+        departments.map(([code, name]) =>
+          h('label', {}, h('input', { type: 'checkbox', name: 'coDepartments', value: code }), name),
+        ),
+      ),
+      h(
+        'label',
+        {},
+        h('input', { type: 'checkbox', name: 'coOpinionsToLead', value: 'yes' }),
+        '会办意见送主办汇总',
+      ),
+      select('handlingOption', '办理提示', Object.entries(OPTIONS)),
+      input('dueDate', '回报期限（不填则按办理提示）', { type: 'date' }),
+    );
+    const kind = select('kind', '类别', [
+      ['HANDLE', '办件（转办承办单位）'],
+      ['READ', '阅件（呈领导阅后归档）'],
+    ]);
+    kind.querySelector('select').addEventListener('change', (e) => {
+      handling.disabled = e.target.value === 'READ';
+    });
     out.push(
       stepForm(
         '拟办',
-        [
-          select('leadDepartment', '主办单位', departments),
-          h(
-            'span',
-            {},
-            '会办单位 ',
-            departments.map(([code, name]) =>
-              h('label', {}, h('input', { type: 'checkbox', name: 'coDepartments', value: code }), name),
-            ),
-          ),
-          select('handlingOption', '办理提示', Object.entries(OPTIONS)),
-          select('leaders', '请批示领导', leaders),
-          input('dueDate', '回报期限（不填则按办理提示）', { type: 'date' }),
-          textarea('comment', '拟办意见'),
-        ],
+        [kind, handling, select('leaders', '请批示领导', leaders), textarea('comment', '拟办意见')],
         (f) =>
-          post('/proposal', {
-            leadDepartment: f.get('leadDepartment'),
-            coDepartments: f.getAll('coDepartments').filter((c) => c !== f.get('leadDepartment')),
-            handlingOption: Number(f.get('handlingOption')),
-            leaders: [f.get('leaders')],
-            comment: f.get('comment'),
-            ...(f.get('dueDate') ? { dueDate: f.get('dueDate') } : {}),
-          }),
+          post(
+            '/proposal',
+            f.get('kind') === 'READ'
+              ? { forReading: true, leaders: [f.get('leaders')], comment: f.get('comment') }
+              : {
+                  leadDepartment: f.get('leadDepartment'),
+                  coDepartments: f.getAll('coDepartments').filter((c) => c !== f.get('leadDepartment')),
+                  ...(f.get('coOpinionsToLead') === 'yes' ? { coOpinionsToLead: true } : {}),
+                  handlingOption: Number(f.get('handlingOption')),
+                  leaders: [f.get('leaders')],
+                  comment: f.get('comment'),
+                  ...(f.get('dueDate') ? { dueDate: f.get('dueDate') } : {}),
+                },
+          ),
       ),
     );
   }
@@ -722,6 +745,7 @@ function steps(d) {
                 h('label', {}, h('input', { type: 'checkbox', name: 'options', value: n }), `${n}. ${text}`),
               ),
             ),
+            ...coOpinions(t),
             textarea('text', '办理情况'),
             textarea('draft', '代拟稿（选 4 时附上，或勾选待后送出）'),
             h(
@@ -830,6 +854,26 @@ function steps(d) {
     }
   }
   return out;
+}
+
+/** 会办意见送主办汇总: on the 主办's 回报单, the opinions its 会办 sent, to consolidate. */
+function coOpinions(t) {
+  const received = t.coOpinions ? JSON.parse(t.coOpinions) : [];
+  if (!received.length) return [];
+  return [
+    h(
+      'div',
+      { class: 'co-opinions' },
+      h('strong', {}, '会办意见'),
+      received.map((o) =>
+        h(
+          'p',
+          { 'data-department': o.departmentCode },
+          `${deptName(o.departmentCode)}（${o.signedByName}）：${o.text}`,
+        ),
+      ),
+    ),
+  ];
 }
 
 async function tasksPage(main) {

@@ -2,8 +2,9 @@
  * Every name that crosses a process boundary: the task queue, workflow IDs, and the
  * messages the API sends to workflows. Wire names are the constant names without their kind.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
+  CoOpinion,
   ActingUser,
   AssignUrgerRequest,
   CirculateRequest,
@@ -110,6 +111,8 @@ export const reviewReportUpdate = defineUpdate<DepartmentTaskState, [ReviewRepor
 // 代拟稿待后送出: the department sends it later; the office accepts it or returns it.
 export const sendDraftUpdate = defineUpdate<DepartmentTaskState, [SendDraftRequest]>('sendDraft');
 export const reviewDraftUpdate = defineUpdate<DepartmentTaskState, [ReviewReportRequest]>('reviewDraft');
+// 会办意见送主办汇总: a 会办's task hands its opinion to the 主办's (no answer needed: a signal).
+export const coOpinionSignal = defineSignal<[CoOpinion]>('coOpinion');
 export const requestExtensionUpdate = defineUpdate<DepartmentTaskState, [RequestExtensionRequest]>(
   'requestExtension',
 );

@@ -8,6 +8,7 @@ import {
   CancellationScope,
   allHandlersFinished,
   condition,
+  getExternalWorkflowHandle,
   isCancellation,
   patched,
   setHandler,
@@ -17,6 +18,8 @@ import { activities } from './activities';
 import { breachRung, isBreachRung, openBreachRecordForTask } from './breach-opening';
 import { DeadlineLadder } from './deadline-ladder';
 import {
+  coOpinionSignal,
+  departmentTaskWorkflowId,
   getDepartmentTaskStateQuery,
   decideExtensionUpdate,
   reassignHandlerUpdate,
@@ -54,8 +57,13 @@ import type {
 /** Reminders run while the department owes a report. */
 const AWAITING_REPORT: readonly DepartmentTaskStatus[] = ['DISPATCHED', 'SIGNED_FOR', 'RETURNED'];
 
-/** The report is done with (accepted), or only a 代拟稿 it promised is still to come. */
-const REPORT_DONE: readonly DepartmentTaskStatus[] = ['ACCEPTED', 'DRAFT_PENDING', 'DRAFT_SENT'];
+/** The report is done with (accepted, or sent to the 主办), or only a 代拟稿 it promised is to come. */
+const REPORT_DONE: readonly DepartmentTaskStatus[] = [
+  'ACCEPTED',
+  'SENT_TO_LEAD',
+  'DRAFT_PENDING',
+  'DRAFT_SENT',
+];
 
 const NOTICE_ACTION: Record<NoticeRule['kind'], string> = {
   REMINDER: '到期提醒',
@@ -126,6 +134,12 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       draftOverdue: state.draftToFollow?.overdue,
       draftSentAt: state.draftToFollow?.sent?.at,
       draftSentById: state.draftToFollow?.sent?.signedBy.userId,
+      coOpinions: state.coOpinions?.map(({ signedBy, ...o }) => ({
+        ...o,
+        signedById: signedBy.userId,
+        signedByName: signedBy.displayName,
+      })),
+      opinionTo: input.opinionTo,
       reportSignedById: state.report?.signedBy.userId,
       reportedAt: state.report?.at,
       acceptedAt,
@@ -191,6 +205,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
         signedBy: actor(by),
         at: new Date().toISOString(),
       };
+      if (input.opinionTo) return sendOpinionToLead(from);
       ladder.changed();
       const notes = [state.overdue && '逾期回报', draftToFollow && '代拟稿待后送出'].filter(Boolean);
       await record('回报', by, from, notes.join('；') || undefined);
@@ -214,6 +229,11 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
         inDepartment(by, '回报');
         // The 回报单 is stamped by the department (回报单位盖章): only its head signs it.
         checkStep(TASK_STEPS.report, by, state.status);
+        // 会办意见送主办汇总: the 主办's one 回报单 comes once every 会办 has given its opinion.
+        const awaited = (input.opinionsFrom ?? []).filter(
+          (code) => !state.coOpinions?.some((o) => o.departmentCode === code),
+        );
+        if (awaited.length) refuse('NotNow', `回报：尚待 ${awaited.join('、')} 的会办意见，汇总后一并回报`);
         const problems = [
           ...requireText(text, 'text', '办理情况', 5000),
           ...optionalText(draft, 'draft', '代拟稿', 50_000),
@@ -226,6 +246,8 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
           problems.push({ field: 'options', reason: '办理提示须勾选 1–5 中的一项或多项，不得重复' });
         } else if (draftToFollow !== undefined && typeof draftToFollow !== 'boolean') {
           problems.push({ field: 'draftToFollow', reason: '代拟稿待后送出须为 true 或 false' });
+        } else if (draftToFollow && input.opinionTo) {
+          problems.push({ field: 'draftToFollow', reason: '会办意见送主办汇总，代拟稿由主办单位送交' });
         } else if (draftToFollow) {
           // 代拟稿待后送出: only under an option (and a policy) that gives the draft its own days.
           if (draftDaysAfterReport(options) === undefined)
@@ -484,6 +506,22 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     },
   );
 
+  // 会办意见送主办汇总: on the 主办's task, each 会办's opinion as it arrives (a later one replaces it).
+  setHandler(coOpinionSignal, async (opinion) => {
+    if (!input.opinionsFrom?.includes(opinion.departmentCode)) return;
+    state.coOpinions = [
+      ...(state.coOpinions ?? []).filter((o) => o.departmentCode !== opinion.departmentCode),
+      opinion,
+    ];
+    ladder.changed();
+    await record(
+      '收到会办意见',
+      opinion.signedBy,
+      state.status,
+      `${opinion.departmentCode}：${opinion.text}`,
+    );
+  });
+
   // 转办: the clock starts on the dispatch date; the holiday calendar is read once, in an activity.
   // Or on the date the 拟办 or the 批示 set for this department.
   const schedule = await ladder.open(
@@ -512,7 +550,47 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     throw err;
   }
   await condition(allHandlersFinished);
-  return { departmentCode, acceptedAt: acceptedAt! };
+  return {
+    departmentCode,
+    acceptedAt: acceptedAt!,
+    ...(state.status === 'SENT_TO_LEAD' ? { status: state.status } : {}),
+  };
+
+  /**
+   * 会办意见送主办汇总: a 会办's 回报 is its opinion, sent to the 主办's task for the one 回报单 the 主办
+   * sends; the office reviews that one, so this task is done. The 主办's head is told.
+   */
+  async function sendOpinionToLead(from: DepartmentTaskStatus) {
+    const report = state.report!;
+    state.status = 'SENT_TO_LEAD';
+    acceptedAt = report.at;
+    ladder.changed();
+    await record(
+      '会办意见送主办',
+      report.signedBy,
+      from,
+      `送 ${input.opinionTo} 汇总${state.overdue ? '（逾期）' : ''}`,
+    );
+    const lead = departmentTaskWorkflowId(input.receiptNumber, input.opinionTo!);
+    await getExternalWorkflowHandle(lead).signal(coOpinionSignal, {
+      departmentCode,
+      text: report.text,
+      signedBy: report.signedBy,
+      at: report.at,
+    });
+    await activities.deliverNotice({
+      noticeKey: `${workflowInfo().workflowId}:opinion`,
+      kind: 'TURN',
+      receiptNumber: input.receiptNumber,
+      departmentCode: input.opinionTo!,
+      recipients: ['DEPT_HEAD'],
+      instructingLeaders: [],
+      title: `会办意见：${input.document.title}`,
+      body: `${input.document.docNumber}（收文编号 ${input.receiptNumber}）${departmentCode} 的会办意见已送达，请汇总回报`,
+      at: new Date().toISOString(),
+    });
+    return state;
+  }
 
   /** 审核回报 and 审核代拟稿: accept (with an optional comment) or return with a reason and a new date. */
   function checkReview({ decision, comment, newDueDate }: ReviewReportRequest, step: string, what: string) {

@@ -38,7 +38,7 @@ import { chinaDate, isCalendarDate, type FieldProblem } from './incoming-documen
 import { actor, invalid, isKeyOf, optionalText, refuse, requireRole, requireText, signer } from './rules';
 import { DIRECTIVE_STEPS, checkStep } from './steps';
 import * as say from './wording';
-import type { ReviewerRole } from './policy';
+import type { ReviewerRole, RoutingPolicy } from './policy';
 import type {
   Circulation,
   ActingUser,
@@ -90,6 +90,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     receiptNumber: input.receiptNumber,
     status: state.status,
     leadDepartmentCode: state.proposal?.leadDepartment,
+    forReading: state.proposal?.forReading,
     handlingOption: state.proposal?.handlingOption,
     dueDate: state.dueDate,
     dispatchedAt: state.dispatchedAt,
@@ -181,12 +182,11 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
       state.proposal = { ...proposal, leaders: proposal.leaders.map(actor) };
       state.signOffs = [];
       state.instructions = [];
-      const option = policy.handlingOptions[proposal.handlingOption];
       await transition(
         'REVIEWING',
         '拟办',
         by,
-        `${describeProposal(state.proposal)}（${option.label}，${option.reportWithinDays}天内回报）。${proposal.comment}`,
+        `${describeProposal(state.proposal)}${optionTerms(state.proposal, policy)}。${proposal.comment}`,
       );
       await noticeTurn('审核', { recipients: [policy.reviewChain[0]!] });
       return state;
@@ -279,12 +279,13 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     dispatchUpdate,
     async ({ by }) => {
       const proposal = state.proposal!;
+      const lead = proposal.leadDepartment!;
       const dispatchDate = chinaDate(Date.now());
       state.dispatchedAt = new Date().toISOString();
       state.status = 'IN_PROGRESS';
       const leaders = state.instructions.filter((i) => i.decision !== 'RETURN').map((i) => i.by);
       const departments = [
-        { code: proposal.leadDepartment, role: 'LEAD' as const },
+        { code: lead, role: 'LEAD' as const },
         ...proposal.coDepartments.map((code) => ({ code, role: 'CO' as const })),
       ];
       // A 回报期限 the 拟办 or the 批示 set, per department or for all; else the option's default,
@@ -303,7 +304,13 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
               receiptNumber: input.receiptNumber,
               departmentCode: code,
               role,
-              handlingOption: proposal.handlingOption,
+              // 会办意见送主办汇总: the 会办 answer the 主办, whose 回报单 waits for them.
+              ...(proposal.coOpinionsToLead
+                ? role === 'LEAD'
+                  ? { opinionsFrom: proposal.coDepartments }
+                  : { opinionTo: lead }
+                : {}),
+              handlingOption: proposal.handlingOption!,
               document: input.document,
               dispatchDate,
               ...(deadlineOf(code) ? { dueDate: deadlineOf(code) } : {}),
@@ -314,7 +321,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
           parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
         });
       };
-      const option = policy.handlingOptions[proposal.handlingOption];
+      const option = policy.handlingOptions[proposal.handlingOption!];
       const ownDeadline = () =>
         activities.computeSchedule({
           startDate: dispatchDate,
@@ -344,6 +351,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     {
       validator: ({ by }: DispatchRequest) => {
         checkStep(DIRECTIVE_STEPS.dispatch, by, state.status);
+        if (state.proposal?.forReading) refuse('NotNow', '转办：此件为阅件，领导阅后归档，不转办');
         const urgency = input.document.urgency;
         if (policy.urgerRequiredFor?.includes(urgency) && !state.urger)
           refuse('NotNow', `转办：${urgency}件须先指定督办人`);
@@ -619,8 +627,8 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
   if (stopped()) return state;
   const allAccepted = Promise.all(
     tasks.map(async (task) => {
-      const { departmentCode } = await task.result();
-      state.departments[departmentCode] = 'ACCEPTED';
+      const { departmentCode, status } = await task.result();
+      state.departments[departmentCode] = status ?? 'ACCEPTED';
     }),
   );
   // A withdrawal cancels the tasks, which then fail: that is the end, not an error.
@@ -668,7 +676,10 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
   }
 
   function checkProposal(p: Proposal): FieldProblem[] {
-    const problems: FieldProblem[] = [];
+    const problems: FieldProblem[] = [...checkLeaders(p)];
+    if (p?.forReading !== undefined && typeof p.forReading !== 'boolean')
+      problems.push({ field: 'forReading', reason: '阅件须为 true 或 false' });
+    if (p?.forReading === true) return [...problems, ...checkReadingOnly(p)];
     if (typeof p?.leadDepartment !== 'string' || !p.leadDepartment) {
       problems.push({ field: 'leadDepartment', reason: say.required('主办单位') });
     }
@@ -680,6 +691,18 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     if (!isKeyOf(policy.handlingOptions, p?.handlingOption, 'integer')) {
       problems.push({ field: 'handlingOption', reason: '办理提示须为 1–5 之一' });
     }
+    if (p?.coOpinionsToLead !== undefined && typeof p.coOpinionsToLead !== 'boolean') {
+      problems.push({ field: 'coOpinionsToLead', reason: '会办意见送主办汇总须为 true 或 false' });
+    } else if (p?.coOpinionsToLead && !p.coDepartments?.length) {
+      problems.push({ field: 'coOpinionsToLead', reason: '会办意见送主办汇总须有会办单位' });
+    }
+    problems.push(...checkDueDates(p));
+    return problems;
+  }
+
+  /** 请…同志批示 and the 拟办意见, for every 拟办 (a 阅件's too). */
+  function checkLeaders(p: Proposal): FieldProblem[] {
+    const problems: FieldProblem[] = [];
     if (!Array.isArray(p?.leaders) || p.leaders.length === 0 || p.leaders.some((l) => !l?.userId)) {
       problems.push({ field: 'leaders', reason: '请批示领导至少一人' });
     } else if (new Set(p.leaders.map((l) => l.userId)).size !== p.leaders.length) {
@@ -691,11 +714,28 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
         reason: say.oneOfThese('批示方式', ['SEQUENCE（依次批示）', 'PARALLEL（同时批示）']),
       });
     }
-    problems.push(...checkDueDates(p));
     if (typeof p?.comment !== 'string' || p.comment.length > 2000) {
       problems.push({ field: 'comment', reason: '拟办意见须为文字，不超过2000个字符' });
     }
     return problems;
+  }
+
+  /** 阅件: the leaders read it and it is filed, so it names no department, option or deadline. */
+  function checkReadingOnly(p: Proposal): FieldProblem[] {
+    const given: [keyof Proposal, boolean][] = [
+      ['leadDepartment', p.leadDepartment !== undefined],
+      [
+        'coDepartments',
+        Array.isArray(p.coDepartments) ? p.coDepartments.length > 0 : p.coDepartments !== undefined,
+      ],
+      ['handlingOption', p.handlingOption !== undefined],
+      ['dueDate', p.dueDate !== undefined],
+      ['departmentDueDates', p.departmentDueDates !== undefined],
+      ['coOpinionsToLead', p.coOpinionsToLead !== undefined],
+    ];
+    return given
+      .filter(([, present]) => present)
+      .map(([field]) => ({ field, reason: `阅件不转办，不填${say.PROPOSAL_LABELS[field] ?? field}` }));
   }
 
   /** A 回报期限 set by hand: a real date from today on, for a department the 拟办 names. */
@@ -771,7 +811,10 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
 }
 
 function describeProposal(p: Proposal): string {
-  const co = p.coDepartments.length ? `，${p.coDepartments.join('、')} 会办` : '';
+  if (p.forReading) return '阅件，呈领导阅后归档';
+  const co = p.coDepartments.length
+    ? `，${p.coDepartments.join('、')} 会办${p.coOpinionsToLead ? '（会办意见送主办汇总）' : ''}`
+    : '';
   const byDepartment = Object.entries(p.departmentDueDates ?? {}).map(([code, d]) => `${code} ${d}`);
   const deadline = p.dueDate
     ? `，限于 ${p.dueDate} 前回报${byDepartment.length ? `（${byDepartment.join('、')}）` : ''}`
@@ -779,4 +822,12 @@ function describeProposal(p: Proposal): string {
       ? `，回报期限 ${byDepartment.join('、')}`
       : '';
   return `${p.leadDepartment} 主办${co}，办理提示 ${p.handlingOption}${deadline}`;
+}
+
+/** The 拟办's option as the 呈批表 says it: （此件，需加具贯彻意见…，10天内回报，代拟稿15天内送出）. */
+function optionTerms(p: Proposal, policy: RoutingPolicy): string {
+  if (p.forReading) return '';
+  const option = policy.handlingOptions[p.handlingOption!];
+  const draft = option.draftWithinDays ? `，代拟稿${option.draftWithinDays}天内送出` : '';
+  return `（${option.label}，${option.reportWithinDays}天内回报${draft}）`;
 }

@@ -159,11 +159,20 @@ export const AMENDABLE_FIELDS = [
 ] as const;
 export type AmendableField = (typeof AMENDABLE_FIELDS)[number];
 
-/** 拟办意见: who leads (主办), who helps (会办), which handling option, who gives the 批示. */
+/**
+ * 拟办意见: who leads (主办), who helps (会办), which handling option, who gives the 批示. A 阅件 names
+ * no department and no option: the leaders read it, then it is filed (归档).
+ */
 export interface Proposal {
-  leadDepartment: string;
+  /** Required, unless forReading. */
+  leadDepartment?: string;
   coDepartments: string[];
-  handlingOption: HandlingOptionCode;
+  /** Required, unless forReading. */
+  handlingOption?: HandlingOptionCode;
+  /** 阅件: for the leaders to read (呈阅), then 归档; never dispatched (转办). */
+  forReading?: boolean;
+  /** 会办单位意见送主办单位汇总: the 会办 send their opinions to the 主办, whose one 回报单 covers all. */
+  coOpinionsToLead?: boolean;
   /** Leaders asked for 批示 (e.g. 春新), in order when leaderMode is SEQUENCE. */
   leaders: Actor[];
   leaderMode: 'SEQUENCE' | 'PARALLEL';
@@ -324,6 +333,7 @@ export type DepartmentTaskStatus =
   | 'RETURNED' // report returned for revision, new deadline
   | 'DRAFT_PENDING' // 回报单 accepted; the 代拟稿 it promised (代拟稿待后送出) is still owed
   | 'DRAFT_SENT' // that 代拟稿 sent, awaiting the office
+  | 'SENT_TO_LEAD' // a 会办's opinion sent to the 主办 for its 回报单 (会办意见送主办汇总)
   | 'ACCEPTED' // report (and any 代拟稿) accepted
   | 'WITHDRAWN'; // the directive was withdrawn (撤办)
 
@@ -331,6 +341,10 @@ export interface DepartmentTaskInput {
   receiptNumber: string;
   departmentCode: string;
   role: 'LEAD' | 'CO';
+  /** 会办意见送主办汇总, on a 会办's task: its opinion goes to this 主办, not to the office. */
+  opinionTo?: string;
+  /** The same, on the 主办's task: the 会办 whose opinions its 回报单 consolidates. */
+  opinionsFrom?: string[];
   handlingOption: HandlingOptionCode;
   document: IncomingDocument;
   /** China Standard Time date of 转办: the report clock starts here. */
@@ -359,6 +373,16 @@ export interface DepartmentTaskState {
   breachRecordId?: string;
   /** 代拟稿待后送出: the 代拟稿 the accepted 回报单 promised, on its own deadline and reminders. */
   draftToFollow?: DraftToFollow;
+  /** On a 主办's task that consolidates: the 会办意见 received so far, one per department. */
+  coOpinions?: CoOpinion[];
+}
+
+/** 会办意见, as a 会办 sends it to the 主办 (会办意见送主办汇总). */
+export interface CoOpinion {
+  departmentCode: string;
+  text: string;
+  signedBy: Actor;
+  at: string;
 }
 
 /** A 代拟稿 owed after the 回报单 (办理提示 4): its deadline as the ladder keeps it, and once sent. */
@@ -443,6 +467,8 @@ export interface UrgeRequest {
 export interface DepartmentTaskResult {
   departmentCode: string;
   acceptedAt: string;
+  /** How it ended: ACCEPTED, or SENT_TO_LEAD for a 会办 whose opinion went to the 主办 (absent: ACCEPTED). */
+  status?: DepartmentTaskStatus;
 }
 
 /** One timeline entry as the workflow records it; seq makes the projection write idempotent. */

@@ -61,6 +61,7 @@ const STATUS_NAMES: Record<string, string> = {
   REPORTED: '已回报',
   DRAFT_PENDING: '待送代拟稿',
   DRAFT_SENT: '代拟稿待审核',
+  SENT_TO_LEAD: '已送主办',
   ACCEPTED: '回报通过',
 };
 

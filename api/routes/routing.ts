@@ -107,17 +107,31 @@ const deadlineFields = {
     .optional(),
 };
 
+/**
+ * 拟办: a 办件 names its 主办 and 办理提示; a 阅件 (forReading) names neither, and the workflow refuses
+ * what a 阅件 must leave out.
+ */
 const proposalForm = z
   .object({
-    leadDepartment: departmentCode('主办单位'),
+    forReading: z.boolean({ error: '阅件须为 true 或 false' }).optional(),
+    leadDepartment: departmentCode('主办单位').optional(),
     coDepartments: departmentCodes('会办单位').default([]),
-    handlingOption,
+    // 会办单位意见送主办单位汇总, 主办单位汇总回报.
+    coOpinionsToLead: z.boolean({ error: '会办意见送主办汇总须为 true 或 false' }).optional(),
+    handlingOption: handlingOption.optional(),
     leaders: userIds('请批示领导', '请批示领导至少一人'),
     leaderMode: oneOf('批示方式', { SEQUENCE: '依次批示', PARALLEL: '同时批示' }).default('SEQUENCE'),
     comment: remark('拟办意见', 2000),
     ...deadlineFields,
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.forReading) return;
+    if (p.leadDepartment === undefined)
+      ctx.addIssue({ code: 'custom', path: ['leadDepartment'], message: say.required('主办单位') });
+    if (p.handlingOption === undefined)
+      ctx.addIssue({ code: 'custom', path: ['handlingOption'], message: say.required('办理提示') });
+  });
 
 /** 批示: with AMEND, what the leader changes in the proposal. */
 const instructionForm = z
@@ -284,7 +298,7 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
     proposeHandlingUpdate,
     async ({ body: p }) => {
       await checkDepartments([
-        { code: p.leadDepartment, field: 'leadDepartment' },
+        ...(p.leadDepartment ? [{ code: p.leadDepartment, field: 'leadDepartment' }] : []),
         ...listed(p.coDepartments, 'coDepartments'),
       ]);
       const leaders = await usersNamed(p.leaders, 'leaders', LEADERS);

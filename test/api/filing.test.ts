@@ -83,3 +83,59 @@ test('a 阅件 read by the leader (批示 "阅") is filed instead of dispatched'
   expect(await waiting()).toBe(false);
   expect((await step('huangweiyan', path, 'dispatch', {})).status).toBe(409);
 });
+
+test('a 阅件 拟办 names no 主办: 春新 reads it, the clerk files it, and 转办 is refused', async () => {
+  const path = await registered('国发〔2016〕80号', '国务院关于2016年度全国政务诚信状况的通报');
+  expect((await step('huangweiyan', path, 'initial-review', { decision: 'ACCEPT' })).status).toBe(200);
+  const reading = { forReading: true, leaders: ['u-chunxin'], comment: '此件为通报，拟呈春新同志阅。' };
+
+  // A 阅件 leaves out what only a 办件 has; a 办件 without its 主办 is refused as before.
+  const mixed = await step('huangweiyan', path, 'proposal', {
+    ...reading,
+    leadDepartment: 'GDFGW',
+    handlingOption: 1,
+  });
+  expect(mixed.status).toBe(400);
+  expect(mixed.body.error.fields).toEqual([
+    { field: 'leadDepartment', reason: '阅件不转办，不填主办单位' },
+    { field: 'handlingOption', reason: '阅件不转办，不填办理提示' },
+  ]);
+  const noLead = { leaders: reading.leaders, comment: reading.comment };
+  const handled = await step('huangweiyan', path, 'proposal', noLead);
+  expect(handled.status).toBe(400);
+  expect(handled.body.error.fields).toEqual([
+    { field: 'leadDepartment', reason: '主办单位为必填项' },
+    { field: 'handlingOption', reason: '办理提示为必填项' },
+  ]);
+
+  const proposed = await step('huangweiyan', path, 'proposal', reading);
+  expect(proposed.status).toBe(200);
+  expect(proposed.body.state.proposal).toMatchObject({ forReading: true, coDepartments: [] });
+  for (const who of ['chenweiyan', 'zh1-director'])
+    expect((await step(who, path, 'review', { decision: 'APPROVE' })).status).toBe(200);
+  expect((await step('chunxin', path, 'instruction', { decision: 'APPROVE', text: '阅。' })).status).toBe(
+    200,
+  );
+
+  // Only 归档 is offered, and it is what awaits the clerk; 转办 is refused by the workflow too.
+  const { directive } = (await as('huangweiyan').get(path)).body;
+  expect(directive).toMatchObject({ forReading: true, leadDepartmentCode: null, handlingOption: null });
+  expect(directive.availableSteps.directive).toContain('file');
+  expect(directive.availableSteps.directive).not.toContain('dispatch');
+  expect(directive.timeline.find((e: { action: string }) => e.action === '拟办').comment).toBe(
+    '阅件，呈领导阅后归档。此件为通报，拟呈春新同志阅。',
+  );
+  const todo = (await as('huangweiyan').get('/api/todo')).body.items as {
+    kind: string;
+    receiptNumber: string;
+  }[];
+  expect(todo.filter((i) => `/api/directives/${i.receiptNumber}` === path).map((i) => i.kind)).toEqual([
+    'file',
+  ]);
+  const dispatched = await step('huangweiyan', path, 'dispatch', {});
+  expect(dispatched.status).toBe(409);
+  expect(dispatched.body.error.message).toBe('转办：此件为阅件，领导阅后归档，不转办');
+
+  expect((await step('huangweiyan', path, 'file', { comment: '阅存' })).status).toBe(200);
+  expect(await workflowEnded(path)).toBe(true);
+});

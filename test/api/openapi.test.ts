@@ -118,7 +118,9 @@ test('a form is described as the route parses it: 办理提示 a number 1–5, d
   };
   expect(proposal.required).toBe(true);
   expect(form.properties.handlingOption).toEqual({ type: 'number', enum: [1, 2, 3, 4, 5] });
-  expect([...form.required].sort()).toEqual(['handlingOption', 'leadDepartment', 'leaders']);
+  // 主办单位 and 办理提示 are required of a 办件 only (a 阅件, forReading, names neither).
+  expect([...form.required].sort()).toEqual(['leaders']);
+  expect(Object.keys(form.properties)).toEqual(expect.arrayContaining(['forReading', 'leadDepartment']));
   expect(form.additionalProperties).toBe(false);
 
   const extension = doc.paths['/api/directives/{receiptNumber}/tasks/{departmentCode}/extension']!.post!;

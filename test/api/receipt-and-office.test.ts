@@ -286,7 +286,7 @@ test('督办人, 催办 and the 承办人 over HTTP: office only, people of the 
   expect((await as('chenweiyan').post(`${task}/urge`, { text: '请于1月14日前回报' })).status).toBe(200);
   const other = await as('huangweiyan').post(`${task}/handler`, { handler: 'u-sft-handler', reason: '改派' });
   expect(other.body.error.fields).toEqual([
-    { field: 'handler', reason: 'u-sft-handler 不是单位 GDFGW 的承办人' },
+    { field: 'handler', reason: 'u-sft-handler 不是单位 省发展改革委 的承办人' },
   ]);
   const named = await as('huangweiyan').post(`${task}/handler`, {
     handler: 'u-fgw-mishu',

@@ -272,9 +272,9 @@ test('audit:verify names an altered entry, a deleted one, and an altered and a d
   const intact = auditVerify(database);
   expect(intact.status).toBe(0);
   const head = (await verifyAuditChain(database.db)).head!;
-  expect(intact.output).toContain('8 entries checked, 3 timeline rows');
-  expect(intact.output).toContain(`head #8 ${head.hash}`);
-  expect(intact.output).toContain('the chain is intact');
+  expect(intact.output).toContain('已核验 8 条审计记录及其对应的 3 条办理记录');
+  expect(intact.output).toContain(`末条 #8 ${head.hash}`);
+  expect(intact.output).toContain('哈希链完整，未发现改动');
 
   // Someone with the file, who drops the triggers as anyone with it can.
   const sqlite = new Sqlite(fileOf(database));
@@ -290,8 +290,8 @@ test('audit:verify names an altered entry, a deleted one, and an altered and a d
 
   const tampered = auditVerify(database);
   expect(tampered.status).toBe(1);
-  expect(tampered.output).toContain('7 entries checked');
-  expect(tampered.output).toContain('FIRST PROBLEM: 审计记录 #5 已被改动：哈希不符');
+  expect(tampered.output).toContain('已核验 7 条审计记录');
+  expect(tampered.output).toContain('首个问题：审计记录 #5 已被改动：哈希不符');
   expect(tampered.output).toContain('审计记录 #6 与 #8 之间有记录缺失（#7）');
   expect(tampered.output).toContain('办理记录 directive-201700084:1（审计记录 #1）已被删除');
   expect(tampered.output).toContain('办理记录 directive-201700084:3（审计记录 #3）已被改动');

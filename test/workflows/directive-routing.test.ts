@@ -6,6 +6,7 @@
 import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import {
   decideExtensionUpdate,
+  getDepartmentTaskStateQuery,
   requestExtensionUpdate,
   reviewDraftUpdate,
   reviewReportUpdate,
@@ -424,4 +425,60 @@ test('(f) with a lead and a co-department, only the late one is chased', () =>
       status: 'CLOSED',
       departments: { GDFGW: 'ACCEPTED', GDCZT: 'ACCEPTED' },
     });
+  }));
+
+test('(o) 会办意见送主办汇总: 省财政厅 sends its opinion to 省发展改革委, whose one 回报单 closes the file', () =>
+  onSeedDay(async (day) => {
+    const receiptNumber = await day.steps.throughInstruction(1, {
+      coDepartments: ['GDCZT'],
+      coOpinionsToLead: true,
+      comment: '拟请省发展改革委会同省财政厅研究提出办理意见，省财政厅意见送省发展改革委汇总。',
+    });
+    await day.until('2017-01-04T09:30');
+    await day.steps.dispatch(receiptNumber);
+    await signFor(day, receiptNumber, 'GDFGW', people.fgwHandler, '319号');
+    await signFor(day, receiptNumber, 'GDCZT', people.cztHandler, '财收〔2017〕12号');
+
+    // The 主办's 回报单 waits for the 会办意见.
+    await day.until('2017-01-09T10:00');
+    const early = report(day, receiptNumber, 'GDFGW', people.fgwHead, [1]);
+    await expect(early).rejects.toMatchObject({
+      cause: { type: 'NotNow', message: '回报：尚待 GDCZT 的会办意见，汇总后一并回报' },
+    });
+
+    // 省财政厅's 回报 is its opinion: it goes to the 主办, not to the office, and its task is done.
+    const czt = await day.steps.task(receiptNumber, 'GDCZT').executeUpdate(submitReportUpdate, {
+      args: [{ by: people.cztHead, options: [1], text: '同意翻印，经费从省级诚信建设专项列支。' }],
+    });
+    expect(czt.status).toBe('SENT_TO_LEAD');
+    const fgw = day.steps.task(receiptNumber, 'GDFGW');
+    const withOpinion = await fgw.query(getDepartmentTaskStateQuery);
+    expect(withOpinion.coOpinions).toEqual([
+      expect.objectContaining({ departmentCode: 'GDCZT', text: '同意翻印，经费从省级诚信建设专项列支。' }),
+    ]);
+    const db = day.stack.database.db;
+    const told = await db.notice.findMany({ where: { receiptNumber, title: { startsWith: '会办意见' } } });
+    expect(told.map((n) => n.recipientId)).toEqual(['u-fgw-head']);
+
+    await report(day, receiptNumber, 'GDFGW', people.fgwHead, [1]);
+    await accept(day, receiptNumber, 'GDFGW');
+    await day.steps.reply(receiptNumber);
+    expect(await day.steps.directive(receiptNumber).result()).toMatchObject({
+      status: 'CLOSED',
+      departments: { GDFGW: 'ACCEPTED', GDCZT: 'SENT_TO_LEAD' },
+    });
+    // Neither is chased after its part: the 会办 once its opinion is sent, the 主办 once accepted.
+    await day.until('2017-01-20T10:00');
+    expect(await noticesOf(day, receiptNumber, 'GDCZT')).toEqual([]);
+    expect(await noticesOf(day, receiptNumber, 'GDFGW')).toEqual([]);
+
+    const lead = await db.departmentTask.findUniqueOrThrow({ where: { workflowId: fgw.workflowId } });
+    expect(JSON.parse(lead.coOpinions!)).toEqual([
+      expect.objectContaining({ departmentCode: 'GDCZT', signedById: 'u-czt-head' }),
+    ]);
+    const timeline = await db.timelineEntry.findMany({ where: { receiptNumber }, orderBy: { at: 'asc' } });
+    expect(timeline.find((e) => e.action === '会办意见送主办')?.comment).toBe('送 省发展改革委 汇总');
+    expect(timeline.find((e) => e.action === '收到会办意见')?.comment).toBe(
+      '省财政厅：同意翻印，经费从省级诚信建设专项列支。',
+    );
   }));

@@ -92,7 +92,7 @@ test('a leader amends the department and option; the amended proposal is what ge
   const dispatched = await steps.dispatch(rn);
   expect(dispatched.departments).toEqual({ GDSFT: 'DISPATCHED' });
   const row = await stack.database.db.directive.findUniqueOrThrow({ where: { receiptNumber: rn } });
-  expect(row).toMatchObject({ leadDepartmentCode: 'GDSFT', handlingOption: 4, dueDate: '2017-01-18' }); // 15 days from 01-03
+  expect(row).toMatchObject({ leadDepartmentCode: 'GDSFT', handlingOption: 4, dueDate: '2017-01-13' }); // 10 days from 01-03 (the 代拟稿 may follow within 15)
 });
 
 test('a leader returns it to the clerk with an instruction', async () => {
