@@ -10,14 +10,17 @@ import { authenticate } from './auth/middleware';
 import { createSessionStore } from './auth/sessions';
 import { createLoginThrottle, type LoginThrottleOptions } from './auth/throttle';
 import { HttpError, errorHandler } from './errors';
+import { departmentNamesIn } from './readable';
 import { loginRouter, sessionRouter } from './routes/auth';
 import { directiveRouter } from './routes/directives';
+import { formsRouter } from './routes/forms';
 import { healthRouter } from './routes/health';
 import { listRouter } from './routes/lists';
 import { todoRouter } from './routes/todo';
 import { routingRouter } from './routes/routing';
 import { registerRouter } from './routes/registers';
 import { integrityRouter } from './routes/integrity';
+import { ledgerRouter } from './routes/ledger';
 import { attachmentRouter } from './routes/attachments';
 import { actOnBehalf, delegationRouter } from './routes/delegations';
 import { policyRouter } from './routes/policy';
@@ -31,6 +34,7 @@ import { orgRouter } from './routes/org';
 import { passwordRouter } from './routes/password';
 import type { Clock } from './requests';
 import { boundedSteps } from './updates';
+import { vendorScripts } from './vendor';
 
 export interface AppDeps {
   db: Database;
@@ -98,6 +102,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   // The web UI: static files, open to anyone (it signs in through the API like any client).
   app.use(express.static(WEB_DIR, { index: 'index.html' }));
+  app.use(vendorScripts()); // ECharts for the 督办台账, from node_modules (no CDN)
 
   // Open to anyone: health for operators and probes, sign-in for users.
   app.use(healthRouter({ db, temporal, taskQueue, workerLivenessSeconds: deps.workerLivenessSeconds }));
@@ -122,15 +127,17 @@ export function createApp(deps: AppDeps): express.Express {
   const attachments = deps.attachments ?? DEFAULT_ATTACHMENTS;
   app.use(attachmentRouter(db, attachments));
   app.use(directiveRouter({ db, temporal, taskQueue, clock, steps, classifiedAccredited, attachments }));
+  app.use(formsRouter({ db, clock })); // 打印: the paper forms, as HTML and PDF
   app.use(routingRouter({ db, temporal, steps }));
   app.use(registerRouter({ db, temporal, taskQueue, clock, steps }));
   app.use(integrityRouter({ db, temporal, taskQueue, clock, steps }));
   app.use(listRouter(db));
   app.use(todoRouter(db, clock));
+  app.use(ledgerRouter({ db, clock })); // 督办台账 and its statistics
 
   app.use((req) => {
     throw new HttpError(404, 'not_found', `没有此接口：${req.method} ${req.path}`);
   });
-  app.use(errorHandler(log));
+  app.use(errorHandler(log, departmentNamesIn(db)));
   return app;
 }

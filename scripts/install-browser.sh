@@ -35,6 +35,25 @@ install_cjk_fonts() {
   fi
 }
 
+# The printed forms' PDFs (api/forms/pdf.ts) are set in TrueType faces, which Chromium embeds with
+# their text (it draws Noto CJK's OpenType outlines as pictures); the API answers 503 without them.
+install_pdf_fonts() {
+  local missing=() family package
+  for family in "AR PL SungtiL GB:fonts-arphic-gbsn00lp" "AR PL UMing CN:fonts-arphic-uming" "WenQuanYi Zen Hei:fonts-wqy-zenhei"; do
+    package=${family##*:}
+    fc-list "${family%:*}" family 2>/dev/null | grep -q . || missing+=("$package")
+  done
+  if [ ${#missing[@]} = 0 ]; then return; fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "duban: installing the printed forms' fonts (Debian packages ${missing[*]})..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}") >/dev/null ||
+      fail "apt-get could not install ${missing[*]}"
+  else
+    echo "duban: note: install ${missing[*]} for the printed forms' PDFs (the API answers 503 without them)" >&2
+  fi
+}
+
 with_lock chromium install_chromium
 with_lock cjk-fonts install_cjk_fonts
+with_lock pdf-fonts install_pdf_fonts
 ln -sfn "$(find_chromium)" "$DUBAN_TOOLS/chromium"

@@ -10,7 +10,13 @@ import { numberingPage } from './numbering.js';
 import { orgPage, passwordPage } from './org.js';
 import { showTodoCount, todoPage } from './todo.js';
 import { settingsPage } from './settings.js';
+import { policyPage } from './policy.js';
+import { delegationsPage, keepActingFor, showActingFor } from './delegations.js';
 import { printMenu } from './print.js';
+import { LEDGER_ROLES, ledgerPage } from './ledger.js';
+import { directiveSteps } from './directive-steps.js';
+import { attachmentList, fileInput, upload } from './attachments.js';
+import { stageBar, tasksTable } from './directive-view.js';
 
 export const STATUS = {
   REGISTERED: '已登记',
@@ -44,7 +50,7 @@ const DIRECTIVE_STATUSES = [
   'RETURNED_TO_SENDER',
   'FILED',
 ];
-const OPTIONS = {
+export const OPTIONS = {
   1: '拟原文翻印发至各市、县，省府直属各部门',
   2: '拟原文翻印发至各市，省府直属各部门',
   3: '拟原文翻印发至有关市、县和省府直属各部门',
@@ -76,14 +82,33 @@ class ApiError extends Error {
   }
 }
 
-export async function api(method, url, body) {
+/** The Idempotency-Key of the form being sent (stepForm), for the writes it makes. */
+let formKey;
+/** 委托: the colleague this person acts for now (On-Behalf-Of), or none; set on the 委托 page. */
+let actingFor = sessionStorage.getItem('duban.actingFor') || undefined;
+export const actingForId = () => actingFor;
+export function actFor(userId) {
+  actingFor = userId || undefined;
+  if (actingFor) sessionStorage.setItem('duban.actingFor', actingFor);
+  else sessionStorage.removeItem('duban.actingFor');
+}
+
+/**
+ * A call to the API. A write carries an Idempotency-Key (the form's, so a repeated submission of
+ * the same form acts once), and under a 委托 the On-Behalf-Of header.
+ */
+export async function api(method, url, body, { idempotencyKey } = {}) {
   // integrity.js asks for the directory for its department filter and names: for someone who may
   // not read it, the names loaded for them (loadDirectory) stand in, with the same departments.
   if (method === 'GET' && url === '/api/directory' && me && !has(...DIRECTORY_ROLES)) return directory;
+  const headers = body === undefined ? {} : { 'Content-Type': 'application/json' };
+  if (method !== 'GET') headers['Idempotency-Key'] = idempotencyKey ?? formKey ?? crypto.randomUUID();
+  // Managing 委托 and signing in or out is always done as oneself.
+  if (actingFor && !/^\/api\/(auth|delegations)/.test(url)) headers['On-Behalf-Of'] = actingFor;
   const res = await fetch(url, {
     method,
     credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = res.status === 204 ? {} : await res.json();
@@ -112,6 +137,10 @@ export function flash(message, ok = false) {
   el.hidden = !message;
 }
 
+/** The person signed in, and the people and departments he may name (for the page modules). */
+export const currentUser = () => me;
+export const people = () => directory.people;
+export const departments = () => directory.departments;
 export const nameOf = (id) => directory.people.find((p) => p.id === id)?.displayName ?? id ?? '系统';
 export const deptName = (code) => directory.departments.find((d) => d.code === code)?.name ?? code;
 export const chinaTime = (iso) =>
@@ -133,8 +162,17 @@ export const myDepartment = () => me?.departmentCode;
 export function stepForm(title, fields, act, submitLabel = '提交') {
   const submit = submitLabel === null ? '' : h('button', { type: 'submit' }, submitLabel);
   const form = h('form', { class: 'step', 'data-step': title }, h('h3', {}, title), fields, submit);
+  // One key per filled-in form: sent again (a retry after an error), the step still acts once.
+  let key = crypto.randomUUID();
+  form.addEventListener('input', () => (key = crypto.randomUUID()));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    // While it is being sent, its buttons rest: a double click acts once.
+    if (form.getAttribute('aria-busy') === 'true') return;
+    const buttons = [...form.querySelectorAll('button')].filter((b) => !b.disabled);
+    for (const b of buttons) b.disabled = true;
+    form.setAttribute('aria-busy', 'true');
+    formKey = key;
     try {
       await act(new FormData(form), e.submitter?.value);
       // The page shows the new state before it says so: what it says is then true on screen.
@@ -142,6 +180,10 @@ export function stepForm(title, fields, act, submitLabel = '提交') {
       flash(`${title}：已完成`, true);
     } catch (err) {
       flash(`${title}：${err.message}`);
+    } finally {
+      formKey = undefined;
+      for (const b of buttons) b.disabled = false;
+      form.removeAttribute('aria-busy');
     }
   });
   return form;
@@ -161,6 +203,29 @@ export const select = (name, label, options, attrs = {}) =>
       options.map(([value, text]) => h('option', { value }, text)),
     ),
   );
+/** The page asked for in the address (…?page=2), and where another page of the same list is. */
+export function pageOf(hash) {
+  const params = new URLSearchParams(hash.split('?')[1] ?? '');
+  const page = Math.max(1, Number(params.get('page')) || 1);
+  const to = (p) => {
+    params.set('page', String(p));
+    return `${hash.split('?')[0]}?${params}`;
+  };
+  return { page, params, to };
+}
+
+/** 上一页 · 第 2 / 5 页，共 93 条 · 下一页, under every list. */
+export function pager({ total, page, pageSize }, to) {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  return h(
+    'nav',
+    { class: 'pager', 'aria-label': '分页' },
+    page > 1 && h('a', { href: to(page - 1), rel: 'prev' }, '上一页'),
+    h('span', {}, `第 ${page} / ${pages} 页，共 ${total} 条`),
+    page < pages && h('a', { href: to(page + 1), rel: 'next' }, '下一页'),
+  );
+}
+
 export const decisionButtons = (pairs) =>
   pairs.map(([value, text]) => h('button', { type: 'submit', name: 'decision', value }, text));
 
@@ -198,7 +263,8 @@ async function loginPage(main) {
 }
 
 async function listPage(main) {
-  const params = new URLSearchParams(location.hash.split('?')[1] ?? '');
+  const hash = location.hash.startsWith('#/directives') ? location.hash : '#/directives';
+  const { params, to } = pageOf(hash);
   const list = await api('GET', `/api/directives?${params}`);
   main.append(
     h('h2', {}, '收文'),
@@ -245,7 +311,7 @@ async function listPage(main) {
         ),
       ),
     ),
-    h('p', {}, `共 ${list.total} 件`),
+    pager(list, to),
   );
 }
 
@@ -262,6 +328,7 @@ async function registerPage(main) {
   const levels = registrableSecrecy(session);
   main.append(
     h('h2', {}, '收文登记'),
+    receiptForm(today),
     stepForm(
       '收文登记',
       [
@@ -309,10 +376,15 @@ async function registerPage(main) {
           textarea('summary', '办理意见', { rows: 3, cols: 60 }),
           textarea('bodyText', '正文', { rows: 4, cols: 60 }),
         ),
+        fileInput('attachments', '来文扫描件等附件'),
       ],
       async (data) => {
+        const files = data.getAll('attachments');
+        data.delete('attachments');
         const form = Object.fromEntries([...data].filter(([, v]) => v !== ''));
         for (const n of ['copies', 'pages']) if (form[n]) form[n] = Number(form[n]);
+        const attachments = await upload(files);
+        if (attachments.length) form.attachments = attachments;
         const { directive } = await api('POST', '/api/directives', form);
         location.hash = `#/directives/${directive.receiptNumber}`;
       },
@@ -321,10 +393,42 @@ async function registerPage(main) {
   );
 }
 
+/**
+ * 签收: the office signs for a delivered document before registering it; its 办文时限 starts now.
+ * The registration of the same 来文单位 and 文号 then takes this 签收.
+ */
+function receiptForm(today) {
+  return stepForm(
+    '签收',
+    [
+      h('p', { class: 'hint' }, '来文送达时先签收（办文时限自签收起算），登记时填写相同的来文单位和文号。'),
+      input('sourceOrg', '来文单位', { required: true, value: '国务院' }),
+      input('docNumber', '文号', { required: true, placeholder: '国发〔2016〕76号' }),
+      input('copies', '份数', { type: 'number', min: 1, value: 1 }),
+      input('receivedDate', '收文日期', { type: 'date', value: today }),
+    ],
+    async (f) => {
+      const { receipt } = await api('POST', '/api/receipts', {
+        sourceOrg: f.get('sourceOrg'),
+        docNumber: f.get('docNumber'),
+        copies: Number(f.get('copies')),
+        receivedDate: f.get('receivedDate'),
+      });
+      return receipt;
+    },
+    '签收',
+  );
+}
+
 async function detailPage(main, receiptNumber) {
-  const { directive: d } = await api('GET', `/api/directives/${receiptNumber}`);
+  // Today by the application's clock, for the countdowns.
+  const [{ directive: d }, { today }] = await Promise.all([
+    api('GET', `/api/directives/${receiptNumber}`),
+    api('GET', '/api/auth/me'),
+  ]);
   main.append(
     h('h2', {}, `${d.title}`),
+    stageBar(d),
     printMenu(d),
     h(
       'table',
@@ -335,7 +439,7 @@ async function detailPage(main, receiptNumber) {
         h('th', {}, '来文单位'),
         h('td', {}, d.sourceOrg),
         h('th', {}, '收文日期'),
-        h('td', {}, d.receivedDate),
+        h('td', {}, officeDate(d.receivedDate)),
         h('th', {}, '收文编号'),
         h('td', {}, d.receiptNumber),
       ),
@@ -357,60 +461,15 @@ async function detailPage(main, receiptNumber) {
         h('th', {}, '状态'),
         h('td', { id: 'status' }, STATUS[d.status] ?? d.status),
         h('th', {}, '回报期限'),
-        h('td', {}, d.dueDate ?? ''),
+        h('td', {}, officeDate(d.dueDate)),
       ),
     ),
     ...sheetSection(d),
     ...elementsSection(d),
-    d.tasks.length ? h('h3', {}, '承办单位') : '',
-    d.tasks.length
-      ? h(
-          'table',
-          { id: 'tasks' },
-          h(
-            'tr',
-            {},
-            ['单位', '主办/会办', '状态', '期限', '本单位收文号', '回报'].map((t) => h('th', {}, t)),
-          ),
-          d.tasks.map((t) =>
-            h(
-              'tr',
-              {},
-              h('td', {}, deptName(t.departmentCode)),
-              h('td', {}, t.role === 'LEAD' ? '主办' : '会办'),
-              h(
-                'td',
-                {},
-                STATUS[t.status] ?? t.status,
-                t.breachRecordId
-                  ? [' ', h('a', { href: `#/integrity/records/${t.breachRecordId}` }, '失信记录')]
-                  : '',
-              ),
-              h(
-                'td',
-                {},
-                h(
-                  'span',
-                  { class: t.overdue && t.status === 'SIGNED_FOR' ? 'overdue' : undefined },
-                  t.dueDate,
-                ),
-                // 代拟稿待后送出: its own deadline once the 回报单 is accepted.
-                t.draftDueDate
-                  ? h(
-                      'div',
-                      { class: t.draftOverdue && t.status === 'DRAFT_PENDING' ? 'overdue' : undefined },
-                      `代拟稿 ${t.draftDueDate}`,
-                    )
-                  : '',
-              ),
-              h('td', {}, t.deptReceiptNumber ?? ''),
-              h('td', {}, t.reportText ?? ''),
-            ),
-          ),
-        )
-      : '',
+    ...tasksTable(d, today),
     ...circulationTable(d),
-    ...steps(d),
+    ...attachmentList(d.attachments),
+    ...directiveSteps(d),
     h('h3', {}, '办理过程'),
     h(
       'table',
@@ -439,7 +498,7 @@ async function detailPage(main, receiptNumber) {
 }
 
 /** A date as the office writes it on its forms: 2017年1月3日 (China Standard Time). */
-const officeDate = (iso) => {
+export const officeDate = (iso) => {
   if (!iso) return '';
   const [y, m, day] = (iso.length === 10 ? iso : chinaTime(iso).slice(0, 10)).split('-');
   return `${Number(y)}年${Number(m)}月${Number(day)}日`;
@@ -545,339 +604,10 @@ function circulationTable(d) {
   ];
 }
 
-/** The steps this person may take on this directive now; the workflow has the last word. */
-function steps(d) {
-  const path = `/api/directives/${d.receiptNumber}`;
-  const post = (url, body) => api('POST', `${path}${url}`, body);
-  // Which steps: the detail API's availableSteps, from the same step table the API and workflow use.
-  const can = (step) => d.availableSteps.directive.includes(step);
-  const canOnTask = (t, step) => (d.availableSteps.tasks[t.departmentCode] ?? []).includes(step);
-  const out = [];
-  if (can('initialReview')) {
-    out.push(
-      stepForm(
-        '初审',
-        [
-          textarea('comment', '意见（退文须写明理由）'),
-          ...decisionButtons([
-            ['ACCEPT', '符合要求'],
-            ['RETURN_TO_SENDER', '退文'],
-          ]),
-        ],
-        (f, decision) => post('/initial-review', { decision, comment: f.get('comment') }),
-        null,
-      ),
-    );
-  }
-  if (can('propose')) {
-    const departments = directory.departments.map((x) => [x.code, x.name]);
-    const leaders = directory.people
-      .filter((p) => p.roles.includes('LEADER'))
-      .map((p) => [p.id, p.displayName]);
-    // 办件 names its departments and option; a 阅件 goes to the leaders to read, then to 归档.
-    const handling = h(
-      'fieldset',
-      { class: 'handling' },
-      h('legend', {}, '承办'),
-      select('leadDepartment', '主办单位', departments),
-      h(
-        'span',
-        {},
-        '会办单位 ',
-        departments.map(([code, name]) =>
-          h('label', {}, h('input', { type: 'checkbox', name: 'coDepartments', value: code }), name),
-        ),
-      ),
-      h(
-        'label',
-        {},
-        h('input', { type: 'checkbox', name: 'coOpinionsToLead', value: 'yes' }),
-        '会办意见送主办汇总',
-      ),
-      select('handlingOption', '办理提示', Object.entries(OPTIONS)),
-      input('dueDate', '回报期限（不填则按办理提示）', { type: 'date' }),
-    );
-    const kind = select('kind', '类别', [
-      ['HANDLE', '办件（转办承办单位）'],
-      ['READ', '阅件（呈领导阅后归档）'],
-    ]);
-    kind.querySelector('select').addEventListener('change', (e) => {
-      handling.disabled = e.target.value === 'READ';
-    });
-    out.push(
-      stepForm(
-        '拟办',
-        [kind, handling, select('leaders', '请批示领导', leaders), textarea('comment', '拟办意见')],
-        (f) =>
-          post(
-            '/proposal',
-            f.get('kind') === 'READ'
-              ? { forReading: true, leaders: [f.get('leaders')], comment: f.get('comment') }
-              : {
-                  leadDepartment: f.get('leadDepartment'),
-                  coDepartments: f.getAll('coDepartments').filter((c) => c !== f.get('leadDepartment')),
-                  ...(f.get('coOpinionsToLead') === 'yes' ? { coOpinionsToLead: true } : {}),
-                  handlingOption: Number(f.get('handlingOption')),
-                  leaders: [f.get('leaders')],
-                  comment: f.get('comment'),
-                  ...(f.get('dueDate') ? { dueDate: f.get('dueDate') } : {}),
-                },
-          ),
-      ),
-    );
-  }
-  if (can('review')) {
-    out.push(
-      stepForm(
-        '审核',
-        [
-          textarea('comment', '审核意见'),
-          ...decisionButtons([
-            ['APPROVE', '同意'],
-            ['RETURN', '退回'],
-          ]),
-        ],
-        (f, decision) => post('/review', { decision, comment: f.get('comment') }),
-        null,
-      ),
-    );
-  }
-  if (can('instruct')) {
-    out.push(
-      stepForm(
-        '批示',
-        [
-          textarea('text', '批示'),
-          ...decisionButtons([
-            ['APPROVE', '同意'],
-            ['RETURN', '退回'],
-          ]),
-        ],
-        (f, decision) =>
-          post('/instruction', { decision, text: f.get('text') || (decision === 'APPROVE' ? '同意' : '') }),
-        null,
-      ),
-    );
-  }
-  if (can('assignUrger')) {
-    const office = directory.people
-      .filter((p) => p.office && !p.roles.includes('LEADER'))
-      .map((p) => [p.id, p.displayName]);
-    out.push(
-      stepForm('指定督办人', [select('urger', '督办人', office)], (f) =>
-        post('/urger', { urger: f.get('urger') }),
-      ),
-    );
-  }
-  if (can('dispatch')) out.push(stepForm('转办', [], () => post('/dispatch', {}), '转办'));
-  if (can('file')) {
-    // 阅件: filed without 转办, once read by the leaders or straight after 初审 for reference.
-    const comment = input('comment', '归档意见', { required: true, size: 30, placeholder: '阅存' });
-    out.push(stepForm('归档', [comment], (f) => post('/file', { comment: f.get('comment') }), '归档'));
-  }
-  if (can('circulate')) {
-    const readers = directory.people
-      .filter((p) => p.id !== me.id)
-      .map((p) => [p.id, `${p.displayName}（${p.departmentName}）`]);
-    out.push(
-      stepForm(
-        '传阅',
-        [
-          select('readers', '传阅给', readers, { multiple: true, size: 4 }),
-          select('purpose', '', [
-            ['READ', '阅知'],
-            ['COMMENT', '请提意见'],
-          ]),
-          input('note', '附言'),
-        ],
-        (f) =>
-          post('/circulations', {
-            readers: f.getAll('readers'),
-            purpose: f.get('purpose'),
-            note: f.get('note'),
-          }),
-        '送阅',
-      ),
-    );
-  }
-  for (const copy of d.circulation.filter((c) => c.readerId === me.id && !c.readAt && !c.recalledAt)) {
-    const asked = copy.purpose === 'COMMENT';
-    out.push(
-      stepForm(
-        `阅（第 ${copy.circulationId} 次传阅）`,
-        [textarea('comment', asked ? '意见（必填）' : '意见')],
-        (f) => post(`/circulations/${copy.circulationId}/read`, { comment: f.get('comment') || undefined }),
-        '已阅',
-      ),
-    );
-  }
-  if (can('withdraw')) {
-    const reason = input('reason', '撤办理由', { required: true, size: 40 });
-    out.push(stepForm('撤办', [reason], (f) => post('/withdraw', { reason: f.get('reason') }), '撤办'));
-  }
-  if (can('reply')) {
-    out.push(
-      stepForm('答复', [textarea('text', '答复来文单位')], (f) =>
-        post('/reply', { text: f.get('text'), notifyDepartments: [] }),
-      ),
-    );
-  }
-  for (const t of d.tasks) {
-    const task = `/tasks/${t.departmentCode}`;
-    if (canOnTask(t, 'signFor')) {
-      out.push(
-        stepForm(
-          `签收（${deptName(t.departmentCode)}）`,
-          [input('deptReceiptNumber', '本单位收文编号', { required: true })],
-          (f) => post(`${task}/sign-for`, { deptReceiptNumber: f.get('deptReceiptNumber') }),
-        ),
-      );
-    }
-    if (canOnTask(t, 'report')) {
-      out.push(
-        stepForm(
-          `回报单（${deptName(t.departmentCode)}）`,
-          [
-            h(
-              'span',
-              {},
-              Object.entries(OPTIONS).map(([n, text]) =>
-                h('label', {}, h('input', { type: 'checkbox', name: 'options', value: n }), `${n}. ${text}`),
-              ),
-            ),
-            ...coOpinions(t),
-            textarea('text', '办理情况'),
-            textarea('draft', '代拟稿（选 4 时附上，或勾选待后送出）'),
-            h(
-              'label',
-              {},
-              h('input', { type: 'checkbox', name: 'draftToFollow', value: 'yes' }),
-              '代拟稿待后送出',
-            ),
-          ],
-          (f) =>
-            post(`${task}/report`, {
-              options: f.getAll('options').map(Number),
-              text: f.get('text'),
-              draft: f.get('draft') || undefined,
-              draftToFollow: f.get('draftToFollow') === 'yes' || undefined,
-            }),
-          '盖章回报',
-        ),
-      );
-    }
-    // 代拟稿待后送出: the head sends it by its own deadline; the office reviews it like the 回报单.
-    if (canOnTask(t, 'sendDraft')) {
-      out.push(
-        stepForm(
-          `送交代拟稿（${deptName(t.departmentCode)}，限 ${t.draftDueDate} 前）`,
-          [textarea('draft', '代拟稿', { required: true })],
-          (f) => post(`${task}/draft`, { draft: f.get('draft') }),
-          '盖章送交',
-        ),
-      );
-    }
-    // 延期: the department asks, with a reason; the office grants (maybe another date) or refuses.
-    if (canOnTask(t, 'requestExtension')) {
-      out.push(
-        stepForm(
-          `申请延期（${deptName(t.departmentCode)}）`,
-          [
-            input('newDueDate', '延至', { type: 'date', required: true }),
-            input('reason', '理由', { required: true, size: 40 }),
-          ],
-          (f) => post(`${task}/extension`, { newDueDate: f.get('newDueDate'), reason: f.get('reason') }),
-          '申请',
-        ),
-      );
-    }
-    if (canOnTask(t, 'decideExtension')) {
-      out.push(
-        stepForm(
-          `审批延期（${deptName(t.departmentCode)}）`,
-          [
-            h('p', {}, `申请延至 ${t.extensionDueDate}：${t.extensionReason}`),
-            input('newDueDate', '批准延至（可改）', { type: 'date', value: t.extensionDueDate }),
-            input('comment', '意见（不批准须写明）', { size: 40 }),
-            ...decisionButtons([
-              ['APPROVE', '批准'],
-              ['REJECT', '不批准'],
-            ]),
-          ],
-          (f, decision) =>
-            post(`${task}/extension/decision`, {
-              approve: decision === 'APPROVE',
-              newDueDate: decision === 'APPROVE' ? f.get('newDueDate') || undefined : undefined,
-              comment: f.get('comment'),
-            }),
-          null,
-        ),
-      );
-    }
-    if (canOnTask(t, 'urge')) {
-      const text = input('text', '催办内容', { required: true, size: 40 });
-      out.push(
-        stepForm(
-          `催办（${deptName(t.departmentCode)}）`,
-          [text],
-          (f) => post(`${task}/urge`, { text: f.get('text') }),
-          '催办',
-        ),
-      );
-    }
-    for (const [step, label, path] of [
-      ['reviewReport', '审核回报', 'review'],
-      ['reviewDraft', '审核代拟稿', 'draft/review'],
-    ]) {
-      if (!canOnTask(t, step)) continue;
-      out.push(
-        stepForm(
-          `${label}（${deptName(t.departmentCode)}）`,
-          [
-            step === 'reviewDraft' ? h('pre', { class: 'draft' }, t.reportDraft ?? '') : '',
-            textarea('comment', '意见'),
-            input('newDueDate', '退回后新期限', { type: 'date' }),
-            ...decisionButtons([
-              ['ACCEPT', '通过'],
-              ['RETURN', '退回修改'],
-            ]),
-          ],
-          (f, decision) =>
-            post(`${task}/${path}`, {
-              decision,
-              comment: f.get('comment'),
-              newDueDate: f.get('newDueDate') || undefined,
-            }),
-          null,
-        ),
-      );
-    }
-  }
-  return out;
-}
-
-/** 会办意见送主办汇总: on the 主办's 回报单, the opinions its 会办 sent, to consolidate. */
-function coOpinions(t) {
-  const received = t.coOpinions ? JSON.parse(t.coOpinions) : [];
-  if (!received.length) return [];
-  return [
-    h(
-      'div',
-      { class: 'co-opinions' },
-      h('strong', {}, '会办意见'),
-      received.map((o) =>
-        h(
-          'p',
-          { 'data-department': o.departmentCode },
-          `${deptName(o.departmentCode)}（${o.signedByName}）：${o.text}`,
-        ),
-      ),
-    ),
-  ];
-}
-
-async function tasksPage(main) {
-  const { items } = await api('GET', '/api/tasks');
+async function tasksPage(main, hash) {
+  const { params, to } = pageOf(hash);
+  const list = await api('GET', `/api/tasks?${params}`);
+  const { items } = list;
   main.append(
     h('h2', {}, `待办 · ${me.departmentName}`),
     h(
@@ -896,10 +626,16 @@ async function tasksPage(main) {
           h('td', {}, t.directive.docNumber),
           h('td', {}, t.directive.title),
           h('td', {}, STATUS[t.status] ?? t.status),
-          h('td', { class: t.overdue ? 'overdue' : undefined }, t.dueDate),
+          h(
+            'td',
+            { class: t.overdue ? 'overdue' : undefined },
+            officeDate(t.dueDate),
+            t.overdue ? '（已逾期）' : '',
+          ),
         ),
       ),
     ),
+    pager(list, to),
   );
 }
 
@@ -907,8 +643,9 @@ async function tasksPage(main) {
 const noticeLink = (n) =>
   n.receiptNumber ? `#/directives/${n.receiptNumber}` : `#/integrity/records/${n.breachRecordId}`;
 
-async function inboxPage(main) {
-  const inbox = await api('GET', '/api/inbox');
+async function inboxPage(main, hash) {
+  const { params, to } = pageOf(hash);
+  const inbox = await api('GET', `/api/inbox?${params}`);
   main.append(
     h('h2', {}, `提醒（未读 ${inbox.unread}）`),
     h(
@@ -940,6 +677,7 @@ async function inboxPage(main) {
         ),
       ),
     ),
+    pager(inbox, to),
   );
 }
 
@@ -956,7 +694,10 @@ function renderNav() {
           h('a', { href: '#/todo', id: 'nav-todo' }, '待办'),
           !isOffice() && h('a', { href: '#/tasks' }, '本单位任务'),
           h('a', { href: '#/inbox' }, '提醒'),
+          has(...LEDGER_ROLES) && h('a', { href: '#/ledger' }, '督办台账'),
           h('a', { href: '#/integrity' }, '政务诚信'),
+          h('a', { href: '#/policy' }, '时限政策'),
+          h('a', { href: '#/delegations' }, '委托'),
           has('ADMIN', 'SECURITY_OFFICER') && h('a', { href: '#/audit' }, '审计日志'),
           has('SECURITY_OFFICER') && h('a', { href: '#/clearances' }, '涉密资格'),
           has('ADMIN') && h('a', { href: '#/numbering' }, '启用编号'),
@@ -1016,19 +757,23 @@ async function route() {
     location.hash = '#/password';
     return;
   }
+  // 委托: acting for someone whose 委托 ended or was revoked stops before anything is asked as him.
+  if (me && !me.mustChangePassword) await keepActingFor();
   if (me && !me.mustChangePassword) await loadDirectory();
   renderNav();
   // The count follows the page: each step taken re-routes, and the count with it.
   if (me) showTodoCount(document.getElementById('nav-todo')).catch(() => {});
+  if (me) showActingFor(document.getElementById('who')).catch(() => {});
   const page = document.createElement('div');
   try {
     const [, name, arg] = hash.split('?')[0].split('/');
     if (hash === '#/login') await loginPage(page);
     else if (name === 'directives' && arg) await detailPage(page, arg);
     else if (name === 'register') await registerPage(page);
-    else if (name === 'tasks') await tasksPage(page);
-    else if (name === 'inbox') await inboxPage(page);
+    else if (name === 'tasks') await tasksPage(page, hash);
+    else if (name === 'inbox') await inboxPage(page, hash);
     else if (name === 'todo') await todoPage(page, hash);
+    else if (name === 'ledger') await ledgerPage(page, hash);
     else if (name === 'integrity') await integrityPage(page, hash);
     else if (name === 'audit') await auditPage(page, hash);
     else if (name === 'clearances') await clearancePage(page, hash);
@@ -1036,6 +781,8 @@ async function route() {
     else if (name === 'org') await orgPage(page);
     else if (name === 'password') await passwordPage(page, me, (user) => (me = user));
     else if (name === 'settings') await settingsPage(page);
+    else if (name === 'policy') await policyPage(page);
+    else if (name === 'delegations') await delegationsPage(page);
     else if (me && name !== 'directives' && !isOffice()) location.hash = '#/tasks';
     else await listPage(page);
   } catch (err) {

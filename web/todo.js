@@ -2,11 +2,11 @@
 // tables, so this page shows what the detail pages offer) and what I handled (GET /api/done).
 // Each item leads to the page where its step is taken.
 
-import { api, chinaTime, deptName, h } from './app.js';
+import { api, chinaTime, deptName, h, officeDate, pageOf, pager } from './app.js';
 
 /** The navigation's 待办 link, with how many items await: `待办 (3)`. */
 export async function showTodoCount(link) {
-  const { total } = await api('GET', '/api/todo');
+  const { total } = await api('GET', '/api/todo?pageSize=1');
   link.textContent = total ? `待办 (${total})` : '待办';
 }
 
@@ -22,8 +22,8 @@ function subNav(current, total) {
 }
 
 export async function todoPage(main, hash) {
-  const params = new URLSearchParams(hash.split('?')[1] ?? '');
-  const todo = await api('GET', '/api/todo');
+  const { params, page, to } = pageOf(hash);
+  const todo = await api('GET', `/api/todo?page=${params.get('tab') === 'done' ? 1 : page}`);
   if (params.get('tab') === 'done') return donePage(main, params, todo.total);
   main.append(
     h('h2', {}, '待办'),
@@ -47,11 +47,17 @@ export async function todoPage(main, hash) {
               h('td', {}, i.docNumber ?? ''),
               h('td', {}, i.title),
               h('td', {}, i.departmentCode ? deptName(i.departmentCode) : ''),
-              h('td', { class: i.overdue ? 'overdue' : undefined }, i.dueDate ?? ''),
+              h(
+                'td',
+                { class: i.overdue ? 'overdue' : undefined },
+                officeDate(i.dueDate),
+                i.overdue ? '（已逾期）' : '',
+              ),
               h('td', {}, h('a', { href: i.link }, '办理')),
             ),
           ),
         ),
+    todo.total > todo.pageSize ? pager(todo, to) : '',
   );
 }
 

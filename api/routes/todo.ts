@@ -11,13 +11,12 @@ import { listFilters, parseRequest, requestSchema, wholeNumberText } from '../pa
 import type { Clock } from '../requests';
 import { doneBy, todoOf } from '../todo';
 
-const todoRequest = requestSchema({ query: listFilters({}) });
-const doneRequest = requestSchema({
-  query: listFilters({
-    page: wholeNumberText('页码', 100_000).default(1),
-    pageSize: wholeNumberText('每页条数', 100).default(20),
-  }),
-});
+const paging = {
+  page: wholeNumberText('页码', 100_000).default(1),
+  pageSize: wholeNumberText('每页条数', 100).default(20),
+};
+const todoRequest = requestSchema({ query: listFilters(paging) });
+const doneRequest = requestSchema({ query: listFilters(paging) });
 
 const todo = operation({
   summary: '我的待办: the steps awaiting me now (审核, 批示, 传阅, 签收, 回报, 审核回报, 延期, 答复 …)',
@@ -25,7 +24,7 @@ const todo = operation({
     'Derived from the step tables and the projection, within what I may see; 批示 only where I was asked and in turn.',
   request: todoRequest,
   responses: {
-    200: '`{total, counts: {kind: n}, items: [{kind, label, receiptNumber?, title, dueDate, link, …}]}`',
+    200: '`{total, counts: {kind: n}, page, pageSize, items: [{kind, label, receiptNumber?, title, dueDate, link, …}]}`: total and counts over every page',
   },
 });
 const done = operation({
@@ -38,8 +37,10 @@ export function todoRouter(db: Database, clock: Clock): Router {
   const router = Router();
 
   router.get('/api/todo', todo, async (req, res) => {
-    parseRequest(todoRequest, req);
-    res.json(await todoOf(db, currentUser(req), chinaDate(await clock())));
+    const { page, pageSize } = parseRequest(todoRequest, req).query;
+    const todo = await todoOf(db, currentUser(req), chinaDate(await clock()));
+    const items = todo.items.slice((page - 1) * pageSize, page * pageSize);
+    res.json({ ...todo, page, pageSize, items });
   });
 
   router.get('/api/done', done, async (req, res) => {

@@ -30,10 +30,10 @@ test('the administrator continues the paper register; the seed registers as 2017
 
   const clerk = await signedIn('huangweiyan');
   await clerk.click('a[href="#/register"]');
-  await clerk.fill('input[name=docNumber]', '国发〔2016〕76号');
-  await clerk.fill('input[name=title]', '国务院关于加强政务诚信建设的指导意见');
+  await clerk.fill('form[data-step="收文登记"] input[name=docNumber]', '国发〔2016〕76号');
+  await clerk.fill('form[data-step="收文登记"] input[name=title]', '国务院关于加强政务诚信建设的指导意见');
   expect(await clerk.inputValue('input[name=receivedDate]')).toBe('2017-01-03');
-  await clerk.fill('input[name=handlingPrefix]', '发改');
+  await clerk.fill('form[data-step="收文登记"] input[name=handlingPrefix]', '发改');
   await clerk.click('form[data-step="收文登记"] button');
   await clerk.waitForURL(/#\/directives\/201700084$/);
   await clerk.waitForSelector('#form');

@@ -87,8 +87,8 @@ test('代拟稿待后送出: the 回报单 now, the 代拟稿 later on its own d
     expect.objectContaining({ kind: 'sendDraft', label: '送交代拟稿', dueDate, receiptNumber: rn }),
   ]);
   await head.reload();
-  await head.waitForSelector('#tasks :text("代拟稿 2017-01-18")');
-  const send = head.locator(`form[data-step="送交代拟稿（省发展改革委，限 ${dueDate} 前）"]`);
+  await head.waitForSelector('#tasks :text("代拟稿 2017年1月18日")');
+  const send = head.locator(`form[data-step="送交代拟稿（省发展改革委，限 2017年1月18日前）"]`);
   await send.locator('textarea[name=draft]').fill(DRAFT);
   await head.screenshot({ path: ui.shot('send-draft.png'), fullPage: true });
   await send.locator('button:has-text("盖章送交")').click();

@@ -28,28 +28,38 @@ const timeline = (page: Page) => page.locator('#timeline tr td:nth-child(3)').al
 test('国发〔2016〕76号 goes from 收文登记 to 答复 through the UI, each person doing their step', async () => {
   const clerk = await signedIn('huangweiyan');
   await clerk.click('a[href="#/register"]');
-  await clerk.fill('input[name=docNumber]', '国发〔2016〕76号');
-  await clerk.fill('input[name=title]', '国务院关于加强政务诚信建设的指导意见');
-  await clerk.fill('input[name=receivedDate]', '2017-01-03');
-  await clerk.fill('input[name=handlingPrefix]', '发改');
+  // 签收 as it is delivered (its 办文时限 starts), then 收文登记 of the same 文号.
+  await clerk.fill('form[data-step="签收"] input[name=docNumber]', '国发〔2016〕76号');
+  await takeStep(clerk, '签收');
+  await clerk.fill('form[data-step="收文登记"] input[name=docNumber]', '国发〔2016〕76号');
+  await clerk.fill('form[data-step="收文登记"] input[name=title]', '国务院关于加强政务诚信建设的指导意见');
+  await clerk.fill('form[data-step="收文登记"] input[name=receivedDate]', '2017-01-03');
+  await clerk.fill('form[data-step="收文登记"] input[name=handlingPrefix]', '发改');
   // The elements printed on the document (GB/T 9704) and the office's 办理意见.
-  await clerk.fill('input[name=copyNumber]', '000363');
-  await clerk.fill('input[name=printedBy]', '国务院办公厅秘书局');
-  await clerk.fill('input[name=printedOn]', '2016-12-26');
+  await clerk.fill('form[data-step="收文登记"] input[name=copyNumber]', '000363');
+  await clerk.fill('form[data-step="收文登记"] input[name=printedBy]', '国务院办公厅秘书局');
+  await clerk.fill('form[data-step="收文登记"] input[name=printedOn]', '2016-12-26');
   await clerk.selectOption('select[name=publicity]', '此件公开发布');
-  await clerk.fill('textarea[name=mainRecipients]', '各省、自治区、直辖市人民政府，国务院各部委、各直属机构');
-  await clerk.fill('textarea[name=summary]', '国务院近日印发《关于加强政务诚信建设的指导意见》。');
+  await clerk.fill(
+    'form[data-step="收文登记"] textarea[name=mainRecipients]',
+    '各省、自治区、直辖市人民政府，国务院各部委、各直属机构',
+  );
+  await clerk.fill(
+    'form[data-step="收文登记"] textarea[name=summary]',
+    '国务院近日印发《关于加强政务诚信建设的指导意见》。',
+  );
   await clerk.click('form[data-step="收文登记"] button');
   await clerk.waitForURL(/#\/directives\/2017\d{5}$/);
   const detail = clerk.url().split('#')[1]!;
   await clerk.waitForSelector('#form');
   expect(await clerk.locator('#form').textContent()).toContain('发改 0001');
+  expect(await clerk.locator('ol.stages li[aria-current=step]').textContent()).toBe('收文');
 
   await takeStep(clerk, '初审', '符合要求');
   const proposal = clerk.locator('form[data-step="拟办"]');
   await proposal.locator('select[name=leadDepartment]').selectOption('GDFGW');
   await proposal.locator('select[name=handlingOption]').selectOption('1');
-  await proposal.locator('select[name=leaders]').selectOption('u-chunxin');
+  await proposal.locator('select[name=leader1]').selectOption('u-chunxin');
   await proposal.locator('textarea[name=comment]').fill('拟请省发展改革委会同省有关部门研究提出办理意见。');
   await takeStep(clerk, '拟办');
   expect(await clerk.locator('#status').textContent()).toBe('审核中');
@@ -79,7 +89,7 @@ test('国发〔2016〕76号 goes from 收文登记 to 答复 through the UI, eac
 
   await clerk.reload();
   await takeStep(clerk, '转办');
-  expect(await clerk.locator('#tasks').textContent()).toContain('2017-01-13'); // dispatched 01-03: 10 days
+  expect(await clerk.locator('#tasks').textContent()).toContain('2017年1月13日'); // dispatched 01-03: 10 days
 
   // 传阅 to 办公厅秘书长 for comment: he opens it from his inbox and writes his comment.
   await clerk.locator('form[data-step="传阅"] select[name=readers]').selectOption(['u-mishuzhang']);
@@ -109,7 +119,12 @@ test('国发〔2016〕76号 goes from 收文登记 to 答复 through the UI, eac
     '需征求各市意见',
   );
   await takeStep(clerk, '审批延期（省发展改革委）', '批准');
-  expect(await clerk.locator('#tasks').textContent()).toContain('2017-01-17');
+  expect(await clerk.locator('#tasks').textContent()).toContain('2017年1月17日');
+  // Its countdown, in words: 14 days from 2017-01-03 to the new 回报期限.
+  expect(await clerk.locator('#tasks tr[data-department=GDFGW] .countdown').textContent()).toBe(
+    '回报剩 14 天',
+  );
+  expect(await clerk.locator('ol.stages li[aria-current=step]').textContent()).toBe('回报');
 
   const head = await signedIn('fgw-head');
   await head.goto(`${api.baseUrl}/#${detail}`);
@@ -156,9 +171,9 @@ test('国发〔2016〕76号 goes from 收文登记 to 答复 through the UI, eac
 test('a refused step shows the API’s reason, and the page stays as it was', async () => {
   const clerk = await signedIn('huangweiyan');
   await clerk.click('a[href="#/register"]');
-  await clerk.fill('input[name=docNumber]', '国发〔2016〕76号'); // registered by the test above
-  await clerk.fill('input[name=title]', '国务院关于加强政务诚信建设的指导意见');
-  await clerk.fill('input[name=receivedDate]', '2017-01-03');
+  await clerk.fill('form[data-step="收文登记"] input[name=docNumber]', '国发〔2016〕76号'); // registered by the test above
+  await clerk.fill('form[data-step="收文登记"] input[name=title]', '国务院关于加强政务诚信建设的指导意见');
+  await clerk.fill('form[data-step="收文登记"] input[name=receivedDate]', '2017-01-03');
   await clerk.click('form[data-step="收文登记"] button');
   await clerk.waitForSelector('#flash:not(.ok)');
   expect(await clerk.locator('#flash').textContent()).toContain('已登记，收文编号');
@@ -168,15 +183,15 @@ test('a refused step shows the API’s reason, and the page stays as it was', as
 test('a 拟办 may set the 回报期限 by hand; one before today is refused with the reason', async () => {
   const clerk = await signedIn('huangweiyan');
   await clerk.click('a[href="#/register"]');
-  await clerk.fill('input[name=docNumber]', '国发〔2016〕86号');
-  await clerk.fill('input[name=title]', '国务院关于另一事项的通知');
-  await clerk.fill('input[name=receivedDate]', '2017-01-03');
+  await clerk.fill('form[data-step="收文登记"] input[name=docNumber]', '国发〔2016〕86号');
+  await clerk.fill('form[data-step="收文登记"] input[name=title]', '国务院关于另一事项的通知');
+  await clerk.fill('form[data-step="收文登记"] input[name=receivedDate]', '2017-01-03');
   await clerk.click('form[data-step="收文登记"] button');
   await clerk.waitForURL(/#\/directives\/2017\d{5}$/);
   await takeStep(clerk, '初审', '符合要求');
   const proposal = clerk.locator('form[data-step="拟办"]');
   await proposal.locator('select[name=leadDepartment]').selectOption('GDFGW');
-  await proposal.locator('select[name=leaders]').selectOption('u-chunxin');
+  await proposal.locator('select[name=leader1]').selectOption('u-chunxin');
   await proposal.locator('input[name=dueDate]').fill('2017-01-02');
   await proposal.locator('button[type=submit]').click();
   await clerk.waitForSelector('#flash:not(.ok):has-text("回报期限不能早于今天")');
@@ -190,9 +205,12 @@ test('a 拟办 may set the 回报期限 by hand; one before today is refused wit
 test('a document kept for reference is filed (归档) after 初审, without 转办', async () => {
   const clerk = await signedIn('huangweiyan');
   await clerk.click('a[href="#/register"]');
-  await clerk.fill('input[name=docNumber]', '国办函〔2016〕120号');
-  await clerk.fill('input[name=title]', '国务院办公厅关于2017年部分节假日安排的通知');
-  await clerk.fill('input[name=receivedDate]', '2017-01-03');
+  await clerk.fill('form[data-step="收文登记"] input[name=docNumber]', '国办函〔2016〕120号');
+  await clerk.fill(
+    'form[data-step="收文登记"] input[name=title]',
+    '国务院办公厅关于2017年部分节假日安排的通知',
+  );
+  await clerk.fill('form[data-step="收文登记"] input[name=receivedDate]', '2017-01-03');
   await clerk.click('form[data-step="收文登记"] button');
   await clerk.waitForURL(/#\/directives\/2017\d{5}$/);
   await takeStep(clerk, '初审', '符合要求');
