@@ -135,6 +135,11 @@ export function flash(message, ok = false) {
   el.textContent = message;
   el.className = ok ? 'ok' : '';
   el.hidden = !message;
+  // A refusal takes the focus, so the keyboard and the screen reader are where the reason is.
+  if (message && !ok) {
+    el.tabIndex = -1;
+    el.focus();
+  }
 }
 
 /** The person signed in, and the people and departments he may name (for the page modules). */
@@ -246,6 +251,8 @@ async function loginPage(main) {
           password: data.get('password'),
         });
         me = user;
+        // Whoever signs in starts as himself: a 委托 chosen in this tab before is not his.
+        actFor(undefined);
         // A password an administrator set: the person chooses his own before anything else.
         location.hash = me.mustChangePassword
           ? '#/password'
@@ -303,10 +310,9 @@ async function listPage(main) {
           h('td', {}, d.title),
           h('td', {}, d.urgency),
           h('td', {}, STATUS[d.status] ?? d.status),
-          h(
-            'td',
-            { class: d.tasks.some((t) => t.overdue && t.status !== 'ACCEPTED') ? 'overdue' : undefined },
-            d.dueDate ?? '',
+          overdueCell(
+            d.dueDate,
+            d.tasks.some((t) => t.overdue && OWING.includes(t.status)),
           ),
         ),
       ),
@@ -314,6 +320,12 @@ async function listPage(main) {
     pager(list, to),
   );
 }
+
+/** Statuses in which a department still owes its report (or its 代拟稿). */
+const OWING = ['DISPATCHED', 'SIGNED_FOR', 'RETURNED', 'DRAFT_PENDING'];
+/** A deadline, with 已逾期 in words as well as in red. */
+const overdueCell = (date, overdue) =>
+  h('td', { class: overdue ? 'overdue' : undefined }, officeDate(date), overdue ? '（已逾期）' : '');
 
 /** The 密级 this clerk may register: none classified unless the deployment is accredited for them. */
 const SECRECY_ASCENDING = ['非密', '秘密', '机密', '绝密'];
@@ -718,6 +730,7 @@ function renderNav() {
             {
               onclick: async () => (
                 await api('POST', '/api/auth/logout'),
+                actFor(undefined),
                 (me = undefined),
                 (location.hash = '#/login')
               ),
@@ -789,7 +802,14 @@ async function route() {
     flash(err.message);
   }
   // Pages load concurrently (a click during a load): only the one for the current address shows.
-  if ((location.hash || '#/') === hash) main.replaceChildren(page);
+  if ((location.hash || '#/') !== hash) return;
+  main.replaceChildren(page);
+  // A new page takes the focus at its heading (a refusal has already taken it to the message).
+  const heading = page.querySelector('h2');
+  if (heading && document.activeElement?.id !== 'flash') {
+    heading.tabIndex = -1;
+    heading.focus({ preventScroll: true });
+  }
 }
 
 window.addEventListener('hashchange', () => {

@@ -40,7 +40,9 @@ const mayReadDirectory = (user: SessionUser) => user.roles.some((r) => DIRECTORY
  * The ids of the people named in what this person sees: the directives (who registered, urges,
  * signed for, reported, handles, acted in the timeline shown, sent or read their 传阅 copies), the
  * 政务失信记录 and cases in their scope (who opened, acted, objected, reviewed, decided), their
- * 委托, and themselves. Those who may read the directory may name anyone.
+ * 委托, themselves, and the active colleagues of their own department: whom a leader or a
+ * department head names as his stand-in (委托) is someone he works beside, whether or not a
+ * document has brought them together yet. Those who may read the directory may name anyone.
  */
 async function namedFor(db: Database, user: SessionUser): Promise<string[] | 'everyone'> {
   if (mayReadDirectory(user)) return 'everyone';
@@ -50,7 +52,7 @@ async function namedFor(db: Database, user: SessionUser): Promise<string[] | 'ev
     select: { recordId: true, openedById: true },
   });
   const recordIds = { in: records.map((r) => r.recordId) };
-  const [directives, entries, objections, cases, delegations] = await Promise.all([
+  const [directives, entries, objections, cases, delegations, colleagues] = await Promise.all([
     db.directive.findMany({
       where: scope.where,
       select: {
@@ -83,6 +85,7 @@ async function namedFor(db: Database, user: SessionUser): Promise<string[] | 'ev
       where: { OR: [{ fromUserId: user.id }, { toUserId: user.id }] },
       select: { fromUserId: true, toUserId: true },
     }),
+    db.user.findMany({ where: { departmentCode: user.departmentCode, active: true }, select: { id: true } }),
   ]);
   const ids = [
     user.id,
@@ -98,6 +101,7 @@ async function namedFor(db: Database, user: SessionUser): Promise<string[] | 'ev
     ...objections.flatMap((o) => [o.filedById, o.reviewerId]),
     ...cases.flatMap((c) => [c.openedById, c.decidedById]),
     ...delegations.flatMap((d) => [d.fromUserId, d.toUserId]),
+    ...colleagues.map((c) => c.id),
   ];
   return [...new Set(ids.filter((id): id is string => !!id))];
 }

@@ -724,6 +724,11 @@ const ROWS: Row[] = [
   { route: 'GET /api/inbox', expect: EVERYONE_OK },
   { route: 'GET /api/todo', expect: EVERYONE_OK },
   { route: 'GET /api/done', expect: EVERYONE_OK },
+  // 督办台账: those who handle directives, each over what he sees; 督查室, 保密员, admin none
+  ...['', '/stats', '/export'].map((sub) => ({
+    route: `GET /api/ledger${sub}`,
+    expect: { ok: `${OFFICE} chunxin mishuzhang ${FGW} ${CZT} sft-handler gz-head` },
+  })),
   {
     route: 'POST /api/inbox/:id/read',
     what: "广州市's 传阅 notice",
@@ -1115,6 +1120,12 @@ test('a department reads the names in its own work, not the directory', async ()
     departmentName: '广东省人民政府办公厅',
   });
   expect(names.departments.map((d) => d.code)).toContain('GDCZT');
+});
+
+test('a leader reads the names of his own department’s colleagues, to name one his stand-in (委托)', async () => {
+  const names = (await ok(send('chunxin', 'get', '/api/names'))).body as { people: { id: string }[] };
+  // 办公厅秘书长 and 保密员, whom no document has brought together with him.
+  expect(names.people.map((p) => p.id)).toEqual(expect.arrayContaining(['u-mishuzhang', 'u-baomi']));
 });
 
 // Last: it stops the worker.
