@@ -332,7 +332,7 @@ export async function orgPage(main) {
     h(
       'div',
       { class: 'step', id: 'import' },
-      fileInput,
+      h('label', {}, '导入文件 ', fileInput),
       h('button', { type: 'button', onclick: () => runImport(true) }, '检查'),
       h('button', { type: 'button', onclick: () => runImport(false) }, '导入'),
     ),

@@ -39,13 +39,19 @@ async function onPhone(browser: Browser, username: string): Promise<Page> {
 const scrollsSideways = (page: Page) =>
   page.evaluate<boolean>('document.documentElement.scrollWidth > document.documentElement.clientWidth + 1');
 
-let rn = '';
+let rn = ''; // awaiting 春新's 批示
+let dispatched = ''; // signed for by 省发展改革委, its 回报 owed
+let awaiting = ''; // awaiting 春新's 批示 still, for the check of his form
 
-beforeAll(async () => {
+/** A directive through both sign-offs, awaiting 春新's 批示. */
+async function awaitingInstruction(
+  docNumber: string,
+): Promise<[string, (who: string, url: string, body: object) => Promise<void>]> {
   const { as } = api;
-  rn = (await as('huangweiyan').post('/api/directives', SEED_DIRECTIVE)).body.directive.receiptNumber;
+  const made = (await as('huangweiyan').post('/api/directives', { ...SEED_DIRECTIVE, docNumber })).body;
+  const receiptNumber = made.directive.receiptNumber as string;
   const step = async (who: string, url: string, body: object) =>
-    expect((await as(who).post(`/api/directives/${rn}/${url}`, body)).status).toBe(200);
+    expect((await as(who).post(`/api/directives/${receiptNumber}/${url}`, body)).status).toBe(200);
   await step('huangweiyan', 'initial-review', { decision: 'ACCEPT' });
   await step('huangweiyan', 'proposal', {
     leadDepartment: 'GDFGW',
@@ -55,6 +61,17 @@ beforeAll(async () => {
   });
   await step('chenweiyan', 'review', { decision: 'APPROVE' });
   await step('zh1-director', 'review', { decision: 'APPROVE' });
+  return [receiptNumber, step];
+}
+
+beforeAll(async () => {
+  [rn] = await awaitingInstruction(SEED_DIRECTIVE.docNumber);
+  const [other, step] = await awaitingInstruction('国发〔2016〕77号');
+  await step('chunxin', 'instruction', { decision: 'APPROVE', text: '同意' });
+  await step('huangweiyan', 'dispatch', {});
+  await step('fgw-mishu', 'tasks/GDFGW/sign-for', { deptReceiptNumber: '320号' });
+  dispatched = other;
+  [awaiting] = await awaitingInstruction('国发〔2016〕78号');
 });
 
 test('on a 390 px phone, 春新 gives the 批示 and 省发展改革委 sends the 回报单', async () => {
@@ -96,15 +113,34 @@ describe('accessibility (axe, WCAG 2 A/AA): no serious or critical violation', (
     ['the clerk’s directive page', 'huangweiyan', '#/directives/{rn}', '#timeline'],
     ['the clerk’s 待办', 'huangweiyan', '#/todo', 'h2'],
     ['the department’s tasks', 'fgw-mishu', '#/tasks', '#my-tasks'],
-    ['the department’s directive page', 'fgw-mishu', '#/directives/{rn}', '#timeline'],
+    [
+      'the department’s directive page',
+      'fgw-head',
+      '#/directives/{dispatched}',
+      'form[data-step="回报单（省发展改革委）"]',
+    ],
     ['the reminders', 'fgw-mishu', '#/inbox', '#inbox'],
     ['政务诚信', 'huangweiyan', '#/integrity', 'h2'],
     ['个人设置', 'chunxin', '#/settings', 'h2'],
+    [
+      'the leader’s directive page with the 批示 form',
+      'chunxin',
+      '#/directives/{awaiting}',
+      'form[data-step="批示"]',
+    ],
+    ['办理时限政策, as the director edits it', 'zh1-director', '#/policy', 'h2'],
+    ['委托', 'chunxin', '#/delegations', 'h2'],
+    ['机构与用户', 'admin', '#/org', 'h2'],
+    ['审计日志', 'admin', '#/audit', 'h2'],
+    ['启用编号', 'admin', '#/numbering', 'h2'],
+    ['涉密资格', 'baomi', '#/clearances', 'h2'],
   ])('%s', async (_what, who, hash, ready) => {
     const page = who
       ? await ui.signedIn(who)
       : await (await ui.browser.newContext({ locale: 'zh-CN' })).newPage();
-    await page.goto(`${api.baseUrl}/${hash.replace('{rn}', rn)}`);
+    await page.goto(
+      `${api.baseUrl}/${hash.replace('{rn}', rn).replace('{dispatched}', dispatched).replace('{awaiting}', awaiting)}`,
+    );
     await page.waitForSelector(ready);
     expect(await seriousViolations(page)).toEqual([]);
   });
