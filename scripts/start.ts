@@ -375,6 +375,18 @@ async function main() {
   say(`database ${config.databaseUrl}: applying migrations`);
   run('sh', ['scripts/prisma.sh', 'migrate', 'deploy'], env, 'applying database migrations');
 
+  // 打印: the forms' PDFs are printed by Chromium with Debian's fonts (installed here when this is a
+  // Debian machine run as root). Without them the print views still work; only PDFs answer 503.
+  const browser = spawnSync('bash', ['scripts/install-browser.sh'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (browser.status !== 0)
+    say(
+      'warning: no Chromium or fonts for the forms’ PDFs; the print views work, PDF downloads answer 503 until they are installed',
+    );
+
   if (embedded) {
     run('bash', ['scripts/install-temporal-cli.sh'], env, 'installing the Temporal CLI');
     say(`starting the Temporal dev server on 127.0.0.1:${config.temporal.devPort}`);

@@ -502,7 +502,7 @@ async function detailPage(main, receiptNumber) {
             `${nameOf(e.actorId)}${e.onBehalfOfId ? `（受${nameOf(e.onBehalfOfId)}委托）` : ''}${e.departmentCode ? ` · ${deptName(e.departmentCode)}` : ''}`,
           ),
           h('td', {}, e.action),
-          h('td', {}, e.comment ?? ''),
+          h('td', {}, officeText(e.comment)),
         ),
       ),
     ),
@@ -510,6 +510,12 @@ async function detailPage(main, receiptNumber) {
 }
 
 /** A date as the office writes it on its forms: 2017年1月3日 (China Standard Time). */
+/** The dates in a text as the office writes them: 限于 2017-01-20 前回报 reads 限于 2017年1月20日前回报. */
+export const officeText = (text) =>
+  (text ?? '').replace(
+    / ?\b(\d{4})-(\d{2})-(\d{2})\b ?/g,
+    (_, y, m, d) => `${Number(y)}年${Number(m)}月${Number(d)}日`,
+  );
 export const officeDate = (iso) => {
   if (!iso) return '';
   const [y, m, day] = (iso.length === 10 ? iso : chinaTime(iso).slice(0, 10)).split('-');

@@ -169,6 +169,18 @@ test('the 回报单 goes out blank; once 省发展改革委 reports, its 办理�
     '限于 2017年1月14日前回报',
   ])
     expect(sheetText).toContain(expected);
+  // And as a PDF: the same fields, its text searchable.
+  const pdf = await as('fgw-head').download(`${FORMS}/report-sheet/GDFGW?format=pdf`);
+  expect(pdf.status).toBe(200);
+  const pdfLines = runTogether(await pdfText(pdf.body as Buffer));
+  for (const expected of [
+    '201700084',
+    '国发〔2016〕76号',
+    '2017年1月14日',
+    '√ 1. 拟原文翻印',
+    '退回时间：2017年1月6日',
+  ])
+    expect(pdfLines).toContain(expected);
 
   // 省财政厅's own copy names it, as 会办单位.
   const co = (await as('czt-handler').get(`${FORMS}/report-sheet/GDCZT`)).text;

@@ -78,6 +78,13 @@ test('two leaders in turn, a 批示 that amends, 传阅 recalled, 改派, a 回�
 
   // 转办, then 改派: 省发展改革委's head handles it himself.
   await takeStep(clerk, '转办', '转办');
+  // The departments' tasks open in their own workflows a moment after the 转办 is answered.
+  for (let i = 0; !(await clerk.locator('form[data-step="改派承办人（省发展改革委）"]').count()); i++) {
+    if (i === 50) throw new Error('the task of 省发展改革委 did not open');
+    await clerk.waitForTimeout(100);
+    await clerk.reload();
+    await clerk.waitForSelector('#timeline');
+  }
   const reassign = clerk.locator('form[data-step="改派承办人（省发展改革委）"]');
   await reassign.locator('select[name=handler]').selectOption('u-fgw-head');
   await reassign.locator('input[name=reason]').fill('承办人出差');

@@ -198,7 +198,7 @@ test('a 拟办 may set the 回报期限 by hand; one before today is refused wit
   await proposal.locator('input[name=dueDate]').fill('2017-01-20');
   await takeStep(clerk, '拟办');
   expect(await clerk.locator('#timeline tr:last-child td:nth-child(4)').textContent()).toContain(
-    '限于 2017-01-20 前回报',
+    '限于2017年1月20日前回报',
   );
 });
 
