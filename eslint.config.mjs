@@ -3,7 +3,9 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['generated/**', 'node_modules/**', 'data/**', 'tools/**', 'logs/**', '*.config.js'] },
+  {
+    ignores: ['generated/**', 'dist/**', 'node_modules/**', 'data/**', 'tools/**', 'logs/**', '*.config.js'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

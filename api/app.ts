@@ -35,6 +35,7 @@ import { passwordRouter } from './routes/password';
 import type { Clock } from './requests';
 import { boundedSteps } from './updates';
 import { vendorScripts } from './vendor';
+import { ROOT } from '../core/paths';
 
 export interface AppDeps {
   db: Database;
@@ -63,7 +64,7 @@ export interface AppDeps {
   noticeEmailAvailable?: boolean;
 }
 
-const WEB_DIR = path.join(__dirname, '..', 'web');
+const WEB_DIR = path.join(ROOT, 'web');
 /** The UI loads only its own files and talks only to this API; nobody frames it. */
 const WEB_CSP = {
   useDefaults: false,

@@ -8,7 +8,7 @@
  * cell (exceljs writes a formula only when given one as {formula}), so a title typed as
  * =HYPERLINK(…) shows as that text and never runs.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { toCsv } from './integrity-views';
 import { RAG_LABELS, type DepartmentStats, type LedgerRow } from './ledger';
 
@@ -76,7 +76,7 @@ export async function ledgerXlsx(
   stats: { departments: DepartmentStats[]; total: DepartmentStats },
   madeAt: Date,
 ): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   workbook.creator = '督办';
   workbook.created = madeAt;
   workbook.modified = madeAt;
@@ -102,4 +102,10 @@ export function ledgerCsv(rows: readonly LedgerRow[]): string {
       LEDGER_COLUMNS.map(([, , value]) => value(r)).map((v) => (v === null ? null : String(v))),
     ),
   ]);
+}
+
+/** exceljs loads with the first import or export, not with the API (it weighs ~17 MB). */
+async function loadExcel(): Promise<typeof ExcelJS> {
+  const loaded = (await import('exceljs')) as unknown as { default?: typeof ExcelJS };
+  return loaded.default ?? (loaded as unknown as typeof ExcelJS);
 }

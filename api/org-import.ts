@@ -12,7 +12,7 @@
  * the same file twice adds nothing.
  */
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { z } from 'zod';
 import type { DepartmentKind, Role } from '../core/roles';
 import type { FieldProblem } from '../workflows/incoming-document';
@@ -63,7 +63,7 @@ export interface Sheet {
 /** Reads the file's sheets, each with the kind its header row names; 400 or 415 when it cannot. */
 export async function readSheets(fileName: string, content: Buffer): Promise<Sheet[]> {
   const extension = fileName.toLowerCase().split('.').pop();
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   try {
     if (extension === 'xlsx') {
       // A zip (PK\3\4): anything else is not an .xlsx, whatever its name says.
@@ -250,4 +250,10 @@ export function judgeRows(
     }
   }
   return report;
+}
+
+/** exceljs loads with the first import or export, not with the API (it weighs ~17 MB). */
+async function loadExcel(): Promise<typeof ExcelJS> {
+  const loaded = (await import('exceljs')) as unknown as { default?: typeof ExcelJS };
+  return loaded.default ?? (loaded as unknown as typeof ExcelJS);
 }

@@ -4,7 +4,7 @@
  * routes it, leader 春新 gives the instruction, and 省发展改革委 leads the handling.
  */
 import type { Database } from '../core/database';
-import type { DepartmentKind, Role } from '../core/roles';
+import { ROLES, type DepartmentKind, type Role } from '../core/roles';
 import { DEMO_PASSWORD, hashPassword } from '../api/auth/passwords';
 
 export interface DemoDepartment {
@@ -159,5 +159,15 @@ export async function seedDemoOrganisation(db: Database, password = DEMO_PASSWOR
       db.userRole.deleteMany({ where: { userId: u.id } }),
       db.userRole.createMany({ data: u.roles.map((role) => ({ userId: u.id, role })) }),
     ]);
+  }
+}
+
+/** Who can sign in to the demo organisation, as `npm run seed` and the first `npm start` print it. */
+export function printDemoAccounts(): void {
+  const dept = new Map(DEMO_DEPARTMENTS.map((d) => [d.code, d.name]));
+  console.log(`Demo accounts (password for all: ${DEMO_PASSWORD}):`);
+  for (const u of DEMO_USERS) {
+    const roles = u.roles.map((r) => ROLES[r]).join(', ');
+    console.log(`  ${u.username.padEnd(14)} ${u.displayName} — ${dept.get(u.departmentCode)} — ${roles}`);
   }
 }

@@ -19,10 +19,9 @@ import { openDatabase } from '../core/database';
 import { msToTs } from '@temporalio/common/lib/time';
 import { connectClient } from '../core/temporal';
 import { bootstrapAdministrator, bootstrapMessage } from '../api/auth/bootstrap';
-import { seedDemoOrganisation } from './demo-organisation';
-import { printDemoAccounts } from './seed';
+import { printDemoAccounts, seedDemoOrganisation } from './demo-organisation';
+import { BUILT_WORKFLOWS, ROOT } from '../core/paths';
 
-const ROOT = path.resolve(__dirname, '..');
 /** With the embedded server, pollers re-poll this often, so /health sees a stopped worker quickly. */
 const DEV_POLL_EXPIRATION_SECONDS = 10;
 /** How long the embedded server keeps closed workflows' histories. */
@@ -448,13 +447,18 @@ async function main() {
   }
   await db.$disconnect();
 
-  const tsx = ['--import', 'tsx'];
+  // Built (npm start): plain JavaScript and the prebuilt workflow bundle. From the sources
+  // (node --import tsx scripts/start.ts): compiled as they load, for development.
+  const built = path.basename(__filename) === 'start.js';
+  const partArgs = (part: 'worker' | 'api') =>
+    built ? [path.join(ROOT, 'dist', `${part}.js`)] : ['--import', 'tsx', `${part}/index.ts`];
+  if (built) env.DUBAN_WORKFLOW_BUNDLE = BUILT_WORKFLOWS;
   say('starting the worker');
-  startPart('worker', process.execPath, [...tsx, 'worker/index.ts'], env, 30_000);
+  startPart('worker', process.execPath, partArgs('worker'), env, 30_000);
   if (embedded) await waitFor('the worker', 120_000, () => workerPolling(config));
 
   say('starting the API');
-  startPart('api', process.execPath, [...tsx, 'api/index.ts'], env, 10_000);
+  startPart('api', process.execPath, partArgs('api'), env, 10_000);
   const apiUrl = `http://${config.api.host}:${config.api.port}`;
   await waitFor('the API', 60_000, async () => (await fetch(`${apiUrl}/health`)).status === 200);
 

@@ -23,6 +23,10 @@ async function main() {
     taskQueue: config.temporal.taskQueue,
     dataConverter: temporalDataConverter(config.temporal),
     noticeChannels,
+    // The bundle `npm run build` made: no compiler in this process (npm start sets it).
+    ...(process.env.DUBAN_WORKFLOW_BUNDLE
+      ? { workflowBundle: { codePath: process.env.DUBAN_WORKFLOW_BUNDLE } }
+      : {}),
   });
   if (noticeChannels.length) {
     // The outbox's sender (e-mail, webhook): started once, found running by any other worker.

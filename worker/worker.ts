@@ -1,7 +1,9 @@
 /** Builds the Duban worker: the workflow bundle plus activities wired to the database. */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { ROOT } from '../core/paths';
 import {
   NOTICE_OUTBOX_WORKFLOW_ID,
   noticeOutboxWorkflow,
@@ -19,8 +21,6 @@ export interface DubanWorkerOptions extends ActivityDeps {
   dataConverter?: WorkerOptions['dataConverter'];
 }
 
-export const workflowsPath = require.resolve('../workflows');
-
 export function createDubanWorker(opts: DubanWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -30,7 +30,10 @@ export function createDubanWorker(opts: DubanWorkerOptions): Promise<Worker> {
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
     // The configured e-mail and webhook channels (worker/index.ts); none in most tests.
     activities: createActivities({ db: opts.db, noticeChannels: opts.noticeChannels }),
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
+    // Built once (npm start runs npm run build), or bundled here from the sources (development).
+    ...(opts.workflowBundle
+      ? { workflowBundle: opts.workflowBundle }
+      : { workflowsPath: path.join(ROOT, 'workflows', 'index.ts') }),
   });
 }
 

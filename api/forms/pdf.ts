@@ -16,10 +16,10 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { HttpError } from '../errors';
+import { ROOT } from '../../core/paths';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 /** A browser not asked for a PDF this long is closed (its memory is the API's). */
 const IDLE_MS = 5 * 60_000;
@@ -82,6 +82,8 @@ async function launch(): Promise<Browser> {
   const executablePath = chromiumPath();
   if (!executablePath) throw unavailable('pdf_unavailable', NO_BROWSER);
   try {
+    // Loaded with the first PDF, not with the API: most processes never print one (~50 MB).
+    const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
       executablePath,
       // Chromium refuses to run its sandbox as root (a container); as any other user it keeps it.

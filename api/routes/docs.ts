@@ -16,11 +16,12 @@ import { chinaDate } from '../../workflows/incoming-document';
 import { openApiDocument, operation } from '../openapi';
 import { parseRequest, requestSchema } from '../parse';
 import type { Clock } from '../requests';
+import { ROOT } from '../../core/paths';
 
 export const OPENAPI_PATH = '/api/openapi.json';
 export const DOCS_PATH = '/api/docs';
 
-const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
   version: string;
 };
 

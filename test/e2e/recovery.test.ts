@@ -64,7 +64,7 @@ interface Started {
 async function npmStart(): Promise<Started> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-recovery-'));
   const [apiPort, devPort, uiPort] = [await freePort(), await freePort(), await freePort()];
-  const process_ = spawnCommand(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+  const process_ = spawnCommand(process.execPath, ['dist/start.js'], {
     cwd: ROOT,
     env: {
       ...process.env,

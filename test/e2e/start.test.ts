@@ -35,7 +35,7 @@ async function npmStart(extraEnv: NodeJS.ProcessEnv = {}): Promise<Started> {
     LOG_LEVEL: 'warn',
     ...extraEnv,
   };
-  const process_ = spawnCommand(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+  const process_ = spawnCommand(process.execPath, ['dist/start.js'], {
     cwd: ROOT,
     env,
   });

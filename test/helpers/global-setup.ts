@@ -1,4 +1,7 @@
-/** Once per test run: check the Temporal servers are installed and build a migrated template database. */
+/**
+ * Once per test run: check the Temporal servers are installed, build a migrated template database,
+ * and build dist/ as `npm start` does (the start and recovery tests run the built JavaScript).
+ */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,4 +23,6 @@ export default function globalSetup(): void {
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`migrating the template database failed:\n${r.stdout}\n${r.stderr}`);
+  const built = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stdout}\n${built.stderr}`);
 }
