@@ -1,14 +1,17 @@
-/** Connections to Temporal, for the API (client) and the worker (native), from one config. */
+/**
+ * Connections to Temporal from one config: the client (the API, the supervisor, scripts). The
+ * worker's native connection is in worker/connection.ts, so that nothing else loads the SDK's
+ * native worker runtime (~50 MB) for it.
+ */
 import fs from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import type { Config } from './config';
 import { createEncryptionCodec } from './payload-codec';
 
 type TemporalSettings = Config['temporal'];
 
-function tlsOptions(tls: TemporalSettings['tls']): ConnectionOptions['tls'] {
+export function tlsOptions(tls: TemporalSettings['tls']): ConnectionOptions['tls'] {
   if (!tls) return undefined;
   return {
     serverNameOverride: tls.serverName,
@@ -40,13 +43,4 @@ export async function connectClient(settings: TemporalSettings): Promise<Client>
     namespace: settings.namespace,
     dataConverter: temporalDataConverter(settings),
   });
-}
-
-export async function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
-  const options: NativeConnectionOptions = {
-    address: settings.address,
-    tls: tlsOptions(settings.tls),
-    apiKey: settings.apiKey,
-  };
-  return NativeConnection.connect(options);
 }

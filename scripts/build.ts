@@ -3,7 +3,7 @@
  * in a running process. esbuild bundles the supervisor, the worker and the API, each one file with
  * the project's own modules in it and the npm packages left to node_modules; the Temporal SDK's
  * bundler packs the workflow code once, as a worker would at each start. Into dist/:
- * start.js, worker.js, api.js, workflow-bundle.js. Takes a few seconds; `npm start` runs it first.
+ * start.js, setup.js, worker.js, api.js, workflow-bundle.js. Takes a few seconds; `npm start` runs it first.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +21,7 @@ async function main() {
       start: path.join(ROOT, 'scripts', 'start.ts'),
       worker: path.join(ROOT, 'worker', 'index.ts'),
       api: path.join(ROOT, 'api', 'index.ts'),
+      setup: path.join(ROOT, 'scripts', 'setup.ts'),
     },
     outdir: OUT,
     bundle: true,

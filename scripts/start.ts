@@ -15,11 +15,8 @@ import net from 'node:net';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { loadConfigOrExit, type Config } from '../core/config';
-import { openDatabase } from '../core/database';
 import { msToTs } from '@temporalio/common/lib/time';
 import { connectClient } from '../core/temporal';
-import { bootstrapAdministrator, bootstrapMessage } from '../api/auth/bootstrap';
-import { printDemoAccounts, seedDemoOrganisation } from './demo-organisation';
 import { BUILT_WORKFLOWS, ROOT } from '../core/paths';
 
 /** With the embedded server, pollers re-poll this often, so /health sees a stopped worker quickly. */
@@ -342,6 +339,12 @@ async function reconnectClients(config: Config): Promise<void> {
   );
 }
 
+/** Built (npm start): plain JavaScript. From the sources (node --import tsx scripts/start.ts): compiled as they load. */
+const built = path.basename(__filename) === 'start.js';
+const SOURCES = { worker: 'worker/index.ts', api: 'api/index.ts', setup: 'scripts/setup.ts' };
+const partArgs = (part: keyof typeof SOURCES) =>
+  built ? [path.join(ROOT, 'dist', `${part}.js`)] : ['--import', 'tsx', SOURCES[part]];
+
 async function main() {
   const config = loadConfigOrExit();
   const embedded = !config.temporal.externalAddress;
@@ -435,23 +438,15 @@ async function main() {
     );
   }
 
-  const db = openDatabase(config.databaseUrl);
-  if (config.production) {
-    // A production start: never the demo organisation; the first administrator when there is none.
-    const made = await bootstrapAdministrator(db);
-    if (made) console.log(bootstrapMessage(made));
-  } else if (embedded && (await db.user.count()) === 0) {
-    await seedDemoOrganisation(db);
-    say('first start: loaded the demo organisation (npm run seed reloads it)');
-    printDemoAccounts();
-  }
-  await db.$disconnect();
+  // The first administrator, or the demo organisation: in a process of its own (scripts/setup.ts),
+  // so this one, which stays up supervising, never carries the database client.
+  run(
+    process.execPath,
+    [...partArgs('setup'), ...(embedded ? ['--embedded'] : [])],
+    env,
+    'setting up the organisation',
+  );
 
-  // Built (npm start): plain JavaScript and the prebuilt workflow bundle. From the sources
-  // (node --import tsx scripts/start.ts): compiled as they load, for development.
-  const built = path.basename(__filename) === 'start.js';
-  const partArgs = (part: 'worker' | 'api') =>
-    built ? [path.join(ROOT, 'dist', `${part}.js`)] : ['--import', 'tsx', `${part}/index.ts`];
   if (built) env.DUBAN_WORKFLOW_BUNDLE = BUILT_WORKFLOWS;
   say('starting the worker');
   startPart('worker', process.execPath, partArgs('worker'), env, 30_000);

@@ -4,7 +4,8 @@ import { createNoticeChannels } from '../activities/notice-channels';
 import { loadConfigOrExit } from '../core/config';
 import { openDatabase, useWriteAheadLog } from '../core/database';
 import { createLogger } from '../core/logger';
-import { connectClient, connectWorker, temporalDataConverter } from '../core/temporal';
+import { connectClient, temporalDataConverter } from '../core/temporal';
+import { connectWorker } from './connection';
 import { createDubanWorker, startNoticeOutbox } from './worker';
 
 async function main() {
