@@ -377,17 +377,20 @@ async function main() {
   say(`database ${config.databaseUrl}: applying migrations`);
   run('sh', ['scripts/prisma.sh', 'migrate', 'deploy'], env, 'applying database migrations');
 
-  // 打印: the forms' PDFs are printed by Chromium with Debian's fonts (installed here when this is a
-  // Debian machine run as root). Without them the print views still work; only PDFs answer 503.
-  const browser = spawnSync('bash', ['scripts/install-browser.sh'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  if (browser.status !== 0)
-    say(
-      'warning: no Chromium or fonts for the forms’ PDFs; the print views work, PDF downloads answer 503 until they are installed',
-    );
+  // 打印: the forms' PDFs are printed by Chromium with Debian's fonts, installed here on a Debian
+  // machine run as root, except on a production server, whose packages are its operator's to choose
+  // (README, "Printed forms"). Without them the print views still work; only PDFs answer 503.
+  if (!config.production) {
+    const browser = spawnSync('bash', ['scripts/install-browser.sh'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    if (browser.status !== 0)
+      say(
+        'note: no Chromium or fonts for the forms’ PDFs; the print views work, PDF downloads answer 503 until they are installed',
+      );
+  }
 
   if (embedded) {
     run('bash', ['scripts/install-temporal-cli.sh'], env, 'installing the Temporal CLI');

@@ -82,6 +82,16 @@ class ApiError extends Error {
   }
 }
 
+/**
+ * A fresh Idempotency-Key. crypto.randomUUID exists only in a secure context (HTTPS or localhost);
+ * an office LAN served over plain HTTP gets the same 122 random bits from getRandomValues.
+ */
+export function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const hex = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0'));
+  return hex.join('');
+}
+
 /** The Idempotency-Key of the form being sent (stepForm), for the writes it makes. */
 let formKey;
 /** 委托: the colleague this person acts for now (On-Behalf-Of), or none; set on the 委托 page. */
@@ -102,7 +112,7 @@ export async function api(method, url, body, { idempotencyKey } = {}) {
   // not read it, the names loaded for them (loadDirectory) stand in, with the same departments.
   if (method === 'GET' && url === '/api/directory' && me && !has(...DIRECTORY_ROLES)) return directory;
   const headers = body === undefined ? {} : { 'Content-Type': 'application/json' };
-  if (method !== 'GET') headers['Idempotency-Key'] = idempotencyKey ?? formKey ?? crypto.randomUUID();
+  if (method !== 'GET') headers['Idempotency-Key'] = idempotencyKey ?? formKey ?? newKey();
   // Managing 委托 and signing in or out is always done as oneself.
   if (actingFor && !/^\/api\/(auth|delegations)/.test(url)) headers['On-Behalf-Of'] = actingFor;
   const res = await fetch(url, {
@@ -168,8 +178,8 @@ export function stepForm(title, fields, act, submitLabel = '提交') {
   const submit = submitLabel === null ? '' : h('button', { type: 'submit' }, submitLabel);
   const form = h('form', { class: 'step', 'data-step': title }, h('h3', {}, title), fields, submit);
   // One key per filled-in form: sent again (a retry after an error), the step still acts once.
-  let key = crypto.randomUUID();
-  form.addEventListener('input', () => (key = crypto.randomUUID()));
+  let key = newKey();
+  form.addEventListener('input', () => (key = newKey()));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     // While it is being sent, its buttons rest: a double click acts once.
@@ -310,10 +320,7 @@ async function listPage(main) {
           h('td', {}, d.title),
           h('td', {}, d.urgency),
           h('td', {}, STATUS[d.status] ?? d.status),
-          overdueCell(
-            d.dueDate,
-            d.tasks.some((t) => t.overdue && OWING.includes(t.status)),
-          ),
+          overdueCell(d.dueDate, d.tasks.some(owesLate)),
         ),
       ),
     ),
@@ -322,7 +329,12 @@ async function listPage(main) {
 }
 
 /** Statuses in which a department still owes its report (or its 代拟稿). */
-const OWING = ['DISPATCHED', 'SIGNED_FOR', 'RETURNED', 'DRAFT_PENDING'];
+const OWING = ['DISPATCHED', 'SIGNED_FOR', 'RETURNED'];
+/** The department owes its 回报单, or the 代拟稿 that was to follow it, and is past that deadline. */
+const owesLate = (t) =>
+  (OWING.includes(t.status) && t.overdue) || (t.status === 'DRAFT_PENDING' && t.draftOverdue);
+/** The deadline that applies to a task now: the 代拟稿's while it is owed, else the 回报单's. */
+const owedDate = (t) => (t.status === 'DRAFT_PENDING' ? t.draftDueDate : t.dueDate);
 /** A deadline, with 已逾期 in words as well as in red. */
 const overdueCell = (date, overdue) =>
   h('td', { class: overdue ? 'overdue' : undefined }, officeDate(date), overdue ? '（已逾期）' : '');
@@ -644,12 +656,7 @@ async function tasksPage(main, hash) {
           h('td', {}, t.directive.docNumber),
           h('td', {}, t.directive.title),
           h('td', {}, STATUS[t.status] ?? t.status),
-          h(
-            'td',
-            { class: t.overdue ? 'overdue' : undefined },
-            officeDate(t.dueDate),
-            t.overdue ? '（已逾期）' : '',
-          ),
+          overdueCell(owedDate(t), owesLate(t)),
         ),
       ),
     ),

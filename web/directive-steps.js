@@ -44,7 +44,7 @@ const checkboxes = (name, choices, checked = []) =>
   );
 
 /** 初审, 拟办, 审核, 批示, 指定督办人, 转办, 归档. */
-function officeSteps({ post, can }) {
+function officeSteps({ d, post, can }) {
   const out = [];
   if (can('initialReview')) {
     out.push(
@@ -79,10 +79,13 @@ function officeSteps({ post, can }) {
       ),
     );
   }
-  if (can('instruct')) out.push(instructionForm(post));
+  if (can('instruct')) out.push(instructionForm(post, d));
   if (can('assignUrger')) {
+    // 督办人: someone of the office who handles directives (not a leader, not the administrator).
     const office = people()
-      .filter((p) => p.office && !p.roles.includes('LEADER'))
+      .filter(
+        (p) => p.office && p.roles.some((r) => ['CLERK', 'OFFICE_REVIEWER', 'OFFICE_DIRECTOR'].includes(r)),
+      )
       .map((p) => [p.id, p.displayName]);
     out.push(
       stepForm('指定督办人', [select('urger', '督办人', office)], (f) =>
@@ -167,8 +170,25 @@ function proposalForm(post) {
   });
 }
 
-/** 批示: 同意, 修改 (AMEND: what changes in the 拟办, the rest stands) or 退回 for a new 拟办. */
-function instructionForm(post) {
+/**
+ * 批示: 同意, 修改 (AMEND: what changes in the 拟办, the rest stands) or 退回 for a new 拟办. A 阅件
+ * names no department to change: 阅 (同意) or 退回, for a 拟办 that makes it a 办件.
+ */
+function instructionForm(post, d) {
+  if (d.forReading)
+    return stepForm(
+      '批示',
+      [
+        textarea('text', '批示'),
+        ...decisionButtons([
+          ['APPROVE', '阅'],
+          ['RETURN', '退回'],
+        ]),
+      ],
+      (f, decision) =>
+        post('/instruction', { decision, text: f.get('text') || (decision === 'APPROVE' ? '阅。' : '') }),
+      null,
+    );
   const amendment = h(
     'fieldset',
     { class: 'amendment' },
@@ -303,7 +323,28 @@ function departmentSteps({ post, canOnTask }, t) {
       ),
     );
   }
-  if (canOnTask(t, 'report')) {
+  // 会办意见送主办汇总: a 会办's 回报 is its opinion, for the 主办's one 回报单; no 代拟稿, no files.
+  if (canOnTask(t, 'report') && t.opinionTo) {
+    out.push(
+      stepForm(
+        `会办意见（${name}，送${deptName(t.opinionTo)}汇总）`,
+        [
+          h(
+            'fieldset',
+            { class: 'options' },
+            h('legend', {}, '办理提示（请勾选）'),
+            ...checkboxes(
+              'options',
+              Object.entries(OPTIONS).map(([n, text]) => [n, `${n}. ${text}`]),
+            ),
+          ),
+          textarea('text', '会办意见', { required: true }),
+        ],
+        (f) => post(`${task}/report`, { options: f.getAll('options').map(Number), text: f.get('text') }),
+        '送主办单位',
+      ),
+    );
+  } else if (canOnTask(t, 'report')) {
     out.push(
       stepForm(
         `回报单（${name}）`,

@@ -4,7 +4,7 @@
 // version (PUT /api/policy), which applies to directives received from then on. The API judges the
 // form: its reasons are shown beside the fields they name.
 
-import { actingForId, api, flash, h, has } from './app.js';
+import { actingForId, api, flash, h, has, newKey } from './app.js';
 
 const URGENCIES = ['特急', '加急', '平急'];
 const OPTION_CODES = ['1', '2', '3', '4', '5'];
@@ -224,8 +224,8 @@ function policyForm(policy, main) {
   );
 
   // One key per filled-in form, as stepForm does: sent again after a failure, it saves once.
-  let key = crypto.randomUUID();
-  form.addEventListener('input', () => (key = crypto.randomUUID()));
+  let key = newKey();
+  form.addEventListener('input', () => (key = newKey()));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     if (form.getAttribute('aria-busy') === 'true') return;

@@ -101,6 +101,9 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
   let acceptedAt: string | undefined;
   // 代拟稿待后送出: a second deadline, opened when the 回报单 that promised the draft is accepted.
   let draftLadder: DeadlineLadder<NoticeRule> | undefined;
+  // While that acceptance computes the draft's deadline the task still reads REPORTED: a second
+  // 审核回报 meanwhile is refused, not taken twice.
+  let acceptingWithDraft = false;
 
   async function record(
     action: string,
@@ -246,8 +249,15 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
           problems.push({ field: 'options', reason: '办理提示须勾选 1–5 中的一项或多项，不得重复' });
         } else if (draftToFollow !== undefined && typeof draftToFollow !== 'boolean') {
           problems.push({ field: 'draftToFollow', reason: '代拟稿待后送出须为 true 或 false' });
-        } else if (draftToFollow && input.opinionTo) {
-          problems.push({ field: 'draftToFollow', reason: '会办意见送主办汇总，代拟稿由主办单位送交' });
+        } else if (input.opinionTo) {
+          // 会办意见送主办汇总: the opinion is text for the 主办's 回报单; any 代拟稿 is the 主办's to send.
+          if (draftToFollow)
+            problems.push({ field: 'draftToFollow', reason: '会办意见送主办汇总，代拟稿由主办单位送交' });
+          if (attachments?.length)
+            problems.push({
+              field: 'attachments',
+              reason: '会办意见送主办汇总：意见请写在办理情况中，附件请直接送主办单位',
+            });
         } else if (draftToFollow) {
           // 代拟稿待后送出: only under an option (and a policy) that gives the draft its own days.
           if (draftDaysAfterReport(options) === undefined)
@@ -276,7 +286,9 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       const from = state.status;
       if (decision === 'ACCEPT' && state.report?.draftToFollow) {
         // The 回报单 is accepted; the 代拟稿 it promised now runs on its own deadline.
+        acceptingWithDraft = true;
         const draft = await openDraftDeadline();
+        acceptingWithDraft = false;
         state.status = 'DRAFT_PENDING';
         ladder.changed();
         const note = `代拟稿待后送出，限于 ${draft.dueDate} 前送交`;
@@ -296,6 +308,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     {
       validator: (request: ReviewReportRequest) => {
         checkStep(TASK_STEPS.reviewReport, request.by, state.status);
+        if (acceptingWithDraft) refuse('NotNow', '审核回报：此回报单已通过，正在计算代拟稿期限');
         checkReview(request, '审核回报', '回报');
       },
     },

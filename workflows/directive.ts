@@ -267,7 +267,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
         decision === 'AMEND' ? `${text}（改为：${describeProposal(proposal)}）` : text || '同意';
       await transition(done ? 'INSTRUCTED' : 'AWAITING_INSTRUCTION', '批示', by, comment);
       // In sequence the next leader's turn comes now; once all have instructed, the clerk's 转办.
-      if (done) await noticeTurn('转办', { recipients: ['REGISTRAR'] });
+      if (done) await noticeTurn(proposal.forReading ? '归档' : '转办', { recipients: ['REGISTRAR'] });
       else if (proposal.leaderMode === 'SEQUENCE') await noticeTurn('批示', { named: awaitedLeaders() });
       return state;
     },
@@ -369,7 +369,10 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
       // Only tasks still open are asked: a cancel request to a closed one may never be answered
       // (seen on the test server), which would hold the 撤办 forever.
       const open = Object.entries(state.departments)
-        .filter(([, status]) => status !== 'ACCEPTED' || !patched('withdraw-open-tasks-only'))
+        .filter(
+          ([, status]) =>
+            (status !== 'ACCEPTED' && status !== 'SENT_TO_LEAD') || !patched('withdraw-open-tasks-only'),
+        )
         .map(([code]) => code);
       await Promise.allSettled(
         open.map((code) =>

@@ -202,13 +202,17 @@ export function directiveRouter(deps: DirectiveRouterDeps): Router {
       ...form,
       attachments: await attachmentsNamed(db, attachments, user.id),
     };
-    // Across years the register cannot see; within a year its validator decides, race-free. A retry
-    // with an Idempotency-Key goes to Temporal, which answers it with the first registration.
-    const earlier = req.get('idempotency-key')
-      ? null
-      : await db.directive.findFirst({
-          where: { sourceOrg: document.sourceOrg, docNumber: document.docNumber },
-        });
+    // Across years the register cannot see (their 收文编号 begin with another year); within a year
+    // its validator decides, race-free, and a retry with an Idempotency-Key (the web UI sends one with
+    // every form) is answered by Temporal with the first registration, so only other years are looked up.
+    const year = Number(document.receivedDate.slice(0, 4));
+    const earlier = await db.directive.findFirst({
+      where: {
+        sourceOrg: document.sourceOrg,
+        docNumber: document.docNumber,
+        ...(req.get('idempotency-key') ? { NOT: { receiptNumber: { startsWith: String(year) } } } : {}),
+      },
+    });
     if (earlier) {
       throw new HttpError(
         409,
@@ -217,7 +221,6 @@ export function directiveRouter(deps: DirectiveRouterDeps): Router {
         [{ field: 'docNumber', reason: `该文号已登记，收文编号 ${earlier.receiptNumber}` }],
       );
     }
-    const year = Number(document.receivedDate.slice(0, 4));
     const startWorkflowOperation = await register(year);
     const policy = await currentPolicy(db);
     const updateId = updateIdOf(req, 'register');

@@ -36,7 +36,17 @@ const DIRECTIVE_STATUSES = [
   'RETURNED_TO_SENDER',
   'FILED',
 ];
-const TASK_STATUSES = ['DISPATCHED', 'SIGNED_FOR', 'REPORTED', 'RETURNED', 'ACCEPTED', 'WITHDRAWN'];
+const TASK_STATUSES = [
+  'DISPATCHED',
+  'SIGNED_FOR',
+  'REPORTED',
+  'RETURNED',
+  'DRAFT_PENDING',
+  'DRAFT_SENT',
+  'SENT_TO_LEAD',
+  'ACCEPTED',
+  'WITHDRAWN',
+];
 const SORTABLE = ['registeredAt', 'receivedDate', 'dueDate', 'receiptNumber'] as const;
 const SORTS = SORTABLE.flatMap((f) => [f, `-${f}`]) as [string, ...string[]];
 
@@ -123,7 +133,12 @@ export function listRouter(db: Database): Router {
       });
     }
     if (q.overdue !== undefined) {
-      const overdueTask = { tasks: { some: { ...scope.tasks, overdue: true, status: { not: 'ACCEPTED' } } } };
+      // Overdue with something still owed: the 回报单, or a 代拟稿 that was to follow it.
+      const owedLate = [
+        { overdue: true, status: { in: ['DISPATCHED', 'SIGNED_FOR', 'RETURNED'] } },
+        { draftOverdue: true, status: 'DRAFT_PENDING' },
+      ];
+      const overdueTask = { tasks: { some: { ...scope.tasks, OR: owedLate } } };
       where.push(q.overdue ? overdueTask : { NOT: overdueTask });
     }
     if (q.dueBefore !== undefined) where.push({ dueDate: { lt: q.dueBefore } });
@@ -142,7 +157,15 @@ export function listRouter(db: Database): Router {
         include: {
           tasks: {
             where: scope.tasks,
-            select: { departmentCode: true, role: true, status: true, dueDate: true, overdue: true },
+            select: {
+              departmentCode: true,
+              role: true,
+              status: true,
+              dueDate: true,
+              overdue: true,
+              draftDueDate: true,
+              draftOverdue: true,
+            },
           },
         },
       }),

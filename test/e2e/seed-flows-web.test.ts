@@ -129,10 +129,15 @@ test('会办意见送主办汇总: 省财政厅’s opinion is on 省发展改�
   expect(early.body.error.message).toBe('回报：尚待 省财政厅 的会办意见，汇总后一并回报');
 
   await stepOn(rn)('czt-head', 'tasks/GDCZT/sign-for', { deptReceiptNumber: '财收〔2017〕12号' });
-  await stepOn(rn)('czt-head', 'tasks/GDCZT/report', {
-    options: [1],
-    text: '同意翻印，经费从省级诚信建设专项列支。',
-  });
+  // 省财政厅's head sends its opinion on its own form: no 代拟稿, no files, to 省发展改革委.
+  const cztHead = await ui.signedIn('czt-head');
+  await cztHead.goto(`${api.baseUrl}/#/directives/${rn}`);
+  const opinion = cztHead.locator('form[data-step="会办意见（省财政厅，送省发展改革委汇总）"]');
+  await opinion.locator('input[name=options][value="1"]').check();
+  await opinion.locator('textarea[name=text]').fill('同意翻印，经费从省级诚信建设专项列支。');
+  await opinion.getByRole('button', { name: '送主办单位' }).click();
+  await cztHead.waitForSelector('#flash.ok');
+  expect(await cztHead.locator('#tasks').textContent()).toContain('已送主办');
   const head = await ui.signedIn('fgw-head');
   await head.goto(`${api.baseUrl}/#/directives/${rn}`);
   const form = head.locator('form[data-step="回报单（省发展改革委）"]');

@@ -295,8 +295,18 @@ test('(h) option 4 as the seed writes it: the 代拟稿 follows within 15 days, 
     await expect(early).rejects.toMatchObject({
       cause: { type: 'NotNow', message: '送交代拟稿：回报单尚待办公厅审核' },
     });
-    // Accepted: the 代拟稿 is due five days after the 回报期限 (十至十五天: 2017-01-19).
-    const owed = await accept(day, receiptNumber, 'GDFGW');
+    // Accepted: the 代拟稿 is due five days after the 回报期限 (十至十五天: 2017-01-19). The clerk
+    // and the 督办人 both clicking 通过 accept it once: the second is refused while the first opens
+    // the draft's deadline, or after it.
+    const both = await Promise.allSettled([
+      accept(day, receiptNumber, 'GDFGW'),
+      accept(day, receiptNumber, 'GDFGW'),
+    ]);
+    expect(both.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(both.find((r) => r.status === 'rejected')).toMatchObject({
+      reason: { cause: { type: 'NotNow' } },
+    });
+    const owed = await fgw.query(getDepartmentTaskStateQuery);
     expect(owed).toMatchObject({ status: 'DRAFT_PENDING', draftToFollow: { dueDate: '2017-01-19' } });
 
     // Its own ladder: reminders before 01-19, the 催报单 the day after it.
@@ -447,8 +457,22 @@ test('(o) 会办意见送主办汇总: 省财政厅 sends its opinion to 省发�
     });
 
     // 省财政厅's 回报 is its opinion: it goes to the 主办, not to the office, and its task is done.
+    // Even with 4 ticked it sends no 代拟稿 (the 主办's to send), and no files.
+    const withFile = day.steps.task(receiptNumber, 'GDCZT').executeUpdate(submitReportUpdate, {
+      args: [
+        {
+          by: people.cztHead,
+          options: [4],
+          text: '需加具贯彻意见',
+          attachments: [
+            { id: 'a1', fileName: '意见.pdf', sha256: '0'.repeat(64), mediaType: 'application/pdf', size: 1 },
+          ],
+        },
+      ],
+    });
+    await expect(withFile).rejects.toMatchObject({ cause: { type: 'InvalidInput' } });
     const czt = await day.steps.task(receiptNumber, 'GDCZT').executeUpdate(submitReportUpdate, {
-      args: [{ by: people.cztHead, options: [1], text: '同意翻印，经费从省级诚信建设专项列支。' }],
+      args: [{ by: people.cztHead, options: [4], text: '同意翻印，经费从省级诚信建设专项列支。' }],
     });
     expect(czt.status).toBe('SENT_TO_LEAD');
     const fgw = day.steps.task(receiptNumber, 'GDFGW');
