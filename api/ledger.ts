@@ -64,6 +64,8 @@ export interface TaskDates {
   dispatchedDate: string | null;
   /** The last 回报单, as a China Standard Time day. */
   reportedDate: string | null;
+  /** 代拟稿待后送出: the 代拟稿's own deadline, once the 回报单 that promised it was accepted. */
+  draftDueDate?: string | null;
 }
 
 export interface TaskClock {
@@ -82,18 +84,24 @@ export function taskClock(task: TaskDates, today: string): TaskClock {
   const used = (until: string) => (task.dispatchedDate ? daysBetween(task.dispatchedDate, until) : null);
   if (task.status === 'WITHDRAWN')
     return { rag: 'grey', ragText: '已撤办', daysUsed: null, overdueDays: 0, outcome: 'WITHDRAWN' };
-  if (AWAITING_REPORT.includes(task.status as DepartmentTaskStatus)) {
-    const left = daysBetween(today, task.dueDate);
+  // Owed: the 回报单, or the 代拟稿 that was to follow it (its light says so).
+  const owed = AWAITING_REPORT.includes(task.status as DepartmentTaskStatus)
+    ? { due: task.dueDate, what: '' }
+    : task.status === 'DRAFT_PENDING' && task.draftDueDate
+      ? { due: task.draftDueDate, what: '代拟稿' }
+      : undefined;
+  if (owed) {
+    const left = daysBetween(today, owed.due);
     const open = { daysUsed: used(today), outcome: 'OPEN' as const };
-    if (left < 0) return { ...open, rag: 'red', ragText: `逾期 ${-left} 天`, overdueDays: -left };
+    if (left < 0) return { ...open, rag: 'red', ragText: `${owed.what}逾期 ${-left} 天`, overdueDays: -left };
     if (left <= DUE_SOON_DAYS)
       return {
         ...open,
         rag: 'yellow',
-        ragText: left === 0 ? '今日到期' : `${left} 日内到期`,
+        ragText: `${owed.what}${left === 0 ? '今日到期' : `${left} 日内到期`}`,
         overdueDays: 0,
       };
-    return { ...open, rag: 'green', ragText: `正常，剩 ${left} 天`, overdueDays: 0 };
+    return { ...open, rag: 'green', ragText: `${owed.what}正常，剩 ${left} 天`, overdueDays: 0 };
   }
   // Reported: a projection written before the 回报 time was kept has none; it counts as on time.
   const late = task.reportedDate ? Math.max(0, daysBetween(task.dueDate, task.reportedDate)) : 0;
@@ -125,17 +133,26 @@ type Viewer = Pick<SessionUser, 'id' | 'roles' | 'departmentCode' | 'clearance'>
 
 /** The same light as taskClock, as a filter on the tasks. */
 function ragWhere(rag: Rag, today: string): Prisma.DepartmentTaskWhereInput {
-  const owed = { status: { in: [...AWAITING_REPORT] } };
   const soon = addDays(today, DUE_SOON_DAYS);
+  // The deadline owed: the 回报单's, or a 代拟稿's that was to follow it.
+  const owedBy = (range: Prisma.StringFilter): Prisma.DepartmentTaskWhereInput => ({
+    OR: [
+      { status: { in: [...AWAITING_REPORT] }, dueDate: range },
+      { status: 'DRAFT_PENDING', draftDueDate: range },
+    ],
+  });
   switch (rag) {
     case 'red':
-      return { ...owed, dueDate: { lt: today } };
+      return owedBy({ lt: today });
     case 'yellow':
-      return { ...owed, dueDate: { gte: today, lte: soon } };
+      return owedBy({ gte: today, lte: soon });
     case 'green':
-      return { ...owed, dueDate: { gt: soon } };
+      return owedBy({ gt: soon });
     case 'grey':
-      return { status: { notIn: [...AWAITING_REPORT] } };
+      return {
+        status: { notIn: [...AWAITING_REPORT] },
+        NOT: { status: 'DRAFT_PENDING', draftDueDate: { not: null } },
+      };
   }
 }
 
@@ -197,6 +214,7 @@ const ROW_SELECT = {
   role: true,
   status: true,
   dueDate: true,
+  draftDueDate: true,
   reportedAt: true,
   directive: {
     select: {
@@ -269,6 +287,7 @@ export async function ledgerRows(
     const dates = {
       status: t.status,
       dueDate: t.dueDate,
+      draftDueDate: t.draftDueDate,
       dispatchedDate: dayOf(t.directive.dispatchedAt),
       reportedDate: reportedDay(t.status, t.reportedAt),
     };
@@ -379,6 +398,7 @@ export async function ledgerStats(db: Database, where: Prisma.DepartmentTaskWher
       departmentCode: true,
       status: true,
       dueDate: true,
+      draftDueDate: true,
       reportedAt: true,
       directive: { select: { dispatchedAt: true } },
     },
@@ -389,6 +409,7 @@ export async function ledgerStats(db: Database, where: Prisma.DepartmentTaskWher
       {
         status: t.status,
         dueDate: t.dueDate,
+        draftDueDate: t.draftDueDate,
         dispatchedDate: dayOf(t.directive.dispatchedAt),
         reportedDate: reportedDay(t.status, t.reportedAt),
       },
