@@ -1,11 +1,16 @@
 /**
- * Load benchmark: `node --import tsx scripts/bench.ts [--directives 200] [--concurrency 8] [--reads 300]`.
+ * Load benchmark: `node --import tsx scripts/bench.ts [--directives 200] [--concurrency 8] [--reads 300]
+ * [--floor-directives N] [--no-floor | --floor-only] [--no-profile]`.
  *
  * Starts its own Duban (Temporal dev server, fresh database, worker and API in this process; see
- * bench/stack.ts) and drives the API over HTTP as the demo users would: each directive goes the
- * whole paper route of the seed case, 收文登记 to 办结, with C directives on their way at once.
- * Then it reads: the list with filters and directive details. It reports latency per step,
- * throughput, CPU and memory (table, and JSON in data/bench/last.json), checks that every
+ * bench/stack.ts). First the raw-Temporal floor (bench/floor.ts): workflows of a directive's shape
+ * that do nothing, bare and with one no-op activity per update, on the same dev server, their own
+ * task queue and worker, the same lanes. Then it drives the API over HTTP as the demo users would:
+ * each directive goes the whole paper route of the seed case, 收文登记 to 答复, with C directives on
+ * their way at once; then it reads: the list with filters and directive details. It reports latency
+ * per step, throughput and its share of each floor, CPU and memory per process, the issue's targets,
+ * and (unless --no-profile) where each step's time goes: its SQL statements and Temporal calls
+ * (bench/profile.ts). Table on the console, JSON in data/bench/last.json. It checks that every
  * directive is closed in the database, and exits non-zero if not or if any request failed.
  */
 import fs from 'node:fs';
@@ -15,7 +20,24 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { DEMO_PASSWORD } from './demo-organisation';
+import {
+  departmentTaskWorkflowId,
+  directiveWorkflowId,
+  incomingRegisterWorkflowId,
+} from '../workflows/definitions';
 import { chinaDate } from '../workflows/incoming-document';
+import { figuresOf, inPool, measured, type PhaseFigures, type StepFigures } from './bench/figures';
+import { FLOOR_CALLS, floorPhase, type FloorFigures } from './bench/floor';
+import { mb, procStatusBytes } from './bench/proc';
+import {
+  counters,
+  profileSteps,
+  STEP_HEADER,
+  summariseHistory,
+  type Profile,
+  type SentStep,
+  type StepProfile,
+} from './bench/profile';
 import { startBenchStack, type BenchStack } from './bench/stack';
 
 const OUTPUT = path.resolve(__dirname, '..', 'data', 'bench', 'last.json');
@@ -134,6 +156,13 @@ interface Options {
   directives: number;
   concurrency: number;
   reads: number;
+  /** Run the raw-Temporal floor (both variants) before Duban. */
+  floor: boolean;
+  /** Run Duban (false with --floor-only). */
+  duban: boolean;
+  floorDirectives: number;
+  /** Count statements and calls per step and read the histories afterwards. */
+  profile: boolean;
 }
 
 function readOptions(): Options {
@@ -142,17 +171,28 @@ function readOptions(): Options {
       directives: { type: 'string', default: '200' },
       concurrency: { type: 'string', default: '8' },
       reads: { type: 'string', default: '300' },
+      'floor-directives': { type: 'string' },
+      'no-floor': { type: 'boolean', default: false },
+      'floor-only': { type: 'boolean', default: false },
+      'no-profile': { type: 'boolean', default: false },
     },
   });
-  const positive = (name: keyof typeof values) => {
+  const positive = (name: 'directives' | 'concurrency' | 'reads' | 'floor-directives') => {
     const n = Number(values[name]);
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number from 1`);
     return n;
   };
+  if (values['no-floor'] && values['floor-only'])
+    throw new Error('--no-floor and --floor-only exclude each other');
+  const directives = positive('directives');
   return {
-    directives: positive('directives'),
+    directives,
     concurrency: positive('concurrency'),
     reads: positive('reads'),
+    floor: !values['no-floor'],
+    duban: !values['floor-only'],
+    floorDirectives: values['floor-directives'] === undefined ? directives : positive('floor-directives'),
+    profile: !values['no-profile'] && !values['floor-only'],
   };
 }
 
@@ -206,6 +246,10 @@ class Stop {
 class Recorder {
   readonly latencies = new Map<string, number[]>();
   readonly failures: string[] = [];
+  /** Each step request with its workflow and epoch times, for the profile. */
+  readonly sent: SentStep[] = [];
+  /** Workflows a step failed on (a refusal, a 503 after STEP_WAIT_SECONDS), to keep their histories. */
+  readonly failedWorkflows = new Set<string>();
 
   record(step: string, ms: number): void {
     const list = this.latencies.get(step) ?? [];
@@ -220,32 +264,16 @@ class Recorder {
   }
 }
 
-interface StepFigures {
-  count: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-
-/** Nearest-rank percentiles, in ms with one decimal. */
-function figuresOf(samples: number[]): StepFigures {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-  const round = (ms: number) => Math.round(ms * 10) / 10;
-  return {
-    count: sorted.length,
-    p50: round(at(50)),
-    p95: round(at(95)),
-    p99: round(at(99)),
-    max: round(at(100)),
-  };
-}
+/** Epoch ms with the precision of performance.now(): comparable with the dev server's event times. */
+const epochNow = () => performance.timeOrigin + performance.now();
 
 // ---------------------------------------------------------------------------------------------
 // HTTP, as the browser would do it
 
 type Json = Record<string, unknown>;
+
+/** The workflow a step's update goes to (and, for a registration, its 文号), for the profile. */
+type UpdateTarget = Pick<SentStep, 'workflowId' | 'docNumber'>;
 
 class Api {
   private readonly tokens = new Map<string, string>();
@@ -264,8 +292,15 @@ class Api {
     this.tokens.set(username, body.token as string);
   }
 
-  post(step: string, who: string, url: string, body: object, expected = 200): Promise<Json> {
-    return this.call(step, who, 'POST', url, expected, body);
+  post(
+    step: string,
+    who: string,
+    url: string,
+    body: object,
+    target: UpdateTarget,
+    expected = 200,
+  ): Promise<Json> {
+    return this.call(step, who, 'POST', url, expected, body, target);
   }
 
   get(step: string, who: string, url: string): Promise<Json> {
@@ -280,10 +315,13 @@ class Api {
     url: string,
     expected: number,
     body?: object,
+    target?: UpdateTarget,
   ): Promise<Json> {
     if (this.stop.requested) throw new Interrupted();
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    // The step's name lets the profile put the API's statements and Temporal calls down to it.
+    const headers: Record<string, string> = { 'content-type': 'application/json', [STEP_HEADER]: step };
     if (who) headers.authorization = `Bearer ${this.tokens.get(who)}`;
+    const startEpoch = epochNow();
     const started = performance.now();
     const res = await fetch(this.baseUrl + url, {
       method,
@@ -291,12 +329,17 @@ class Api {
       body: body && JSON.stringify(body),
       signal: AbortSignal.any([this.stop.abortSignal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
     }).catch((err: unknown) => {
+      if (target && !this.stop.requested) this.recorder.failedWorkflows.add(target.workflowId);
       throw new StepFailure(step, `${method} ${url}: ${err instanceof Error ? err.message : String(err)}`);
     });
     const text = await res.text();
     const ms = performance.now() - started;
-    if (res.status !== expected) throw new StepFailure(step, `${method} ${url} → ${res.status} ${text}`);
+    if (res.status !== expected) {
+      if (target) this.recorder.failedWorkflows.add(target.workflowId);
+      throw new StepFailure(step, `${method} ${url} → ${res.status} ${text}`);
+    }
     this.recorder.record(step, ms);
+    if (target) this.recorder.sent.push({ step, ...target, start: startEpoch, end: startEpoch + ms });
     return JSON.parse(text) as Json;
   }
 }
@@ -317,46 +360,57 @@ interface Run {
   stop: Stop;
 }
 
-/** Runs job(0 … count-1), at most `concurrency` at once, until stopped; job reports its own failures. */
-async function inPool(run: Run, count: number, job: (i: number) => Promise<void>) {
-  let next = 0;
-  const lane = async () => {
-    while (next < count && !run.stop.requested) await job(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(run.opts.concurrency, count) }, lane));
-}
+const pool = (run: Run, count: number, job: (i: number) => Promise<void>) =>
+  inPool(count, run.opts.concurrency, () => run.stop.requested, job);
 
 // ---------------------------------------------------------------------------------------------
 // The write phase: N directives, C at a time
 
-/** Directive n from 收文登记 to 办结; returns its 收文编号. */
+/** Directive n from 收文登记 to 答复; returns its 收文编号. */
 async function carryDirective({ api, recorder, ...run }: Run, n: number): Promise<string> {
-  const registered = await api.post('register', CLERK, '/api/directives', registrationForm(n), 201);
+  const form = registrationForm(n);
+  const register = { workflowId: incomingRegisterWorkflowId(Number(form.receivedDate.slice(0, 4))) };
+  const registered = await api.post(
+    'register',
+    CLERK,
+    '/api/directives',
+    form,
+    {
+      ...register,
+      docNumber: form.docNumber,
+    },
+    201,
+  );
   const { receiptNumber } = registered.directive as { receiptNumber: string };
   const directive = `/api/directives/${receiptNumber}`;
+  const onDirective = { workflowId: directiveWorkflowId(receiptNumber) };
 
   for (const { step, who, path: route, body, expect } of OFFICE_STEPS) {
-    const res = await api.post(step, who, `${directive}/${route}`, body);
+    const res = await api.post(step, who, `${directive}/${route}`, body, onDirective);
     expectStatus(step, res.state, expect);
   }
   let accepted = 0;
   for (const d of DEPARTMENTS) {
     const task = `${directive}/tasks/${d.code}`;
-    const signed = await api.post('sign-for', d.handler, `${task}/sign-for`, d.signFor);
+    const onTask = { workflowId: departmentTaskWorkflowId(receiptNumber, d.code) };
+    const signed = await api.post('sign-for', d.handler, `${task}/sign-for`, d.signFor, onTask);
     expectStatus('sign-for', signed.task, 'SIGNED_FOR');
-    const reported = await api.post('report', d.head, `${task}/report`, d.report);
+    const reported = await api.post('report', d.head, `${task}/report`, d.report, onTask);
     expectStatus('report', reported.task, 'REPORTED');
-    const reviewed = await api.post('accept', CLERK, `${task}/review`, { decision: 'ACCEPT' });
+    const reviewed = await api.post('accept', CLERK, `${task}/review`, { decision: 'ACCEPT' }, onTask);
     expectStatus('accept', reviewed.task, 'ACCEPTED');
     accepted = performance.now();
   }
   await untilClosed(run, receiptNumber);
   recorder.record('closed (projection)', performance.now() - accepted);
   // 答复 to 国务院: the directive's workflow completes and leaves the worker's cache.
-  const replied = await api.post('reply', CLERK, `${directive}/reply`, {
-    text: '已按要求办理完毕。',
-    notifyDepartments: [],
-  });
+  const replied = await api.post(
+    'reply',
+    CLERK,
+    `${directive}/reply`,
+    { text: '已按要求办理完毕。', notifyDepartments: [] },
+    onDirective,
+  );
   expectStatus('reply', replied.state, 'CLOSED');
   return receiptNumber;
 }
@@ -379,7 +433,7 @@ async function untilClosed({ db, stop }: Pick<Run, 'db' | 'stop'>, receiptNumber
 
 async function writePhase(run: Run): Promise<string[]> {
   const receiptNumbers: string[] = [];
-  await inPool(run, run.opts.directives, async (i) => {
+  await pool(run, run.opts.directives, async (i) => {
     const n = i + 1;
     try {
       receiptNumbers.push(await carryDirective(run, n));
@@ -395,7 +449,7 @@ async function writePhase(run: Run): Promise<string[]> {
 
 async function readPhase(run: Run, receiptNumbers: string[]): Promise<void> {
   const { api, recorder } = run;
-  await inPool(run, run.opts.reads, async (i) => {
+  await pool(run, run.opts.reads, async (i) => {
     const { who, query } = LIST_QUERIES[i % LIST_QUERIES.length]!;
     try {
       const list = await api.get('list', who, `/api/directives?${query}`);
@@ -406,7 +460,7 @@ async function readPhase(run: Run, receiptNumbers: string[]): Promise<void> {
     }
   });
   if (!receiptNumbers.length) return;
-  await inPool(run, run.opts.reads, async (i) => {
+  await pool(run, run.opts.reads, async (i) => {
     const receiptNumber = receiptNumbers[(i * 7919) % receiptNumbers.length]!; // a spread, not in order
     try {
       const res = await api.get('detail', CLERK, `/api/directives/${receiptNumber}`);
@@ -419,62 +473,40 @@ async function readPhase(run: Run, receiptNumbers: string[]): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// CPU and memory
+// Memory, per process
 
-const MB = 1024 * 1024;
-const mb = (bytes: number) => Math.round((bytes / MB) * 10) / 10;
-
-/** A field of /proc/<pid>/status in bytes (e.g. VmRSS, VmHWM), or undefined once it is gone. */
-function procStatusBytes(pid: number | undefined, field: string): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** CPU seconds a process has used (user + system), from /proc/<pid>/stat. */
-function procCpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of stat (11 and 12 after the name), in clock ticks:
-    // USER_HZ is 100 on every Linux build Node runs on.
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
+interface ProcessMemory {
+  /** RSS when the stack had started and nothing ran yet. */
+  idleRssMb: number | null;
+  rssPeakMb: number | null;
+  rssEndMb: number | null;
 }
 
 interface MemoryFigures {
   samples: number;
-  rssPeakMb: number;
-  rssEndMb: number;
-  heapUsedPeakMb: number;
-  heapUsedEndMb: number;
-  temporalRssPeakMb: number | null;
-  temporalRssEndMb: number | null;
-  /** The kernel's own high-water mark of the dev server's RSS (VmHWM), between samples too. */
-  temporalHwmMb: number | null;
+  /** This process: API, Duban's worker, the floor's worker, the load generator. */
+  bench: ProcessMemory & { heapUsedPeakMb: number; heapUsedEndMb: number };
+  /** The Temporal dev server (its kernel high-water mark, VmHWM, catches peaks between samples). */
+  devServer: ProcessMemory & { hwmMb: number | null; pid: number | null };
 }
 
-/** Samples this process and the dev server every 250 ms while the benchmark runs. */
+/** Samples this process and the dev server every 250 ms from now until stop(). */
 function startMemorySampler(temporalPid: number | undefined) {
+  const rssOf = (pid: number | undefined) => procStatusBytes(pid, 'VmRSS');
   const peak = { rss: 0, heapUsed: 0, temporalRss: 0 };
+  const idle = { rss: process.memoryUsage().rss, temporalRss: rssOf(temporalPid) };
   let samples = 0;
   let figures: MemoryFigures | undefined;
   const sample = () => {
     const { rss, heapUsed } = process.memoryUsage();
     peak.rss = Math.max(peak.rss, rss);
     peak.heapUsed = Math.max(peak.heapUsed, heapUsed);
-    peak.temporalRss = Math.max(peak.temporalRss, procStatusBytes(temporalPid, 'VmRSS') ?? 0);
+    peak.temporalRss = Math.max(peak.temporalRss, rssOf(temporalPid) ?? 0);
     samples++;
   };
   sample();
   const timer = setInterval(sample, SAMPLE_EVERY_MS);
+  const orNull = (bytes: number | undefined) => (bytes === undefined ? null : mb(bytes));
   return {
     /** Stops sampling (once); call while the dev server still runs, so its end figures exist. */
     stop(): MemoryFigures {
@@ -482,54 +514,26 @@ function startMemorySampler(temporalPid: number | undefined) {
       clearInterval(timer);
       sample();
       const { rss, heapUsed } = process.memoryUsage();
-      const temporal = (bytes: number | undefined) => (bytes === undefined ? null : mb(bytes));
       figures = {
         samples,
-        rssPeakMb: mb(peak.rss),
-        rssEndMb: mb(rss),
-        heapUsedPeakMb: mb(peak.heapUsed),
-        heapUsedEndMb: mb(heapUsed),
-        temporalRssPeakMb: temporalPid === undefined ? null : mb(peak.temporalRss),
-        temporalRssEndMb: temporal(procStatusBytes(temporalPid, 'VmRSS')),
-        temporalHwmMb: temporal(procStatusBytes(temporalPid, 'VmHWM')),
+        bench: {
+          idleRssMb: mb(idle.rss),
+          rssPeakMb: mb(peak.rss),
+          rssEndMb: mb(rss),
+          heapUsedPeakMb: mb(peak.heapUsed),
+          heapUsedEndMb: mb(heapUsed),
+        },
+        devServer: {
+          pid: temporalPid ?? null,
+          idleRssMb: orNull(idle.temporalRss),
+          rssPeakMb: temporalPid === undefined ? null : mb(peak.temporalRss),
+          rssEndMb: orNull(rssOf(temporalPid)),
+          hwmMb: orNull(procStatusBytes(temporalPid, 'VmHWM')),
+        },
       };
       return figures;
     },
   };
-}
-
-interface PhaseFigures {
-  wallSeconds: number;
-  /** CPU of this process: API, worker (with its workflow threads and Rust core) and the load generator. */
-  benchCpuSeconds: number;
-  temporalCpuSeconds: number | null;
-  /** Share of the wall time the main event loop was busy (API, activities and client share it). */
-  eventLoopUtilization: number;
-}
-
-/** Wall time, CPU split and event-loop load of one phase. */
-async function measured<T>(
-  temporalPid: number | undefined,
-  run: () => Promise<T>,
-): Promise<[T, PhaseFigures]> {
-  const wall = performance.now();
-  const cpu = process.cpuUsage();
-  const temporalCpu = procCpuSeconds(temporalPid);
-  const elu = performance.eventLoopUtilization();
-  const result = await run();
-  const { user, system } = process.cpuUsage(cpu);
-  const temporalNow = procCpuSeconds(temporalPid);
-  const round = (n: number) => Math.round(n * 100) / 100;
-  return [
-    result,
-    {
-      wallSeconds: round((performance.now() - wall) / 1000),
-      benchCpuSeconds: round((user + system) / 1e6),
-      temporalCpuSeconds:
-        temporalCpu === undefined || temporalNow === undefined ? null : round(temporalNow - temporalCpu),
-      eventLoopUtilization: round(performance.eventLoopUtilization(elu).utilization),
-    },
-  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -566,6 +570,67 @@ async function verify(db: BenchStack['db'], opts: Options, recorder: Recorder): 
 }
 
 // ---------------------------------------------------------------------------------------------
+// The issue's targets (issue 11), as far as this run can tell
+
+interface TargetCheck {
+  what: string;
+  today: string;
+  target: string;
+  met: boolean;
+}
+
+const WRITE_STEPS = ['register', ...OFFICE_STEPS.map((s) => s.step), 'sign-for', 'report', 'accept', 'reply'];
+const pct = (ratio: number) => Math.round(ratio * 1000) / 10;
+
+function targetsOf(r: Omit<Report, 'targets'>): TargetCheck[] {
+  const targets: TargetCheck[] = [];
+  const bare = r.floor.find((f) => f.variant === 'bare');
+  if (r.throughput && bare?.directivesPerSecond) {
+    const share = r.throughput.directivesPerSecond / bare.directivesPerSecond;
+    targets.push({
+      what: `throughput, share of the bare floor at ${r.options.concurrency} concurrent`,
+      today: `${pct(share)} % (${r.throughput.directivesPerSecond}/s of ${bare.directivesPerSecond}/s)`,
+      target: '≥ 60 %',
+      met: share >= 0.6,
+    });
+  }
+  const human = r.humanActions;
+  if (human?.count) {
+    const wide = r.options.concurrency >= 50;
+    if (!wide)
+      targets.push({
+        what: `human action p50, ${r.options.concurrency} concurrent`,
+        today: `${human.p50} ms`,
+        target: '≤ 60 ms',
+        met: human.p50 <= 60,
+      });
+    const limit = wide ? 500 : 200;
+    targets.push({
+      what: `human action p99, ${r.options.concurrency} concurrent`,
+      today: `${human.p99} ms`,
+      target: `≤ ${limit} ms`,
+      met: human.p99 <= limit,
+    });
+  }
+  for (const read of ['list', 'detail'])
+    if (r.steps[read])
+      targets.push({
+        what: `${read} p99`,
+        today: `${r.steps[read].p99} ms (p50 ${r.steps[read].p50} ms)`,
+        target: '≤ 50 ms',
+        met: r.steps[read].p99 <= 50,
+      });
+  if (r.verification)
+    targets.push({
+      what: 'failed requests; directives verified CLOSED',
+      today: `${r.failures.count}; ${r.verification.closed}/${r.options.directives}`,
+      target: `0; ${r.options.directives}/${r.options.directives}`,
+      met: r.failures.count === 0 && r.verification.closed === r.options.directives,
+    });
+  return targets;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Report
 
 interface Report {
@@ -575,35 +640,192 @@ interface Report {
   options: Options;
   /** Load average (1 min) around the run: other work on the machine skews the figures. */
   environment: { node: string; cpus: number; platform: string; loadAverage: { start: number; end: number } };
-  throughput: { directivesClosed: number; directivesPerSecond: number };
-  phases: { write: PhaseFigures; read: PhaseFigures };
+  /** The raw-Temporal floor, bare and with one activity per update; empty with --no-floor. */
+  floor: FloorFigures[];
+  /** Duban's throughput, and its share (%) of each floor's. Null with --floor-only. */
+  throughput: {
+    directivesClosed: number;
+    directivesPerSecond: number;
+    percentOfFloor: Partial<Record<FloorFigures['variant'], number>>;
+  } | null;
+  phases: { write: PhaseFigures; read: PhaseFigures } | null;
+  /** Each step's latency (ms). */
   steps: Record<string, StepFigures>;
+  /** All of a person's write steps together (register … reply): HTTP in to answer. */
+  humanActions: StepFigures | null;
+  targets: TargetCheck[];
   memory: MemoryFigures;
-  verification: Verification;
+  /** Where each step's time goes (null with --no-profile). */
+  profile: Profile | null;
+  verification: Verification | null;
   failures: { count: number; first: string[] };
 }
 
-function printReport(r: Report): void {
-  const cols = ['count', 'p50', 'p95', 'p99', 'max'] as const;
-  const width = Math.max(...Object.keys(r.steps).map((s) => s.length), 4) + 2;
-  console.log(`\n${'step'.padEnd(width)}${cols.map((c) => c.padStart(9)).join('')}   (latency, ms)`);
-  for (const [step, f] of Object.entries(r.steps))
-    console.log(`${step.padEnd(width)}${cols.map((c) => String(f[c]).padStart(9)).join('')}`);
+const table = (rows: string[][], align: ('l' | 'r')[]) => {
+  const widths = align.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, c) => (align[c] === 'l' ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+        .join('  '),
+    )
+    .join('\n');
+};
 
-  const { write, read } = r.phases;
+const cpuPerDirective = (p: PhaseFigures, n: number) =>
+  n
+    ? `CPU per directive ${Math.round((p.benchCpuSeconds / n) * 1000)} ms bench process + ` +
+      `${p.temporalCpuSeconds === null ? '?' : Math.round((p.temporalCpuSeconds / n) * 1000)} ms dev server`
+    : '';
+
+function printFloor(r: Report): void {
+  if (!r.floor.length) return;
+  const rows = [['floor', 'directives/s', 'calls', 'p50', 'p95', 'p99', 'max', 'wall s', 'load']];
+  for (const f of r.floor)
+    rows.push([
+      `${f.variant} (${f.description})`,
+      String(f.directivesPerSecond),
+      String(f.perCall.count),
+      ...(['p50', 'p95', 'p99', 'max'] as const).map((c) => String(f.perCall[c])),
+      String(f.phase.wallSeconds),
+      `${f.phase.loadAverage.start.toFixed(1)}→${f.phase.loadAverage.end.toFixed(1)}`,
+    ]);
+  console.log(`\nraw-Temporal floor, ${FLOOR_CALLS} calls per directive (latency per call, ms)`);
+  console.log(table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
+  for (const f of r.floor) {
+    console.log(
+      `  ${f.variant}: ${cpuPerDirective(f.phase, f.completed)}; other processes ${f.phase.otherCpuSeconds ?? '?'} CPU s meanwhile; ${f.failures.count} failure(s)`,
+    );
+    for (const e of f.failures.first) console.error(`    ${e}`);
+  }
+}
+
+function printProfile(p: Profile): void {
+  const steps = Object.entries(p.steps);
+  if (!steps.length) return;
+  const n = (x: number) => String(x);
+  const kinds = (k: Record<string, number>) =>
+    Object.entries(k)
+      .map(([name, v]) => `${v}×${name}`)
+      .join(' ');
+  console.log('\nwhere a step’s time goes (means per request, ms): HTTP = API before + Temporal + API after');
+  console.log(
+    table(
+      [
+        ['step', 'HTTP', 'API before', 'Temporal', 'API after', 'WT wait', 'WT run', 'act wait', 'act run'],
+        ...steps.map(([step, s]) => [
+          step,
+          n(s.httpMs),
+          n(s.apiBeforeMs),
+          n(s.temporalMs),
+          n(s.apiAfterMs),
+          n(s.wtWaitMs),
+          n(s.wtRunMs),
+          n(s.activityWaitMs),
+          n(s.activityRunMs),
+        ]),
+      ],
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  );
+  console.log('\nround trips and statements per request');
+  console.log(
+    table(
+      [
+        ['step', 'update', 'API→Temporal', 'WTs', 'activities', 'API SQL (ms)', 'activity SQL (ms)'],
+        ...steps.map(([step, s]) => [
+          step,
+          s.update,
+          `${s.apiTemporalCalls} (${kinds(s.apiTemporalCallMethods)})`,
+          n(s.workflowTasks),
+          `${s.activityTasks} (${kinds(s.activityTypes)})`,
+          `${s.apiStatements} (${s.apiStatementMs})`,
+          `${s.activityStatements} (${s.activityStatementMs})`,
+        ]),
+      ],
+      ['l', 'l', 'l', 'r', 'l', 'r', 'r'],
+    ),
+  );
+  const total = (f: (s: StepProfile) => number) =>
+    Math.round(steps.reduce((a, [step, s]) => a + f(s) * stepsPerDirective(step), 0) * 10) / 10;
+  console.log(
+    `per directive: ${total((s) => s.apiTemporalCalls)} API→Temporal calls, ` +
+      `${total((s) => s.workflowTasks)} workflow tasks and ${total((s) => s.activityTasks)} activities in updates, ` +
+      `${total((s) => s.apiStatements)} API SQL statements (${total((s) => s.apiStatementMs)} ms), ` +
+      `${total((s) => s.activityStatements)} activity SQL statements (${total((s) => s.activityStatementMs)} ms)`,
+  );
+  for (const [kind, o] of Object.entries(p.outsideUpdates))
+    if (o.workflowTasks || o.activityTasks)
+      console.log(
+        `  outside updates, ${kind} workflows: ${o.workflowTasks} workflow tasks, ${o.activityTasks} activities (${kinds(o.activityTypes)}) per directive`,
+      );
+  for (const [step, s] of Object.entries(p.reads))
+    console.log(
+      `  ${step}: ${s.apiStatements} SQL statements (${s.apiStatementMs} ms), ` +
+        `${s.apiTemporalCalls} Temporal calls (${kinds(s.apiTemporalCallMethods)}) per request`,
+    );
+  console.log(
+    `  the bench's own checks: ${p.otherStatementsPerDirective} SQL statements per directive; ${p.unmatchedRequests} request(s) not matched to an update`,
+  );
+}
+
+/** How often a step comes in one directive's route. */
+function stepsPerDirective(step: string): number {
+  if (['sign-for', 'report', 'accept'].includes(step)) return DEPARTMENTS.length;
+  return 1;
+}
+
+function printReport(r: Report): void {
+  printFloor(r);
+  const cols = ['count', 'p50', 'p95', 'p99', 'max'] as const;
+  const rows = [['step', ...cols]];
+  for (const [step, f] of Object.entries(r.steps)) rows.push([step, ...cols.map((c) => String(f[c]))]);
+  if (r.humanActions) rows.push(['(all write steps)', ...cols.map((c) => String(r.humanActions![c]))]);
+  if (Object.keys(r.steps).length) {
+    console.log('\nDuban (latency, ms)');
+    console.log(table(rows, ['l', 'r', 'r', 'r', 'r', 'r']));
+  }
   const phase = (name: string, p: PhaseFigures) =>
-    `${name}: ${p.wallSeconds} s wall; CPU ${p.benchCpuSeconds} s this process, ` +
-    `${p.temporalCpuSeconds ?? '?'} s dev server; event loop ${Math.round(p.eventLoopUtilization * 100)}% busy`;
-  const m = r.memory;
-  console.log(`
-throughput  ${r.throughput.directivesClosed} directives closed in ${write.wallSeconds} s = ${r.throughput.directivesPerSecond}/s (concurrency ${r.options.concurrency})
+    `${name}: ${p.wallSeconds} s wall; CPU ${p.benchCpuSeconds} s bench process, ` +
+    `${p.temporalCpuSeconds ?? '?'} s dev server, ${p.otherCpuSeconds ?? '?'} s other processes; ` +
+    `event loop ${Math.round(p.eventLoopUtilization * 100)}% busy; ` +
+    `load ${p.loadAverage.start.toFixed(1)}→${p.loadAverage.end.toFixed(1)}`;
+  if (r.throughput && r.phases) {
+    const { write, read } = r.phases;
+    const shares = Object.entries(r.throughput.percentOfFloor)
+      .map(([variant, share]) => `${share} % of the ${variant} floor`)
+      .join(', ');
+    console.log(`
+throughput  ${r.throughput.directivesClosed} directives closed in ${write.wallSeconds} s = ${r.throughput.directivesPerSecond}/s (concurrency ${r.options.concurrency})${shares ? `: ${shares}` : ''}
 ${phase('writes', write)}
-${phase('reads ', read)}
-memory      this process RSS peak ${m.rssPeakMb} MB, end ${m.rssEndMb} MB; heap used peak ${m.heapUsedPeakMb} MB, end ${m.heapUsedEndMb} MB (${m.samples} samples)
-            dev server RSS peak ${m.temporalRssPeakMb ?? '?'} MB (VmHWM ${m.temporalHwmMb ?? '?'} MB), end ${m.temporalRssEndMb ?? '?'} MB
-machine     ${r.environment.cpus} CPUs, load average ${r.environment.loadAverage.start.toFixed(1)} at start, ${r.environment.loadAverage.end.toFixed(1)} at end
-verified    ${r.verification.closed}/${r.verification.directives} directives CLOSED, ${r.verification.tasksAccepted}/${r.verification.tasks} tasks ACCEPTED; ${r.failures.count} failure(s)
-written to  ${path.relative(process.cwd(), OUTPUT)}`);
+            ${cpuPerDirective(write, r.throughput.directivesClosed)}
+${phase('reads ', read)}`);
+  }
+  const m = r.memory;
+  const proc = (p: ProcessMemory) =>
+    `idle ${p.idleRssMb ?? '?'} MB, peak ${p.rssPeakMb ?? '?'} MB, end ${p.rssEndMb ?? '?'} MB`;
+  console.log(`memory (RSS, ${m.samples} samples)
+  bench process (API, workers, load generator): ${proc(m.bench)}; heap used peak ${m.bench.heapUsedPeakMb} MB
+  dev server (pid ${m.devServer.pid ?? '?'}): ${proc(m.devServer)} (VmHWM ${m.devServer.hwmMb ?? '?'} MB)
+machine     ${r.environment.cpus} CPUs, load average ${r.environment.loadAverage.start.toFixed(1)} at start, ${r.environment.loadAverage.end.toFixed(1)} at end`);
+  if (r.verification)
+    console.log(
+      `verified    ${r.verification.closed}/${r.verification.directives} directives CLOSED, ${r.verification.tasksAccepted}/${r.verification.tasks} tasks ACCEPTED; ${r.failures.count} failure(s)`,
+    );
+  if (r.profile) printProfile(r.profile);
+  if (r.targets.length) {
+    console.log('\ntargets (issue 11)');
+    console.log(
+      table(
+        [
+          ['', 'today', 'target', ''],
+          ...r.targets.map((t) => [t.what, t.today, t.target, t.met ? 'met' : 'NOT MET']),
+        ],
+        ['l', 'l', 'l', 'l'],
+      ),
+    );
+  }
+  console.log(`written to  ${path.relative(process.cwd(), OUTPUT)}`);
   if (r.interrupted) console.log('interrupted: the figures cover only what ran before Ctrl-C');
   if (r.failures.count) console.error(`\nfirst errors:\n  ${r.failures.first.join('\n  ')}`);
 }
@@ -615,23 +837,41 @@ function writeReport(r: Report): void {
 
 /** Steps in the order of the route, then reads. */
 function stepFigures(recorder: Recorder): Record<string, StepFigures> {
-  const order = [
-    'sign-in',
-    'register',
-    ...OFFICE_STEPS.map((s) => s.step),
-    'sign-for',
-    'report',
-    'accept',
-    'closed (projection)',
-    'reply',
-    'list',
-    'detail',
-  ];
+  const order = ['sign-in', ...WRITE_STEPS.slice(0, -1), 'closed (projection)', 'reply', 'list', 'detail'];
   const steps = [...recorder.latencies.keys()].sort((a, b) => order.indexOf(a) - order.indexOf(b));
   return Object.fromEntries(steps.map((s) => [s, figuresOf(recorder.latencies.get(s)!)]));
 }
 
+/**
+ * The histories of the workflows steps failed on (the first few), into data/bench/failed/, with
+ * their longest waits on the console: the stack and its dev server are gone once the bench ends.
+ */
+async function keepFailedHistories(stack: BenchStack, recorder: Recorder): Promise<void> {
+  const dir = path.join(path.dirname(OUTPUT), 'failed');
+  for (const workflowId of [...recorder.failedWorkflows].slice(0, 5)) {
+    try {
+      const summary = await summariseHistory(stack.temporal.client, workflowId);
+      fs.mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, `${workflowId.replace(/[^\w.-]+/g, '_')}.json`);
+      fs.writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
+      const gaps = summary.longestGaps.map(
+        (g) => `${g.ms} ms after ${g.afterEvent}, before ${g.beforeEvent}`,
+      );
+      console.log(
+        `bench: a step failed on ${workflowId}; its history is in ${path.relative(process.cwd(), file)}`,
+      );
+      console.log(`       longest waits: ${gaps.join('; ')}`);
+    } catch (err) {
+      console.error(`bench: could not read the history of ${workflowId}:`, err);
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
+
+/** The workflow kinds of the profile's outside-updates figures. */
+const workflowKind = (workflowId: string) =>
+  workflowId.startsWith('incoming-register-') ? 'register' : workflowId.includes('/') ? 'task' : 'directive';
 
 async function benchmark(stack: BenchStack, opts: Options, stop: Stop): Promise<Report> {
   const startedAt = new Date().toISOString();
@@ -640,15 +880,59 @@ async function benchmark(stack: BenchStack, opts: Options, stop: Stop): Promise<
   const run: Run = { api: new Api(stack.apiUrl, recorder, stop), db: stack.db, opts, recorder, stop };
   const memory = startMemorySampler(stack.temporalPid);
   try {
-    for (const user of USERS) await run.api.signIn(user);
+    const floor =
+      opts.floor && stack.floorWorker
+        ? await floorPhase(
+            {
+              client: stack.temporal.client,
+              directives: opts.floorDirectives,
+              concurrency: opts.concurrency,
+              temporalPid: stack.temporalPid,
+              stopped: () => stop.requested,
+            },
+            stack.floorWorker,
+          )
+        : [];
 
-    console.log(`bench: ${opts.directives} directives, ${opts.concurrency} at a time`);
-    const [receiptNumbers, write] = await measured(stack.temporalPid, () => writePhase(run));
-    console.log(`bench: ${opts.reads} list and ${opts.reads} detail reads`);
-    const [, read] = await measured(stack.temporalPid, () => readPhase(run, receiptNumbers));
+    let duban: Pick<Report, 'throughput' | 'phases' | 'profile' | 'verification'> = {
+      throughput: null,
+      phases: null,
+      profile: null,
+      verification: null,
+    };
+    if (opts.duban && !stop.requested) {
+      for (const user of USERS) await run.api.signIn(user);
+      counters.reset();
+      counters.on = opts.profile;
+      console.log(`bench: Duban: ${opts.directives} directives, ${opts.concurrency} at a time`);
+      const [receiptNumbers, write] = await measured(stack.temporalPid, () => writePhase(run));
+      console.log(`bench: ${opts.reads} list and ${opts.reads} detail reads`);
+      const [, read] = await measured(stack.temporalPid, () => readPhase(run, receiptNumbers));
+      counters.on = false;
+      const verification = await verify(stack.db, opts, recorder);
+      const closed = receiptNumbers.length;
+      const perSecond = Math.round((closed / write.wallSeconds) * 100) / 100;
+      const percentOfFloor = Object.fromEntries(
+        floor
+          .filter((f) => f.directivesPerSecond)
+          .map((f) => [f.variant, pct(perSecond / f.directivesPerSecond)]),
+      );
+      await keepFailedHistories(stack, recorder);
+      let profile: Profile | null = null;
+      if (opts.profile && !stop.requested) {
+        console.log('bench: reading the histories for the profile');
+        profile = await profileSteps(stack.temporal.client, recorder.sent, workflowKind, closed);
+      }
+      duban = {
+        throughput: { directivesClosed: closed, directivesPerSecond: perSecond, percentOfFloor },
+        phases: { write, read },
+        profile,
+        verification,
+      };
+    }
 
-    const verification = await verify(stack.db, opts, recorder);
-    return {
+    const writeSamples = WRITE_STEPS.flatMap((s) => recorder.latencies.get(s) ?? []);
+    const report: Omit<Report, 'targets'> = {
       startedAt,
       interrupted: stop.requested,
       options: opts,
@@ -658,16 +942,17 @@ async function benchmark(stack: BenchStack, opts: Options, stop: Stop): Promise<
         platform: process.platform,
         loadAverage: { start: loadAtStart, end: os.loadavg()[0]! },
       },
-      throughput: {
-        directivesClosed: receiptNumbers.length,
-        directivesPerSecond: Math.round((receiptNumbers.length / write.wallSeconds) * 100) / 100,
-      },
-      phases: { write, read },
+      floor,
+      ...duban,
       steps: stepFigures(recorder),
+      humanActions: writeSamples.length ? figuresOf(writeSamples) : null,
       memory: memory.stop(),
-      verification,
-      failures: { count: recorder.failures.length, first: recorder.failures.slice(0, ERRORS_SHOWN) },
+      failures: {
+        count: recorder.failures.length + floor.reduce((a, f) => a + f.failures.count, 0),
+        first: [...recorder.failures, ...floor.flatMap((f) => f.failures.first)].slice(0, ERRORS_SHOWN),
+      },
     };
+    return { ...report, targets: targetsOf(report) };
   } finally {
     memory.stop(); // also when a phase throws: the timer must not keep the process alive
   }
@@ -681,7 +966,7 @@ async function main(): Promise<number> {
   process.on('SIGINT', () => stop.request('interrupted'));
   process.on('SIGTERM', () => stop.request('terminated'));
 
-  const stack = await startBenchStack((err) => {
+  const stack = await startBenchStack({ floor: opts.floor, profile: opts.profile }, (err) => {
     console.error('bench: the worker failed:', err);
     stop.now('the worker failed'); // requests waiting on it would never finish
   });

@@ -1,7 +1,9 @@
 /**
  * The benchmark's own Duban, wired like `npm start` but in one process: a Temporal dev server
  * (tools/temporal, SQLite file in a temp dir), a fresh migrated and seeded database, the real
- * worker and the real API listening on an ephemeral port. stop() leaves nothing behind.
+ * worker and the real API listening on an ephemeral port; and the raw-Temporal floor's worker
+ * (bench/floor.ts), bundled but not yet running. With `profile`, every SQL statement and every
+ * Temporal call of the API is counted (bench/profile.ts). stop() leaves nothing behind.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,13 +11,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import { openDatabase, useWriteAheadLog, type Database } from '../../core/database';
 import { createLogger } from '../../core/logger';
 import { createDubanWorker } from '../../worker/worker';
 import { seedDemoOrganisation } from '../demo-organisation';
+import { createFloorWorker } from './floor';
+import { countDatabaseStatements, countTemporalCalls, withStepScope } from './profile';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TEMPORAL_CLI = path.join(ROOT, 'tools', 'temporal');
@@ -27,7 +32,18 @@ export interface BenchStack {
   db: Database;
   /** The dev server's process id, for its memory; undefined where /proc cannot tell. */
   temporalPid: number | undefined;
+  /** The dev server, as the API's client and the workers reach it. */
+  temporal: { client: Client; connection: NativeConnection; namespace: string };
+  /** The raw-Temporal floor's worker (bundled, not running), unless asked for none. */
+  floorWorker: Worker | undefined;
   stop(): Promise<void>;
+}
+
+export interface BenchStackOptions {
+  /** Bundle the floor's worker too. */
+  floor: boolean;
+  /** Count SQL statements and the API's Temporal calls (bench/profile.ts). */
+  profile: boolean;
 }
 
 const say = (msg: string) => console.log(`bench: ${msg}`);
@@ -36,7 +52,11 @@ const say = (msg: string) => console.log(`bench: ${msg}`);
  * Starts everything; onWorkerFailure hears of a worker that dies mid-run (requests would hang).
  * What started before a failure is stopped again before the error propagates.
  */
-export async function startBenchStack(onWorkerFailure: (err: unknown) => void): Promise<BenchStack> {
+export async function startBenchStack(
+  opts: BenchStackOptions,
+  onWorkerFailure: (err: unknown) => void,
+): Promise<BenchStack> {
+  if (opts.profile) countDatabaseStatements(); // before any connection opens
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duban-bench-'));
   const stops: (() => Promise<void>)[] = [() => fs.promises.rm(dir, { recursive: true, force: true })];
   const stop = () => stopAll(stops);
@@ -57,17 +77,22 @@ export async function startBenchStack(onWorkerFailure: (err: unknown) => void): 
     const env = await startDevServer(dir);
     stops.push(() => env.teardown());
     const temporalPid = childPidRunning(fs.realpathSync(TEMPORAL_CLI));
+    const namespace = env.namespace ?? 'default';
+    if (opts.profile) countTemporalCalls(env.client);
 
     say('bundling workflows and starting the worker');
     const worker = await createDubanWorker({
       connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
+      namespace,
       taskQueue: TASK_QUEUE,
       db: workerDb,
     });
     const running = worker.run();
     running.catch(onWorkerFailure);
     stops.push(() => stopWorker(worker, running));
+    // Bundled now, so no phase's figures include webpack; it runs only during the floor phase.
+    const floorWorker = opts.floor ? await createFloorWorker(env.nativeConnection, namespace) : undefined;
+    if (floorWorker) stops.push(() => retire(floorWorker));
 
     const app = createApp({
       db: apiDb,
@@ -77,9 +102,16 @@ export async function startBenchStack(onWorkerFailure: (err: unknown) => void): 
       sessionTtlHours: 12,
       workerLivenessSeconds: 90,
     });
-    const { url, close } = await listen(app);
+    const { url, close } = await listen(opts.profile ? withStepScope(app) : app);
     stops.push(close);
-    return { apiUrl: url, db, temporalPid, stop };
+    return {
+      apiUrl: url,
+      db,
+      temporalPid,
+      temporal: { client: env.client, connection: env.nativeConnection, namespace },
+      floorWorker,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
@@ -147,6 +179,14 @@ function childPidRunning(executable: string): number | undefined {
 async function stopWorker(worker: Worker, running: Promise<void>): Promise<void> {
   if (worker.getState() === 'RUNNING') worker.shutdown();
   await running.catch(() => undefined); // a failure was already reported through onWorkerFailure
+}
+
+/** A worker that never ran (the bench stopped before its phase) still holds its native part. */
+async function retire(worker: Worker): Promise<void> {
+  if (worker.getState() !== 'INITIALIZED') return;
+  const running = worker.run();
+  worker.shutdown();
+  await running;
 }
 
 function listen(app: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {

@@ -1,0 +1,92 @@
+/** Latency figures and the lanes of a load run, shared by the Duban run and the raw-Temporal floor. */
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { machineBusySeconds, procCpuSeconds } from './proc';
+
+export interface StepFigures {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+const round1 = (ms: number) => Math.round(ms * 10) / 10;
+
+/** Nearest-rank percentiles, in ms with one decimal. */
+export function figuresOf(samples: number[]): StepFigures {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+  return {
+    count: sorted.length,
+    p50: round1(at(50)),
+    p95: round1(at(95)),
+    p99: round1(at(99)),
+    max: round1(at(100)),
+  };
+}
+
+/** Runs job(0 … count-1), at most `concurrency` at once, until stopped; job reports its own failures. */
+export async function inPool(
+  count: number,
+  concurrency: number,
+  stopped: () => boolean,
+  job: (i: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < count && !stopped()) await job(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+}
+
+export interface PhaseFigures {
+  wallSeconds: number;
+  /** CPU of the bench process: API, worker (with its workflow threads and Rust core) and the load generator. */
+  benchCpuSeconds: number;
+  temporalCpuSeconds: number | null;
+  /**
+   * CPU seconds the rest of the machine used meanwhile (other test runs, builds): with 2 CPUs, any
+   * sizeable figure here means the phase shared the machine and its figures are skewed.
+   */
+  otherCpuSeconds: number | null;
+  /** Share of the wall time the main event loop was busy (API, activities and client share it). */
+  eventLoopUtilization: number;
+  /** Load average (1 min) of the machine at the start and end of the phase. */
+  loadAverage: { start: number; end: number };
+}
+
+/** Wall time, CPU split, event-loop load and machine load of one phase. */
+export async function measured<T>(
+  temporalPid: number | undefined,
+  run: () => Promise<T>,
+): Promise<[T, PhaseFigures]> {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  const temporalCpu = procCpuSeconds(temporalPid);
+  const elu = performance.eventLoopUtilization();
+  const loadStart = os.loadavg()[0]!;
+  const machine = machineBusySeconds();
+  const result = await run();
+  const { user, system } = process.cpuUsage(cpu);
+  const temporalNow = procCpuSeconds(temporalPid);
+  const machineNow = machineBusySeconds();
+  const round = (n: number) => Math.round(n * 100) / 100;
+  const benchCpu = (user + system) / 1e6;
+  const temporalCpuSeconds =
+    temporalCpu === undefined || temporalNow === undefined ? null : round(temporalNow - temporalCpu);
+  return [
+    result,
+    {
+      wallSeconds: round((performance.now() - wall) / 1000),
+      benchCpuSeconds: round(benchCpu),
+      temporalCpuSeconds,
+      otherCpuSeconds:
+        machine === undefined || machineNow === undefined
+          ? null
+          : round(Math.max(0, machineNow - machine - benchCpu - (temporalCpuSeconds ?? 0))),
+      eventLoopUtilization: round(performance.eventLoopUtilization(elu).utilization),
+      loadAverage: { start: round(loadStart), end: round(os.loadavg()[0]!) },
+    },
+  ];
+}

@@ -1,0 +1,151 @@
+/**
+ * The raw-Temporal floor: what the same dev server, in the same run, does with workflows of a
+ * directive's shape (scripts/bench/floor-workflows.ts) and nothing else: no HTTP, no database, no
+ * validation beyond a counter. Per directive, 14 calls as Duban's route makes them: 1 start, 6
+ * updates on the parent (the 6th starts the 2 children), 3 updates on each child, 1 closing update.
+ * Its own task queue and worker, in the bench process as Duban's worker is; the same lanes.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Client } from '@temporalio/client';
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import { figuresOf, inPool, measured, type PhaseFigures, type StepFigures } from './figures';
+import {
+  CHILD_STEPS,
+  CHILDREN,
+  floorChildId,
+  floorCloseUpdate,
+  floorParent,
+  floorStepUpdate,
+  PARENT_STEPS,
+  type FloorActivities,
+} from './floor-workflows';
+
+export const FLOOR_TASK_QUEUE = 'duban-bench-floor';
+/** Calls per directive: the start, the parent's updates, the children's, the closing one. */
+export const FLOOR_CALLS = 1 + PARENT_STEPS + CHILDREN * CHILD_STEPS + 1;
+const ERRORS_SHOWN = 5;
+
+export interface FloorFigures {
+  variant: 'bare' | 'activity';
+  description: string;
+  directives: number;
+  completed: number;
+  concurrency: number;
+  directivesPerSecond: number;
+  /** Every call (start and updates) together, as the issue's floor figures are given. */
+  perCall: StepFigures;
+  calls: Record<'start' | 'parent update' | 'child update' | 'close', StepFigures>;
+  phase: PhaseFigures;
+  failures: { count: number; first: string[] };
+}
+
+const VARIANTS = {
+  bare: 'no activities',
+  activity: 'one no-op activity awaited in each update handler',
+} as const;
+
+/** The floor's worker: bundles floor-workflows.ts (only @temporalio/workflow in it). Not yet running. */
+export function createFloorWorker(connection: NativeConnection, namespace: string): Promise<Worker> {
+  const activities: FloorActivities = { floorNoop: () => Promise.resolve() };
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue: FLOOR_TASK_QUEUE,
+    workflowsPath: require.resolve('./floor-workflows'),
+    activities,
+  });
+}
+
+export interface FloorRun {
+  client: Client;
+  directives: number;
+  concurrency: number;
+  temporalPid: number | undefined;
+  stopped: () => boolean;
+}
+
+/** One variant of the floor: N directives' worth of calls, C at a time. */
+export async function runFloor(run: FloorRun, variant: keyof typeof VARIANTS): Promise<FloorFigures> {
+  const activity = variant === 'activity';
+  const latencies = { start: [], 'parent update': [], 'child update': [], close: [] } as Record<
+    keyof FloorFigures['calls'],
+    number[]
+  >;
+  const failures: string[] = [];
+  const timed = async <T>(kind: keyof typeof latencies, call: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const result = await call();
+    latencies[kind].push(performance.now() - started);
+    return result;
+  };
+  const tag = `${variant}-${Date.now().toString(36)}`;
+
+  const carry = async (n: number) => {
+    const workflowId = `floor-${tag}-${n}`;
+    const parent = await timed('start', () =>
+      run.client.workflow.start(floorParent, {
+        workflowId,
+        taskQueue: FLOOR_TASK_QUEUE,
+        args: [{ activity }],
+      }),
+    );
+    for (let i = 0; i < PARENT_STEPS; i++)
+      await timed('parent update', () => parent.executeUpdate(floorStepUpdate));
+    for (let c = 0; c < CHILDREN; c++) {
+      const child = run.client.workflow.getHandle(floorChildId(workflowId, c));
+      for (let i = 0; i < CHILD_STEPS; i++)
+        await timed('child update', () => child.executeUpdate(floorStepUpdate));
+    }
+    // Answered once both children have completed; the parent then ends, as a directive does at 答复.
+    await timed('close', () => parent.executeUpdate(floorCloseUpdate));
+  };
+
+  let completed = 0;
+  const [, phase] = await measured(run.temporalPid, () =>
+    inPool(run.directives, run.concurrency, run.stopped, async (i) => {
+      try {
+        await carry(i + 1);
+        completed++;
+      } catch (err) {
+        failures.push(`floor ${variant} ${i + 1}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }),
+  );
+  const all = Object.values(latencies).flat();
+  return {
+    variant,
+    description: VARIANTS[variant],
+    directives: run.directives,
+    completed,
+    concurrency: run.concurrency,
+    directivesPerSecond: Math.round((completed / phase.wallSeconds) * 100) / 100,
+    perCall: figuresOf(all),
+    calls: {
+      start: figuresOf(latencies.start),
+      'parent update': figuresOf(latencies['parent update']),
+      'child update': figuresOf(latencies['child update']),
+      close: figuresOf(latencies.close),
+    },
+    phase,
+    failures: { count: failures.length, first: failures.slice(0, ERRORS_SHOWN) },
+  };
+}
+
+/** Both variants, on the floor's own worker, which runs only meanwhile. */
+export async function floorPhase(run: FloorRun, worker: Worker): Promise<FloorFigures[]> {
+  const running = worker.run();
+  try {
+    const figures: FloorFigures[] = [];
+    for (const variant of ['bare', 'activity'] as const) {
+      if (run.stopped()) break;
+      console.log(
+        `bench: raw-Temporal floor (${VARIANTS[variant]}): ${run.directives} directives, ${run.concurrency} at a time`,
+      );
+      figures.push(await runFloor(run, variant));
+    }
+    return figures;
+  } finally {
+    worker.shutdown();
+    await running;
+  }
+}
