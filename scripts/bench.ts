@@ -694,7 +694,8 @@ function printFloor(r: Report): void {
   console.log(table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
   for (const f of r.floor) {
     console.log(
-      `  ${f.variant}: ${cpuPerDirective(f.phase, f.completed)}; other processes ${f.phase.otherCpuSeconds ?? '?'} CPU s meanwhile; ${f.failures.count} failure(s)`,
+      `  ${f.variant}: ${cpuPerDirective(f.phase, f.completed)}; ${f.tasksPerDirective.workflowTasks} workflow tasks and ` +
+        `${f.tasksPerDirective.activityTasks} activity tasks per directive; other processes ${f.phase.otherCpuSeconds ?? '?'} CPU s meanwhile; ${f.failures.count} failure(s)`,
     );
     for (const e of f.failures.first) console.error(`    ${e}`);
   }
@@ -759,6 +760,13 @@ function printProfile(p: Profile): void {
       console.log(
         `  outside updates, ${kind} workflows: ${o.workflowTasks} workflow tasks, ${o.activityTasks} activities (${kinds(o.activityTypes)}) per directive`,
       );
+  const outside = Object.values(p.outsideUpdates);
+  const sumOutside = (f: (o: (typeof outside)[number]) => number) =>
+    outside.reduce((acc, o) => acc + f(o), 0);
+  console.log(
+    `  in all: ${Math.round((total((s) => s.workflowTasks) + sumOutside((o) => o.workflowTasks)) * 10) / 10} workflow tasks, ` +
+      `${Math.round((total((s) => s.activityTasks) + sumOutside((o) => o.activityTasks)) * 10) / 10} activity tasks per directive`,
+  );
   for (const [step, s] of Object.entries(p.reads))
     console.log(
       `  ${step}: ${s.apiStatements} SQL statements (${s.apiStatementMs} ms), ` +

@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { figuresOf, inPool, measured, type PhaseFigures, type StepFigures } from './figures';
 import {
@@ -35,6 +36,8 @@ export interface FloorFigures {
   /** Every call (start and updates) together, as the issue's floor figures are given. */
   perCall: StepFigures;
   calls: Record<'start' | 'parent update' | 'child update' | 'close', StepFigures>;
+  /** Workflow and activity tasks per directive, counted in the histories of the first few. */
+  tasksPerDirective: { workflowTasks: number; activityTasks: number; sampled: number };
   phase: PhaseFigures;
   failures: { count: number; first: string[] };
 }
@@ -101,11 +104,13 @@ export async function runFloor(run: FloorRun, variant: keyof typeof VARIANTS): P
   };
 
   let completed = 0;
+  const done: string[] = [];
   const [, phase] = await measured(run.temporalPid, () =>
     inPool(run.directives, run.concurrency, run.stopped, async (i) => {
       try {
         await carry(i + 1);
         completed++;
+        done.push(`floor-${tag}-${i + 1}`);
       } catch (err) {
         failures.push(`floor ${variant} ${i + 1}: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -126,8 +131,37 @@ export async function runFloor(run: FloorRun, variant: keyof typeof VARIANTS): P
       'child update': figuresOf(latencies['child update']),
       close: figuresOf(latencies.close),
     },
+    tasksPerDirective: await tasksPerDirective(run.client, done.slice(0, 5)),
     phase,
     failures: { count: failures.length, first: failures.slice(0, ERRORS_SHOWN) },
+  };
+}
+
+/** Completed workflow tasks and activity tasks of a directive's three workflows, on average. */
+async function tasksPerDirective(
+  client: Client,
+  parents: string[],
+): Promise<FloorFigures['tasksPerDirective']> {
+  const { EventType } = temporal.api.enums.v1;
+  let workflowTasks = 0;
+  let activityTasks = 0;
+  for (const parent of parents)
+    for (const workflowId of [
+      parent,
+      ...Array.from({ length: CHILDREN }, (_, i) => floorChildId(parent, i)),
+    ]) {
+      const { events } = await client.workflow.getHandle(workflowId).fetchHistory();
+      for (const e of events ?? []) {
+        if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) workflowTasks++;
+        if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) activityTasks++;
+      }
+    }
+  const n = parents.length || 1;
+  const round = (x: number) => Math.round((x / n) * 10) / 10;
+  return {
+    workflowTasks: round(workflowTasks),
+    activityTasks: round(activityTasks),
+    sampled: parents.length,
   };
 }
 

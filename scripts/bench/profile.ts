@@ -129,21 +129,21 @@ function countSql(map: Map<string, Map<string, number>>, key: string, sql: strin
   texts.set(sql, (texts.get(sql) ?? 0) + 1);
 }
 
-/** The most frequent SQL texts per key, each shortened, with how often it ran per request. */
+/** The most frequent SQL texts per key, each shortened (texts alike so far add up), with how often per request. */
 function topSql(
   map: Map<string, Map<string, number>>,
   per: (key: string) => number,
 ): Record<string, Record<string, number>> {
   return Object.fromEntries(
-    [...map].map(([key, texts]) => [
-      key,
-      Object.fromEntries(
-        [...texts]
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, 20)
-          .map(([sql, n]) => [sql.replace(/\s+/g, ' ').slice(0, 160), r2(n / per(key))]),
-      ),
-    ]),
+    [...map].map(([key, texts]) => {
+      const short = new Map<string, number>();
+      for (const [sql, n] of texts) {
+        const text = sql.replace(/\s+/g, ' ').trim().slice(0, 200);
+        short.set(text, (short.get(text) ?? 0) + n);
+      }
+      const top = [...short].sort((a, b) => b[1] - a[1]).slice(0, 25);
+      return [key, Object.fromEntries(top.map(([sql, n]) => [sql, r2(n / per(key))]))];
+    }),
   );
 }
 
