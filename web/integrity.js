@@ -3,6 +3,7 @@
 // evaluation (政务诚信评价). Every form is one API call; which forms show is what the detail API
 // lists in availableSteps, never decided here.
 
+import { upload } from './attachments.js';
 import {
   api,
   chinaTime,
@@ -237,23 +238,6 @@ const subjectText = (r) =>
     ? `公务员 ${r.subjectPersonName ?? ''}（${deptName(r.subjectDepartmentCode)}）`
     : deptName(r.subjectDepartmentCode);
 const dueText = (r) => (r.dueDate ? `${r.dueDate}${r.overdue ? '（已逾期）' : ''}` : '');
-
-/** Uploads the files chosen in a form (附件), one call each, and answers their ids. */
-async function upload(files) {
-  const ids = [];
-  for (const file of files.filter((x) => x instanceof File && x.size)) {
-    const res = await fetch(`/api/attachments?fileName=${encodeURIComponent(file.name)}`, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/octet-stream' },
-      body: file,
-    });
-    const data = await res.json();
-    if (!res.ok) throw new Error(`${file.name}：${data.error?.message ?? `HTTP ${res.status}`}`);
-    ids.push(data.attachment.id);
-  }
-  return ids;
-}
 
 /** 登记失信记录: every field of the registration, attachments uploaded first. */
 function registerForm(departments) {

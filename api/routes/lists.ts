@@ -4,6 +4,7 @@
  * notices. Filters are parsed by one zod schema per list: a filter a list does not have is named
  * alone, then bad values.
  */
+import { TASK_STATUSES } from '../ledger';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Database } from '../../core/database';
@@ -35,17 +36,6 @@ const DIRECTIVE_STATUSES = [
   'WITHDRAWN',
   'RETURNED_TO_SENDER',
   'FILED',
-];
-const TASK_STATUSES = [
-  'DISPATCHED',
-  'SIGNED_FOR',
-  'REPORTED',
-  'RETURNED',
-  'DRAFT_PENDING',
-  'DRAFT_SENT',
-  'SENT_TO_LEAD',
-  'ACCEPTED',
-  'WITHDRAWN',
 ];
 const SORTABLE = ['registeredAt', 'receivedDate', 'dueDate', 'receiptNumber'] as const;
 const SORTS = SORTABLE.flatMap((f) => [f, `-${f}`]) as [string, ...string[]];
