@@ -15,14 +15,10 @@ import net from 'node:net';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { loadConfigOrExit, type Config } from '../core/config';
-import { msToTs } from '@temporalio/common/lib/time';
-import { connectClient } from '../core/temporal';
 import { BUILT_WORKFLOWS, ROOT } from '../core/paths';
 
 /** With the embedded server, pollers re-poll this often, so /health sees a stopped worker quickly. */
 const DEV_POLL_EXPIRATION_SECONDS = 10;
-/** How long the embedded server keeps closed workflows' histories. */
-export const HISTORY_RETENTION_DAYS = 366;
 /** A crashed part waits this long before its first restart; each crash in a row doubles it... */
 const FIRST_RESTART_DELAY_MS = 1_000;
 /** ...up to this, so a part that cannot start (a full disk, a bad file) does not spin. */
@@ -267,44 +263,29 @@ process.on('exit', () => {
   for (const { child } of parts) if (child.pid && child.exitCode === null) kill(child.pid, 'SIGKILL');
 });
 
-async function temporalReachable(config: Config): Promise<boolean> {
-  const client = await connectClient(config.temporal);
-  try {
-    await client.workflowService.getSystemInfo({});
-    return true;
-  } finally {
-    await client.connection.close();
-  }
-}
-
 /**
- * The embedded server keeps a closed workflow's history one day by default; Duban keeps a year
- * (HISTORY_RETENTION_DAYS), so `npm run rebuild-projection` can rewrite the projection of every
- * directive of the last year from its workflow. A cluster's retention is its operator's to set.
+ * The embedded dev server as its Web UI's HTTP API shows it (the same answers as gRPC): the
+ * supervisor stays lean, without a Temporal client of its own (README "Performance", memory).
  */
-async function keepHistoriesAYear(config: Config): Promise<void> {
-  const client = await connectClient(config.temporal);
-  try {
-    await client.workflowService.updateNamespace({
-      namespace: config.temporal.namespace,
-      config: { workflowExecutionRetentionTtl: msToTs(`${HISTORY_RETENTION_DAYS} days`) },
-    });
-  } finally {
-    await client.connection.close();
-  }
+async function devServerApi(config: Config, apiPath: string): Promise<Record<string, unknown>> {
+  const { uiPort, namespace } = config.temporal;
+  const res = await fetch(`http://127.0.0.1:${uiPort}/api/v1/namespaces/${namespace}${apiPath}`, {
+    signal: AbortSignal.timeout(5_000),
+  });
+  if (!res.ok) throw new Error(`the dev server answered ${res.status}`);
+  return (await res.json()) as Record<string, unknown>;
 }
 
+/** The dev server answers for Duban's namespace. */
+const temporalReachable = async (config: Config) => !!(await devServerApi(config, '')).namespaceInfo;
+
+/** A worker polls Duban's task queue for workflow tasks. */
 async function workerPolling(config: Config): Promise<boolean> {
-  const client = await connectClient(config.temporal);
-  try {
-    const { pollers } = await client.workflowService.describeTaskQueue({
-      namespace: config.temporal.namespace,
-      taskQueue: { name: config.temporal.taskQueue },
-    });
-    return pollers.length > 0;
-  } finally {
-    await client.connection.close();
-  }
+  const queue = await devServerApi(
+    config,
+    `/task-queues/${config.temporal.taskQueue}?taskQueueType=TASK_QUEUE_TYPE_WORKFLOW`,
+  );
+  return Array.isArray(queue.pollers) && queue.pollers.length > 0;
 }
 
 /**
@@ -433,21 +414,18 @@ async function main() {
       reconnectClients: () => reconnectClients(config),
     };
     await waitFor('the Temporal dev server', 60_000, () => temporalReachable(config));
-    await keepHistoriesAYear(config);
   } else {
     say(`using the Temporal cluster at ${config.temporal.address}, namespace ${config.temporal.namespace}`);
-    await waitFor(`the Temporal cluster at ${config.temporal.address}`, 15_000, () =>
-      temporalReachable(config),
-    );
   }
 
-  // The first administrator, or the demo organisation: in a process of its own (scripts/setup.ts),
-  // so this one, which stays up supervising, never carries the database client.
+  // Temporal reached (a cluster) and the embedded server's history retention set; the first
+  // administrator, or the demo organisation: in a process of its own (scripts/setup.ts), so this
+  // one, which stays up supervising, carries neither the database nor the Temporal client.
   run(
     process.execPath,
     [...partArgs('setup'), ...(embedded ? ['--embedded'] : [])],
     env,
-    'setting up the organisation',
+    'setting up Temporal and the organisation',
   );
 
   if (built) env.DUBAN_WORKFLOW_BUNDLE = BUILT_WORKFLOWS;

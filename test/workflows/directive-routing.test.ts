@@ -506,3 +506,33 @@ test('(o) 会办意见送主办汇总: 省财政厅 sends its opinion to 省发�
       '省财政厅：同意翻印，经费从省级诚信建设专项列支。',
     );
   }));
+
+test('(v) the projection, notices and deadlines are written inside the workflow tasks (local activities), one task per step', () =>
+  onSeedDay(async (day) => {
+    const { receiptNumber } = await dispatchedOn4January(day);
+    await signFor(day, receiptNumber, 'GDFGW', people.fgwHandler, '319号');
+    await day.until('2017-01-12T10:00'); // past the first reminder (01-11 09:00)
+    await report(day, receiptNumber, 'GDFGW', people.fgwHead, [1]);
+    await accept(day, receiptNumber, 'GDFGW');
+    await day.steps.reply(receiptNumber);
+    expect(await day.steps.directive(receiptNumber).result()).toMatchObject({ status: 'CLOSED' });
+
+    // What people read is all there: the reminder, the task's row, the directive's timeline.
+    expect(await noticesOf(day, receiptNumber, 'GDFGW')).toEqual([
+      ['remind-3', '2017-01-11T09:00', 'u-fgw-mishu'],
+    ]);
+    const db = day.stack.database.db;
+    expect(await db.departmentTask.findFirstOrThrow({ where: { receiptNumber } })).toMatchObject({
+      status: 'ACCEPTED',
+      reportSignedById: 'u-fgw-head',
+    });
+    expect(await db.timelineEntry.count({ where: { receiptNumber } })).toBe(15); // (a)'s 14 and 提醒
+
+    // And it was written by local activities: markers in the histories, no activity task at all.
+    for (const handle of [day.steps.directive(receiptNumber), day.steps.task(receiptNumber, 'GDFGW')]) {
+      const events = (await handle.fetchHistory()).events ?? [];
+      const has = (type: string) => events.filter((e) => e[type as keyof typeof e]).length;
+      expect(has('activityTaskScheduledEventAttributes')).toBe(0);
+      expect(has('markerRecordedEventAttributes')).toBeGreaterThan(3);
+    }
+  }));
