@@ -3,11 +3,12 @@
  * to any further channels (e-mail, webhook) behind one interface.
  */
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../core/database';
+import { toStoredTime, type Database } from '../core/database';
 import type { IntegrityRecipient } from '../workflows/integrity-policy';
 import type { NoticeKind, NoticeRecipient, ReviewerRole } from '../workflows/policy';
 import { classifiedName, clearancesFor, isClassified } from '../workflows/secrecy';
 import type { Actor } from '../workflows/types';
+import { departmentNames } from './department-names';
 
 export interface NoticeToDeliver {
   /** Workflow id + rule + round: the inbox keeps one row per key and person, so a retry adds nothing. */
@@ -72,6 +73,7 @@ export interface NoticeChannel {
 }
 
 export function createNoticeActivities(db: Database, channels: NoticeChannel[] = []) {
+  const departmentName = departmentNames(db);
   async function usersWithRole(role: string, where: { departmentCode?: string; officeOnly?: boolean }) {
     // A department role without a department would mean every department's staff: nobody instead.
     if (!where.officeOnly && !where.departmentCode) return [];
@@ -121,12 +123,12 @@ export function createNoticeActivities(db: Database, channels: NoticeChannel[] =
    * write it into a notice (e.g. "GDCZT 回报期限 2017-01-13"); here it becomes 省财政厅.
    */
   async function withDepartmentNames(notice: NoticeToDeliver): Promise<NoticeToDeliver> {
-    if (!notice.departmentCode) return notice;
-    const department = await db.department.findUnique({ where: { code: notice.departmentCode } });
-    if (!department) return notice;
+    const code = notice.departmentCode;
+    const name = code && (await departmentName(code));
+    if (!name) return notice;
     // Whole codes only: GDCZT is not the start of GDCZT-MSK.
     const named = (text: string) =>
-      text.replace(/[A-Z0-9][A-Z0-9-]*/g, (token) => (token === department.code ? department.name : token));
+      text.replace(/[A-Z0-9][A-Z0-9-]*/g, (token) => (token === code ? name : token));
     return { ...notice, title: named(notice.title), body: named(notice.body) };
   }
 
@@ -195,12 +197,15 @@ export function createNoticeActivities(db: Database, channels: NoticeChannel[] =
           queued.push({ channel: channel.name, ...d });
       }
       await db.$transaction([
-        ...recipients.map((r) =>
-          db.notice.upsert({
-            where: { noticeKey_recipientId: { noticeKey: notice.noticeKey, recipientId: r.id } },
-            create: { noticeKey: notice.noticeKey, recipientId: r.id, ...row },
-            update: {},
-          }),
+        // Once per notice and person: a retry inserts nothing. Raw SQL, as the projection's hot
+        // statements are (README "Performance").
+        ...recipients.map(
+          (r) => db.$executeRaw`
+            INSERT INTO "Notice" ("noticeKey", "recipientId", "receiptNumber", "breachRecordId",
+              "departmentCode", "kind", "title", "body", "at")
+            VALUES (${notice.noticeKey}, ${r.id}, ${row.receiptNumber}, ${row.breachRecordId},
+              ${row.departmentCode}, ${row.kind}, ${row.title}, ${row.body}, ${toStoredTime(row.at)})
+            ON CONFLICT ("noticeKey", "recipientId") DO NOTHING`,
         ),
         ...queued.map(({ channel, recipient, payload }) =>
           db.noticeDelivery.upsert({

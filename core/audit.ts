@@ -34,7 +34,7 @@
  * appendAudit) are sealed into it, in id order, by the first append that follows them.
  */
 import crypto from 'node:crypto';
-import type { Database } from './database';
+import { toStoredTime, type Database } from './database';
 import type { TransactionClient } from '../generated/prisma/internal/prismaNamespace';
 
 export type AuditClient = Database | TransactionClient;
@@ -158,9 +158,6 @@ function stored(row: Record<string, unknown>): StoredEntry {
   };
 }
 
-/** A time as Prisma stores DateTime in SQLite (the adapter's ISO 8601 form), so typed reads parse it. */
-const storedTime = (d: Date) => d.toISOString().replace('Z', '+00:00');
-
 /**
  * Appends an entry to the audit trail and seals it into the chain. With the database client it
  * runs in a transaction of its own; with a transaction's client it joins it (and is undone with
@@ -173,7 +170,7 @@ export async function appendAudit(client: AuditClient, entry: AuditEntry): Promi
   if ('$transaction' in client)
     return client.$transaction((tx) => appendAudit(tx, entry), { maxWait: 10_000, timeout: 60_000 });
   const row = {
-    at: storedTime(entry.at ?? new Date()),
+    at: toStoredTime(entry.at ?? new Date()),
     actorId: entry.actorId ?? null,
     onBehalfOfId: entry.onBehalfOfId ?? null,
     action: entry.action,

@@ -92,3 +92,19 @@ export async function useWriteAheadLog(db: Database): Promise<void> {
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
 }
+
+/** A time as Prisma stores a DateTime in SQLite (the adapter's ISO 8601 form), for raw SQL writes. */
+export const toStoredTime = (d: Date) => d.toISOString().replace('Z', '+00:00');
+
+/**
+ * A DateTime column as a raw query returns it, in ms since the epoch: a Date where the driver knew
+ * the column's type, else what SQLite holds (ISO 8601 text as Prisma writes it, SQLite's own
+ * `YYYY-MM-DD HH:MM:SS` in UTC from a CURRENT_TIMESTAMP default, or a number).
+ */
+export function fromStoredTime(value: Date | string | number | bigint): number {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value !== 'string') return Number(value);
+  return Date.parse(
+    /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(value) ? `${value.replace(' ', 'T')}Z` : value,
+  );
+}

@@ -4,7 +4,8 @@
  * (SESSION_IDLE_MINUTES), whichever comes first.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Database } from '../../core/database';
+import { fromStoredTime, type Database } from '../../core/database';
+import { Prisma } from '../../generated/prisma/client';
 import { isRole, type Role } from '../../core/roles';
 
 export interface SessionUser {
@@ -33,6 +34,37 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
  */
 export const LAST_SEEN_EVERY_MS = 60_000;
 
+/**
+ * The session, its user, his department and roles: the one query every request runs, so one
+ * statement, and raw SQL: Prisma 6's client engine compiles every model query anew, about 1 ms of
+ * CPU, against 0.2 ms for raw SQL (README "Performance").
+ */
+const SESSION_QUERY = Prisma.sql`
+  SELECT s."id" AS "sessionId", s."expiresAt", s."revokedAt", s."lastSeenAt", s."createdAt",
+    u."id", u."username", u."displayName", u."departmentCode", u."active", u."clearance",
+    u."mustChangePassword", d."name" AS "departmentName",
+    (SELECT group_concat(r."role") FROM "UserRole" r WHERE r."userId" = u."id") AS "roles"
+  FROM "Session" s JOIN "User" u ON u."id" = s."userId" JOIN "Department" d ON d."code" = u."departmentCode"`;
+
+/** A row of SESSION_QUERY as the driver gives it (times and booleans as it finds them). */
+type StoredTime = Parameters<typeof fromStoredTime>[0];
+interface SessionRow {
+  sessionId: string;
+  expiresAt: StoredTime;
+  revokedAt: StoredTime | null;
+  lastSeenAt: StoredTime | null;
+  createdAt: StoredTime;
+  id: string;
+  username: string;
+  displayName: string;
+  departmentCode: string;
+  active: number | bigint | boolean;
+  clearance: string;
+  mustChangePassword: number | bigint | boolean;
+  departmentName: string;
+  roles: string | null;
+}
+
 export function createSessionStore(db: Database, ttlHours: number, idleMinutes = 30) {
   const idleMs = idleMinutes * 60_000;
   return {
@@ -51,29 +83,32 @@ export function createSessionStore(db: Database, ttlHours: number, idleMinutes =
      * Using a session keeps it alive (sliding), written at most once a minute.
      */
     async resolve(token: string): Promise<SessionUser | undefined> {
-      const session = await db.session.findUnique({
-        where: { tokenHash: hashToken(token) },
-        include: { user: { include: { roles: true, department: true } } },
-      });
+      const [session] = await db.$queryRaw<
+        SessionRow[]
+      >`${SESSION_QUERY} WHERE s."tokenHash" = ${hashToken(token)}`;
       const now = Date.now();
-      if (!session || session.revokedAt || session.expiresAt.getTime() <= now || !session.user.active)
+      if (
+        !session ||
+        session.revokedAt ||
+        fromStoredTime(session.expiresAt) <= now ||
+        !Number(session.active)
+      )
         return undefined;
       // Sessions opened before lastSeenAt existed count from their sign-in.
-      const lastSeen = (session.lastSeenAt ?? session.createdAt).getTime();
+      const lastSeen = fromStoredTime(session.lastSeenAt ?? session.createdAt);
       if (now - lastSeen > idleMs) return undefined;
       if (now - lastSeen >= LAST_SEEN_EVERY_MS) {
-        await db.session.update({ where: { id: session.id }, data: { lastSeenAt: new Date(now) } });
+        await db.session.update({ where: { id: session.sessionId }, data: { lastSeenAt: new Date(now) } });
       }
-      const { user } = session;
       return {
-        id: user.id,
-        username: user.username,
-        displayName: user.displayName,
-        departmentCode: user.departmentCode,
-        departmentName: user.department.name,
-        roles: user.roles.map((r) => r.role).filter(isRole),
-        clearance: user.clearance,
-        mustChangePassword: user.mustChangePassword,
+        id: session.id,
+        username: session.username,
+        displayName: session.displayName,
+        departmentCode: session.departmentCode,
+        departmentName: session.departmentName,
+        roles: (session.roles ?? '').split(',').filter(isRole),
+        clearance: session.clearance,
+        mustChangePassword: !!Number(session.mustChangePassword),
       };
     },
 

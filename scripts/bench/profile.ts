@@ -295,6 +295,12 @@ function updateWindows(events: HistoryEvent[]): { windows: UpdateWindow[]; outsi
         });
         break;
       }
+      case EventType.EVENT_TYPE_MARKER_RECORDED: {
+        // A local activity (workflows/activities.ts): run inside the workflow task, no queue wait.
+        const local = localActivityOf(e);
+        if (local) w.activities.push({ ...local, waitMs: 0 });
+        break;
+      }
       case EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED: {
         const initiated = byId.get(id(e.childWorkflowExecutionStartedEventAttributes?.initiatedEventId));
         w.childStarts++;
@@ -322,6 +328,26 @@ function updateWindows(events: HistoryEvent[]): { windows: UpdateWindow[]; outsi
   const outside = blank('', NaN, NaN);
   for (const e of events) if (!covered.has(id(e.eventId))) tally(outside, e);
   return { windows, outside };
+}
+
+/** A local activity's marker: its type (as `local:<type>`), id and run time. */
+function localActivityOf(e: HistoryEvent): { type: string; id: string; runMs: number } | undefined {
+  const marker = e.markerRecordedEventAttributes;
+  const payload = marker?.details?.data?.payloads?.[0];
+  if (marker?.markerName !== 'core_local_activity' || !payload) return undefined;
+  const data = defaultPayloadConverter.fromPayload<{
+    activity_type?: string;
+    activity_id?: string;
+    complete_time?: { seconds?: number; nanos?: number };
+    original_schedule_time?: { seconds?: number; nanos?: number };
+  }>(payload);
+  const ms = (t?: { seconds?: number; nanos?: number }) =>
+    t ? Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6 : NaN;
+  return {
+    type: `local:${data.activity_type ?? '?'}`,
+    id: data.activity_id ?? '?',
+    runMs: ms(data.complete_time) - ms(data.original_schedule_time),
+  };
 }
 
 function docNumberOf(payload: Payload | null | undefined): string | undefined {
