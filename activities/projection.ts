@@ -264,10 +264,11 @@ export function createProjectionActivities(db: Database) {
           update: row,
         });
         // Only files not yet filed elsewhere: two registrations naming one upload cannot both take it.
-        await tx.attachment.updateMany({
-          where: { id: { in: attachmentIds }, receiptNumber: null },
-          data: { receiptNumber: input.receiptNumber },
-        });
+        if (attachmentIds.length)
+          await tx.attachment.updateMany({
+            where: { id: { in: attachmentIds }, receiptNumber: null },
+            data: { receiptNumber: input.receiptNumber },
+          });
         for (const e of entries) await addEntry(tx, timelineRow(workflowId, input.receiptNumber, null, e));
       });
     },
@@ -360,10 +361,11 @@ export function createProjectionActivities(db: Database) {
         if (count === 0 && !(await tx.departmentTask.findUnique({ where: { workflowId } }))) {
           await tx.departmentTask.create({ data: { workflowId, ...row } });
         }
-        await tx.attachment.updateMany({
-          where: { id: { in: input.reportAttachmentIds ?? [] }, receiptNumber: null },
-          data: { receiptNumber, departmentCode },
-        });
+        if (input.reportAttachmentIds?.length)
+          await tx.attachment.updateMany({
+            where: { id: { in: input.reportAttachmentIds }, receiptNumber: null },
+            data: { receiptNumber, departmentCode },
+          });
         await addEntry(tx, timelineRow(workflowId, receiptNumber, departmentCode, shown));
         await followTaskDeadlines(tx, receiptNumber);
       });

@@ -330,24 +330,15 @@ function updateWindows(events: HistoryEvent[]): { windows: UpdateWindow[]; outsi
   return { windows, outside };
 }
 
-/** A local activity's marker: its type (as `local:<type>`), id and run time. */
+/** A local activity's marker: its type (as `local:<type>`) and id. */
 function localActivityOf(e: HistoryEvent): { type: string; id: string; runMs: number } | undefined {
   const marker = e.markerRecordedEventAttributes;
   const payload = marker?.details?.data?.payloads?.[0];
   if (marker?.markerName !== 'core_local_activity' || !payload) return undefined;
-  const data = defaultPayloadConverter.fromPayload<{
-    activity_type?: string;
-    activity_id?: string;
-    complete_time?: { seconds?: number; nanos?: number };
-    original_schedule_time?: { seconds?: number; nanos?: number };
-  }>(payload);
-  const ms = (t?: { seconds?: number; nanos?: number }) =>
-    t ? Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6 : NaN;
-  return {
-    type: `local:${data.activity_type ?? '?'}`,
-    id: data.activity_id ?? '?',
-    runMs: ms(data.complete_time) - ms(data.original_schedule_time),
-  };
+  const data = defaultPayloadConverter.fromPayload<{ activity_type?: string; activity_id?: string }>(payload);
+  // Its run time is not in the history (complete_time is the workflow task's time, not a clock
+  // reading): it is part of the workflow task's run.
+  return { type: `local:${data.activity_type ?? '?'}`, id: data.activity_id ?? '?', runMs: 0 };
 }
 
 function docNumberOf(payload: Payload | null | undefined): string | undefined {
