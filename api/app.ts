@@ -1,4 +1,4 @@
-/** Builds the HTTP API from its dependencies; never listens (api/index.ts does, tests use supertest). */
+/** Builds the HTTP API from its dependencies; never listens (api/serve.ts does, tests use supertest). */
 import path from 'node:path';
 import express from 'express';
 import helmet from 'helmet';

@@ -1,9 +1,10 @@
 /**
  * `npm run build`: the JavaScript `npm start` runs, so no TypeScript compiler (tsx, webpack) sits
- * in a running process. esbuild bundles the supervisor, the worker and the API, each one file with
+ * in a running process. esbuild bundles the supervisor, the worker and the API (together, and each
+ * alone for production services), each one file with
  * the project's own modules in it and the npm packages left to node_modules; the Temporal SDK's
  * bundler packs the workflow code once, as a worker would at each start. Into dist/:
- * start.js, setup.js, worker.js, api.js, workflow-bundle.js. Takes a few seconds; `npm start` runs it first.
+ * start.js, setup.js, app.js, worker.js, api.js, workflow-bundle.js. Takes a few seconds; `npm start` runs it first.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,8 +20,9 @@ async function main() {
   await build({
     entryPoints: {
       start: path.join(ROOT, 'scripts', 'start.ts'),
+      app: path.join(ROOT, 'scripts', 'app.ts'),
       worker: path.join(ROOT, 'worker', 'index.ts'),
-      api: path.join(ROOT, 'api', 'index.ts'),
+      api: path.join(ROOT, 'api', 'main.ts'),
       setup: path.join(ROOT, 'scripts', 'setup.ts'),
     },
     outdir: OUT,
@@ -39,7 +41,7 @@ async function main() {
     logger: new DefaultLogger('WARN'),
   });
   fs.writeFileSync(BUILT_WORKFLOWS, code);
-  console.log(`duban: built dist/ (start, worker, api, workflow bundle) in ${Date.now() - started} ms`);
+  console.log(`duban: built dist/ (start, app, worker, api, workflow bundle) in ${Date.now() - started} ms`);
 }
 
 main().catch((err) => {

@@ -360,7 +360,7 @@ async function main() {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
   }
-  const seen = accessLog(path.join(dataDir, 'logs', 'api.log'));
+  const seen = accessLog(path.join(dataDir, 'logs', 'app.log'));
   const result = {
     schemathesis: version,
     examplesPerOperation: EXAMPLES,

@@ -1,8 +1,8 @@
 /**
  * `npm start`: the whole system on one machine. Applies database migrations, starts the
  * Temporal dev server (SQLite file + Web UI) unless TEMPORAL_ADDRESS names a cluster, then the
- * worker and the API; waits until each is ready, prints the URLs, and on Ctrl-C / SIGTERM stops
- * them in reverse order so no dev server is left behind.
+ * worker and the API (one process, scripts/app.ts); waits until each is ready, prints the URLs, and
+ * on Ctrl-C / SIGTERM stops them in reverse order so no dev server is left behind.
  *
  * Once ready it supervises them: a part that dies is started again after a back-off (1 s doubling
  * to 30 s, back to 1 s once it has run a minute), and a restarted dev server is given its clients
@@ -11,6 +11,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
@@ -264,16 +265,39 @@ process.on('exit', () => {
 });
 
 /**
+ * A GET answered with JSON, its status and body. By node:http rather than fetch: fetch's HTTP parser
+ * is WebAssembly, tens of MB in a process that otherwise does little (README "Performance", memory).
+ */
+function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { timeout: 5_000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> });
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${url}`)));
+    req.on('error', reject);
+  });
+}
+
+/**
  * The embedded dev server as its Web UI's HTTP API shows it (the same answers as gRPC): the
- * supervisor stays lean, without a Temporal client of its own (README "Performance", memory).
+ * supervisor stays lean, without a Temporal client of its own.
  */
 async function devServerApi(config: Config, apiPath: string): Promise<Record<string, unknown>> {
   const { uiPort, namespace } = config.temporal;
-  const res = await fetch(`http://127.0.0.1:${uiPort}/api/v1/namespaces/${namespace}${apiPath}`, {
-    signal: AbortSignal.timeout(5_000),
-  });
-  if (!res.ok) throw new Error(`the dev server answered ${res.status}`);
-  return (await res.json()) as Record<string, unknown>;
+  const { status, body } = await getJson(
+    `http://127.0.0.1:${uiPort}/api/v1/namespaces/${namespace}${apiPath}`,
+  );
+  if (status !== 200) throw new Error(`the dev server answered ${status}`);
+  return body;
 }
 
 /** The dev server answers for Duban's namespace. */
@@ -291,38 +315,28 @@ async function workerPolling(config: Config): Promise<boolean> {
 /**
  * After a dev server restart. The worker (the SDK's native connection) and the API (grpc-js)
  * reconnect by themselves, retrying with back-off while the server is away (seen after outages of
- * 5 s and 60 s: both polled again within about 4 s of the server answering). A client that has
- * not reconnected within RECONNECT_GRACE_MS is restarted all the same: it is cheap, and a stuck
- * connection would otherwise go unnoticed until someone reads /health.
+ * 5 s and 60 s: both polled again within about 4 s of the server answering). If either has not
+ * reconnected within RECONNECT_GRACE_MS, their process is restarted all the same: it is cheap, and
+ * a stuck connection would otherwise go unnoticed until someone reads /health.
  */
 async function reconnectClients(config: Config): Promise<void> {
   if (!(await poll(RECONNECT_GRACE_MS, () => temporalReachable(config)))) return;
   say('the Temporal dev server answers again');
   const apiUrl = `http://${config.api.host}:${config.api.port}`;
-  const checks: [string, () => Promise<boolean>][] = [
-    ['worker', () => workerPolling(config)],
-    [
-      'api',
-      async () => {
-        const health = (await (await fetch(`${apiUrl}/health`)).json()) as {
-          checks?: { temporal?: { status?: string } };
-        };
-        return health.checks?.temporal?.status === 'up';
-      },
-    ],
-  ];
-  await Promise.all(
-    checks.map(async ([name, reconnected]) => {
-      const part = parts.find((p) => p.name === name);
-      if (!part || (await poll(RECONNECT_GRACE_MS, reconnected))) return;
-      await replace(part, `did not reconnect within ${RECONNECT_GRACE_MS / 1000} s`);
-    }),
-  );
+  const reconnected = async () => {
+    const health = (await getJson(`${apiUrl}/health`)).body as {
+      checks?: { temporal?: { status?: string } };
+    };
+    return health.checks?.temporal?.status === 'up' && (await workerPolling(config));
+  };
+  const app = parts.find((p) => p.name === 'app');
+  if (app && !(await poll(RECONNECT_GRACE_MS, reconnected)))
+    await replace(app, `did not reconnect within ${RECONNECT_GRACE_MS / 1000} s`);
 }
 
 /** Built (npm start): plain JavaScript. From the sources (node --import tsx scripts/start.ts): compiled as they load. */
 const built = path.basename(__filename) === 'start.js';
-const SOURCES = { worker: 'worker/index.ts', api: 'api/index.ts', setup: 'scripts/setup.ts' };
+const SOURCES = { app: 'scripts/app.ts', setup: 'scripts/setup.ts' };
 const partArgs = (part: keyof typeof SOURCES) =>
   built ? [path.join(ROOT, 'dist', `${part}.js`)] : ['--import', 'tsx', SOURCES[part]];
 
@@ -429,14 +443,12 @@ async function main() {
   );
 
   if (built) env.DUBAN_WORKFLOW_BUNDLE = BUILT_WORKFLOWS;
-  say('starting the worker');
-  startPart('worker', process.execPath, partArgs('worker'), env, 30_000);
+  // The worker and the API, in one process (scripts/app.ts): one Node runtime for both.
+  say('starting the worker and the API');
+  startPart('app', process.execPath, partArgs('app'), env, 30_000);
   if (embedded) await waitFor('the worker', 120_000, () => workerPolling(config));
-
-  say('starting the API');
-  startPart('api', process.execPath, partArgs('api'), env, 10_000);
   const apiUrl = `http://${config.api.host}:${config.api.port}`;
-  await waitFor('the API', 60_000, async () => (await fetch(`${apiUrl}/health`)).status === 200);
+  await waitFor('the API', 60_000, async () => (await getJson(`${apiUrl}/health`)).status === 200);
 
   // One write, so whoever watches for "ready" sees the addresses with it.
   const lines = [

@@ -1,61 +1,11 @@
-/** Worker process: runs Duban's workflows and activities until SIGINT/SIGTERM. */
+/** Worker process (a service of its own in production): runs until SIGINT/SIGTERM. */
 import { Runtime } from '@temporalio/worker';
-import { createNoticeChannels } from '../activities/notice-channels';
 import { loadConfigOrExit } from '../core/config';
-import { openDatabase, useWriteAheadLog } from '../core/database';
-import { createLogger } from '../core/logger';
-import { connectClient, temporalDataConverter } from '../core/temporal';
-import { connectWorker } from './connection';
-import { createDubanWorker, startNoticeOutbox } from './worker';
+import { runWorker } from './run';
 
-async function main() {
-  const config = loadConfigOrExit();
-  const log = createLogger('worker', config.logLevel);
-  // The SDK shuts the worker down gracefully on these signals; worker.run() then resolves.
-  Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
-  const db = openDatabase(config.databaseUrl);
-  await useWriteAheadLog(db);
-  const connection = await connectWorker(config.temporal);
-  const noticeChannels = createNoticeChannels(db, config.notices);
-  const worker = await createDubanWorker({
-    connection,
-    db,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    dataConverter: temporalDataConverter(config.temporal),
-    noticeChannels,
-    // The bundle `npm run build` made: no compiler in this process (npm start sets it).
-    ...(process.env.DUBAN_WORKFLOW_BUNDLE
-      ? { workflowBundle: { codePath: process.env.DUBAN_WORKFLOW_BUNDLE } }
-      : {}),
-  });
-  if (noticeChannels.length) {
-    // The outbox's sender (e-mail, webhook): started once, found running by any other worker.
-    const client = await connectClient(config.temporal);
-    await startNoticeOutbox(client, { taskQueue: config.temporal.taskQueue });
-    await client.connection.close();
-  }
-  log.info(
-    {
-      taskQueue: config.temporal.taskQueue,
-      address: config.temporal.address,
-      // Which key seals new payloads; "off" stores them in clear (development only).
-      payloadEncryption: config.temporal.payloadEncryption?.currentKeyId ?? 'off',
-      // Where notices go besides the inbox; never the secret or SMTP credentials.
-      noticeChannels: [config.notices.email && 'email', config.notices.webhook && 'webhook'].filter(Boolean),
-    },
-    'worker polling',
-  );
-  try {
-    await worker.run();
-  } finally {
-    await connection.close();
-    await db.$disconnect();
-    log.info('worker stopped');
-  }
-}
-
-main().catch((err) => {
+// The SDK shuts the worker down gracefully on these signals; runWorker then resolves.
+Runtime.install({ shutdownSignals: ['SIGINT', 'SIGTERM'] });
+runWorker(loadConfigOrExit()).catch((err) => {
   console.error(err);
   process.exit(1);
 });

@@ -43,8 +43,9 @@ function roleOf(command: string): string {
   if (/\b(scripts|dist)\/start\b/.test(command)) return 'supervisor (start)';
   if (/\b(scripts|dist)\/setup\b/.test(command)) return 'setup (organisation)';
   if (/server start-dev/.test(command)) return 'Temporal dev server';
+  if (/\b(scripts|dist)\/app\b/.test(command)) return 'worker and API (app)';
   if (/\bworker(\/index)?\.[jt]s\b/.test(command)) return 'worker';
-  if (/\bapi(\/index)?\.[jt]s\b/.test(command)) return 'API';
+  if (/\bapi(\/main)?\.[jt]s\b/.test(command)) return 'API';
   if (/esbuild/.test(command)) return 'esbuild service (tsx)';
   return 'other';
 }

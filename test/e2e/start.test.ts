@@ -76,7 +76,7 @@ test('npm start runs dev server, worker and API; Ctrl-C/SIGTERM stops them all',
     expect(
       ((await registered.json()) as { directive: { receiptNumber: string } }).directive.receiptNumber,
     ).toBe('201700001');
-    for (const part of ['temporal', 'worker', 'api']) {
+    for (const part of ['temporal', 'app']) {
       expect(fs.existsSync(path.join(dataDir, 'logs', `${part}.log`))).toBe(true);
     }
     expect(fs.existsSync(path.join(dataDir, 'temporal.db'))).toBe(true);

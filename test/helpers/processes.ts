@@ -71,7 +71,8 @@ export function processesMentioning(text: string): string[] {
 }
 
 /** The parts `npm start` runs and supervises; each one's pid is in `<data>/run/<part>.pid`. */
-export type StartedPart = 'temporal' | 'worker' | 'api';
+/** The parts `npm start` runs: the dev server, and the worker with the API (scripts/app.ts). */
+export type StartedPart = 'temporal' | 'app';
 
 /** The pid `npm start` recorded for a part, or undefined before it was started. */
 export function recordedPid(dataDir: string, part: StartedPart): number | undefined {

@@ -1,15 +1,15 @@
-/** API process: serves the HTTP API until SIGINT/SIGTERM. */
+/** The HTTP API, served until SIGINT/SIGTERM: api/main.ts alone, scripts/app.ts with the worker. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfigOrExit } from '../core/config';
+import type { Config } from '../core/config';
 import { openDatabase, useWriteAheadLog } from '../core/database';
 import { createLogger } from '../core/logger';
 import { connectClient } from '../core/temporal';
 import { createApp } from './app';
 import { bootstrapAdministrator, bootstrapMessage } from './auth/bootstrap';
 
-async function main() {
-  const config = loadConfigOrExit();
+/** Resolves once the API has stopped (on SIGINT/SIGTERM) and closed its connections. */
+export async function serveApi(config: Config): Promise<void> {
   const log = createLogger('api', config.logLevel);
   const db = openDatabase(config.databaseUrl);
   await useWriteAheadLog(db);
@@ -42,18 +42,15 @@ async function main() {
   const server = app.listen(config.api.port, config.api.host, () => {
     log.info(`API listening on http://${config.api.host}:${config.api.port}`);
   });
-  const stop = () => {
-    log.info('API stopping');
-    server.close(() => {
-      void Promise.all([temporal.connection.close(), db.$disconnect()]).then(() => process.exit(0));
-    });
-    server.closeAllConnections();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return new Promise((resolve) => {
+    const stop = () => {
+      log.info('API stopping');
+      server.close(() => {
+        void Promise.all([temporal.connection.close(), db.$disconnect()]).then(() => resolve());
+      });
+      server.closeAllConnections();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
