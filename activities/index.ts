@@ -13,14 +13,57 @@ export interface ActivityDeps {
   noticeChannels?: NoticeChannel[];
 }
 
+/**
+ * The activities that write what people read: the projection and the inbox. `npm run
+ * rebuild-projection` (core/backup.ts) runs them again from the workflows' histories.
+ */
+export const PROJECTING = [
+  'recordReceipt',
+  'recordDirective',
+  'recordDepartmentTask',
+  'recordBreach',
+  'recordCase',
+  'deliverNotice',
+] as const;
+export type Projecting = (typeof PROJECTING)[number];
+
+/** What a projecting activity returns besides its own result: the input it wrote. */
+export interface Written<I> {
+  written: I;
+}
+
+/**
+ * An activity task's input is in its history (its scheduled event); a local activity's is not, only
+ * its result (workflows/activities.ts runs them locally). So a projecting activity returns its
+ * input too, and the rebuild reads it from the marker.
+ */
+function keepingInputs<A, K extends keyof A & Projecting>(
+  activities: A,
+  names: readonly K[],
+): {
+  [P in K]: A[P] extends (input: infer I) => Promise<infer R> ? (input: I) => Promise<R & Written<I>> : never;
+} {
+  const keep = (name: K) => async (input: unknown) => {
+    const write = activities[name] as (input: unknown) => Promise<object | void>;
+    return { ...((await write(input)) ?? {}), written: input };
+  };
+  return Object.fromEntries(names.map((name) => [name, keep(name)])) as never;
+}
+
 export function createActivities({ db, noticeChannels }: ActivityDeps) {
+  const projection = createProjectionActivities(db);
+  const integrity = createIntegrityActivities(db);
+  const notices = createNoticeActivities(db, noticeChannels);
   return {
-    ...createProjectionActivities(db),
-    ...createNoticeActivities(db, noticeChannels),
+    ...projection,
+    ...notices,
     ...createNoticeOutboxActivities(db, noticeChannels),
     ...createDeadlineClockActivities(),
-    ...createIntegrityActivities(db),
+    ...integrity,
     ...createRegisterActivities(db),
+    ...keepingInputs(projection, ['recordReceipt', 'recordDirective', 'recordDepartmentTask']),
+    ...keepingInputs(integrity, ['recordBreach', 'recordCase']),
+    ...keepingInputs(notices, ['deliverNotice']),
   };
 }
 

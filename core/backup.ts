@@ -9,9 +9,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
 import Sqlite from 'better-sqlite3';
+import { PROJECTING, type Projecting, type Written } from '../activities';
 import { createIntegrityActivities } from '../activities/integrity';
 import { createNoticeActivities } from '../activities/notices';
 import { createProjectionActivities } from '../activities/projection';
@@ -152,7 +154,8 @@ export interface RebuildReport {
 
 /**
  * Writes the projection again from the workflows' histories: every projection and inbox write a
- * workflow asked for is an activity scheduled in its history, with its input; running those inputs
+ * workflow asked for is in its history with its input (an activity task's scheduled event, or a
+ * local activity's marker); running those inputs
  * again, in order, writes what was written (the writes are idempotent upserts guarded by the
  * workflow's own sequence numbers). Notices go to the inbox only: no e-mail or webhook is re-sent.
  * What no workflow knows (people, sessions, 委托, policies, uploaded files' rows) comes from a backup.
@@ -164,34 +167,56 @@ export async function rebuildProjection(client: Client, db: Database): Promise<R
     // The inbox only: no further channel, so nothing is e-mailed or posted again.
     ...createNoticeActivities(db, []),
   };
-  const projecting = new Set([
-    'recordReceipt',
-    'recordDirective',
-    'recordDepartmentTask',
-    'recordBreach',
-    'recordCase',
-    'deliverNotice',
-  ]);
+  const projecting = new Set<string>(PROJECTING);
   const executions = await allExecutions(client);
   executions.sort((a, b) => PROJECTED_TYPES.indexOf(a.type) - PROJECTED_TYPES.indexOf(b.type));
   let writes = 0;
   for (const { workflowId, runId } of executions) {
     const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     for (const event of history.events ?? []) {
-      const scheduled = event.activityTaskScheduledEventAttributes;
-      const type = scheduled?.activityType?.name;
-      if (!scheduled || !type || !projecting.has(type)) continue;
-      const input = await decodeFromPayloadsAtIndex<never>(
-        client.options.loadedDataConverter,
-        0,
-        scheduled.input?.payloads,
-      );
-      await writers[type]!(input);
+      const write = await projectionWrite(client, event);
+      if (!write || !projecting.has(write.type)) continue;
+      await writers[write.type]!(write.input as never);
       writes++;
     }
   }
   return { workflows: executions.length, writes };
 }
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/**
+ * The write an event of a history asked for, if any: an activity task's type and input (from its
+ * scheduled event), or a local activity's, from its marker (its type in the marker's data, its input
+ * in its result: a projecting activity returns it, activities/index.ts).
+ */
+async function projectionWrite(
+  client: Client,
+  event: HistoryEvent,
+): Promise<{ type: string; input: unknown } | undefined> {
+  const converter = client.options.loadedDataConverter;
+  const scheduled = event.activityTaskScheduledEventAttributes;
+  if (scheduled?.activityType?.name)
+    return {
+      type: scheduled.activityType.name,
+      input: await decodeFromPayloadsAtIndex(converter, 0, scheduled.input?.payloads),
+    };
+  const marker = event.markerRecordedEventAttributes;
+  const data = marker?.details?.data?.payloads?.[0];
+  if (marker?.markerName !== LOCAL_ACTIVITY_MARKER || !data) return undefined;
+  // The marker's own data is the SDK core's plain JSON; the result went through the data converter.
+  const { activity_type: type } = defaultPayloadConverter.fromPayload<{ activity_type?: string }>(data);
+  if (!type || !PROJECTING.includes(type as Projecting)) return undefined;
+  const result = await decodeFromPayloadsAtIndex<Partial<Written<unknown>>>(
+    converter,
+    0,
+    marker.details?.result?.payloads,
+  );
+  return result?.written === undefined ? undefined : { type, input: result.written };
+}
+
+/** The SDK core's marker for a local activity's outcome. */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 /** Every open and closed run of the projected workflow types the namespace still keeps. */
 async function allExecutions(client: Client) {
