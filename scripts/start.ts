@@ -294,7 +294,7 @@ function getJson(url: string): Promise<{ status: number; body: Record<string, un
 async function devServerApi(config: Config, apiPath: string): Promise<Record<string, unknown>> {
   const { uiPort, namespace } = config.temporal;
   const { status, body } = await getJson(
-    `http://127.0.0.1:${uiPort}/api/v1/namespaces/${namespace}${apiPath}`,
+    `http://127.0.0.1:${uiPort}/api/v1/namespaces/${encodeURIComponent(namespace)}${apiPath}`,
   );
   if (status !== 200) throw new Error(`the dev server answered ${status}`);
   return body;
@@ -307,7 +307,7 @@ const temporalReachable = async (config: Config) => !!(await devServerApi(config
 async function workerPolling(config: Config): Promise<boolean> {
   const queue = await devServerApi(
     config,
-    `/task-queues/${config.temporal.taskQueue}?taskQueueType=TASK_QUEUE_TYPE_WORKFLOW`,
+    `/task-queues/${encodeURIComponent(config.temporal.taskQueue)}?taskQueueType=TASK_QUEUE_TYPE_WORKFLOW`,
   );
   return Array.isArray(queue.pollers) && queue.pollers.length > 0;
 }
