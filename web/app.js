@@ -190,9 +190,11 @@ export function stepForm(title, fields, act, submitLabel = '提交') {
     formKey = key;
     try {
       await act(new FormData(form), e.submitter?.value);
-      // The page shows the new state before it says so: what it says is then true on screen.
+      // The page shows the new state before it says so: what it says is then true on screen. Said
+      // only on the page it is about: not over one the person went on to meanwhile.
+      const shown = location.hash;
       await route();
-      flash(`${title}：已完成`, true);
+      if (location.hash === shown) flash(`${title}：已完成`, true);
     } catch (err) {
       flash(`${title}：${err.message}`);
     } finally {

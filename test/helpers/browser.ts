@@ -35,6 +35,8 @@ export function useBrowser(baseUrl: () => string, shotsFolder = 'duban-web') {
       await page.fill('input[name=username]', username);
       await page.fill('input[name=password]', password);
       await page.click('form[data-step="登录"] button');
+      // The sign-in is over once it says so: a test's next page then starts with nothing flashed.
+      await page.waitForSelector('#flash.ok:has-text("登录：已完成")');
       await page.waitForSelector('#who:has-text("退出")');
       return page;
     },
