@@ -12,7 +12,16 @@ const MISS_MS = 1_000;
 
 export type DepartmentNames = (code: string) => Promise<string | undefined>;
 
+/** One table per database, read by the projection and the notices alike. */
+const cached = new WeakMap<Database, DepartmentNames>();
+
 export function departmentNames(db: Database): DepartmentNames {
+  let names = cached.get(db);
+  if (!names) cached.set(db, (names = readingFrom(db)));
+  return names;
+}
+
+function readingFrom(db: Database): DepartmentNames {
   let names = new Map<string, string>();
   let readAt = -Infinity;
   const read = async () => {

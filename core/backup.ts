@@ -9,7 +9,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
 import Sqlite from 'better-sqlite3';
@@ -18,6 +17,7 @@ import { createIntegrityActivities } from '../activities/integrity';
 import { createNoticeActivities } from '../activities/notices';
 import { createProjectionActivities } from '../activities/projection';
 import { openDatabase, type Database } from './database';
+import { localActivityMarker } from './local-activity-marker';
 
 export interface BackupSources {
   /** The projection's SQLite file (duban.db). */
@@ -201,22 +201,11 @@ async function projectionWrite(
       type: scheduled.activityType.name,
       input: await decodeFromPayloadsAtIndex(converter, 0, scheduled.input?.payloads),
     };
-  const marker = event.markerRecordedEventAttributes;
-  const data = marker?.details?.data?.payloads?.[0];
-  if (marker?.markerName !== LOCAL_ACTIVITY_MARKER || !data) return undefined;
-  // The marker's own data is the SDK core's plain JSON; the result went through the data converter.
-  const { activity_type: type } = defaultPayloadConverter.fromPayload<{ activity_type?: string }>(data);
-  if (!type || !PROJECTING.includes(type as Projecting)) return undefined;
-  const result = await decodeFromPayloadsAtIndex<Partial<Written<unknown>>>(
-    converter,
-    0,
-    marker.details?.result?.payloads,
-  );
-  return result?.written === undefined ? undefined : { type, input: result.written };
+  const local = localActivityMarker(event);
+  if (!local || !PROJECTING.includes(local.type as Projecting)) return undefined;
+  const result = await decodeFromPayloadsAtIndex<Partial<Written<unknown>>>(converter, 0, local.result);
+  return result?.written === undefined ? undefined : { type: local.type, input: result.written };
 }
-
-/** The SDK core's marker for a local activity's outcome. */
-const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 /** Every open and closed run of the projected workflow types the namespace still keeps. */
 async function allExecutions(client: Client) {

@@ -39,6 +39,7 @@ import {
   type StepProfile,
 } from './bench/profile';
 import { startBenchStack, type BenchStack } from './bench/stack';
+import { CLERK, officeSteps } from './bench/office-steps';
 
 const OUTPUT = path.resolve(__dirname, '..', 'data', 'bench', 'last.json');
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -50,8 +51,6 @@ const ERRORS_SHOWN = 10;
 
 // ---------------------------------------------------------------------------------------------
 // The route, with the request bodies of test/api/routing.test.ts
-
-const CLERK = 'huangweiyan';
 
 /**
  * The seed document's registration form (test/helpers/stack.ts SEED_DIRECTIVE), with only the
@@ -66,52 +65,14 @@ const registrationForm = (n: number) => ({
   secrecy: '非密',
 });
 
-/** The office's steps up to 转办; each answers with the directive's state. */
-const OFFICE_STEPS = [
-  // 初审 (the document belongs here) comes before 拟办; the status stays REGISTERED.
-  {
-    step: 'initial review',
-    who: CLERK,
-    path: 'initial-review',
-    body: { decision: 'ACCEPT' },
-    expect: 'REGISTERED',
-  },
-  {
-    step: 'proposal',
-    who: CLERK,
-    path: 'proposal',
-    body: {
-      leadDepartment: 'GDFGW',
-      coDepartments: ['GDCZT'],
-      handlingOption: 1,
-      leaders: ['u-chunxin'],
-      comment: '拟请省发展改革委会同省有关部门研究提出办理意见。',
-    },
-    expect: 'REVIEWING',
-  },
-  {
-    step: 'review (reviewer)',
-    who: 'chenweiyan',
-    path: 'review',
-    body: { decision: 'APPROVE' },
-    expect: 'REVIEWING',
-  },
-  {
-    step: 'review (director)',
-    who: 'zh1-director',
-    path: 'review',
-    body: { decision: 'APPROVE' },
-    expect: 'AWAITING_INSTRUCTION',
-  },
-  {
-    step: 'instruction',
-    who: 'chunxin',
-    path: 'instruction',
-    body: { decision: 'APPROVE', text: '同意。' },
-    expect: 'INSTRUCTED',
-  },
-  { step: 'dispatch', who: CLERK, path: 'dispatch', body: {}, expect: 'IN_PROGRESS' },
-] as const;
+/** The office's steps up to 转办, with the seed's 拟办. */
+const OFFICE_STEPS = officeSteps({
+  leadDepartment: 'GDFGW',
+  coDepartments: ['GDCZT'],
+  handlingOption: 1,
+  leaders: ['u-chunxin'],
+  comment: '拟请省发展改革委会同省有关部门研究提出办理意见。',
+});
 
 /** The lead and the co-department of the proposal above, with who signs for and who reports. */
 const DEPARTMENTS = [

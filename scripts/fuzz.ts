@@ -16,10 +16,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DEMO_PASSWORD } from './demo-organisation';
+import { freePort } from './free-port';
 
 const ROOT = path.resolve(__dirname, '..');
 const ST = path.join(ROOT, 'tools', 'schemathesis', 'bin', 'st');
@@ -49,17 +49,6 @@ const PEOPLE = (
 ).split(',');
 
 const say = (msg: string) => console.log(`fuzz: ${msg}`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** `npm start` on its own data directory and ports; resolves once it prints that it is ready. */
 async function startStack(dataDir: string): Promise<{ child: ChildProcess; api: string }> {

@@ -328,18 +328,7 @@ function departmentSteps({ post, canOnTask }, t) {
     out.push(
       stepForm(
         `会办意见（${name}，送${deptName(t.opinionTo)}汇总）`,
-        [
-          h(
-            'fieldset',
-            { class: 'options' },
-            h('legend', {}, '办理提示（请勾选）'),
-            ...checkboxes(
-              'options',
-              Object.entries(OPTIONS).map(([n, text]) => [n, `${n}. ${text}`]),
-            ),
-          ),
-          textarea('text', '会办意见', { required: true }),
-        ],
+        [optionsFieldset(), textarea('text', '会办意见', { required: true })],
         (f) => post(`${task}/report`, { options: f.getAll('options').map(Number), text: f.get('text') }),
         '送主办单位',
       ),
@@ -349,15 +338,7 @@ function departmentSteps({ post, canOnTask }, t) {
       stepForm(
         `回报单（${name}）`,
         [
-          h(
-            'fieldset',
-            { class: 'options' },
-            h('legend', {}, '办理提示（请勾选）'),
-            ...checkboxes(
-              'options',
-              Object.entries(OPTIONS).map(([n, text]) => [n, `${n}. ${text}`]),
-            ),
-          ),
+          optionsFieldset(),
           ...coOpinions(t),
           textarea('text', '办理情况', { required: true }),
           textarea('draft', '代拟稿（选 4 时附上，或勾选待后送出）'),
@@ -518,4 +499,17 @@ function coOpinions(t) {
       ),
     ),
   ];
+}
+
+/** 办理提示 as the 回报单 ticks them (1–5, the seed's wording). */
+function optionsFieldset() {
+  return h(
+    'fieldset',
+    { class: 'options' },
+    h('legend', {}, '办理提示（请勾选）'),
+    ...checkboxes(
+      'options',
+      Object.entries(OPTIONS).map(([n, text]) => [n, `${n}. ${text}`]),
+    ),
+  );
 }

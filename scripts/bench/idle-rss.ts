@@ -12,11 +12,11 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { mb, procCommand, procPssBytes, procStatusBytes, processTree } from './proc';
+import { freePort } from '../free-port';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const outputFile = (fromSources: boolean) =>
@@ -24,17 +24,6 @@ const outputFile = (fromSources: boolean) =>
 const READY_TIMEOUT_MS = 600_000; // a first start may build the Temporal CLI
 const STOP_TIMEOUT_MS = 60_000;
 const TARGET_MB = 500;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** What a process of the stack is, from its command line (run from the sources or built). */
 function roleOf(command: string): string {

@@ -20,6 +20,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
+import { localActivityMarker } from '../../core/local-activity-marker';
 
 /** The request header naming the bench step a request belongs to. */
 export const STEP_HEADER = 'x-bench-step';
@@ -297,8 +298,10 @@ function updateWindows(events: HistoryEvent[]): { windows: UpdateWindow[]; outsi
       }
       case EventType.EVENT_TYPE_MARKER_RECORDED: {
         // A local activity (workflows/activities.ts): run inside the workflow task, no queue wait.
-        const local = localActivityOf(e);
-        if (local) w.activities.push({ ...local, waitMs: 0 });
+        // Its run time is not in the history (the marker's complete_time is the workflow task's
+        // time, not a clock reading): it is part of the workflow task's run.
+        const local = localActivityMarker(e);
+        if (local) w.activities.push({ type: `local:${local.type}`, id: local.id, waitMs: 0, runMs: 0 });
         break;
       }
       case EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED: {
@@ -328,17 +331,6 @@ function updateWindows(events: HistoryEvent[]): { windows: UpdateWindow[]; outsi
   const outside = blank('', NaN, NaN);
   for (const e of events) if (!covered.has(id(e.eventId))) tally(outside, e);
   return { windows, outside };
-}
-
-/** A local activity's marker: its type (as `local:<type>`) and id. */
-function localActivityOf(e: HistoryEvent): { type: string; id: string; runMs: number } | undefined {
-  const marker = e.markerRecordedEventAttributes;
-  const payload = marker?.details?.data?.payloads?.[0];
-  if (marker?.markerName !== 'core_local_activity' || !payload) return undefined;
-  const data = defaultPayloadConverter.fromPayload<{ activity_type?: string; activity_id?: string }>(payload);
-  // Its run time is not in the history (complete_time is the workflow task's time, not a clock
-  // reading): it is part of the workflow task's run.
-  return { type: `local:${data.activity_type ?? '?'}`, id: data.activity_id ?? '?', runMs: 0 };
 }
 
 function docNumberOf(payload: Payload | null | undefined): string | undefined {

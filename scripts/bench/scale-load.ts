@@ -12,10 +12,10 @@ import type { Database } from '../../core/database';
 import { departmentTaskWorkflowId } from '../../workflows/definitions';
 import { chinaDate } from '../../workflows/incoming-document';
 import { inPool } from './figures';
+import { CLERK, OFFICE_DIRECTOR, officeSteps } from './office-steps';
 import type { ScaleApi } from './scale-http';
 
-export const CLERK = 'huangweiyan';
-export const OFFICE_DIRECTOR = 'zh1-director';
+export { CLERK, OFFICE_DIRECTOR };
 /** Everyone in the office who takes a step up to 转办. */
 export const OFFICE_PEOPLE = [CLERK, 'chenweiyan', OFFICE_DIRECTOR, 'chunxin'];
 export const URGENCY = '平急';
@@ -78,33 +78,6 @@ function proposal(plan: DirectivePlan, burstDueDate: string | undefined) {
   };
 }
 
-const officeSteps = (plan: DirectivePlan, burstDueDate: string | undefined) => [
-  {
-    step: 'initial review',
-    who: CLERK,
-    path: 'initial-review',
-    body: { decision: 'ACCEPT' },
-    expect: 'REGISTERED',
-  },
-  { step: 'proposal', who: CLERK, path: 'proposal', body: proposal(plan, burstDueDate), expect: 'REVIEWING' },
-  { step: 'review', who: 'chenweiyan', path: 'review', body: { decision: 'APPROVE' }, expect: 'REVIEWING' },
-  {
-    step: 'review',
-    who: OFFICE_DIRECTOR,
-    path: 'review',
-    body: { decision: 'APPROVE' },
-    expect: 'AWAITING_INSTRUCTION',
-  },
-  {
-    step: 'instruction',
-    who: 'chunxin',
-    path: 'instruction',
-    body: { decision: 'APPROVE', text: '同意。' },
-    expect: 'INSTRUCTED',
-  },
-  { step: 'dispatch', who: CLERK, path: 'dispatch', body: {}, expect: 'IN_PROGRESS' },
-];
-
 /** Directive `plan.n` from 收文登记 to 转办; returns its 收文编号. */
 export async function carryToDispatch(
   api: ScaleApi,
@@ -122,7 +95,7 @@ export async function carryToDispatch(
     idempotencyKey: key(0),
   });
   const { receiptNumber } = registered.directive as { receiptNumber: string };
-  for (const [i, s] of officeSteps(plan, burstDueDate).entries()) {
+  for (const [i, s] of officeSteps(proposal(plan, burstDueDate)).entries()) {
     const answer = await api.write({
       label: s.step,
       who: s.who,

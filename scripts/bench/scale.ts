@@ -72,6 +72,7 @@ import {
 import { makeDepartments, type ScaleDepartment } from './scale-org';
 import { readPhase } from './scale-reads';
 import { memorySnapshot, printReport, targetsOf, writeReport, type ScaleReport } from './scale-report';
+import { officeSteps } from './office-steps';
 
 const OUTPUT_DIR = path.resolve(__dirname, '..', '..', 'data', 'bench');
 /** Tasks/s assumed for the burst's load when too few ordinary tasks were loaded to measure it. */
@@ -349,7 +350,7 @@ async function scale(run: Run): Promise<ScaleReport> {
     burstSkipped: 'skipped' in load.burst ? load.burst.skipped : null,
     reads,
     steps: Object.fromEntries(
-      ['register', 'initial review', 'proposal', 'review', 'instruction', 'dispatch']
+      ['register', ...officeSteps({}).map((s) => s.step)]
         .filter((s) => recorder.latencies.has(s))
         .map((s) => [s, figuresOf(recorder.latencies.get(s)!)]),
     ),
