@@ -3,8 +3,19 @@
  * task keeps failing, must not hold the HTTP request (and the person) forever: past the bound the
  * answer is 503 with Retry-After, and the same request with the same Idempotency-Key later gets
  * the step's own answer (Temporal deduplicates updates by id), so nothing is done twice.
+ *
+ * A step refused as "not now" is asked once more. The workflows write what people read with local
+ * activities inside their workflow task, so after a worker dies between that write and the task's
+ * completion the database is one task ahead of the workflow: a clerk may see 办结 and send 答复.
+ * The retried task delivers the update before the events it still has to apply (Core orders an
+ * activation's updates before its other jobs), so the validator answers from the state before
+ * them. That same task applies them, so the second asking gets the answer the database promised;
+ * a step that is truly out of turn is refused twice, at the cost of one round trip.
  */
 import type { Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../workflows/definitions';
 import { HttpError, isDeadlineExceeded } from './errors';
 
 /** Seconds a person is told to wait before sending the step again. */
@@ -12,10 +23,23 @@ const RETRY_AFTER_SECONDS = 10;
 
 export type StepRunner = <T>(act: () => Promise<T>) => Promise<T>;
 
+/** A validator's "not now" (a rejected update leaves no trace, so its id may be asked again). */
+export const refusedAsNotNow = (err: unknown): boolean =>
+  err instanceof WorkflowUpdateFailedError &&
+  err.cause instanceof ApplicationFailure &&
+  err.cause.type === FailureType.NotNow;
+
 export function boundedSteps(temporal: Client, waitMs: number): StepRunner {
   return async (act) => {
     try {
-      return await temporal.withDeadline(Date.now() + waitMs, act);
+      return await temporal.withDeadline(Date.now() + waitMs, async () => {
+        try {
+          return await act();
+        } catch (err) {
+          if (!refusedAsNotNow(err)) throw err;
+          return await act();
+        }
+      });
     } catch (err) {
       if (!isDeadlineExceeded(err)) throw err;
       throw new HttpError(

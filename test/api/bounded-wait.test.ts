@@ -1,10 +1,17 @@
 /**
+ * A step refused as 不在此时 is asked once more (the database may be a workflow task ahead of a
+ * workflow whose worker died; api/updates.ts), and its Idempotency-Key stays usable.
+ *
  * No hang: with the worker down, a step answers 503 with Retry-After within the bounded wait instead
  * of holding the request (the retry with the same Idempotency-Key is Temporal's update dedupe; the
  * recovery test under npm start sends it after a worker crash).
  */
 import request from 'supertest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { boundedSteps } from '../../api/updates';
+import { FailureType } from '../../workflows/definitions';
 import { SEED_MORNING } from '../helpers/seed-case';
 import { signIn, startStack, SEED_DIRECTIVE, type Stack } from '../helpers/stack';
 import { startTimeSkippingServer } from '../helpers/temporal';
@@ -21,6 +28,78 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
   await env?.teardown();
+});
+
+const refusal = (type: string) =>
+  new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type, message: type }));
+
+test('a step refused as not now is asked exactly once more; other refusals are answered at once', async () => {
+  const run = boundedSteps(stack.temporal, 5_000);
+  const asked = (answers: unknown[]) => {
+    let n = 0;
+    const act = () => {
+      const answer = answers[n++];
+      return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
+    };
+    return { act, times: () => n };
+  };
+
+  const caughtUp = asked([refusal(FailureType.NotNow), '已答复']);
+  await expect(run(caughtUp.act)).resolves.toBe('已答复');
+  expect(caughtUp.times()).toBe(2);
+
+  const outOfTurn = asked([refusal(FailureType.NotNow), refusal(FailureType.NotNow), '不应再问']);
+  await expect(run(outOfTurn.act)).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+  expect(outOfTurn.times()).toBe(2);
+
+  const notYours = asked([refusal(FailureType.NotYours), '不应再问']);
+  await expect(run(notYours.act)).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+  expect(notYours.times()).toBe(1);
+});
+
+test('a step refused out of turn is taken later with the same Idempotency-Key (a refusal leaves no trace)', async () => {
+  const clerk = await signIn(stack.app, 'huangweiyan');
+  const as = (key: string) => (url: string, body: object) =>
+    request(stack.app)
+      .post(url)
+      .set('Authorization', `Bearer ${clerk}`)
+      .set('Idempotency-Key', key)
+      .send(body);
+  let registered = await as('register-0085')('/api/directives', {
+    ...SEED_DIRECTIVE,
+    docNumber: '国发〔2016〕77号',
+  });
+  for (let i = 0; registered.status === 503 && i < 10; i++)
+    registered = await as('register-0085')('/api/directives', {
+      ...SEED_DIRECTIVE,
+      docNumber: '国发〔2016〕77号',
+    });
+  expect(registered.status).toBe(201);
+  const rn = registered.body.directive.receiptNumber as string;
+
+  // 拟办 before 初审: out of turn, refused (asked twice, refused twice).
+  const proposal = () =>
+    as(`proposal-${rn}`)(`/api/directives/${rn}/proposal`, {
+      leadDepartment: 'GDFGW',
+      coDepartments: [],
+      handlingOption: 1,
+      leaders: ['u-chunxin'],
+      leaderMode: 'SEQUENCE',
+      comment: '拟请省发展改革委研究办理。',
+    });
+  const early = await proposal();
+  expect(early.status).toBe(409);
+  expect(early.body.error.code).toBe('not_now');
+
+  const reviewed = await as(`initial-review-${rn}`)(`/api/directives/${rn}/initial-review`, {
+    decision: 'ACCEPT',
+  });
+  expect(reviewed.status).toBe(200);
+  const inTurn = await proposal();
+  expect(inTurn.status).toBe(200);
+  expect(await stack.database.db.timelineEntry.count({ where: { receiptNumber: rn, action: '拟办' } })).toBe(
+    1,
+  );
 });
 
 test('a step with no worker to answer it is 503 with Retry-After in bounded time, and nothing is done', async () => {
