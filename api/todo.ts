@@ -13,7 +13,13 @@
 import type { Database } from '../core/database';
 import type { Prisma } from '../generated/prisma/client';
 import { BREACH_STEPS, CASE_STEPS } from '../workflows/integrity-steps';
-import { DIRECTIVE_STEPS, TASK_STEPS, type DirectiveStepKey, type TaskStepKey } from '../workflows/steps';
+import {
+  DIRECTIVE_STEPS,
+  TASK_STEPS,
+  type DirectiveStepKey,
+  type StepTable,
+  type TaskStepKey,
+} from '../workflows/steps';
 import { availableSteps } from './available-steps';
 import type { SessionUser } from './auth/sessions';
 import { caseSteps, integrityScope, recordSteps } from './integrity-views';
@@ -94,8 +100,45 @@ export async function todoOf(db: Database, user: SessionUser, today: string): Pr
   return { total: items.length, counts, items };
 }
 
+/** The statuses from which one of `keys` is open to these roles (a superset of what awaits). */
+function statusesOf<K extends string, S extends string>(
+  table: StepTable<K, S>,
+  keys: readonly K[],
+  roles: readonly string[],
+): S[] {
+  const rules = keys.map((k) => table[k]).filter((rule) => rule.roles.some((r) => roles.includes(r)));
+  return [...new Set(rules.flatMap((rule) => rule.from))];
+}
+
+/**
+ * The tasks on which a step awaited of this person may be open, as the database can tell: by
+ * status, the department's own steps on its own task only, 审批延期 only while one is pending.
+ * availableSteps then decides exactly; this only keeps the rest out of the query.
+ */
+function awaitedTasks(user: SessionUser): Prisma.DepartmentTaskWhereInput {
+  const keys = AWAITED_TASK_STEPS.filter((k) => k !== 'decideExtension');
+  const own = statusesOf(
+    TASK_STEPS,
+    keys.filter((k) => TASK_STEPS[k].ownDepartment),
+    user.roles,
+  );
+  const any = statusesOf(
+    TASK_STEPS,
+    keys.filter((k) => !TASK_STEPS[k].ownDepartment),
+    user.roles,
+  );
+  const extension = statusesOf(TASK_STEPS, ['decideExtension'], user.roles);
+  const cases: Prisma.DepartmentTaskWhereInput[] = [
+    ...(own.length ? [{ status: { in: own }, departmentCode: user.departmentCode }] : []),
+    ...(any.length ? [{ status: { in: any } }] : []),
+    ...(extension.length ? [{ status: { in: extension }, extensionDueDate: { not: null } }] : []),
+  ];
+  return { OR: cases };
+}
+
 async function directiveTodo(db: Database, user: SessionUser): Promise<TodoItem[]> {
   const scope = directiveScope(user);
+  const tasks: Prisma.DepartmentTaskWhereInput = { AND: [scope.tasks, awaitedTasks(user)] };
   const rows = await db.directive.findMany({
     where: {
       AND: [
@@ -103,10 +146,17 @@ async function directiveTodo(db: Database, user: SessionUser): Promise<TodoItem[
         { status: { notIn: ['WITHDRAWN', 'RETURNED_TO_SENDER', 'FILED'] } },
         // Once 办结, only an unanswered directive still waits (答复).
         { OR: [{ status: { not: 'CLOSED' } }, { replyText: null }] },
+        // A step of its own awaited of this person, or one on a task of it.
+        {
+          OR: [
+            { status: { in: statusesOf(DIRECTIVE_STEPS, AWAITED_DIRECTIVE_STEPS, user.roles) } },
+            { tasks: { some: tasks } },
+          ],
+        },
       ],
     },
     include: {
-      tasks: { where: scope.tasks },
+      tasks: { where: tasks },
       timeline: {
         where: { departmentCode: null },
         orderBy: { seq: 'asc' },

@@ -3,14 +3,6 @@
  * task keeps failing, must not hold the HTTP request (and the person) forever: past the bound the
  * answer is 503 with Retry-After, and the same request with the same Idempotency-Key later gets
  * the step's own answer (Temporal deduplicates updates by id), so nothing is done twice.
- *
- * A step refused as "not now" is asked once more. The workflows write what people read with local
- * activities inside their workflow task, so after a worker dies between that write and the task's
- * completion the database is one task ahead of the workflow: a clerk may see 办结 and send 答复.
- * The retried task delivers the update before the events it still has to apply (Core orders an
- * activation's updates before its other jobs), so the validator answers from the state before
- * them. That same task applies them, so the second asking gets the answer the database promised;
- * a step that is truly out of turn is refused twice, at the cost of one round trip.
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
@@ -29,17 +21,30 @@ export const refusedAsNotNow = (err: unknown): boolean =>
   err.cause instanceof ApplicationFailure &&
   err.cause.type === FailureType.NotNow;
 
+/**
+ * A step on a running workflow, asked once more if refused as "not now". The workflows write what
+ * people read with local activities inside their workflow task, so after a worker dies between
+ * that write and the task's completion the database is one task ahead of the workflow: a clerk may
+ * see 办结 and send 答复. The retried task delivers the update before the events it still has to
+ * apply (Core orders an activation's updates before its other jobs), so the validator answers from
+ * the state before them. That same task applies them, so the second asking gets the answer the
+ * database promised; a step truly out of turn is refused twice, at the cost of one round trip.
+ * `act` is called again as it is: an update on a handle (an update-with-start's operation is spent
+ * by its first call, and the register's steps do not need this).
+ */
+export async function askingAgainIfNotNow<T>(act: () => Promise<T>): Promise<T> {
+  try {
+    return await act();
+  } catch (err) {
+    if (!refusedAsNotNow(err)) throw err;
+    return act();
+  }
+}
+
 export function boundedSteps(temporal: Client, waitMs: number): StepRunner {
   return async (act) => {
     try {
-      return await temporal.withDeadline(Date.now() + waitMs, async () => {
-        try {
-          return await act();
-        } catch (err) {
-          if (!refusedAsNotNow(err)) throw err;
-          return await act();
-        }
-      });
+      return await temporal.withDeadline(Date.now() + waitMs, act);
     } catch (err) {
       if (!isDeadlineExceeded(err)) throw err;
       throw new HttpError(

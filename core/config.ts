@@ -57,6 +57,9 @@ const origins = z
     message: 'must be origins separated by commas, e.g. http://127.0.0.1:8233 (scheme, host, port; no path)',
   });
 
+/** The worker's sticky cache by default (README, Performance: what a cached workflow costs). */
+export const DEFAULT_CACHED_WORKFLOWS = 500;
+
 const envSchema = z.object({
   DUBAN_DATA_DIR: z.string().min(1).default('data'),
   DATABASE_URL: z
@@ -101,6 +104,12 @@ const envSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   /** How long a poller may stay silent before /health calls the worker down. */
   WORKER_LIVENESS_SECONDS: z.coerce.number().int().min(1).max(3600).default(90),
+  /**
+   * Workflows the worker keeps in memory between their tasks (the sticky cache). One evicted is
+   * replayed from its history at its next task; every open department task is a workflow, so the
+   * cache, not the number of tasks, bounds the worker's memory.
+   */
+  WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_CACHED_WORKFLOWS),
   /** How long a step waits for its workflow update before answering 503 with Retry-After. */
   STEP_WAIT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
   /**
@@ -170,6 +179,8 @@ export interface Config {
   /** Origins whose pages may call /codec with the operator's credentials (CODEC_CORS_ORIGINS). */
   codecCorsOrigins: string[];
   workerLivenessSeconds: number;
+  /** WORKER_CACHED_WORKFLOWS: the sticky cache's size. */
+  workerCachedWorkflows: number;
   stepWaitSeconds: number;
   /** DUBAN_PRODUCTION: no demo organisation, the demo password refused, an administrator bootstrapped. */
   production: boolean;
@@ -283,6 +294,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? []
         : [`http://127.0.0.1:${e.TEMPORAL_UI_PORT}`, `http://localhost:${e.TEMPORAL_UI_PORT}`]),
     workerLivenessSeconds: e.WORKER_LIVENESS_SECONDS,
+    workerCachedWorkflows: e.WORKER_CACHED_WORKFLOWS,
     stepWaitSeconds: e.STEP_WAIT_SECONDS,
     production: e.DUBAN_PRODUCTION,
     classifiedAccredited: e.CLASSIFIED_ACCREDITED,

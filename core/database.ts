@@ -1,6 +1,6 @@
 /** The Prisma client over SQLite, through the JS driver adapter (no native engine). */
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaClient } from '../generated/prisma/client';
+import { Prisma, PrismaClient } from '../generated/prisma/client';
 
 export type Database = PrismaClient;
 
@@ -95,6 +95,22 @@ export async function useWriteAheadLog(db: Database): Promise<void> {
 
 /** A time as Prisma stores a DateTime in SQLite (the adapter's ISO 8601 form), for raw SQL writes. */
 export const toStoredTime = (d: Date) => d.toISOString().replace('Z', '+00:00');
+
+/** A value as Prisma stores it in SQLite: a DateTime as its ISO text, a Boolean as 0 or 1. */
+const storedValue = (value: unknown) =>
+  value instanceof Date ? toStoredTime(value) : typeof value === 'boolean' ? Number(value) : value;
+
+/**
+ * `"column" = value, …` for a raw UPDATE of these columns (names are the model's fields, which
+ * are the columns: the schema maps none), values stored as Prisma would store them.
+ */
+export const storedAssignments = (row: Record<string, unknown>): Prisma.Sql =>
+  Prisma.join(
+    Object.entries(row)
+      // As in a Prisma update: undefined leaves the column as it is.
+      .filter(([, value]) => value !== undefined)
+      .map(([column, value]) => Prisma.sql`${Prisma.raw(`"${column}"`)} = ${storedValue(value)}`),
+  );
 
 /**
  * A DateTime column as a raw query returns it, in ms since the epoch: a Date where the driver knew

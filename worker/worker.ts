@@ -19,6 +19,8 @@ export interface DubanWorkerOptions extends ActivityDeps {
   identity?: string;
   /** Payload codecs (encryption: core/temporal.ts temporalDataConverter); the clients' must match. */
   dataConverter?: WorkerOptions['dataConverter'];
+  /** The sticky cache's size (config WORKER_CACHED_WORKFLOWS); the SDK sizes it from the heap otherwise. */
+  maxCachedWorkflows?: number;
 }
 
 export function createDubanWorker(opts: DubanWorkerOptions): Promise<Worker> {
@@ -28,6 +30,7 @@ export function createDubanWorker(opts: DubanWorkerOptions): Promise<Worker> {
     taskQueue: opts.taskQueue,
     ...(opts.identity ? { identity: opts.identity } : {}),
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
+    ...(opts.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: opts.maxCachedWorkflows }),
     // The configured e-mail and webhook channels (worker/index.ts); none in most tests.
     activities: createActivities({ db: opts.db, noticeChannels: opts.noticeChannels }),
     // Built once (npm start runs npm run build), or bundled here from the sources (development).

@@ -85,7 +85,7 @@ import {
 import * as say from '../../workflows/wording';
 import { operation } from '../openapi';
 import { actingUser, signingActor, updateIdOf, type Clock } from '../requests';
-import type { StepRunner } from '../updates';
+import { askingAgainIfNotNow, type StepRunner } from '../updates';
 import { attachmentsNamed } from './attachments';
 
 export interface IntegrityRouterDeps {
@@ -429,7 +429,8 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
   /** The record's workflow, for a step: once closed (信用修复, 撤销) a step is 409 with the row's status. */
   async function onRecord<T>(row: RecordRow, act: (handle: Handle) => Promise<T>): Promise<T> {
     try {
-      return await steps(() => act(temporal.workflow.getHandle(breachRecordWorkflowId(row.recordId))));
+      const handle = temporal.workflow.getHandle(breachRecordWorkflowId(row.recordId));
+      return await steps(() => askingAgainIfNotNow(() => act(handle)));
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       const now = (await db.breachRecord.findUnique({ where: { recordId: row.recordId } })) ?? row;
@@ -442,7 +443,8 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
   }
   async function onCase<T>(row: CaseRow, act: (handle: Handle) => Promise<T>): Promise<T> {
     try {
-      return await steps(() => act(temporal.workflow.getHandle(accountabilityCaseWorkflowId(row.caseId))));
+      const handle = temporal.workflow.getHandle(accountabilityCaseWorkflowId(row.caseId));
+      return await steps(() => askingAgainIfNotNow(() => act(handle)));
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       const now = (await db.accountabilityCase.findUnique({ where: { caseId: row.caseId } })) ?? row;

@@ -61,7 +61,7 @@ import {
 } from '../parse';
 import { operation } from '../openapi';
 import { actingUser, updateIdOf } from '../requests';
-import type { StepRunner } from '../updates';
+import { askingAgainIfNotNow, type StepRunner } from '../updates';
 import { directiveVisible, taskVisible } from './access';
 import { attachmentsNamed } from './attachments';
 
@@ -205,7 +205,8 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
   /** A directive's workflow, for a step: unknown is 404, already closed (办结) is 409. */
   async function onDirective<T>(receiptNumber: string, act: (handle: Handle) => Promise<T>): Promise<T> {
     try {
-      return await steps(() => act(temporal.workflow.getHandle(directiveWorkflowId(receiptNumber))));
+      const handle = temporal.workflow.getHandle(directiveWorkflowId(receiptNumber));
+      return await steps(() => askingAgainIfNotNow(() => act(handle)));
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       const row = await db.directive.findUnique({ where: { receiptNumber } });
@@ -506,7 +507,8 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
   ) {
     const workflowId = departmentTaskWorkflowId(receiptNumber, departmentCode);
     try {
-      return await steps(() => act(temporal.workflow.getHandle(workflowId)));
+      const handle = temporal.workflow.getHandle(workflowId);
+      return await steps(() => askingAgainIfNotNow(() => act(handle)));
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       const task = await db.departmentTask.findUnique({ where: { workflowId } });

@@ -1,7 +1,7 @@
 /** Latency figures and the lanes of a load run, shared by the Duban run and the raw-Temporal floor. */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { machineBusySeconds, procCpuSeconds } from './proc';
+import { machineBusySeconds, procCpuSeconds, threadCpuSeconds, threadCpuSince } from './proc';
 
 export interface StepFigures {
   count: number;
@@ -52,6 +52,8 @@ export interface PhaseFigures {
   otherCpuSeconds: number | null;
   /** Share of the wall time the main event loop was busy (API, activities and client share it). */
   eventLoopUtilization: number;
+  /** The bench process's CPU by thread name: "node" is the main thread (API, activities, Prisma). */
+  threadCpuSeconds: Record<string, number>;
   /** Load average (1 min) of the machine at the start and end of the phase. */
   loadAverage: { start: number; end: number };
 }
@@ -65,6 +67,7 @@ export async function measured<T>(
   const cpu = process.cpuUsage();
   const temporalCpu = procCpuSeconds(temporalPid);
   const elu = performance.eventLoopUtilization();
+  const threads = threadCpuSeconds();
   const loadStart = os.loadavg()[0]!;
   const machine = machineBusySeconds();
   const result = await run();
@@ -86,6 +89,7 @@ export async function measured<T>(
           ? null
           : round(Math.max(0, machineNow - machine - benchCpu - (temporalCpuSeconds ?? 0))),
       eventLoopUtilization: round(performance.eventLoopUtilization(elu).utilization),
+      threadCpuSeconds: threadCpuSince(threads),
       loadAverage: { start: round(loadStart), end: round(os.loadavg()[0]!) },
     },
   ];

@@ -106,3 +106,39 @@ export function machineBusySeconds(): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * CPU seconds per thread name of this process (/proc/self/task/<tid>/comm): the main thread is
+ * "node", the workflow thread pool and the Rust core's threads have names of their own.
+ */
+export function threadCpuSeconds(): Record<string, number> {
+  const byName: Record<string, number> = {};
+  let tids: string[];
+  try {
+    tids = fs.readdirSync('/proc/self/task');
+  } catch {
+    return byName;
+  }
+  for (const tid of tids) {
+    try {
+      const name = fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byName[name] = (byName[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return byName;
+}
+
+/** What each thread name used between two threadCpuSeconds() readings (threads that ended drop out). */
+export function threadCpuSince(before: Record<string, number>): Record<string, number> {
+  const now = threadCpuSeconds();
+  return Object.fromEntries(
+    Object.entries(now)
+      .map(([name, s]) => [name, Math.round((s - (before[name] ?? 0)) * 100) / 100] as const)
+      .filter(([, s]) => s > 0)
+      .sort((a, b) => b[1] - a[1]),
+  );
+}

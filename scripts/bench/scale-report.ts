@@ -191,7 +191,8 @@ burst       ${b.delivered}/${b.expected} ${b.rung} notices delivered (H = ${b.at
             delivered by H + ${Object.entries(b.deliveredBySeconds)
               .map(([sec, n]) => `${sec} s: ${n}`)
               .join(', ')}
-            CPU from H − 10 s to the last notice: ${b.phase.benchCpuSeconds} s this process, ${b.phase.temporalCpuSeconds ?? '?'} s dev server, ${b.phase.otherCpuSeconds ?? '?'} s others; load ${b.phase.loadAverage.start}→${b.phase.loadAverage.end}`);
+            CPU from H − 10 s to the last notice: ${b.phase.benchCpuSeconds} s this process, ${b.phase.temporalCpuSeconds ?? '?'} s dev server, ${b.phase.otherCpuSeconds ?? '?'} s others; load ${b.phase.loadAverage.start}→${b.phase.loadAverage.end}
+            this process by thread: ${threadsText(b.phase.threadCpuSeconds)}; event loop ${Math.round(b.phase.eventLoopUtilization * 100)}% busy`);
 }
 
 export function printReport(r: ScaleReport, file: string): void {
@@ -220,3 +221,9 @@ export function writeReport(r: ScaleReport, file: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
 }
+
+/** "node 12.3 s, tokio-runtime-w 4.1 s, …": the busiest thread names first. */
+const threadsText = (threads: Record<string, number>) =>
+  Object.entries(threads)
+    .map(([name, seconds]) => `${name} ${seconds} s`)
+    .join(', ') || '?';

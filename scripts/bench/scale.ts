@@ -1,7 +1,8 @@
 /**
  * Scale loader (issue 11, item 4): `node --import tsx scripts/bench/scale.ts --tasks N
  * [--departments D] [--per-directive K] [--concurrency C] [--burst B] [--burst-hour h]
- * [--burst-lead MIN] [--burst-timeout S] [--max-wait MIN] [--reads R]`.
+ * [--burst-lead MIN] [--burst-timeout S] [--max-wait MIN] [--reads R] [--cached-workflows W]
+ * [--profile-burst]`.
  *
  * Puts N open department tasks (承办单位任务) in place, each with its pending reminders, then
  * measures what the issue asks of a system holding them: the worker's RSS, the read latency of the
@@ -41,6 +42,8 @@
  *   RSS is an upper bound of the worker's (npm start runs the worker as a process of its own).
  * - **Reads** come after the load (before H, stopped a minute before it), R each, 8 at a time.
  */
+import fs from 'node:fs';
+import inspector from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -99,6 +102,10 @@ interface Options {
   burstTimeoutSeconds: number;
   maxWaitMinutes: number;
   reads: number;
+  /** The worker's sticky cache (WORKER_CACHED_WORKFLOWS); npm start's default otherwise. */
+  cachedWorkflows: number | undefined;
+  /** A CPU profile of the main thread during the burst, in data/bench/cpu (bench/cpu-top.ts reads it). */
+  profileBurst: boolean;
 }
 
 function readOptions(): Options {
@@ -114,6 +121,8 @@ function readOptions(): Options {
       'burst-timeout': { type: 'string', default: '300' },
       'max-wait': { type: 'string', default: '65' },
       reads: { type: 'string', default: '300' },
+      'cached-workflows': { type: 'string' },
+      'profile-burst': { type: 'boolean', default: false },
     },
   });
   const whole = (name: keyof typeof values, min: number, max = Infinity) => {
@@ -138,6 +147,8 @@ function readOptions(): Options {
     burstTimeoutSeconds: whole('burst-timeout', 1),
     maxWaitMinutes: whole('max-wait', 0),
     reads: whole('reads', 0),
+    cachedWorkflows: values['cached-workflows'] === undefined ? undefined : whole('cached-workflows', 0),
+    profileBurst: values['profile-burst'] === true,
   };
 }
 
@@ -320,8 +331,17 @@ async function scale(run: Run): Promise<ScaleReport> {
     const { policy, at } = load.burst;
     console.log(`scale: waiting for H = ${cstText(at)} (${Math.round((at - Date.now()) / 1000)} s)`);
     await untilWatch(at, run.stopped);
-    const [figures, phase] = await measured(stack.temporalPid, () =>
-      watchBurst(stack.db, load.burstIds, policy.rung.key, at, opts.burstTimeoutSeconds * 1000, run.stopped),
+    const [figures, phase] = await profiled(opts.profileBurst ? 'burst' : undefined, () =>
+      measured(stack.temporalPid, () =>
+        watchBurst(
+          stack.db,
+          load.burstIds,
+          policy.rung.key,
+          at,
+          opts.burstTimeoutSeconds * 1000,
+          run.stopped,
+        ),
+      ),
     );
     burst = { ...figures, policyVersion: policy.version, dueDate: policy.dueDate, phase };
     if (figures.delivered < figures.expected)
@@ -361,6 +381,26 @@ async function scale(run: Run): Promise<ScaleReport> {
   return { ...report, targets: targetsOf(report) };
 }
 
+/** Runs `phase` under the inspector's CPU profiler when named, writing data/bench/cpu/<name>-<time>.cpuprofile. */
+async function profiled<T>(name: string | undefined, phase: () => Promise<T>): Promise<T> {
+  if (!name) return phase();
+  const session = new inspector.Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await phase();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    const dir = path.join(OUTPUT_DIR, 'cpu');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${name}-${Date.now()}.cpuprofile`);
+    fs.writeFileSync(file, JSON.stringify(profile));
+    console.log(`scale: CPU profile of the ${name} in ${path.relative(process.cwd(), file)}`);
+    session.disconnect();
+  }
+}
+
 async function main(): Promise<number> {
   const opts = readOptions();
   // Temporal's INFO logs would drown the report; the loader stops the worker itself on Ctrl-C.
@@ -373,10 +413,13 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal('interrupted'));
   process.on('SIGTERM', onSignal('terminated'));
 
-  const stack = await startBenchStack({ floor: false, profile: false }, (err) => {
-    console.error('scale: the worker failed:', err);
-    stop.abort(new Error('the worker failed'));
-  });
+  const stack = await startBenchStack(
+    { floor: false, profile: false, maxCachedWorkflows: opts.cachedWorkflows },
+    (err) => {
+      console.error('scale: the worker failed:', err);
+      stop.abort(new Error('the worker failed'));
+    },
+  );
   try {
     const recorder = new Recorder();
     const run: Run = {

@@ -18,6 +18,7 @@ import { createApp } from '../../api/app';
 import { openDatabase, useWriteAheadLog, type Database } from '../../core/database';
 import { createLogger } from '../../core/logger';
 import { createDubanWorker } from '../../worker/worker';
+import { DEFAULT_CACHED_WORKFLOWS } from '../../core/config';
 import { seedDemoOrganisation } from '../demo-organisation';
 import { createFloorWorker } from './floor';
 import { countDatabaseStatements, countTemporalCalls, withStepScope } from './profile';
@@ -44,6 +45,8 @@ export interface BenchStackOptions {
   floor: boolean;
   /** Count SQL statements and the API's Temporal calls (bench/profile.ts). */
   profile: boolean;
+  /** The worker's sticky cache (WORKER_CACHED_WORKFLOWS); npm start's default otherwise. */
+  maxCachedWorkflows?: number;
 }
 
 const say = (msg: string) => console.log(`bench: ${msg}`);
@@ -86,6 +89,7 @@ export async function startBenchStack(
       namespace,
       taskQueue: TASK_QUEUE,
       db: workerDb,
+      maxCachedWorkflows: opts.maxCachedWorkflows ?? DEFAULT_CACHED_WORKFLOWS,
     });
     const running = worker.run();
     running.catch(onWorkerFailure);

@@ -1,6 +1,6 @@
 /**
  * A step refused as 不在此时 is asked once more (the database may be a workflow task ahead of a
- * workflow whose worker died; api/updates.ts), and its Idempotency-Key stays usable.
+ * workflow whose worker died; api/updates.ts, for steps on a running workflow), and its Idempotency-Key stays usable.
  *
  * No hang: with the worker down, a step answers 503 with Retry-After within the bounded wait instead
  * of holding the request (the retry with the same Idempotency-Key is Temporal's update dedupe; the
@@ -10,7 +10,7 @@ import request from 'supertest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { boundedSteps } from '../../api/updates';
+import { askingAgainIfNotNow } from '../../api/updates';
 import { FailureType } from '../../workflows/definitions';
 import { SEED_MORNING } from '../helpers/seed-case';
 import { signIn, startStack, SEED_DIRECTIVE, type Stack } from '../helpers/stack';
@@ -34,7 +34,7 @@ const refusal = (type: string) =>
   new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type, message: type }));
 
 test('a step refused as not now is asked exactly once more; other refusals are answered at once', async () => {
-  const run = boundedSteps(stack.temporal, 5_000);
+  const run = askingAgainIfNotNow;
   const asked = (answers: unknown[]) => {
     let n = 0;
     const act = () => {

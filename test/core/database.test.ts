@@ -2,6 +2,7 @@
  * One connection, one thing at a time (core/database.ts): a plain write issued while another
  * request's transaction is open waits for it, and is neither seen by it nor undone with it.
  */
+import { storedAssignments } from '../../core/database';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 let database: TestDatabase;
@@ -46,4 +47,62 @@ test('transactions and plain queries in any mix all finish', async () => {
     ),
   );
   expect(await db.department.count({ where: { code: { startsWith: 'MIX' } } })).toBe(20);
+});
+
+test('a raw UPDATE from storedAssignments is read back by Prisma as Prisma wrote it (dates, booleans, nulls)', async () => {
+  const { db } = database;
+  await db.department.create({ data: department('GDFGW') });
+  await db.directive.create({
+    data: {
+      receiptNumber: '201700084',
+      workflowId: 'directive-201700084',
+      receiptYear: 2017,
+      receiptSequence: 84,
+      docNumber: '国发〔2016〕76号',
+      sourceOrg: '国务院',
+      title: '国务院关于加强政务诚信建设的指导意见',
+      receivedDate: '2017-01-03',
+      urgency: '平急',
+      secrecy: '非密',
+      status: 'IN_PROGRESS',
+      registeredById: 'u-huangweiyan',
+      registeredAt: new Date('2017-01-03T01:00:00Z'),
+      updatedAt: new Date('2017-01-04T01:00:00Z'),
+    },
+  });
+  const workflowId = 'directive-201700084/dept/GDFGW';
+  await db.departmentTask.create({
+    data: {
+      workflowId,
+      receiptNumber: '201700084',
+      departmentCode: 'GDFGW',
+      role: 'LEAD',
+      status: 'DISPATCHED',
+      handlingOption: 1,
+      dueDate: '2017-01-13',
+      reportText: '待回报',
+      updatedAt: new Date('2017-01-04T01:00:00Z'),
+    },
+  });
+  const signedForAt = new Date('2017-01-05T02:30:00.125Z');
+  const changed = await db.$executeRaw`
+    UPDATE "DepartmentTask" SET ${storedAssignments({
+      status: 'SIGNED_FOR',
+      overdue: true,
+      signedForAt,
+      deptReceiptNumber: '319号',
+      reportText: null,
+      handlerId: undefined,
+    })}
+    WHERE "workflowId" = ${workflowId}`;
+  expect(changed).toBe(1);
+  expect(await db.departmentTask.findUniqueOrThrow({ where: { workflowId } })).toMatchObject({
+    status: 'SIGNED_FOR',
+    overdue: true,
+    signedForAt,
+    deptReceiptNumber: '319号',
+    reportText: null,
+    handlerId: null,
+    dueDate: '2017-01-13',
+  });
 });
