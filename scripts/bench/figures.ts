@@ -45,6 +45,8 @@ export interface PhaseFigures {
   /** CPU of the bench process: API, worker (with its workflow threads and Rust core) and the load generator. */
   benchCpuSeconds: number;
   temporalCpuSeconds: number | null;
+  /** CPU of the worker's own process, when it runs as one (the scale loader). */
+  workerCpuSeconds: number | null;
   /**
    * CPU seconds the rest of the machine used meanwhile (other test runs, builds): with 2 CPUs, any
    * sizeable figure here means the phase shared the machine and its figures are skewed.
@@ -62,10 +64,12 @@ export interface PhaseFigures {
 export async function measured<T>(
   temporalPid: number | undefined,
   run: () => Promise<T>,
+  workerPid?: number,
 ): Promise<[T, PhaseFigures]> {
   const wall = performance.now();
   const cpu = process.cpuUsage();
   const temporalCpu = procCpuSeconds(temporalPid);
+  const workerCpu = procCpuSeconds(workerPid);
   const elu = performance.eventLoopUtilization();
   const threads = threadCpuSeconds();
   const loadStart = os.loadavg()[0]!;
@@ -73,21 +77,30 @@ export async function measured<T>(
   const result = await run();
   const { user, system } = process.cpuUsage(cpu);
   const temporalNow = procCpuSeconds(temporalPid);
+  const workerNow = procCpuSeconds(workerPid);
   const machineNow = machineBusySeconds();
   const round = (n: number) => Math.round(n * 100) / 100;
   const benchCpu = (user + system) / 1e6;
   const temporalCpuSeconds =
     temporalCpu === undefined || temporalNow === undefined ? null : round(temporalNow - temporalCpu);
+  const workerCpuSeconds =
+    workerCpu === undefined || workerNow === undefined ? null : round(workerNow - workerCpu);
   return [
     result,
     {
       wallSeconds: round((performance.now() - wall) / 1000),
       benchCpuSeconds: round(benchCpu),
       temporalCpuSeconds,
+      workerCpuSeconds,
       otherCpuSeconds:
         machine === undefined || machineNow === undefined
           ? null
-          : round(Math.max(0, machineNow - machine - benchCpu - (temporalCpuSeconds ?? 0))),
+          : round(
+              Math.max(
+                0,
+                machineNow - machine - benchCpu - (temporalCpuSeconds ?? 0) - (workerCpuSeconds ?? 0),
+              ),
+            ),
       eventLoopUtilization: round(performance.eventLoopUtilization(elu).utilization),
       threadCpuSeconds: threadCpuSince(threads),
       loadAverage: { start: round(loadStart), end: round(os.loadavg()[0]!) },

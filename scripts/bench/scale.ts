@@ -38,8 +38,9 @@
  *   the burst's tasks; each task's first row is timed when the poll sees it (so the figure is up to
  *   ~100 ms pessimistic), counted per task (a reminder goes to the department's 承办人: one row).
  *   Notice.at, the workflow's own clock when it sent it, gives the timer's lateness beside it.
- * - **Memory.** The bench stack runs the worker in this process, with the API and the loader: its
- *   RSS is an upper bound of the worker's (npm start runs the worker as a process of its own).
+ * - **Memory and CPU.** The worker runs as production runs it, built (`npm run build`) and in a
+ *   process of its own (dist/worker.js, WORKER_CACHED_WORKFLOWS or --cached-workflows): its RSS is
+ *   the issue's figure. The API and the loader share this process.
  * - **Reads** come after the load (before H, stopped a minute before it), R each, 8 at a time.
  */
 import fs from 'node:fs';
@@ -104,7 +105,10 @@ interface Options {
   reads: number;
   /** The worker's sticky cache (WORKER_CACHED_WORKFLOWS); npm start's default otherwise. */
   cachedWorkflows: number | undefined;
-  /** A CPU profile of the main thread during the burst, in data/bench/cpu (bench/cpu-top.ts reads it). */
+  /**
+   * CPU profiles in data/bench/cpu (bench/cpu-top.ts reads them): this process's main thread during
+   * the burst, and the worker process's main and workflow threads over its whole life.
+   */
   profileBurst: boolean;
 }
 
@@ -305,7 +309,7 @@ async function scale(run: Run): Promise<ScaleReport> {
   const startedAt = new Date().toISOString();
   const loadAtStart = os.loadavg()[0]!;
   for (const who of OFFICE_PEOPLE) await api.signIn(who);
-  const idle = memorySnapshot(stack.temporalPid);
+  const idle = memorySnapshot(stack.temporalPid, stack.workerPid);
 
   const orgStarted = performance.now();
   console.log(`scale: ${opts.departments} departments with a head and a handler each, through the API`);
@@ -314,7 +318,7 @@ async function scale(run: Run): Promise<ScaleReport> {
 
   const load = await loadPhase(run, departments);
   const checked = await checkLoad(run, load);
-  const afterLoad = memorySnapshot(stack.temporalPid);
+  const afterLoad = memorySnapshot(stack.temporalPid, stack.workerPid);
   const burstAt = 'at' in load.burst ? load.burst.at : undefined;
 
   console.log(`scale: reads, ${opts.reads} of each kind`);
@@ -324,7 +328,7 @@ async function scale(run: Run): Promise<ScaleReport> {
   const reads = opts.reads
     ? await readPhase(api, readKinds(departments[0]!, tasksOfFirst), opts.reads, readsStopped)
     : [];
-  const afterReads = memorySnapshot(stack.temporalPid);
+  const afterReads = memorySnapshot(stack.temporalPid, stack.workerPid);
 
   let burst: ScaleReport['burst'] = null;
   if ('policy' in load.burst && !run.stopped()) {
@@ -375,7 +379,12 @@ async function scale(run: Run): Promise<ScaleReport> {
         .map((s) => [s, figuresOf(recorder.latencies.get(s)!)]),
     ),
     retries: recorder.retries,
-    memory: { idle, afterLoad, afterReads, afterBurst: burst ? memorySnapshot(stack.temporalPid) : null },
+    memory: {
+      idle,
+      afterLoad,
+      afterReads,
+      afterBurst: burst ? memorySnapshot(stack.temporalPid, stack.workerPid) : null,
+    },
     failures: { count: recorder.failures.length, first: recorder.failures.slice(0, FAILURES_SHOWN) },
   };
   return { ...report, targets: targetsOf(report) };
@@ -414,7 +423,15 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal('terminated'));
 
   const stack = await startBenchStack(
-    { floor: false, profile: false, maxCachedWorkflows: opts.cachedWorkflows },
+    {
+      floor: false,
+      profile: false,
+      maxCachedWorkflows: opts.cachedWorkflows,
+      workerProcess: true,
+      workerNodeFlags: opts.profileBurst
+        ? ['--cpu-prof', `--cpu-prof-dir=${path.join(OUTPUT_DIR, 'cpu')}`]
+        : [],
+    },
     (err) => {
       console.error('scale: the worker failed:', err);
       stop.abort(new Error('the worker failed'));

@@ -5,12 +5,13 @@
  * (bench/floor.ts), bundled but not yet running. With `profile`, every SQL statement and every
  * Temporal call of the API is counted (bench/profile.ts). stop() leaves nothing behind.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NativeConnection, Worker } from '@temporalio/worker';
@@ -19,6 +20,7 @@ import { openDatabase, useWriteAheadLog, type Database } from '../../core/databa
 import { createLogger } from '../../core/logger';
 import { createDubanWorker } from '../../worker/worker';
 import { DEFAULT_CACHED_WORKFLOWS } from '../../core/config';
+import { BUILT_WORKFLOWS } from '../../core/paths';
 import { seedDemoOrganisation } from '../demo-organisation';
 import { createFloorWorker } from './floor';
 import { countDatabaseStatements, countTemporalCalls, withStepScope } from './profile';
@@ -33,6 +35,8 @@ export interface BenchStack {
   db: Database;
   /** The dev server's process id, for its memory; undefined where /proc cannot tell. */
   temporalPid: number | undefined;
+  /** The worker's own process, when it runs as one (workerProcess). */
+  workerPid: number | undefined;
   /** The dev server, as the API's client and the workers reach it. */
   temporal: { client: Client; connection: NativeConnection; namespace: string };
   /** The raw-Temporal floor's worker (bundled, not running), unless asked for none. */
@@ -47,6 +51,13 @@ export interface BenchStackOptions {
   profile: boolean;
   /** The worker's sticky cache (WORKER_CACHED_WORKFLOWS); npm start's default otherwise. */
   maxCachedWorkflows?: number;
+  /**
+   * The worker as production runs it: built JavaScript (`npm run build`), a process of its own
+   * (dist/worker.js), so its memory and CPU are its own; otherwise it runs in this process.
+   */
+  workerProcess?: boolean;
+  /** Node flags for the worker's process (e.g. --cpu-prof). */
+  workerNodeFlags?: string[];
 }
 
 const say = (msg: string) => console.log(`bench: ${msg}`);
@@ -83,17 +94,35 @@ export async function startBenchStack(
     const namespace = env.namespace ?? 'default';
     if (opts.profile) countTemporalCalls(env.client);
 
-    say('bundling workflows and starting the worker');
-    const worker = await createDubanWorker({
-      connection: env.nativeConnection,
-      namespace,
-      taskQueue: TASK_QUEUE,
-      db: workerDb,
-      maxCachedWorkflows: opts.maxCachedWorkflows ?? DEFAULT_CACHED_WORKFLOWS,
-    });
-    const running = worker.run();
-    running.catch(onWorkerFailure);
-    stops.push(() => stopWorker(worker, running));
+    let workerPid: number | undefined;
+    const maxCachedWorkflows = opts.maxCachedWorkflows ?? DEFAULT_CACHED_WORKFLOWS;
+    if (opts.workerProcess) {
+      say('building and starting the worker as a process of its own (dist/worker.js)');
+      const worker = await startWorkerProcess(
+        {
+          databaseUrl,
+          address: env.address,
+          namespace,
+          maxCachedWorkflows,
+          nodeFlags: opts.workerNodeFlags ?? [],
+        },
+        onWorkerFailure,
+      );
+      workerPid = worker.pid;
+      stops.push(worker.stop);
+    } else {
+      say('bundling workflows and starting the worker');
+      const worker = await createDubanWorker({
+        connection: env.nativeConnection,
+        namespace,
+        taskQueue: TASK_QUEUE,
+        db: workerDb,
+        maxCachedWorkflows,
+      });
+      const running = worker.run();
+      running.catch(onWorkerFailure);
+      stops.push(() => stopWorker(worker, running));
+    }
     // Bundled now, so no phase's figures include webpack; it runs only during the floor phase.
     const floorWorker = opts.floor ? await createFloorWorker(env.nativeConnection, namespace) : undefined;
     if (floorWorker) stops.push(() => retire(floorWorker));
@@ -112,6 +141,7 @@ export async function startBenchStack(
       apiUrl: url,
       db,
       temporalPid,
+      workerPid,
       temporal: { client: env.client, connection: env.nativeConnection, namespace },
       floorWorker,
       stop,
@@ -178,6 +208,79 @@ function childPidRunning(executable: string): number | undefined {
     }
   }
   return undefined;
+}
+
+/** How long the worker process may take to start polling, and to stop on SIGTERM. */
+const WORKER_START_MS = 120_000;
+const WORKER_STOP_MS = 20_000;
+
+/**
+ * dist/worker.js started as `npm start`'s production services run it: the built bundle, the
+ * configuration from the environment. Resolves once it says it polls; a later exit that was not
+ * asked for goes to onFailure.
+ */
+async function startWorkerProcess(
+  opts: {
+    databaseUrl: string;
+    address: string;
+    namespace: string;
+    maxCachedWorkflows: number;
+    nodeFlags: string[];
+  },
+  onFailure: (err: unknown) => void,
+): Promise<{ pid: number; stop: () => Promise<void> }> {
+  const built = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'build.ts')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (built.status !== 0) throw new Error(`npm run build failed (exit ${built.status ?? built.signal})`);
+  const args = [...opts.nodeFlags, '--enable-source-maps', path.join(ROOT, 'dist', 'worker.js')];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      DATABASE_URL: opts.databaseUrl,
+      TEMPORAL_ADDRESS: opts.address,
+      TEMPORAL_NAMESPACE: opts.namespace,
+      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+      DUBAN_WORKFLOW_BUNDLE: BUILT_WORKFLOWS,
+      WORKER_CACHED_WORKFLOWS: String(opts.maxCachedWorkflows),
+      LOG_LEVEL: 'info',
+    },
+  });
+  let stopping = false;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error('the worker did not start polling in time')),
+      WORKER_START_MS,
+    );
+    const lines = readline.createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      if (line.includes('"worker polling"')) {
+        clearTimeout(timer);
+        resolve();
+      } else if (/"level":(50|60)/.test(line)) console.error(`worker: ${line}`);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      const err = new Error(`the worker process exited (${code ?? signal})`);
+      if (stopping) return;
+      reject(err);
+      onFailure(err);
+    });
+  });
+  return {
+    pid: child.pid!,
+    stop: async () => {
+      stopping = true;
+      child.kill('SIGTERM');
+      const killLater = setTimeout(() => child.kill('SIGKILL'), WORKER_STOP_MS);
+      await exited;
+      clearTimeout(killLater);
+    },
+  };
 }
 
 async function stopWorker(worker: Worker, running: Promise<void>): Promise<void> {
