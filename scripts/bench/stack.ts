@@ -256,7 +256,7 @@ async function startWorkerProcess(
       () => reject(new Error('the worker did not start polling in time')),
       WORKER_START_MS,
     );
-    const lines = readline.createInterface({ input: child.stdout! });
+    const lines = readline.createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       if (line.includes('"worker polling"')) {
         clearTimeout(timer);
