@@ -2,7 +2,8 @@
  * 待办 and 已办. What awaits a person now is not kept anywhere: it is derived, on each request,
  * from the step tables (workflows/steps.ts, workflows/integrity-steps.ts) applied to the
  * projection, through the same functions the detail pages use (availableSteps, recordSteps,
- * caseSteps), within what the person may see (directiveScope, integrityScope). Of the steps open to
+ * caseSteps) or, for a department's tasks, the same rule as a query (tasksAwaiting), within what
+ * the person may see (directiveScope, integrityScope). Of the steps open to
  * him, those the process waits for count (审核, 批示, 签收, 回报, 审核回报, 延期 decisions, 答复 …);
  * steps he may take at any time (撤办, 催办, 传阅 …) do not. Whose turn it is to 审核 or 批示 comes
  * from the workflow's projected turn (reviewTurn, instructionTurn), so a leader not asked, or not
@@ -13,13 +14,7 @@
 import type { Database } from '../core/database';
 import type { Prisma } from '../generated/prisma/client';
 import { BREACH_STEPS, CASE_STEPS } from '../workflows/integrity-steps';
-import {
-  DIRECTIVE_STEPS,
-  TASK_STEPS,
-  type DirectiveStepKey,
-  type StepTable,
-  type TaskStepKey,
-} from '../workflows/steps';
+import { DIRECTIVE_STEPS, TASK_STEPS, type DirectiveStepKey, type TaskStepKey } from '../workflows/steps';
 import { availableSteps } from './available-steps';
 import type { SessionUser } from './auth/sessions';
 import { caseSteps, integrityScope, recordSteps } from './integrity-views';
@@ -79,84 +74,60 @@ export interface Todo {
   total: number;
   /** How many of each kind, e.g. {review: 1, signFor: 2}. */
   counts: Record<string, number>;
+  /** The page asked for. */
   items: TodoItem[];
 }
 
 const directiveLink = (rn: string) => `#/directives/${rn}`;
 
-/** What awaits this person now, most pressing deadline first, then longest waiting. */
-export async function todoOf(db: Database, user: SessionUser, today: string): Promise<Todo> {
-  const items = [
-    ...(await directiveTodo(db, user)),
-    ...(await circulationTodo(db, user)),
-    ...(await integrityTodo(db, user, today)),
-  ];
-  items.sort(
-    (a, b) =>
-      (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999') || a.since.getTime() - b.since.getTime(),
-  );
-  const counts: Record<string, number> = {};
-  for (const item of items) counts[item.kind] = (counts[item.kind] ?? 0) + 1;
-  return { total: items.length, counts, items };
-}
-
-/** The statuses from which one of `keys` is open to these roles (a superset of what awaits). */
-function statusesOf<K extends string, S extends string>(
-  table: StepTable<K, S>,
-  keys: readonly K[],
-  roles: readonly string[],
-): S[] {
-  const rules = keys.map((k) => table[k]).filter((rule) => rule.roles.some((r) => roles.includes(r)));
-  return [...new Set(rules.flatMap((rule) => rule.from))];
-}
+/** Most pressing deadline first (none last), then longest waiting. */
+const pressing = (a: TodoItem, b: TodoItem) =>
+  (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999') || a.since.getTime() - b.since.getTime();
 
 /**
- * The tasks on which a step awaited of this person may be open, as the database can tell: by
- * status, the department's own steps on its own task only, 审批延期 only while one is pending.
- * availableSteps then decides exactly; this only keeps the rest out of the query.
+ * What awaits this person now, in `pressing` order, page `page` of `pageSize`; total and counts over
+ * every page. A department's tasks are where the numbers are (thousands of 签收 for one 承办人), so
+ * each kind of task step is asked of the database for its first page × pageSize items and counted
+ * there: the cost follows the page, not the open work. The office's own steps on directives, the
+ * 传阅 copies and the integrity chain's steps are few per person and derived whole.
  */
-function awaitedTasks(user: SessionUser): Prisma.DepartmentTaskWhereInput {
-  const keys = AWAITED_TASK_STEPS.filter((k) => k !== 'decideExtension');
-  const own = statusesOf(
-    TASK_STEPS,
-    keys.filter((k) => TASK_STEPS[k].ownDepartment),
-    user.roles,
-  );
-  const any = statusesOf(
-    TASK_STEPS,
-    keys.filter((k) => !TASK_STEPS[k].ownDepartment),
-    user.roles,
-  );
-  const extension = statusesOf(TASK_STEPS, ['decideExtension'], user.roles);
-  const cases: Prisma.DepartmentTaskWhereInput[] = [
-    ...(own.length ? [{ status: { in: own }, departmentCode: user.departmentCode }] : []),
-    ...(any.length ? [{ status: { in: any } }] : []),
-    ...(extension.length ? [{ status: { in: extension }, extensionDueDate: { not: null } }] : []),
-  ];
-  return { OR: cases };
+export async function todoOf(
+  db: Database,
+  user: SessionUser,
+  today: string,
+  page = 1,
+  pageSize = 20,
+): Promise<Todo> {
+  const upTo = page * pageSize;
+  const [directives, tasks, circulations, integrity] = await Promise.all([
+    directiveTodo(db, user),
+    taskTodo(db, user, upTo),
+    circulationTodo(db, user),
+    integrityTodo(db, user, today),
+  ]);
+  const whole = [...directives, ...circulations, ...integrity];
+  const counts: Record<string, number> = { ...tasks.counts };
+  for (const item of whole) counts[item.kind] = (counts[item.kind] ?? 0) + 1;
+  const items = [...whole, ...tasks.first].sort(pressing).slice(upTo - pageSize, upTo);
+  return { total: whole.length + tasks.total, counts, items };
 }
 
+/** Directives that still wait for anything: not ended, and once 办结 only until 答复. */
+const openDirectives: Prisma.DirectiveWhereInput = {
+  status: { notIn: ['WITHDRAWN', 'RETURNED_TO_SENDER', 'FILED'] },
+  // Once 办结, only an unanswered directive still waits (答复).
+  OR: [{ status: { not: 'CLOSED' } }, { replyText: null }],
+};
+
+/** The office's own steps on directives (初审 … 答复), in the statuses they are taken from. */
 async function directiveTodo(db: Database, user: SessionUser): Promise<TodoItem[]> {
-  const scope = directiveScope(user);
-  const tasks: Prisma.DepartmentTaskWhereInput = { AND: [scope.tasks, awaitedTasks(user)] };
+  const statuses = AWAITED_DIRECTIVE_STEPS.map((k) => DIRECTIVE_STEPS[k])
+    .filter((rule) => rule.roles.some((r) => user.roles.includes(r)))
+    .flatMap((rule) => rule.from);
+  if (!statuses.length) return [];
   const rows = await db.directive.findMany({
-    where: {
-      AND: [
-        scope.where,
-        { status: { notIn: ['WITHDRAWN', 'RETURNED_TO_SENDER', 'FILED'] } },
-        // Once 办结, only an unanswered directive still waits (答复).
-        { OR: [{ status: { not: 'CLOSED' } }, { replyText: null }] },
-        // A step of its own awaited of this person, or one on a task of it.
-        {
-          OR: [
-            { status: { in: statusesOf(DIRECTIVE_STEPS, AWAITED_DIRECTIVE_STEPS, user.roles) } },
-            { tasks: { some: tasks } },
-          ],
-        },
-      ],
-    },
+    where: { AND: [directiveScope(user).where, openDirectives, { status: { in: [...new Set(statuses)] } }] },
     include: {
-      tasks: { where: tasks },
       timeline: {
         where: { departmentCode: null },
         orderBy: { seq: 'asc' },
@@ -167,14 +138,7 @@ async function directiveTodo(db: Database, user: SessionUser): Promise<TodoItem[
   });
   const items: TodoItem[] = [];
   for (const d of rows) {
-    const open = availableSteps(d, user);
-    const about = {
-      receiptNumber: d.receiptNumber,
-      title: d.title,
-      docNumber: d.docNumber,
-      urgency: d.urgency,
-      link: directiveLink(d.receiptNumber),
-    };
+    const open = availableSteps({ ...d, tasks: [] }, user);
     const inTurn: Partial<Record<DirectiveStepKey, boolean>> = {
       // The reviewer role the policy's chain names next; unknown (an older row), any who has not signed.
       review: d.reviewTurn === null || user.roles.some((r) => r === d.reviewTurn),
@@ -188,31 +152,85 @@ async function directiveTodo(db: Database, user: SessionUser): Promise<TodoItem[
         items.push({
           kind,
           label: DIRECTIVE_STEPS[kind].label,
-          ...about,
+          ...aboutDirective(d),
           dueDate:
             kind === 'dispatch' || kind === 'initialReview' || kind === 'propose' ? d.officeDueDate : null,
           overdue: false,
           since: d.updatedAt,
         });
-    for (const t of d.tasks)
-      for (const kind of open.tasks[t.departmentCode] ?? [])
-        if (AWAITED_TASK_STEPS.includes(kind))
-          items.push({
-            kind,
-            label: TASK_STEPS[kind].label,
-            ...about,
-            departmentCode: t.departmentCode,
-            // A 代拟稿 owed after the 回报单 runs on its own deadline.
-            ...(kind === 'sendDraft'
-              ? { dueDate: t.draftDueDate, overdue: t.draftOverdue }
-              : {
-                  dueDate: t.dueDate,
-                  overdue: t.overdue && kind !== 'reviewReport' && kind !== 'reviewDraft',
-                }),
-            since: t.updatedAt,
-          });
   }
   return items;
+}
+
+const aboutDirective = (d: { receiptNumber: string; title: string; docNumber: string; urgency: string }) => ({
+  receiptNumber: d.receiptNumber,
+  title: d.title,
+  docNumber: d.docNumber,
+  urgency: d.urgency,
+  link: directiveLink(d.receiptNumber),
+});
+
+/**
+ * The tasks on which step `kind` awaits this person, exactly as availableSteps decides it from a
+ * task's row: the step table's roles and statuses, the department's own steps on its own task
+ * only, 审批延期 only while a 延期 is pending. Undefined when his roles never take it.
+ */
+function tasksAwaiting(kind: TaskStepKey, user: SessionUser): Prisma.DepartmentTaskWhereInput | undefined {
+  const rule = TASK_STEPS[kind];
+  if (!rule.roles.some((r) => user.roles.includes(r))) return undefined;
+  return {
+    status: { in: [...rule.from] },
+    ...(rule.ownDepartment ? { departmentCode: user.departmentCode } : {}),
+    ...(kind === 'decideExtension' ? { extensionDueDate: { not: null } } : {}),
+  };
+}
+
+/** Per kind of task step: how many await him, and the first `upTo` in `pressing` order. */
+async function taskTodo(
+  db: Database,
+  user: SessionUser,
+  upTo: number,
+): Promise<{ total: number; counts: Record<string, number>; first: TodoItem[] }> {
+  const scope = directiveScope(user);
+  const perKind = await Promise.all(
+    AWAITED_TASK_STEPS.map(async (kind) => {
+      const awaiting = tasksAwaiting(kind, user);
+      if (!awaiting) return { kind, count: 0, rows: [] };
+      const where = { AND: [scope.tasks, awaiting, { directive: { AND: [scope.where, openDirectives] } }] };
+      // A 代拟稿 owed after the 回报单 runs on its own deadline (which may be unset: last, as in `pressing`).
+      const byDue: Prisma.DepartmentTaskOrderByWithRelationInput =
+        kind === 'sendDraft' ? { draftDueDate: { sort: 'asc', nulls: 'last' } } : { dueDate: 'asc' };
+      const [count, rows] = await Promise.all([
+        db.departmentTask.count({ where }),
+        db.departmentTask.findMany({
+          where,
+          orderBy: [byDue, { updatedAt: 'asc' }],
+          take: upTo,
+          include: {
+            directive: { select: { receiptNumber: true, title: true, docNumber: true, urgency: true } },
+          },
+        }),
+      ]);
+      return { kind, count, rows };
+    }),
+  );
+  const counts: Record<string, number> = {};
+  const first: TodoItem[] = [];
+  for (const { kind, count, rows } of perKind) {
+    if (count) counts[kind] = count;
+    for (const t of rows)
+      first.push({
+        kind,
+        label: TASK_STEPS[kind].label,
+        ...aboutDirective(t.directive),
+        departmentCode: t.departmentCode,
+        ...(kind === 'sendDraft'
+          ? { dueDate: t.draftDueDate, overdue: t.draftOverdue }
+          : { dueDate: t.dueDate, overdue: t.overdue && kind !== 'reviewReport' && kind !== 'reviewDraft' }),
+        since: t.updatedAt,
+      });
+  }
+  return { total: perKind.reduce((n, k) => n + k.count, 0), counts, first };
 }
 
 /** 传阅 copies with this person, not yet read nor recalled. */

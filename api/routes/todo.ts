@@ -38,9 +38,8 @@ export function todoRouter(db: Database, clock: Clock): Router {
 
   router.get('/api/todo', todo, async (req, res) => {
     const { page, pageSize } = parseRequest(todoRequest, req).query;
-    const todo = await todoOf(db, currentUser(req), chinaDate(await clock()));
-    const items = todo.items.slice((page - 1) * pageSize, page * pageSize);
-    res.json({ ...todo, page, pageSize, items });
+    const todo = await todoOf(db, currentUser(req), chinaDate(await clock()), page, pageSize);
+    res.json({ ...todo, page, pageSize });
   });
 
   router.get('/api/done', done, async (req, res) => {
