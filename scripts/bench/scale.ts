@@ -2,7 +2,7 @@
  * Scale loader (issue 11, item 4): `node --import tsx scripts/bench/scale.ts --tasks N
  * [--departments D] [--per-directive K] [--concurrency C] [--burst B] [--burst-hour h]
  * [--burst-lead MIN] [--burst-timeout S] [--max-wait MIN] [--reads R] [--cached-workflows W]
- * [--profile-burst]`.
+ * [--profile]`.
  *
  * Puts N open department tasks (承办单位任务) in place, each with its pending reminders, then
  * measures what the issue asks of a system holding them: the worker's RSS, the read latency of the
@@ -106,10 +106,10 @@ interface Options {
   /** The worker's sticky cache (WORKER_CACHED_WORKFLOWS); npm start's default otherwise. */
   cachedWorkflows: number | undefined;
   /**
-   * CPU profiles in data/bench/cpu (bench/cpu-top.ts reads them): this process's main thread during
-   * the burst, and the worker process's main and workflow threads over its whole life.
+   * CPU profiles in data/bench/cpu (bench/cpu-top.ts reads them): this process's main thread (the
+   * API) during the reads and during the burst, and the worker process's threads over its life.
    */
-  profileBurst: boolean;
+  profile: boolean;
 }
 
 function readOptions(): Options {
@@ -126,7 +126,7 @@ function readOptions(): Options {
       'max-wait': { type: 'string', default: '65' },
       reads: { type: 'string', default: '300' },
       'cached-workflows': { type: 'string' },
-      'profile-burst': { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
     },
   });
   const whole = (name: keyof typeof values, min: number, max = Infinity) => {
@@ -152,7 +152,7 @@ function readOptions(): Options {
     maxWaitMinutes: whole('max-wait', 0),
     reads: whole('reads', 0),
     cachedWorkflows: values['cached-workflows'] === undefined ? undefined : whole('cached-workflows', 0),
-    profileBurst: values['profile-burst'] === true,
+    profile: values.profile === true,
   };
 }
 
@@ -326,7 +326,9 @@ async function scale(run: Run): Promise<ScaleReport> {
     run.stopped() || (burstAt !== undefined && Date.now() > burstAt - READS_STOP_BEFORE_H_MS);
   const tasksOfFirst = Math.ceil(opts.tasks / opts.departments);
   const reads = opts.reads
-    ? await readPhase(api, readKinds(departments[0]!, tasksOfFirst), opts.reads, readsStopped)
+    ? await profiled(opts.profile ? 'reads' : undefined, () =>
+        readPhase(api, readKinds(departments[0]!, tasksOfFirst), opts.reads, readsStopped),
+      )
     : [];
   const afterReads = memorySnapshot(stack.temporalPid, stack.workerPid);
 
@@ -335,7 +337,7 @@ async function scale(run: Run): Promise<ScaleReport> {
     const { policy, at } = load.burst;
     console.log(`scale: waiting for H = ${cstText(at)} (${Math.round((at - Date.now()) / 1000)} s)`);
     await untilWatch(at, run.stopped);
-    const [figures, phase] = await profiled(opts.profileBurst ? 'burst' : undefined, () =>
+    const [figures, phase] = await profiled(opts.profile ? 'burst' : undefined, () =>
       measured(stack.temporalPid, () =>
         watchBurst(
           stack.db,
@@ -428,9 +430,7 @@ async function main(): Promise<number> {
       profile: false,
       maxCachedWorkflows: opts.cachedWorkflows,
       workerProcess: true,
-      workerNodeFlags: opts.profileBurst
-        ? ['--cpu-prof', `--cpu-prof-dir=${path.join(OUTPUT_DIR, 'cpu')}`]
-        : [],
+      workerNodeFlags: opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(OUTPUT_DIR, 'cpu')}`] : [],
     },
     (err) => {
       console.error('scale: the worker failed:', err);
