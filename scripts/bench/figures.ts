@@ -56,6 +56,8 @@ export interface PhaseFigures {
   eventLoopUtilization: number;
   /** The bench process's CPU by thread name: "node" is the main thread (API, activities, Prisma). */
   threadCpuSeconds: Record<string, number>;
+  /** The worker process's, when it runs as one. */
+  workerThreadCpuSeconds: Record<string, number> | null;
   /** Load average (1 min) of the machine at the start and end of the phase. */
   loadAverage: { start: number; end: number };
 }
@@ -72,6 +74,7 @@ export async function measured<T>(
   const workerCpu = procCpuSeconds(workerPid);
   const elu = performance.eventLoopUtilization();
   const threads = threadCpuSeconds();
+  const workerThreads = workerPid === undefined ? undefined : threadCpuSeconds(workerPid);
   const loadStart = os.loadavg()[0]!;
   const machine = machineBusySeconds();
   const result = await run();
@@ -103,6 +106,7 @@ export async function measured<T>(
             ),
       eventLoopUtilization: round(performance.eventLoopUtilization(elu).utilization),
       threadCpuSeconds: threadCpuSince(threads),
+      workerThreadCpuSeconds: workerThreads ? threadCpuSince(workerThreads, workerPid) : null,
       loadAverage: { start: round(loadStart), end: round(os.loadavg()[0]!) },
     },
   ];

@@ -108,21 +108,21 @@ export function machineBusySeconds(): number | undefined {
 }
 
 /**
- * CPU seconds per thread name of this process (/proc/self/task/<tid>/comm): the main thread is
- * "node", the workflow thread pool and the Rust core's threads have names of their own.
+ * CPU seconds per thread name of a process, this one unless told (/proc/<pid>/task/<tid>/comm):
+ * the main thread is "node", the workflow thread pool and the Rust core's threads have their own.
  */
-export function threadCpuSeconds(): Record<string, number> {
+export function threadCpuSeconds(pid: number | 'self' = 'self'): Record<string, number> {
   const byName: Record<string, number> = {};
   let tids: string[];
   try {
-    tids = fs.readdirSync('/proc/self/task');
+    tids = fs.readdirSync(`/proc/${pid}/task`);
   } catch {
     return byName;
   }
   for (const tid of tids) {
     try {
-      const name = fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
-      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       byName[name] = (byName[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
     } catch {
@@ -133,8 +133,11 @@ export function threadCpuSeconds(): Record<string, number> {
 }
 
 /** What each thread name used between two threadCpuSeconds() readings (threads that ended drop out). */
-export function threadCpuSince(before: Record<string, number>): Record<string, number> {
-  const now = threadCpuSeconds();
+export function threadCpuSince(
+  before: Record<string, number>,
+  pid: number | 'self' = 'self',
+): Record<string, number> {
+  const now = threadCpuSeconds(pid);
   return Object.fromEntries(
     Object.entries(now)
       .map(([name, s]) => [name, Math.round((s - (before[name] ?? 0)) * 100) / 100] as const)

@@ -41,7 +41,8 @@
  * - **Memory and CPU.** The worker runs as production runs it, built (`npm run build`) and in a
  *   process of its own (dist/worker.js, WORKER_CACHED_WORKFLOWS or --cached-workflows): its RSS is
  *   the issue's figure. The API and the loader share this process.
- * - **Reads** come after the load (before H, stopped a minute before it), R each, 8 at a time.
+ * - **Reads** come after the load (before H, stopped a minute before it), R of each kind one at a
+ *   time, then R of each 8 at a time (bench/scale-reads.ts).
  */
 import fs from 'node:fs';
 import inspector from 'node:inspector/promises';
@@ -338,15 +339,18 @@ async function scale(run: Run): Promise<ScaleReport> {
     console.log(`scale: waiting for H = ${cstText(at)} (${Math.round((at - Date.now()) / 1000)} s)`);
     await untilWatch(at, run.stopped);
     const [figures, phase] = await profiled(opts.profile ? 'burst' : undefined, () =>
-      measured(stack.temporalPid, () =>
-        watchBurst(
-          stack.db,
-          load.burstIds,
-          policy.rung.key,
-          at,
-          opts.burstTimeoutSeconds * 1000,
-          run.stopped,
-        ),
+      measured(
+        stack.temporalPid,
+        () =>
+          watchBurst(
+            stack.db,
+            load.burstIds,
+            policy.rung.key,
+            at,
+            opts.burstTimeoutSeconds * 1000,
+            run.stopped,
+          ),
+        stack.workerPid,
       ),
     );
     burst = { ...figures, policyVersion: policy.version, dueDate: policy.dueDate, phase };
