@@ -145,3 +145,37 @@ test('the office director’s 待办 paged three at a time is the whole 待办 i
   const dues = whole.items.map((i) => i.dueDate ?? '9999');
   expect(dues).toEqual([...dues].sort());
 });
+
+test('the integrity chain’s steps: 书面说明 awaits 省发展改革委, 整改验收 the credit officer, nothing the clerk', async () => {
+  const { db } = database;
+  const record = (recordId: string, status: string) => ({
+    recordId,
+    workflowId: `breach-record-${recordId}`,
+    subjectKind: 'BODY',
+    subjectDepartmentCode: 'GDFGW',
+    source: 'BROKEN_COMMITMENT',
+    sourceRef: '国发〔2016〕76号',
+    facts: '未按承诺期限完成整改',
+    principalName: '张三',
+    principalTitle: '主任',
+    severity: 'GENERAL',
+    loss: '无',
+    socialImpact: '较小',
+    published: false,
+    occurredOn: '2017-01-05',
+    status,
+    openedAt: new Date('2017-01-06T01:00:00Z'),
+    updatedAt: new Date('2017-01-06T01:00:00Z'),
+  });
+  await db.breachRecord.create({ data: record('SX20170106-0001', 'EXPLANATION_DUE') });
+  await db.breachRecord.create({ data: record('SX20170106-0002', 'VERIFYING') });
+  const integrityOf = async (username: string) =>
+    (await todoOf(db, sessionUser(username), TODAY, 1, 100)).items
+      .filter((i) => i.recordId)
+      .map((i) => `${i.kind} ${i.recordId}`);
+  expect(await integrityOf('fgw-head')).toEqual(['explain SX20170106-0001']);
+  expect(await integrityOf('fgw-mishu')).toEqual(['explain SX20170106-0001']);
+  expect(await integrityOf('czt-head')).toEqual([]);
+  expect(await integrityOf('ducha')).toEqual(['verify SX20170106-0002']);
+  expect(await integrityOf('huangweiyan')).toEqual([]);
+});
