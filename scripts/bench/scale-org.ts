@@ -11,8 +11,8 @@ import type { ScaleApi } from './scale-http';
 const ADMIN = 'admin';
 /** Accounts are made a few at a time: each hashes its generated password (slow on purpose). */
 const ORG_CONCURRENCY = 4;
-/** The password the first department's two people choose at their first sign-in. */
-const CHOSEN_PASSWORD = 'Scale-bench-2026';
+/** The password the first department's head and handler choose on first sign-in. */
+export const CHOSEN_PASSWORD = 'Scale-bench-2026';
 
 export interface ScaleDepartment {
   code: string;

@@ -74,7 +74,7 @@ import {
   planDirectives,
   type LoadFigures,
 } from './scale-load';
-import { makeDepartments, type ScaleDepartment } from './scale-org';
+import { CHOSEN_PASSWORD, makeDepartments, type ScaleDepartment } from './scale-org';
 import { readPhase } from './scale-reads';
 import { memorySnapshot, printReport, targetsOf, writeReport, type ScaleReport } from './scale-report';
 import { officeSteps } from './office-steps';
@@ -323,6 +323,10 @@ async function scale(run: Run): Promise<ScaleReport> {
   const burstAt = 'at' in load.burst ? load.burst.at : undefined;
 
   console.log(`scale: reads, ${opts.reads} of each kind`);
+  // Everyone signs in again for the reading: a session idle for 30 minutes (the department's people
+  // were, while 100 000 tasks loaded) has lapsed.
+  for (const who of OFFICE_PEOPLE) await api.signIn(who);
+  for (const who of [departments[0]!.head, departments[0]!.handler]) await api.signIn(who, CHOSEN_PASSWORD);
   const readsStopped = () =>
     run.stopped() || (burstAt !== undefined && Date.now() > burstAt - READS_STOP_BEFORE_H_MS);
   const tasksOfFirst = Math.ceil(opts.tasks / opts.departments);
