@@ -34,6 +34,16 @@ export interface DirectiveProjection {
   circulation: { circulationId: number; readAt: Date | null; recalledAt: Date | null }[];
 }
 
+/**
+ * The task steps a 延期 governs, each open only while one is pending (true) or only while none is
+ * (false): asked for while none is, decided while one is. The other task steps go by role and
+ * status alone. 待办 asks the database by the same rule (api/todo.ts).
+ */
+export const WHILE_EXTENSION_PENDING: Partial<Record<TaskStepKey, boolean>> = {
+  requestExtension: false,
+  decideExtension: true,
+};
+
 export interface AvailableSteps {
   directive: DirectiveStepKey[];
   /** Per department code, for each task the person can see. */
@@ -75,19 +85,8 @@ export function availableSteps(
   for (const t of d.tasks) {
     const ours = t.departmentCode === user.departmentCode;
     const pending = t.extensionDueDate !== null;
-    const taskAllows: Record<TaskStepKey, boolean> = {
-      signFor: true,
-      report: true,
-      reviewReport: true,
-      sendDraft: true,
-      reviewDraft: true,
-      requestExtension: !pending,
-      decideExtension: pending,
-      urge: true,
-      reassignHandler: true,
-    };
     tasks[t.departmentCode] = openSteps(TASK_STEPS, user.roles, t.status as DepartmentTaskStatus).filter(
-      (k) => (ours || !TASK_STEPS[k].ownDepartment) && taskAllows[k],
+      (k) => (ours || !TASK_STEPS[k].ownDepartment) && (WHILE_EXTENSION_PENDING[k] ?? pending) === pending,
     );
   }
   return { directive, tasks };

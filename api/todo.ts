@@ -15,7 +15,7 @@ import type { Database } from '../core/database';
 import type { Prisma } from '../generated/prisma/client';
 import { BREACH_STEPS, CASE_STEPS } from '../workflows/integrity-steps';
 import { DIRECTIVE_STEPS, TASK_STEPS, type DirectiveStepKey, type TaskStepKey } from '../workflows/steps';
-import { availableSteps } from './available-steps';
+import { availableSteps, WHILE_EXTENSION_PENDING } from './available-steps';
 import type { SessionUser } from './auth/sessions';
 import { caseSteps, integrityScope, recordSteps } from './integrity-views';
 import { directiveScope } from './routes/access';
@@ -30,7 +30,7 @@ const AWAITED_DIRECTIVE_STEPS: readonly DirectiveStepKey[] = [
   'reply',
   'file',
 ];
-const AWAITED_TASK_STEPS: readonly TaskStepKey[] = [
+export const AWAITED_TASK_STEPS: readonly TaskStepKey[] = [
   'signFor',
   'report',
   'reviewReport',
@@ -173,15 +173,16 @@ const aboutDirective = (d: { receiptNumber: string; title: string; docNumber: st
 /**
  * The tasks on which step `kind` awaits this person, exactly as availableSteps decides it from a
  * task's row: the step table's roles and statuses, the department's own steps on its own task
- * only, 审批延期 only while a 延期 is pending. Undefined when his roles never take it.
+ * only, a step a 延期 governs by WHILE_EXTENSION_PENDING. Undefined when his roles never take it.
  */
 function tasksAwaiting(kind: TaskStepKey, user: SessionUser): Prisma.DepartmentTaskWhereInput | undefined {
   const rule = TASK_STEPS[kind];
   if (!rule.roles.some((r) => user.roles.includes(r))) return undefined;
+  const whilePending = WHILE_EXTENSION_PENDING[kind];
   return {
     status: { in: [...rule.from] },
     ...(rule.ownDepartment ? { departmentCode: user.departmentCode } : {}),
-    ...(kind === 'decideExtension' ? { extensionDueDate: { not: null } } : {}),
+    ...(whilePending === undefined ? {} : { extensionDueDate: whilePending ? { not: null } : null }),
   };
 }
 

@@ -31,23 +31,30 @@ export function procPssBytes(pid: number | undefined): number | undefined {
   return pid === undefined ? undefined : kbField(`/proc/${pid}/smaps_rollup`, 'Pss');
 }
 
-/** The fields of /proc/<pid>/stat after the command name (state is [0], ppid [1]). */
-function statFields(pid: number): string[] | undefined {
+/**
+ * The fields of a stat file (/proc/<pid>/stat, or a thread's /proc/<pid>/task/<tid>/stat) after
+ * the command name (state is [0], ppid [1]).
+ */
+function statFields(pid: number | string, thread?: string): string[] | undefined {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = fs.readFileSync(`/proc/${pid}${thread ? `/task/${thread}` : ''}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
 }
 
+/**
+ * User + system CPU seconds from stat fields: utime and stime are fields 14 and 15 of stat (11 and
+ * 12 after the name), in clock ticks; USER_HZ is 100 on every Linux build Node runs on.
+ */
+const cpuSecondsOf = (fields: string[]) => (Number(fields[11]) + Number(fields[12])) / 100;
+
 /** CPU seconds a process has used (user + system), from /proc/<pid>/stat. */
 export function procCpuSeconds(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
   const fields = statFields(pid);
-  // utime and stime are fields 14 and 15 of stat (11 and 12 after the name), in clock ticks:
-  // USER_HZ is 100 on every Linux build Node runs on.
-  return fields ? (Number(fields[11]) + Number(fields[12])) / 100 : undefined;
+  return fields ? cpuSecondsOf(fields) : undefined;
 }
 
 /** The command line, arguments joined by spaces. */
@@ -120,14 +127,14 @@ export function threadCpuSeconds(pid: number | 'self' = 'self'): Record<string, 
     return byName;
   }
   for (const tid of tids) {
+    const fields = statFields(pid, tid);
+    let name: string;
     try {
-      const name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      byName[name] = (byName[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
+      name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
     } catch {
-      // the thread ended between the listing and the read
+      continue; // the thread ended between the listing and the read
     }
+    if (fields) byName[name] = (byName[name] ?? 0) + cpuSecondsOf(fields);
   }
   return byName;
 }

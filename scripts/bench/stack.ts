@@ -77,14 +77,15 @@ export async function startBenchStack(
   try {
     ensureTemporalCli();
     const databaseUrl = migratedDatabase(dir);
-    // Separate connections, as the API and worker processes of `npm start` have.
-    const [apiDb, workerDb, db] = [
-      openDatabase(databaseUrl),
-      openDatabase(databaseUrl),
-      openDatabase(databaseUrl),
-    ];
-    stops.push(() => Promise.all([apiDb, workerDb, db].map((d) => d.$disconnect())).then(() => undefined));
-    for (const connection of [apiDb, workerDb, db]) await useWriteAheadLog(connection);
+    // Separate connections, as the API and worker processes of `npm start` have (a worker process
+    // opens its own).
+    const connect = async () => {
+      const connection = openDatabase(databaseUrl);
+      stops.push(() => connection.$disconnect());
+      await useWriteAheadLog(connection);
+      return connection;
+    };
+    const [apiDb, db] = [await connect(), await connect()];
     await seedDemoOrganisation(db);
 
     say('starting the Temporal dev server');
@@ -116,7 +117,7 @@ export async function startBenchStack(
         connection: env.nativeConnection,
         namespace,
         taskQueue: TASK_QUEUE,
-        db: workerDb,
+        db: await connect(),
         maxCachedWorkflows,
       });
       const running = worker.run();

@@ -7,23 +7,14 @@
 import { availableSteps } from '../../api/available-steps';
 import type { SessionUser } from '../../api/auth/sessions';
 import { directiveScope } from '../../api/routes/access';
-import { todoOf } from '../../api/todo';
+import { AWAITED_TASK_STEPS, todoOf } from '../../api/todo';
+import { TASK_STATUSES } from '../../api/ledger';
 import { DEMO_USERS } from '../../scripts/demo-organisation';
-import type { DepartmentTaskStatus } from '../../workflows/types';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
-const STATUSES: DepartmentTaskStatus[] = [
-  'DISPATCHED',
-  'SIGNED_FOR',
-  'REPORTED',
-  'RETURNED',
-  'DRAFT_PENDING',
-  'DRAFT_SENT',
-  'SENT_TO_LEAD',
-  'ACCEPTED',
-  'WITHDRAWN',
-];
-const AWAITED = ['signFor', 'report', 'reviewReport', 'sendDraft', 'reviewDraft', 'decideExtension'];
+/** Every task status, as the 督办台账 lists them. */
+const STATUSES = TASK_STATUSES;
+const AWAITED: readonly string[] = AWAITED_TASK_STEPS;
 const TODAY = '2017-01-10';
 
 let database: TestDatabase;
