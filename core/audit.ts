@@ -167,7 +167,8 @@ function stored(row: Record<string, unknown>): StoredEntry {
 export async function appendAudit(client: AuditClient, entry: AuditEntry): Promise<boolean> {
   // Its own transaction waits its turn a while (one at a time per process), and may take long once:
   // the first append after the migration seals the entries from before the chain.
-  if ('$transaction' in client)
+  // A transaction's client lacks $connect (Prisma 7's has a $transaction of its own, nested).
+  if ('$connect' in client)
     return client.$transaction((tx) => appendAudit(tx, entry), { maxWait: 10_000, timeout: 60_000 });
   const row = {
     at: toStoredTime(entry.at ?? new Date()),

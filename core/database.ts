@@ -1,14 +1,15 @@
 /** The Prisma client over SQLite, through the JS driver adapter (no native engine). */
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { Prisma, PrismaClient } from '../generated/prisma/client';
 
 export type Database = PrismaClient;
 
 export function openDatabase(url: string): Database {
-  return new PrismaClient({ adapter: serialized(new PrismaBetterSQLite3({ url })) });
+  return new PrismaClient({ adapter: serialized(new PrismaBetterSqlite3({ url })) });
 }
 
-type Factory = PrismaBetterSQLite3;
+type Factory = PrismaBetterSqlite3;
 type Adapter = Awaited<ReturnType<Factory['connect']>>;
 type Transaction = Awaited<ReturnType<Adapter['startTransaction']>>;
 
@@ -74,11 +75,55 @@ function serialized(factory: Factory): Factory {
   };
   return new Proxy(factory, {
     get(target, prop, receiver) {
-      if (prop === 'connect') return async () => wrap(await target.connect());
-      if (prop === 'connectToShadowDb') return async () => wrap(await target.connectToShadowDb());
+      if (prop === 'connect') return async () => wrap(reusingStatements(await target.connect()));
+      if (prop === 'connectToShadowDb')
+        return async () => wrap(reusingStatements(await target.connectToShadowDb()));
       return Reflect.get(target, prop, receiver) as unknown;
     },
   });
+}
+
+/** How many SQL texts a connection keeps prepared: Duban's model queries and raw statements. */
+const PREPARED_STATEMENTS = 500;
+
+/**
+ * Each SQL text prepared once per connection. The adapter prepares every statement anew
+ * (`client.prepare(sql).bind(args)`), and SQLite's parsing and planning was the largest single item
+ * of the bench's CPU profile once Prisma 7 cached its query plans (6.7 %). better-sqlite3 binds a
+ * statement's parameters once for good, so the adapter gets a statement whose `bind` only notes the
+ * arguments and passes them to each run of the kept one. Relies on how adapter 7.10 uses its
+ * `client` (not in its types); test/core/database.test.ts runs the shapes it uses.
+ */
+function reusingStatements(adapter: Adapter): Adapter {
+  const holder = adapter as unknown as { client: BetterSqlite3.Database };
+  const db = holder.client;
+  const kept = new Map<string, BetterSqlite3.Statement<unknown[]>>();
+  const prepared = (sql: string) => {
+    let statement = kept.get(sql);
+    if (statement) kept.delete(sql);
+    else statement = db.prepare<unknown[]>(sql);
+    kept.set(sql, statement); // the most recently used last: the first is the one to drop
+    if (kept.size > PREPARED_STATEMENTS) kept.delete(kept.keys().next().value!);
+    return statement;
+  };
+  const withArgs = (statement: BetterSqlite3.Statement<unknown[]>, args: unknown[]) => ({
+    reader: statement.reader,
+    columns: () => statement.columns(),
+    run: () => statement.run(args),
+    raw: () => ({ all: () => statement.raw(true).all(args) }),
+  });
+  holder.client = new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'prepare')
+        return (sql: string) => {
+          const statement = prepared(sql);
+          return { run: () => statement.run(), bind: (args: unknown[]) => withArgs(statement, args) };
+        };
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return adapter;
 }
 
 /**

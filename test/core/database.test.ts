@@ -1,7 +1,10 @@
 /**
  * One connection, one thing at a time (core/database.ts): a plain write issued while another
- * request's transaction is open waits for it, and is neither seen by it nor undone with it.
+ * request's transaction is open waits for it, and is neither seen by it nor undone with it. Each SQL
+ * text is prepared once per connection and answers for the arguments of each run.
  */
+import BetterSqlite3 from 'better-sqlite3';
+import { Prisma } from '../../generated/prisma/client';
 import { storedAssignments } from '../../core/database';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
@@ -104,5 +107,39 @@ test('a raw UPDATE from storedAssignments is read back by Prisma as Prisma wrote
     reportText: null,
     handlerId: null,
     dueDate: '2017-01-13',
+  });
+});
+
+describe('a statement prepared once', () => {
+  const prepares = jest.spyOn(BetterSqlite3.prototype, 'prepare');
+  afterAll(() => prepares.mockRestore());
+  const preparedTimes = (sql: string) => prepares.mock.calls.filter(([text]) => text === sql).length;
+
+  test('is prepared once and answers each run with its own arguments, in and out of a transaction', async () => {
+    const { db } = database;
+    const asked = (n: number) => db.$queryRaw<{ n: number }[]>`SELECT ${n} + 0 AS "n" /* reused */`;
+    expect((await asked(1))[0]!.n).toBe(1);
+    expect((await asked(2))[0]!.n).toBe(2);
+    expect(
+      await db.$transaction(async (tx) => tx.$queryRaw<{ n: number }[]>`SELECT ${3} + 0 AS "n" /* reused */`),
+    ).toEqual([{ n: 3 }]);
+    expect(preparedTimes('SELECT ? + 0 AS "n" /* reused */')).toBe(1);
+  });
+
+  test('a model query and a RETURNING insert run again with other values write and read their own rows', async () => {
+    const { db } = database;
+    for (const code of ['GDJYT', 'GDCZT']) {
+      const [row] = await db.$queryRaw<{ code: string }[]>`
+        INSERT INTO "Department" ("code", "name", "kind") VALUES (${code}, ${`单位${code}`}, 'RESPONSIBLE_DEPARTMENT')
+        RETURNING "code"`;
+      expect(row).toEqual({ code });
+    }
+    expect((await db.department.findUnique({ where: { code: 'GDJYT' } }))?.name).toBe('单位GDJYT');
+    expect((await db.department.findUnique({ where: { code: 'GDCZT' } }))?.name).toBe('单位GDCZT');
+    // A refused run leaves the kept statement usable, and the driver's error still maps to Prisma's.
+    const again = await db.department.create({ data: department('GDJYT') }).catch((err: unknown) => err);
+    expect(again).toBeInstanceOf(Prisma.PrismaClientKnownRequestError);
+    expect((again as Prisma.PrismaClientKnownRequestError).code).toBe('P2002');
+    expect((await db.department.create({ data: department('GDSWT') })).code).toBe('GDSWT');
   });
 });
