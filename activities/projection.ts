@@ -26,6 +26,8 @@ export interface RecordReceiptInput extends Omit<DirectiveInput, 'timelineSeq' |
   entries?: TimelineRecord[];
   /** What registers sent before 签收 was a step: the registration alone. */
   entry?: TimelineRecord;
+  /** The routing policy's version the directive follows (absent in registers from before it was sent). */
+  policyVersion?: string;
 }
 
 export interface RecordDirectiveInput {
@@ -253,6 +255,7 @@ export function createProjectionActivities(db: Database) {
         status: input.status,
         registeredById: input.registeredBy.userId,
         registeredAt: new Date(input.registeredAt),
+        policyVersion: input.policyVersion ?? null,
         updatedAt: new Date(entries.at(-1)!.at),
         revision: Math.max(...entries.map((e) => e.seq)),
       };

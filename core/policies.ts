@@ -104,6 +104,16 @@ export async function currentPolicy(db: Database): Promise<RoutingPolicy> {
   return latest ? (JSON.parse(latest.policy) as RoutingPolicy) : DEFAULT_POLICY;
 }
 
+/**
+ * The policy a directive follows: the version it was registered under (its workflow holds that one
+ * to the end), or the one in force now for a directive registered before the version was recorded.
+ */
+export async function policyOfDirective(db: Database, version: string | null): Promise<RoutingPolicy> {
+  const saved = version ? await db.policyVersion.findUnique({ where: { version } }) : null;
+  if (saved) return JSON.parse(saved.policy) as RoutingPolicy;
+  return version === DEFAULT_POLICY.version ? DEFAULT_POLICY : currentPolicy(db);
+}
+
 export async function savePolicy(db: Database, policy: RoutingPolicy, byUserId: string): Promise<void> {
   await db.$transaction(async (tx) => {
     await tx.policyVersion.create({

@@ -159,7 +159,13 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
         },
       ];
       // The entries are in the register (and the database) before the caller hears the number.
-      await activities.recordReceipt({ ...receipt, status: 'REGISTERED', entries });
+      // A local activity's input is not in the history: the policy's version may be added to it.
+      await activities.recordReceipt({
+        ...receipt,
+        status: 'REGISTERED',
+        entries,
+        policyVersion: policy.version,
+      });
       const directive: DirectiveInput = { ...receipt, timelineSeq: entries.length, policy };
       await startChild(directiveWorkflow, {
         workflowId,

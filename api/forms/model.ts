@@ -6,7 +6,7 @@
  * directive's detail.
  */
 import type { Database } from '../../core/database';
-import { currentPolicy } from '../../core/policies';
+import { policyOfDirective } from '../../core/policies';
 import { chinaDate } from '../../workflows/incoming-document';
 import type { HandlingOptionCode } from '../../workflows/policy';
 
@@ -257,7 +257,8 @@ export async function taskFormOf(
     dispatch?.actorId,
     ...round.flatMap((e) => [e.actorId, e.onBehalfOfId]),
   ]);
-  const policy = await currentPolicy(db);
+  // The rule the department was sent, not a later version's.
+  const policy = await policyOfDirective(db, d.policyVersion);
   const option = (code: HandlingOptionCode) => policy.handlingOptions[code];
   const taskDispatched = entries.find((e) => e.action === '转办')?.at ?? d.dispatchedAt;
   const department = await departmentNames(db, [departmentCode]);

@@ -190,6 +190,27 @@ test('the 回报单 goes out blank; once 省发展改革委 reports, its 办理�
   );
 });
 
+test('a policy saved after 转办 leaves the 回报单 as it was sent: 十天内, not the new version’s 七天内', async () => {
+  const RULE = '原文翻印的，在十天内以书面告知；加具贯彻意见的，在十至十五天内送交代拟稿。';
+  const { policy } = (await as('zh1-director').get('/api/policy')).body as {
+    policy: Record<string, unknown>;
+  };
+  const options = policy.handlingOptions as Record<string, { reportWithinDays: number }>;
+  const shorter = {
+    ...policy,
+    version: 'gd-2017-forms',
+    handlingOptions: { ...options, 1: { ...options[1], reportWithinDays: 7 } },
+  };
+  expect((await as('zh1-director').put('/api/policy', shorter)).status).toBe(201);
+  expect((await as('zh1-director').get('/api/policy')).body.policy.version).toBe('gd-2017-forms');
+
+  const sheet = textOf((await as('huangweiyan').get(`${FORMS}/report-sheet/GDCZT`)).text);
+  expect(sheet).toContain(RULE);
+  expect(sheet).not.toContain('七天内');
+  const row = await db().directive.findUniqueOrThrow({ where: { receiptNumber: RN } });
+  expect(row.policyVersion).toBe(policy.version);
+});
+
 test('a 催报单 only for a department overdue: 省财政厅 on 2017-01-16, never 省发展改革委', async () => {
   const early = await as('huangweiyan').get(`${FORMS}/urge-sheet/GDCZT`);
   expect(early.status).toBe(409);
