@@ -106,7 +106,8 @@ export async function currentPolicy(db: Database): Promise<RoutingPolicy> {
 
 /**
  * The policy a directive follows: the version it was registered under (its workflow holds that one
- * to the end), or the one in force now for a directive registered before the version was recorded.
+ * to the end); the one in force now when that version is not on record (a directive registered
+ * before versions were recorded, or under a built-in default since renamed).
  */
 export async function policyOfDirective(db: Database, version: string | null): Promise<RoutingPolicy> {
   const saved = version ? await db.policyVersion.findUnique({ where: { version } }) : null;

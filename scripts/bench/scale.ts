@@ -2,7 +2,7 @@
  * Scale loader (issue 11, item 4): `node --import tsx scripts/bench/scale.ts --tasks N
  * [--departments D] [--per-directive K] [--concurrency C] [--burst B] [--burst-hour h]
  * [--burst-lead MIN] [--burst-timeout S] [--max-wait MIN] [--reads R] [--cached-workflows W]
- * [--profile]`.
+ * [--worker-node-flag F]… [--profile]`.
  *
  * Puts N open department tasks (承办单位任务) in place, each with its pending reminders, then
  * measures what the issue asks of a system holding them: the worker's RSS, the read latency of the
@@ -106,6 +106,8 @@ interface Options {
   reads: number;
   /** The worker's sticky cache (WORKER_CACHED_WORKFLOWS); npm start's default otherwise. */
   cachedWorkflows: number | undefined;
+  /** Node options for the worker's process (e.g. a heap limit), tried as production would set them. */
+  workerNodeFlags: string[];
   /**
    * CPU profiles in data/bench/cpu (bench/cpu-top.ts reads them): this process's main thread (the
    * API) during the reads and during the burst, and the worker process's threads over its life.
@@ -127,6 +129,7 @@ function readOptions(): Options {
       'max-wait': { type: 'string', default: '65' },
       reads: { type: 'string', default: '300' },
       'cached-workflows': { type: 'string' },
+      'worker-node-flag': { type: 'string', multiple: true },
       profile: { type: 'boolean', default: false },
     },
   });
@@ -153,6 +156,7 @@ function readOptions(): Options {
     maxWaitMinutes: whole('max-wait', 0),
     reads: whole('reads', 0),
     cachedWorkflows: values['cached-workflows'] === undefined ? undefined : whole('cached-workflows', 0),
+    workerNodeFlags: values['worker-node-flag'] ?? [],
     profile: values.profile === true,
   };
 }
@@ -438,7 +442,10 @@ async function main(): Promise<number> {
       profile: false,
       maxCachedWorkflows: opts.cachedWorkflows,
       workerProcess: true,
-      workerNodeFlags: opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(OUTPUT_DIR, 'cpu')}`] : [],
+      workerNodeFlags: [
+        ...opts.workerNodeFlags,
+        ...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(OUTPUT_DIR, 'cpu')}`] : []),
+      ],
     },
     (err) => {
       console.error('scale: the worker failed:', err);

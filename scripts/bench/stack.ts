@@ -19,7 +19,7 @@ import { createApp } from '../../api/app';
 import { openDatabase, useWriteAheadLog, type Database } from '../../core/database';
 import { createLogger } from '../../core/logger';
 import { createDubanWorker } from '../../worker/worker';
-import { DEFAULT_CACHED_WORKFLOWS } from '../../core/config';
+import { DEFAULT_CACHED_WORKFLOWS, WORKER_HEAP_LIMIT_MB } from '../../core/config';
 import { BUILT_WORKFLOWS } from '../../core/paths';
 import { seedDemoOrganisation } from '../demo-organisation';
 import { createFloorWorker } from './floor';
@@ -105,7 +105,8 @@ export async function startBenchStack(
           address: env.address,
           namespace,
           maxCachedWorkflows,
-          nodeFlags: opts.workerNodeFlags ?? [],
+          // As production starts it; a later flag of the same name (workerNodeFlags) overrides.
+          nodeFlags: [`--max-old-space-size=${WORKER_HEAP_LIMIT_MB}`, ...(opts.workerNodeFlags ?? [])],
         },
         onWorkerFailure,
       );
