@@ -112,6 +112,10 @@ export async function todoOf(
   return { total: whole.length + tasks.total, counts, items };
 }
 
+/** Whether his roles take a step of this rule (its table's roles). */
+const takes = (user: SessionUser, rule: { roles: readonly string[] }) =>
+  rule.roles.some((r) => (user.roles as readonly string[]).includes(r));
+
 /** Directives that still wait for anything: not ended, and once 办结 only until 答复. */
 const openDirectives: Prisma.DirectiveWhereInput = {
   status: { notIn: ['WITHDRAWN', 'RETURNED_TO_SENDER', 'FILED'] },
@@ -122,7 +126,7 @@ const openDirectives: Prisma.DirectiveWhereInput = {
 /** The office's own steps on directives (初审 … 答复), in the statuses they are taken from. */
 async function directiveTodo(db: Database, user: SessionUser): Promise<TodoItem[]> {
   const statuses = AWAITED_DIRECTIVE_STEPS.map((k) => DIRECTIVE_STEPS[k])
-    .filter((rule) => rule.roles.some((r) => user.roles.includes(r)))
+    .filter((rule) => takes(user, rule))
     .flatMap((rule) => rule.from);
   if (!statuses.length) return [];
   const rows = await db.directive.findMany({
@@ -177,7 +181,7 @@ const aboutDirective = (d: { receiptNumber: string; title: string; docNumber: st
  */
 function tasksAwaiting(kind: TaskStepKey, user: SessionUser): Prisma.DepartmentTaskWhereInput | undefined {
   const rule = TASK_STEPS[kind];
-  if (!rule.roles.some((r) => user.roles.includes(r))) return undefined;
+  if (!takes(user, rule)) return undefined;
   const whilePending = WHILE_EXTENSION_PENDING[kind];
   return {
     status: { in: [...rule.from] },
@@ -260,7 +264,7 @@ async function integrityTodo(db: Database, user: SessionUser, today: string): Pr
   const scope = integrityScope(user);
   // Nothing to ask the database for where his roles take none of the awaited steps (a clerk's).
   const takesAny = (table: Record<string, { roles: readonly string[] }>, keys: readonly string[]) =>
-    keys.some((k) => table[k]!.roles.some((r) => (user.roles as readonly string[]).includes(r)));
+    keys.some((k) => takes(user, table[k]!));
   const [records, cases] = await Promise.all([
     takesAny(BREACH_STEPS, AWAITED_RECORD_STEPS)
       ? db.breachRecord.findMany({ where: { ...scope, status: { notIn: ['REPAIRED', 'REVOKED'] } } })

@@ -159,7 +159,8 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
         },
       ];
       // The entries are in the register (and the database) before the caller hears the number.
-      // A local activity's input is not in the history: the policy's version may be added to it.
+      // Replay takes a local activity's recorded result and never compares its input: the policy's
+      // version may be added to it.
       await activities.recordReceipt({
         ...receipt,
         status: 'REGISTERED',
