@@ -51,9 +51,9 @@ function keepingInputs<A, K extends keyof A & Projecting>(
 }
 
 export function createActivities({ db, noticeChannels }: ActivityDeps) {
-  const projection = createProjectionActivities(db);
-  const integrity = createIntegrityActivities(db);
   const notices = createNoticeActivities(db, noticeChannels);
+  const projection = createProjectionActivities(db, (notice) => notices.deliverNotice(notice));
+  const integrity = createIntegrityActivities(db);
   return {
     ...projection,
     ...notices,

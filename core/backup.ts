@@ -161,11 +161,12 @@ export interface RebuildReport {
  * What no workflow knows (people, sessions, 委托, policies, uploaded files' rows) comes from a backup.
  */
 export async function rebuildProjection(client: Client, db: Database): Promise<RebuildReport> {
+  // The inbox only: no further channel, so nothing is e-mailed or posted again.
+  const inbox = createNoticeActivities(db, []);
   const writers: Record<string, (input: never) => Promise<unknown>> = {
-    ...createProjectionActivities(db),
+    ...createProjectionActivities(db, (notice) => inbox.deliverNotice(notice)),
     ...createIntegrityActivities(db),
-    // The inbox only: no further channel, so nothing is e-mailed or posted again.
-    ...createNoticeActivities(db, []),
+    ...inbox,
   };
   const projecting = new Set<string>(PROJECTING);
   const executions = await allExecutions(client);

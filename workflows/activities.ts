@@ -9,8 +9,9 @@
  * (workflows/notice-outbox.ts). Histories from before the patch ran these as activity tasks and
  * replay so: `patched('local-activities')` answers per call as the history says.
  */
-import { patched, proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { patched } from './patches';
 
 const options: ActivityOptions = {
   startToCloseTimeout: '30 seconds',

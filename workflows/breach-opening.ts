@@ -9,12 +9,12 @@ import {
   ChildWorkflowCancellationType,
   ParentClosePolicy,
   WorkflowIdReusePolicy,
-  patched,
   startChild,
 } from '@temporalio/workflow';
 import { activities } from './activities';
 import { breachRecordWorkflow } from './breach-record';
 import type { LadderRung } from './deadline-ladder';
+import { patched } from './patches';
 import { breachRecordIdForTask, breachRecordWorkflowId } from './definitions';
 import { addDays } from './integrity-rules';
 import type { NoticeRule, RoutingPolicy } from './policy';

@@ -8,7 +8,8 @@
  * Workflow code: it only waits on timers and calls the deadline-clock activity, so its history
  * is the same as the loop it was extracted from (the recorded department-task histories replay).
  */
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
+import { patched } from './patches';
 import { activities } from './activities';
 import type { DayCounting } from './policy';
 

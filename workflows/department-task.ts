@@ -10,13 +10,13 @@ import {
   condition,
   getExternalWorkflowHandle,
   isCancellation,
-  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import { activities } from './activities';
 import { breachRung, isBreachRung, openBreachRecordForTask } from './breach-opening';
 import { DeadlineLadder } from './deadline-ladder';
+import { patched, startUnderRelease } from './patches';
 import {
   coOpinionSignal,
   departmentTaskWorkflowId,
@@ -33,6 +33,7 @@ import {
 } from './definitions';
 import { chinaDate, isCalendarDate } from './incoming-document';
 import type { HandlingOptionCode, NoticeRule } from './policy';
+import type { NoticeToDeliver } from '../activities/notices';
 import { actor, invalid, isKeyOf, optionalText, refuse, requireText, signer } from './rules';
 import { TASK_STEPS, checkStep } from './steps';
 import * as say from './wording';
@@ -72,6 +73,7 @@ const NOTICE_ACTION: Record<NoticeRule['kind'], string> = {
 };
 
 export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promise<DepartmentTaskResult> {
+  startUnderRelease();
   const { policy, departmentCode } = input;
   const rules = policy.notices[input.document.urgency];
   const option = policy.handlingOptions[input.handlingOption];
@@ -105,14 +107,21 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
   // 审核回报 meanwhile is refused, not taken twice.
   let acceptingWithDraft = false;
 
+  /**
+   * Records a step; with `turnNotice`, tells whose turn it now is in the same local activity
+   * (directive.ts `record`). Histories from before that deliver it in an activity of its own.
+   */
   async function record(
     action: string,
     by: Actor | ActingUser | undefined,
     from: DepartmentTaskStatus | undefined,
     comment?: string,
+    turnNotice?: (seq: number) => NoticeToDeliver,
   ) {
     if (!opened()) await condition(opened);
     const at = new Date().toISOString();
+    const seq = ++timelineSeq;
+    const together = turnNotice !== undefined && patched('one-write-per-step') && patched('turn-notices');
     await activities.recordDepartmentTask({
       workflowId: workflowInfo().workflowId,
       receiptNumber: input.receiptNumber,
@@ -152,7 +161,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
         reason: state.extensionRequest.reason,
       },
       entry: {
-        seq: ++timelineSeq,
+        seq,
         at,
         ...(by && signer(by)),
         action,
@@ -160,7 +169,10 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
         toState: state.status,
         comment,
       },
+      ...(together ? { turnNotice: turnNotice(seq) } : {}),
     });
+    if (turnNotice && !together && patched('turn-notices'))
+      await activities.deliverNotice(turnNotice(timelineSeq));
   }
 
   // Handlers are set before the first await, so an update arriving early is never refused for want
@@ -211,20 +223,18 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       if (input.opinionTo) return sendOpinionToLead(from);
       ladder.changed();
       const notes = [state.overdue && '逾期回报', draftToFollow && '代拟稿待后送出'].filter(Boolean);
-      await record('回报', by, from, notes.join('；') || undefined);
       // The 回报单 has arrived: the office's turn to 审核回报 (the clerk who registered it, the 督办人).
-      if (patched('turn-notices'))
-        await activities.deliverNotice({
-          noticeKey: `${workflowInfo().workflowId}:turn:${timelineSeq}`,
-          kind: 'TURN',
-          receiptNumber: input.receiptNumber,
-          departmentCode,
-          recipients: ['REGISTRAR', 'URGER'],
-          instructingLeaders: [],
-          title: `待审核回报：${input.document.title}`,
-          body: `${input.document.docNumber}（收文编号 ${input.receiptNumber}）${departmentCode} 已回报，待审核`,
-          at: new Date().toISOString(),
-        });
+      await record('回报', by, from, notes.join('；') || undefined, (seq) => ({
+        noticeKey: `${workflowInfo().workflowId}:turn:${seq}`,
+        kind: 'TURN',
+        receiptNumber: input.receiptNumber,
+        departmentCode,
+        recipients: ['REGISTRAR', 'URGER'],
+        instructingLeaders: [],
+        title: `待审核回报：${input.document.title}`,
+        body: `${input.document.docNumber}（收文编号 ${input.receiptNumber}）${departmentCode} 已回报，待审核`,
+        at: new Date().toISOString(),
+      }));
       return state;
     },
     {

@@ -10,7 +10,6 @@ import {
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
-  patched,
   setHandler,
   startChild,
   type ChildWorkflowHandle,
@@ -35,6 +34,7 @@ import {
 } from './definitions';
 import { departmentTaskWorkflow } from './department-task';
 import { chinaDate, isCalendarDate, type FieldProblem } from './incoming-document';
+import { patched, startUnderRelease } from './patches';
 import { actor, invalid, isKeyOf, optionalText, refuse, requireRole, requireText, signer } from './rules';
 import { DIRECTIVE_STEPS, checkStep } from './steps';
 import * as say from './wording';
@@ -61,8 +61,17 @@ import type {
   WithdrawRequest,
 } from './types';
 import { AMENDABLE_FIELDS } from './types';
+import type { NoticeToDeliver } from '../activities/notices';
+
+/** Whose turn a step makes it (待办): the step they take, and the roles or the people told. */
+interface Turn {
+  step: string;
+  recipients?: ReviewerRole[] | ['REGISTRAR'];
+  named?: Actor[];
+}
 
 export async function directiveWorkflow(input: DirectiveInput): Promise<DirectiveState> {
+  startUnderRelease();
   const { policy } = input;
   // 收文登记 is already recorded by the register, which started this workflow.
   const state: DirectiveState = {
@@ -125,54 +134,63 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
   }
 
   /**
-   * Tells the people whose turn a step has become (待办): the inbox and the deployment's channels,
-   * keyed by the entry just recorded so a retry never sends it twice. Behind a patch: histories
-   * recorded before it replay without the extra activity.
+   * The notice to the people whose turn a step has made it (待办): the inbox and the deployment's
+   * channels, keyed by the entry just recorded so a retry never sends it twice.
    */
-  async function noticeTurn(
-    step: string,
-    to: { recipients?: ReviewerRole[] | ['REGISTRAR']; named?: Actor[] },
-  ) {
-    if (!patched('turn-notices')) return;
-    await activities.deliverNotice({
-      noticeKey: `${directiveWorkflowId(input.receiptNumber)}:turn:${timelineSeq}`,
-      kind: 'TURN',
-      receiptNumber: input.receiptNumber,
-      recipients: to.recipients ?? [],
-      instructingLeaders: [],
-      named: to.named,
-      title: `待${step}：${input.document.title}`,
-      body: `${input.document.docNumber}（收文编号 ${input.receiptNumber}）待你${step}`,
-      at: new Date().toISOString(),
-    });
-  }
+  const turnNotice = ({ step, recipients, named }: Turn): NoticeToDeliver => ({
+    noticeKey: `${directiveWorkflowId(input.receiptNumber)}:turn:${timelineSeq}`,
+    kind: 'TURN',
+    receiptNumber: input.receiptNumber,
+    recipients: recipients ?? [],
+    instructingLeaders: [],
+    named,
+    title: `待${step}：${input.document.title}`,
+    body: `${input.document.docNumber}（收文编号 ${input.receiptNumber}）待你${step}`,
+    at: new Date().toISOString(),
+  });
 
+  /**
+   * Records a step; with `turn`, tells whose turn it now is, in the same local activity. Histories
+   * from before that deliver the notice in an activity of their own, behind the 'turn-notices' patch
+   * (none before it).
+   */
   async function record(
     action: string,
     by: Actor | ActingUser | undefined,
     from: DirectiveStatus,
     comment?: string,
+    turn?: Turn,
   ) {
     const at = new Date().toISOString();
+    const entry = {
+      seq: ++timelineSeq,
+      at,
+      ...(by && signer(by)),
+      action,
+      fromState: from,
+      toState: state.status,
+      comment,
+    };
+    const together = turn !== undefined && patched('one-write-per-step') && patched('turn-notices');
     await activities.recordDirective({
       ...projection(),
-      entry: {
-        seq: ++timelineSeq,
-        at,
-        ...(by && signer(by)),
-        action,
-        fromState: from,
-        toState: state.status,
-        comment,
-      },
+      entry,
+      ...(together ? { turnNotice: turnNotice(turn) } : {}),
     });
+    if (turn && !together && patched('turn-notices')) await activities.deliverNotice(turnNotice(turn));
   }
 
   /** Moves to a new status and records it; the change is visible to the next validator at once. */
-  async function transition(to: DirectiveStatus, action: string, by: Actor | undefined, comment?: string) {
+  async function transition(
+    to: DirectiveStatus,
+    action: string,
+    by: Actor | undefined,
+    comment?: string,
+    turn?: Turn,
+  ) {
     const from = state.status;
     state.status = to;
-    await record(action, by, from, comment);
+    await record(action, by, from, comment, turn);
   }
 
   // 拟办: the clerk names the lead and co-departments, the handling option and the leaders to ask.
@@ -187,8 +205,8 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
         '拟办',
         by,
         `${describeProposal(state.proposal)}${optionTerms(state.proposal, policy)}。${proposal.comment}`,
+        { step: '审核', recipients: [policy.reviewChain[0]!] },
       );
-      await noticeTurn('审核', { recipients: [policy.reviewChain[0]!] });
       return state;
     },
     {
@@ -213,10 +231,16 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
       const role = policy.reviewChain[state.signOffs.length]!;
       state.signOffs.push({ by: actor(by), at: new Date().toISOString(), role, comment });
       const done = state.signOffs.length === policy.reviewChain.length;
-      await transition(done ? 'AWAITING_INSTRUCTION' : 'REVIEWING', '审核', by, comment || '同意');
       // The last sign-off asks the leaders; until then the next role of the chain signs.
-      if (done) await noticeTurn('批示', { named: awaitedLeaders() });
-      else await noticeTurn('审核', { recipients: [policy.reviewChain[state.signOffs.length]!] });
+      await transition(
+        done ? 'AWAITING_INSTRUCTION' : 'REVIEWING',
+        '审核',
+        by,
+        comment || '同意',
+        done
+          ? { step: '批示', named: awaitedLeaders() }
+          : { step: '审核', recipients: [policy.reviewChain[state.signOffs.length]!] },
+      );
       return state;
     },
     {
@@ -265,10 +289,13 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
       const done = proposal.leaders.every((l) => state.instructions.some((i) => i.by.userId === l.userId));
       const comment =
         decision === 'AMEND' ? `${text}（改为：${describeProposal(proposal)}）` : text || '同意';
-      await transition(done ? 'INSTRUCTED' : 'AWAITING_INSTRUCTION', '批示', by, comment);
       // In sequence the next leader's turn comes now; once all have instructed, the clerk's 转办.
-      if (done) await noticeTurn(proposal.forReading ? '归档' : '转办', { recipients: ['REGISTRAR'] });
-      else if (proposal.leaderMode === 'SEQUENCE') await noticeTurn('批示', { named: awaitedLeaders() });
+      const turn: Turn | undefined = done
+        ? { step: proposal.forReading ? '归档' : '转办', recipients: ['REGISTRAR'] }
+        : proposal.leaderMode === 'SEQUENCE'
+          ? { step: '批示', named: awaitedLeaders() }
+          : undefined;
+      await transition(done ? 'INSTRUCTED' : 'AWAITING_INSTRUCTION', '批示', by, comment, turn);
       return state;
     },
     { validator: (request: InstructRequest) => checkInstruction(request) },

@@ -4,11 +4,14 @@
  * task status, on the person's own department's task and on another's, with a 延期 pending or not.
  * And paging: the pages, laid end to end, are the whole 待办 in its order.
  */
+import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
+import BetterSqlite3 from 'better-sqlite3';
 import { availableSteps } from '../../api/available-steps';
 import type { SessionUser } from '../../api/auth/sessions';
 import { directiveScope } from '../../api/routes/access';
 import { AWAITED_TASK_STEPS, todoOf } from '../../api/todo';
 import { TASK_STATUSES } from '../../api/ledger';
+import { PrismaClient } from '../../generated/prisma/client';
 import { DEMO_USERS } from '../../scripts/demo-organisation';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
@@ -169,4 +172,38 @@ test('the integrity chain’s steps: 书面说明 awaits 省发展改革委, 整
   expect(await integrityOf('czt-head')).toEqual([]);
   expect(await integrityOf('ducha')).toEqual(['verify SX20170106-0002']);
   expect(await integrityOf('huangweiyan')).toEqual([]);
+});
+
+/**
+ * SQLite's plan for each task query of 待办, read with EXPLAIN QUERY PLAN: every person's task
+ * queries reach the tasks through an index, and the office's 审批延期 through one that narrows to
+ * the tasks with a 延期 pending. With the status index alone SQLite read every open task to find
+ * those few, and the clerk's empty 待办 grew with the open work (61 ms p99 at 100 000 tasks).
+ */
+test('待办 finds its tasks through an index: the office’s 审批延期 reads only tasks with a 延期 pending', async () => {
+  const logged = new PrismaClient({
+    adapter: new PrismaBetterSqlite3({ url: database.url }),
+    log: [{ emit: 'event', level: 'query' }],
+  });
+  const queries: { sql: string; params: unknown[] }[] = [];
+  logged.$on('query', (e) => queries.push({ sql: e.query, params: JSON.parse(e.params) as unknown[] }));
+  const sqlite = new BetterSqlite3(database.url.replace(/^file:/, ''), { readonly: true });
+  try {
+    for (const username of people) await todoOf(logged, sessionUser(username), TODAY, 1, 20);
+    const planOf = (q: (typeof queries)[number]) =>
+      (sqlite.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all(...q.params) as { detail: string }[]).map(
+        (row) => row.detail,
+      );
+    const taskQueries = queries.filter((q) => /FROM `main`\.`DepartmentTask`(?! AS)/.test(q.sql));
+    expect(taskQueries.length).toBeGreaterThan(10);
+    for (const q of taskQueries) {
+      const taskStep = planOf(q).find((d) => / main\.DepartmentTask\b/.test(d));
+      expect(taskStep).toMatch(/^SEARCH main\.DepartmentTask USING (COVERING )?INDEX /);
+      if (/`extensionDueDate` IS NOT NULL/.test(q.sql)) expect(taskStep).toMatch(/extensionDueDate>\?/);
+    }
+    expect(taskQueries.some((q) => /`extensionDueDate` IS NOT NULL/.test(q.sql))).toBe(true);
+  } finally {
+    sqlite.close();
+    await logged.$disconnect();
+  }
 });

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
+import { createNoticeActivities } from '../../activities/notices';
 import { createProjectionActivities } from '../../activities/projection';
 import { appendAudit, chainHash, verifyAuditChain } from '../../core/audit';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -51,7 +52,9 @@ const leader = { userId: 'u-chunxin', displayName: '春新' };
 const secretary = { userId: 'u-mishuzhang', displayName: '办公厅秘书长' };
 /** 国发〔2016〕76号 registered, and a 批示 given under a 委托: three timeline entries. */
 async function seedTimeline(d: TestDatabase) {
-  const projection = createProjectionActivities(d.db);
+  const projection = createProjectionActivities(d.db, (notice) =>
+    createNoticeActivities(d.db, []).deliverNotice(notice),
+  );
   const registered = {
     receiptNumber: '201700084',
     receiptYear: 2017,

@@ -15,6 +15,8 @@ import {
   submitReportUpdate,
   withdrawUpdate,
 } from '../../workflows/definitions';
+import { localActivityMarker } from '../../core/local-activity-marker';
+import type { temporal } from '@temporalio/proto';
 import type { HandlingOptionCode } from '../../workflows/policy';
 import type { ActingUser } from '../../workflows/types';
 import { people } from '../helpers/seed-case';
@@ -509,13 +511,7 @@ test('(o) 会办意见送主办汇总: 省财政厅 sends its opinion to 省发�
 
 test('(v) the projection, notices and deadlines are written inside the workflow tasks (local activities), one task per step', () =>
   onSeedDay(async (day) => {
-    const { receiptNumber } = await dispatchedOn4January(day);
-    await signFor(day, receiptNumber, 'GDFGW', people.fgwHandler, '319号');
-    await day.until('2017-01-12T10:00'); // past the first reminder (01-11 09:00)
-    await report(day, receiptNumber, 'GDFGW', people.fgwHead, [1]);
-    await accept(day, receiptNumber, 'GDFGW');
-    await day.steps.reply(receiptNumber);
-    expect(await day.steps.directive(receiptNumber).result()).toMatchObject({ status: 'CLOSED' });
+    const receiptNumber = await closedAfterAReminder(day);
 
     // What people read is all there: the reminder, the task's row, the directive's timeline.
     expect(await noticesOf(day, receiptNumber, 'GDFGW')).toEqual([
@@ -535,4 +531,54 @@ test('(v) the projection, notices and deadlines are written inside the workflow 
       expect(has('activityTaskScheduledEventAttributes')).toBe(0);
       expect(has('markerRecordedEventAttributes')).toBeGreaterThan(3);
     }
+  }));
+
+/** The seed's route for 省发展改革委 alone, through its first reminder, to 答复. */
+async function closedAfterAReminder(day: SeedDay): Promise<string> {
+  const { receiptNumber } = await dispatchedOn4January(day);
+  await signFor(day, receiptNumber, 'GDFGW', people.fgwHandler, '319号');
+  await day.until('2017-01-12T10:00'); // past the first reminder (01-11 09:00)
+  await report(day, receiptNumber, 'GDFGW', people.fgwHead, [1]);
+  await accept(day, receiptNumber, 'GDFGW');
+  await day.steps.reply(receiptNumber);
+  expect(await day.steps.directive(receiptNumber).result()).toMatchObject({ status: 'CLOSED' });
+  return receiptNumber;
+}
+
+test('(w) a directive started under this release records one patch marker, the release’s, for all its patches', () =>
+  onSeedDay(async (day) => {
+    const receiptNumber = await closedAfterAReminder(day);
+    // One marker (workflows/patches.ts), so one upsert of TemporalChangeVersion, not one of each
+    // per patch the run takes. Its recorded histories (test/history_files/w.*) replay in replay.test.ts.
+    for (const handle of [day.steps.directive(receiptNumber), day.steps.task(receiptNumber, 'GDFGW')]) {
+      const events = (await handle.fetchHistory()).events ?? [];
+      const patchIds = events
+        .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+        .map((e) => {
+          const data = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+          return (JSON.parse(Buffer.from(data!).toString()) as { id: string }).id;
+        });
+      expect(patchIds).toEqual(['release-2026-12']);
+      expect(events.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes)).toHaveLength(1);
+    }
+    // Whose turn each step made it is told by the local activity that records the step: no
+    // deliverNotice of its own but the task's reminder (提醒), and every 待办 notice in the inbox.
+    const localActivities = async (handle: {
+      fetchHistory(): Promise<{ events?: temporal.api.history.v1.IHistoryEvent[] | null }>;
+    }) => ((await handle.fetchHistory()).events ?? []).flatMap((e) => localActivityMarker(e)?.type ?? []);
+    expect(await localActivities(day.steps.directive(receiptNumber))).not.toContain('deliverNotice');
+    expect(
+      (await localActivities(day.steps.task(receiptNumber, 'GDFGW'))).filter((t) => t === 'deliverNotice'),
+    ).toHaveLength(1);
+    const turns = await day.stack.database.db.notice.findMany({
+      where: { receiptNumber, kind: 'TURN' },
+      orderBy: { at: 'asc' },
+    });
+    expect(turns.map((t) => t.title.split('：')[0])).toEqual([
+      '待审核',
+      '待审核',
+      '待批示',
+      '待转办',
+      '待审核回报',
+    ]);
   }));

@@ -1,0 +1,54 @@
+/**
+ * The workflows' patches (changes made while histories recorded under the old code were open),
+ * and one marker that stands for all of them in a workflow started since.
+ *
+ * Each first `patched(id)` of the SDK in a run records a marker in the history, and the SDK's core
+ * adds a command that upserts the `TemporalChangeVersion` search attribute: one more history event
+ * and one more visibility write on the server, per patch, in every directive and task. A workflow
+ * started under this release calls `startUnderRelease()` before its first command instead: one
+ * marker, the release's, says every patch below applies (README "Performance"). A history from
+ * before the release has no such marker, so replay answers `false` there, and each patch is asked
+ * of that history at its own place, as it was recorded.
+ *
+ * A later patch is added to PATCHES and asked with `patched`; a later release adds its own marker
+ * (newest first in RELEASES) naming every patch up to it.
+ */
+import { patched as recordedPatch } from '@temporalio/workflow';
+
+export const PATCHES = [
+  'local-activities',
+  'turn-notices',
+  'parallel-dispatch',
+  'withdraw-open-tasks-only',
+  'office-handling-clock',
+  'reply-after-closure',
+  'breach-opening',
+  'classified-breach-facts',
+  'ladder-rechecks-between-rungs',
+  'one-write-per-step',
+] as const;
+export type PatchId = (typeof PATCHES)[number];
+
+/** Each release's marker and the patches it stands for, newest first. */
+export const RELEASES: readonly { marker: string; patches: readonly PatchId[] }[] = [
+  { marker: 'release-2026-12', patches: PATCHES },
+];
+
+/**
+ * The patches this run took at its start. Module state is the run's own: the SDK gives each
+ * workflow run its own copy of the bundle's modules.
+ */
+let takenAtStart: readonly PatchId[] = [];
+
+/**
+ * At a workflow's start, before its first command: the release it runs under, if it was started
+ * under one (a new run: the newest, which records its marker; a replay: the one its history holds).
+ */
+export function startUnderRelease(): void {
+  takenAtStart = RELEASES.find((release) => recordedPatch(release.marker))?.patches ?? [];
+}
+
+/** Whether this run takes the change: by its release, or else as the SDK's `patched` answers. */
+export function patched(id: PatchId): boolean {
+  return takenAtStart.includes(id) || recordedPatch(id);
+}
