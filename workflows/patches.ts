@@ -10,12 +10,15 @@
  * before the release has no such marker, so replay answers `false` there, and each patch is asked
  * of that history at its own place, as it was recorded.
  *
- * A later patch is added to PATCHES and asked with `patched`; a later release adds its own marker
- * (newest first in RELEASES) naming every patch up to it.
+ * A release's list is frozen once it has shipped: a run that recorded its marker took exactly those
+ * patches, and its replay must take them again. A change after it is a new PatchId, asked of each
+ * run with the SDK's `patched` here; a later release gets its own marker naming every patch up to
+ * it, newest first in RELEASES.
  */
 import { patched as recordedPatch } from '@temporalio/workflow';
 
-export const PATCHES = [
+/** The patches of release 2026-12: every change made while older histories were open. Frozen. */
+const RELEASE_2026_12 = [
   'local-activities',
   'turn-notices',
   'parallel-dispatch',
@@ -27,11 +30,13 @@ export const PATCHES = [
   'ladder-rechecks-between-rungs',
   'one-write-per-step',
 ] as const;
-export type PatchId = (typeof PATCHES)[number];
+
+/** A change since the last release joins this union, and has a marker of its own until the next. */
+export type PatchId = (typeof RELEASE_2026_12)[number];
 
 /** Each release's marker and the patches it stands for, newest first. */
-export const RELEASES: readonly { marker: string; patches: readonly PatchId[] }[] = [
-  { marker: 'release-2026-12', patches: PATCHES },
+const RELEASES: readonly { marker: string; patches: readonly PatchId[] }[] = [
+  { marker: 'release-2026-12', patches: RELEASE_2026_12 },
 ];
 
 /**
