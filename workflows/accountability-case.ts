@@ -44,7 +44,7 @@ import {
   type FileObjectionRequest,
   type ReviewObjectionRequest,
 } from './integrity-types';
-import { actor, invalid, isKeyOf, refuse, requireText, signer } from './rules';
+import { actor, invalid, isKeyOf, refuse, requireText, stepEntry } from './rules';
 import { checkStep } from './steps';
 import type { ActingUser, Actor } from './types';
 
@@ -95,15 +95,7 @@ export async function accountabilityCaseWorkflow(
       },
       state,
       openedAt,
-      entry: {
-        seq: ++seq,
-        at: new Date().toISOString(),
-        ...(by && signer(by)),
-        action,
-        fromState: from,
-        toState: state.status,
-        comment,
-      },
+      entry: stepEntry(++seq, by, action, from, state.status, comment),
     });
   }
 

@@ -30,6 +30,13 @@ const options: ActivityOptions = {
 const asActivityTasks = proxyActivities<Activities>(options);
 const inWorkflowTask = proxyLocalActivities<Activities>(options);
 
+/**
+ * Whether a step's turn notice (待办) rides on the activity that records the step (one local
+ * activity per step), or goes in an activity of its own after it, as histories from before
+ * 'one-write-per-step' have it (and none before 'turn-notices').
+ */
+export const turnNoticeWithRecord = () => patched('one-write-per-step') && patched('turn-notices');
+
 export const activities: typeof asActivityTasks = new Proxy(asActivityTasks, {
   get: (tasks, name: keyof Activities) => (patched('local-activities') ? inWorkflowTask : tasks)[name],
 });

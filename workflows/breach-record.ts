@@ -70,7 +70,7 @@ import {
   type ApplyRepairRequest,
   type DecideRepairRequest,
 } from './integrity-types';
-import { actor, invalid, optionalText, refuse, requireText, signer } from './rules';
+import { actor, invalid, optionalText, refuse, requireText, stepEntry } from './rules';
 import { checkStep } from './steps';
 import type { ActingUser, Actor } from './types';
 import * as say from './wording';
@@ -142,13 +142,7 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
         ...(state.completion?.attachments ?? []).map((a) => a.id),
       ],
       entry: {
-        seq: ++seq,
-        at: new Date().toISOString(),
-        ...(by && signer(by)),
-        action,
-        fromState: from,
-        toState: state.status,
-        comment,
+        ...stepEntry(++seq, by, action, from, state.status, comment),
         ...(detail === undefined ? {} : { detail: JSON.stringify(detail) }),
       },
     });

@@ -13,7 +13,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { activities } from './activities';
+import { activities, turnNoticeWithRecord } from './activities';
 import { breachRung, isBreachRung, openBreachRecordForTask } from './breach-opening';
 import { DeadlineLadder } from './deadline-ladder';
 import { patched, startUnderRelease } from './patches';
@@ -34,7 +34,7 @@ import {
 import { chinaDate, isCalendarDate } from './incoming-document';
 import type { HandlingOptionCode, NoticeRule } from './policy';
 import type { NoticeToDeliver } from '../activities/notices';
-import { actor, invalid, isKeyOf, optionalText, refuse, requireText, signer } from './rules';
+import { actor, invalid, isKeyOf, optionalText, refuse, requireText, stepEntry } from './rules';
 import { TASK_STEPS, checkStep } from './steps';
 import * as say from './wording';
 import type {
@@ -119,9 +119,8 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     turnNotice?: (seq: number) => NoticeToDeliver,
   ) {
     if (!opened()) await condition(opened);
-    const at = new Date().toISOString();
     const seq = ++timelineSeq;
-    const together = turnNotice !== undefined && patched('one-write-per-step') && patched('turn-notices');
+    const together = turnNotice !== undefined && turnNoticeWithRecord();
     await activities.recordDepartmentTask({
       workflowId: workflowInfo().workflowId,
       receiptNumber: input.receiptNumber,
@@ -160,20 +159,30 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
         newDueDate: state.extensionRequest.newDueDate,
         reason: state.extensionRequest.reason,
       },
-      entry: {
-        seq,
-        at,
-        ...(by && signer(by)),
-        action,
-        fromState: from,
-        toState: state.status,
-        comment,
-      },
+      entry: stepEntry(seq, by, action, from, state.status, comment),
       ...(together ? { turnNotice: turnNotice(seq) } : {}),
     });
     if (turnNotice && !together && patched('turn-notices'))
       await activities.deliverNotice(turnNotice(timelineSeq));
   }
+
+  /**
+   * The office's turn (the clerk who registered it, the 督办人) after a step of the department's:
+   * the notice, keyed by the entry that step recorded (`seq`).
+   */
+  const officeTurn =
+    (step: '审核回报' | '审核代拟稿', done: string) =>
+    (seq: number): NoticeToDeliver => ({
+      noticeKey: `${workflowInfo().workflowId}:turn:${seq}`,
+      kind: 'TURN',
+      receiptNumber: input.receiptNumber,
+      departmentCode,
+      recipients: ['REGISTRAR', 'URGER'],
+      instructingLeaders: [],
+      title: `待${step}：${input.document.title}`,
+      body: `${input.document.docNumber}（收文编号 ${input.receiptNumber}）${departmentCode} ${done}，待审核`,
+      at: new Date().toISOString(),
+    });
 
   // Handlers are set before the first await, so an update arriving early is never refused for want
   // of one; record() holds such a step's entry until the task is opened (its schedule known).
@@ -224,17 +233,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       ladder.changed();
       const notes = [state.overdue && '逾期回报', draftToFollow && '代拟稿待后送出'].filter(Boolean);
       // The 回报单 has arrived: the office's turn to 审核回报 (the clerk who registered it, the 督办人).
-      await record('回报', by, from, notes.join('；') || undefined, (seq) => ({
-        noticeKey: `${workflowInfo().workflowId}:turn:${seq}`,
-        kind: 'TURN',
-        receiptNumber: input.receiptNumber,
-        departmentCode,
-        recipients: ['REGISTRAR', 'URGER'],
-        instructingLeaders: [],
-        title: `待审核回报：${input.document.title}`,
-        body: `${input.document.docNumber}（收文编号 ${input.receiptNumber}）${departmentCode} 已回报，待审核`,
-        at: new Date().toISOString(),
-      }));
+      await record('回报', by, from, notes.join('；') || undefined, officeTurn('审核回报', '已回报'));
       return state;
     },
     {
@@ -339,17 +338,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       };
       draftLadder!.changed();
       await record('送交代拟稿', by, from, owed.overdue ? '逾期送交' : undefined);
-      await activities.deliverNotice({
-        noticeKey: `${workflowInfo().workflowId}:turn:${timelineSeq}`,
-        kind: 'TURN',
-        receiptNumber: input.receiptNumber,
-        departmentCode,
-        recipients: ['REGISTRAR', 'URGER'],
-        instructingLeaders: [],
-        title: `待审核代拟稿：${input.document.title}`,
-        body: `${input.document.docNumber}（收文编号 ${input.receiptNumber}）${departmentCode} 已送交代拟稿，待审核`,
-        at: new Date().toISOString(),
-      });
+      await activities.deliverNotice(officeTurn('审核代拟稿', '已送交代拟稿')(timelineSeq));
       return state;
     },
     {

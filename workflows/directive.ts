@@ -14,7 +14,7 @@ import {
   startChild,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
-import { activities } from './activities';
+import { activities, turnNoticeWithRecord } from './activities';
 import {
   assignUrgerUpdate,
   circulateUpdate,
@@ -35,7 +35,7 @@ import {
 import { departmentTaskWorkflow } from './department-task';
 import { chinaDate, isCalendarDate, type FieldProblem } from './incoming-document';
 import { patched, startUnderRelease } from './patches';
-import { actor, invalid, isKeyOf, optionalText, refuse, requireRole, requireText, signer } from './rules';
+import { actor, invalid, isKeyOf, optionalText, refuse, requireRole, requireText, stepEntry } from './rules';
 import { DIRECTIVE_STEPS, checkStep } from './steps';
 import * as say from './wording';
 import type { ReviewerRole, RoutingPolicy } from './policy';
@@ -161,17 +161,8 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     comment?: string,
     turn?: Turn,
   ) {
-    const at = new Date().toISOString();
-    const entry = {
-      seq: ++timelineSeq,
-      at,
-      ...(by && signer(by)),
-      action,
-      fromState: from,
-      toState: state.status,
-      comment,
-    };
-    const together = turn !== undefined && patched('one-write-per-step') && patched('turn-notices');
+    const entry = stepEntry(++timelineSeq, by, action, from, state.status, comment);
+    const together = turn !== undefined && turnNoticeWithRecord();
     await activities.recordDirective({
       ...projection(),
       entry,

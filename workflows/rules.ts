@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import { FailureType } from './definitions';
 import type { FieldProblem } from './incoming-document';
 import * as say from './wording';
-import type { ActingUser, Actor } from './types';
+import type { ActingUser, Actor, TimelineRecord } from './types';
 
 export function refuse(type: keyof typeof FailureType, message: string, fields?: FieldProblem[]): never {
   throw ApplicationFailure.create({
@@ -60,4 +60,16 @@ export const actor = ({ userId, displayName }: Actor): Actor => ({ userId, displ
 export function signer(by: Actor | ActingUser): { actor: Actor; onBehalfOf?: Actor } {
   const delegate = 'delegate' in by ? by.delegate : undefined;
   return delegate ? { actor: actor(delegate), onBehalfOf: actor(by) } : { actor: actor(by) };
+}
+
+/** A step's timeline entry: its number, when, who took it (under a 委托, for whom), and the change. */
+export function stepEntry(
+  seq: number,
+  by: Actor | ActingUser | undefined,
+  action: string,
+  fromState: string | undefined,
+  toState: string,
+  comment?: string,
+): TimelineRecord {
+  return { seq, at: new Date().toISOString(), ...(by && signer(by)), action, fromState, toState, comment };
 }
