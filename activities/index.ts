@@ -35,7 +35,8 @@ export interface Written<I> {
 /**
  * An activity task's input is in its history (its scheduled event); a local activity's is not, only
  * its result (workflows/activities.ts runs them locally). So a projecting activity returns its
- * input too, and the rebuild reads it from the marker.
+ * input too, and the rebuild reads it from the marker; or what it wrote where the input left a part
+ * to it (a reminder's comment: whom its notice reached).
  */
 function keepingInputs<A, K extends keyof A & Projecting>(
   activities: A,
@@ -45,7 +46,7 @@ function keepingInputs<A, K extends keyof A & Projecting>(
 } {
   const keep = (name: K) => async (input: unknown) => {
     const write = activities[name] as (input: unknown) => Promise<object | void>;
-    return { ...((await write(input)) ?? {}), written: input };
+    return { written: input, ...((await write(input)) ?? {}) };
   };
   return Object.fromEntries(names.map((name) => [name, keep(name)])) as never;
 }

@@ -8,9 +8,11 @@
 import { appendAudit, timelineAudit } from '../core/audit';
 import { storedAssignments, toStoredTime, type Database } from '../core/database';
 import { departmentNames } from './department-names';
+import type { Written } from './index';
 import type { NoticeToDeliver } from './notices';
 import type { TransactionClient } from '../generated/prisma/internal/prismaNamespace';
 import { directiveWorkflowId } from '../workflows/definitions';
+import { reminderComment } from '../workflows/rules';
 import type {
   Circulation,
   Reply,
@@ -108,6 +110,12 @@ export interface RecordDepartmentTaskInput extends TurnNotice {
   /** On a 会办's task: the 主办 its opinion goes to. */
   opinionTo?: string;
   entry: TimelineRecord;
+  /**
+   * 催报: a rung's notice, delivered before the entry is written, which then names whom it reached
+   * (the entry's comment is filled in here). One local activity per reminder, not two (README
+   * "Performance"). The activity returns the input with that comment, so a rebuild keeps it.
+   */
+  reminder?: { notice: NoticeToDeliver; rung: string };
 }
 
 const date = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso));
@@ -175,7 +183,7 @@ const CODE = /[A-Z][A-Z0-9-]*/g;
  */
 export function createProjectionActivities(
   db: Database,
-  deliverNotice: (notice: NoticeToDeliver) => Promise<unknown>,
+  deliverNotice: (notice: NoticeToDeliver) => Promise<{ recipientIds: string[] }>,
 ) {
   const departmentName = departmentNames(db);
   /**
@@ -245,6 +253,17 @@ export function createProjectionActivities(
     const target = row.departmentCode ? `${row.receiptNumber}/${row.departmentCode}` : row.receiptNumber;
     await appendAudit(tx, timelineAudit('timeline', row, target));
   };
+
+  /**
+   * A reminder's notice delivered, and its entry naming whom it reached: as the notice went then,
+   * once the comment is written (a rebuild delivers to the inbox again but keeps the comment).
+   */
+  async function remindedEntry({ reminder, entry }: RecordDepartmentTaskInput): Promise<TimelineRecord> {
+    if (!reminder) return entry;
+    const { recipientIds } = await deliverNotice(reminder.notice);
+    if (entry.comment !== undefined) return entry;
+    return { ...entry, comment: reminderComment(reminder.rung, recipientIds) };
+  }
 
   return {
     /** 收文登记 projected: the directive row and its first timeline entry, in one transaction. */
@@ -341,8 +360,11 @@ export function createProjectionActivities(
     },
 
     /** A department task's state change and its timeline entry, together. */
-    async recordDepartmentTask(input: RecordDepartmentTaskInput): Promise<void> {
-      const { workflowId, receiptNumber, departmentCode, entry } = input;
+    async recordDepartmentTask(
+      input: RecordDepartmentTaskInput,
+    ): Promise<Written<RecordDepartmentTaskInput> | undefined> {
+      const { workflowId, receiptNumber, departmentCode } = input;
+      const entry = await remindedEntry(input);
       const row = {
         receiptNumber,
         departmentCode,
@@ -392,6 +414,7 @@ export function createProjectionActivities(
         await followTaskDeadlines(tx, receiptNumber);
       });
       if (input.turnNotice) await deliverNotice(input.turnNotice);
+      return entry === input.entry ? undefined : { written: { ...input, entry } };
     },
   };
 }

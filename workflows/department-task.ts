@@ -34,7 +34,17 @@ import {
 import { chinaDate, isCalendarDate } from './incoming-document';
 import type { HandlingOptionCode, NoticeRule } from './policy';
 import type { NoticeToDeliver } from '../activities/notices';
-import { actor, invalid, isKeyOf, optionalText, refuse, requireText, stepEntry } from './rules';
+import type { RecordDepartmentTaskInput } from '../activities/projection';
+import {
+  actor,
+  invalid,
+  isKeyOf,
+  optionalText,
+  refuse,
+  reminderComment,
+  requireText,
+  stepEntry,
+} from './rules';
 import { TASK_STEPS, checkStep } from './steps';
 import * as say from './wording';
 import type {
@@ -118,9 +128,33 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     comment?: string,
     turnNotice?: (seq: number) => NoticeToDeliver,
   ) {
+    const together = () => turnNotice !== undefined && turnNoticeWithRecord();
+    await write(action, by, from, comment, (seq) => (together() ? { turnNotice: turnNotice!(seq) } : {}));
+    if (turnNotice && !together() && patched('turn-notices'))
+      await activities.deliverNotice(turnNotice(timelineSeq));
+  }
+
+  /**
+   * 催报 (a rung of the deadline ladder): its notice and the entry naming whom it reached, in one
+   * local activity. Histories from before 'reminder-with-record' deliver the notice first, alone.
+   */
+  async function remind(action: string, rung: string, notice: NoticeToDeliver) {
+    if (patched('reminder-with-record'))
+      return write(action, undefined, state.status, undefined, () => ({ reminder: { notice, rung } }));
+    const { recipientIds } = await activities.deliverNotice(notice);
+    await record(action, undefined, state.status, reminderComment(rung, recipientIds));
+  }
+
+  /** The task's row and its next timeline entry (`seq`), with what rides on the same activity. */
+  async function write(
+    action: string,
+    by: Actor | ActingUser | undefined,
+    from: DepartmentTaskStatus | undefined,
+    comment: string | undefined,
+    along: (seq: number) => Pick<RecordDepartmentTaskInput, 'turnNotice' | 'reminder'>,
+  ) {
     if (!opened()) await condition(opened);
     const seq = ++timelineSeq;
-    const together = turnNotice !== undefined && turnNoticeWithRecord();
     await activities.recordDepartmentTask({
       workflowId: workflowInfo().workflowId,
       receiptNumber: input.receiptNumber,
@@ -160,10 +194,8 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
         reason: state.extensionRequest.reason,
       },
       entry: stepEntry(seq, by, action, from, state.status, comment),
-      ...(together ? { turnNotice: turnNotice(seq) } : {}),
+      ...along(seq),
     });
-    if (turnNotice && !together && patched('turn-notices'))
-      await activities.deliverNotice(turnNotice(timelineSeq));
   }
 
   /**
@@ -670,7 +702,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       onOverdue: ({ dueDate }) => record('逾期', undefined, state.status, `已过回报期限 ${dueDate}`),
       onRung: async (rule, round, now, { dueDate }) => {
         if (isBreachRung(rule)) return openBreachRecord(dueDate, rule.offsetDays);
-        const { recipientIds } = await activities.deliverNotice({
+        await remind(NOTICE_ACTION[rule.kind], rule.key, {
           noticeKey: `${workflowInfo().workflowId}:${rule.key}:${round}`,
           kind: rule.kind,
           receiptNumber: input.receiptNumber,
@@ -682,12 +714,6 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
           body: `${input.document.docNumber}，${departmentCode} 回报期限 ${dueDate}`,
           at: new Date(now).toISOString(),
         });
-        await record(
-          NOTICE_ACTION[rule.kind],
-          undefined,
-          state.status,
-          `${rule.key} → ${recipientIds.join(', ') || '（无接收人）'}`,
-        );
       },
     });
   }
@@ -701,7 +727,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
         record('代拟稿逾期', undefined, state.status, `已过代拟稿送交期限 ${dueDate}`),
       onRung: async (rule, round, now, { dueDate }) => {
         const action = `${NOTICE_ACTION[rule.kind]}（代拟稿）`;
-        const { recipientIds } = await activities.deliverNotice({
+        await remind(action, rule.key, {
           noticeKey: `${workflowInfo().workflowId}:draft-${rule.key}:${round}`,
           kind: rule.kind,
           receiptNumber: input.receiptNumber,
@@ -713,12 +739,6 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
           body: `${input.document.docNumber}，${departmentCode} 代拟稿送交期限 ${dueDate}`,
           at: new Date(now).toISOString(),
         });
-        await record(
-          action,
-          undefined,
-          state.status,
-          `${rule.key} → ${recipientIds.join(', ') || '（无接收人）'}`,
-        );
       },
     });
   }

@@ -31,13 +31,20 @@ const RELEASE_2026_12 = [
   'one-write-per-step',
 ] as const;
 
+/** Release 2026-12-b: 2026-12's, and a reminder (催报) written with its notice. Frozen. */
+const RELEASE_2026_12_B = [...RELEASE_2026_12, 'reminder-with-record'] as const;
+
 /** A change since the last release joins this union, and has a marker of its own until the next. */
-export type PatchId = (typeof RELEASE_2026_12)[number];
+export type PatchId = (typeof RELEASE_2026_12_B)[number];
 
 /** Each release's marker and the patches it stands for, newest first. */
 const RELEASES: readonly { marker: string; patches: readonly PatchId[] }[] = [
+  { marker: 'release-2026-12-b', patches: RELEASE_2026_12_B },
   { marker: 'release-2026-12', patches: RELEASE_2026_12 },
 ];
+
+/** The marker a workflow started today records. */
+export const CURRENT_RELEASE = RELEASES[0]!.marker;
 
 /**
  * The patches this run took at its start. Module state is the run's own: the SDK gives each

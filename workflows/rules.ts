@@ -73,3 +73,7 @@ export function stepEntry(
 ): TimelineRecord {
   return { seq, at: new Date().toISOString(), ...(by && signer(by)), action, fromState, toState, comment };
 }
+
+/** A reminder's (催报) timeline comment: the rung, and whom its notice reached (their ids). */
+export const reminderComment = (rung: string, recipientIds: readonly string[]) =>
+  `${rung} → ${recipientIds.join(', ') || '（无接收人）'}`;

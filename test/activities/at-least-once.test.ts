@@ -124,6 +124,61 @@ test('收文登记, a department task step and a 催报单, each run twice, are 
   ]);
 });
 
+test('a reminder (到期提醒), run twice, reaches its people once in one entry that names them; rebuilt later, the entry still names them', async () => {
+  const { db } = database;
+  const activities = createActivities({ db });
+  await activities.recordReceipt(receipt);
+  const workflowId = 'directive-201700084/dept/GDCZT';
+  const reminded = {
+    workflowId,
+    receiptNumber: '201700084',
+    departmentCode: 'GDCZT',
+    role: 'CO' as const,
+    status: 'DISPATCHED' as const,
+    handlingOption: 1,
+    dueDate: '2017-01-14',
+    overdue: false,
+    entry: { seq: 2, at: '2017-01-11T01:00:00.000Z', action: '到期提醒' },
+    reminder: {
+      rung: 'remind-3',
+      notice: {
+        noticeKey: `${workflowId}:remind-3:1`,
+        kind: 'REMINDER' as const,
+        receiptNumber: '201700084',
+        departmentCode: 'GDCZT',
+        recipients: ['DEPT_HANDLER' as const],
+        instructingLeaders: [],
+        title: '到期提醒：国务院关于加强政务诚信建设的指导意见',
+        body: '国发〔2016〕76号，GDCZT 回报期限 2017-01-14',
+        at: '2017-01-11T01:00:00.000Z',
+      },
+    },
+  };
+  const first = await activities.recordDepartmentTask(reminded);
+  expect(await activities.recordDepartmentTask(reminded)).toEqual(first);
+  // What it wrote, for a rebuild: the entry with the comment the activity filled in.
+  expect(first.written.entry.comment).toBe('remind-3 → u-czt-handler');
+  const entryOf = async (on: typeof db) =>
+    (await on.timelineEntry.findMany({ where: { workflowId } })).map((e) => [e.seq, e.action, e.comment]);
+  expect(await entryOf(db)).toEqual([[2, '到期提醒', 'remind-3 → 省财政厅承办人']]);
+  const inbox = await db.notice.findMany({ where: { noticeKey: `${workflowId}:remind-3:1` } });
+  expect(inbox.map((n) => n.recipientId)).toEqual(['u-czt-handler']);
+
+  // Rebuilt into a database where that 承办人 has since left: nobody is reminded again, and the
+  // entry still names who was then.
+  const later = await createTestDatabase({ demoOrganisation: true });
+  try {
+    await later.db.user.update({ where: { id: 'u-czt-handler' }, data: { active: false } });
+    const rebuild = createActivities({ db: later.db });
+    await rebuild.recordReceipt(receipt);
+    await rebuild.recordDepartmentTask(first.written);
+    expect(await entryOf(later.db)).toEqual(await entryOf(db));
+    expect(await later.db.notice.count({ where: { noticeKey: `${workflowId}:remind-3:1` } })).toBe(0);
+  } finally {
+    await later.close();
+  }
+});
+
 test('snapshots of concurrent steps landing out of order leave the newest state, and a read copy stays read', async () => {
   const { db } = database;
   const activities = createActivities({ db });

@@ -16,6 +16,7 @@ import {
   withdrawUpdate,
 } from '../../workflows/definitions';
 import { localActivityMarker } from '../../core/local-activity-marker';
+import { CURRENT_RELEASE } from '../../workflows/patches';
 import type { temporal } from '@temporalio/proto';
 import type { HandlingOptionCode } from '../../workflows/policy';
 import type { ActingUser } from '../../workflows/types';
@@ -545,11 +546,12 @@ async function closedAfterAReminder(day: SeedDay): Promise<string> {
   return receiptNumber;
 }
 
-test('(w) a directive started under this release records one patch marker, the release’s, for all its patches', () =>
+test('(x) a directive started under this release records one patch marker, the release’s, for all its patches; a reminder is one local activity', () =>
   onSeedDay(async (day) => {
     const receiptNumber = await closedAfterAReminder(day);
     // One marker (workflows/patches.ts), so one upsert of TemporalChangeVersion, not one of each
-    // per patch the run takes. Its recorded histories (test/history_files/w.*) replay in replay.test.ts.
+    // per patch the run takes. The recorded histories of this release (test/history_files/x.*) and
+    // of release-2026-12 before it (w.*, the notice of a reminder apart) replay in replay.test.ts.
     for (const handle of [day.steps.directive(receiptNumber), day.steps.task(receiptNumber, 'GDFGW')]) {
       const events = (await handle.fetchHistory()).events ?? [];
       const patchIds = events
@@ -558,18 +560,25 @@ test('(w) a directive started under this release records one patch marker, the r
           const data = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
           return (JSON.parse(Buffer.from(data!).toString()) as { id: string }).id;
         });
-      expect(patchIds).toEqual(['release-2026-12']);
+      expect(patchIds).toEqual([CURRENT_RELEASE]);
       expect(events.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes)).toHaveLength(1);
     }
-    // Whose turn each step made it is told by the local activity that records the step: no
-    // deliverNotice of its own but the task's reminder (提醒), and every 待办 notice in the inbox.
+    // Whose turn each step made it is told by the local activity that records the step, and the
+    // reminder (到期提醒) by the one that records its entry: no deliverNotice of its own, and every
+    // notice in the inbox.
     const localActivities = async (handle: {
       fetchHistory(): Promise<{ events?: temporal.api.history.v1.IHistoryEvent[] | null }>;
     }) => ((await handle.fetchHistory()).events ?? []).flatMap((e) => localActivityMarker(e)?.type ?? []);
     expect(await localActivities(day.steps.directive(receiptNumber))).not.toContain('deliverNotice');
-    expect(
-      (await localActivities(day.steps.task(receiptNumber, 'GDFGW'))).filter((t) => t === 'deliverNotice'),
-    ).toHaveLength(1);
+    expect(await localActivities(day.steps.task(receiptNumber, 'GDFGW'))).not.toContain('deliverNotice');
+    expect(await noticesOf(day, receiptNumber, 'GDFGW')).toEqual([
+      ['remind-3', '2017-01-11T09:00', 'u-fgw-mishu'],
+    ]);
+    // Its entry names whom the notice reached, by name (the activity fills in the comment).
+    const reminder = await day.stack.database.db.timelineEntry.findFirst({
+      where: { receiptNumber, departmentCode: 'GDFGW', action: '到期提醒' },
+    });
+    expect(reminder?.comment).toBe(`remind-3 → ${people.fgwHandler.displayName}`);
     const turns = await day.stack.database.db.notice.findMany({
       where: { receiptNumber, kind: 'TURN' },
       orderBy: { at: 'asc' },
