@@ -4,7 +4,8 @@
  * numbers already in the database: those issued, or the paper register's where 启用编号 set them
  * further on.
  */
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Database } from '../core/database';
 import { RECEIPT_SERIES } from '../activities/register';
 import { incomingRegisterWorkflowId } from '../workflows/definitions';
@@ -41,4 +42,27 @@ export async function registerOf(db: Database, taskQueue: string, year: number) 
     workflowIdConflictPolicy: 'USE_EXISTING',
     args: [{ year, lastSequence, lastHandlingSequences }],
   });
+}
+
+/**
+ * An update on the year's register: the running register takes it; only when there is none (the
+ * year's first, or after an operator ended it) is it started, from the database's last numbers.
+ * Those are three queries, which every 登记 paid while the register ran.
+ */
+export function registerUpdates(db: Database, temporal: Client, taskQueue: string) {
+  return async <Ret, Args extends [unknown]>(
+    year: number,
+    update: UpdateDefinition<Ret, Args>,
+    options: { args: Args; updateId: string },
+  ): Promise<Ret> => {
+    try {
+      return await temporal.workflow
+        .getHandle(incomingRegisterWorkflowId(year))
+        .executeUpdate(update, options);
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      const startWorkflowOperation = await registerOf(db, taskQueue, year);
+      return temporal.workflow.executeUpdateWithStart(update, { ...options, startWorkflowOperation });
+    }
+  };
 }

@@ -35,7 +35,7 @@ import { calendarDate, parseRequest, receiptNumber, requestSchema } from '../par
 import type { StepRunner } from '../updates';
 import { availableSteps } from '../available-steps';
 import { operation } from '../openapi';
-import { registerOf } from '../register';
+import { registerUpdates } from '../register';
 import { attachmentsNamed, discardUploads, type AttachmentStoreOptions } from './attachments';
 import { CLASSIFIED_REFUSAL, clearedFor, isClassified } from '../../workflows/secrecy';
 import * as say from '../../workflows/wording';
@@ -174,19 +174,17 @@ export function directiveRouter(deps: DirectiveRouterDeps): Router {
     errors: [503],
   });
 
-  const register = (year: number) => registerOf(db, taskQueue, year);
+  const onRegister = registerUpdates(db, temporal, taskQueue);
 
   // 签收: the office signs for a delivered document; the time starts every receipt clock.
   router.post('/api/receipts', signForIncoming, requireRole('CLERK'), async (req, res) => {
     const { body: delivery } = parseRequest(requestSchema({ body: deliveryForm(await clock()) }), req);
     const { receivedDate, ...signature } = delivery;
-    const startWorkflowOperation = await register(Number(receivedDate.slice(0, 4)));
     const updateId = updateIdOf(req, 'sign-for-incoming');
     const receipt = await steps(() =>
-      temporal.workflow.executeUpdateWithStart(signForIncomingUpdate, {
+      onRegister(Number(receivedDate.slice(0, 4)), signForIncomingUpdate, {
         args: [{ ...signature, signedBy: signingActor(req) }],
         updateId,
-        startWorkflowOperation,
       }),
     );
     res.status(201).json({ receipt });
@@ -221,14 +219,12 @@ export function directiveRouter(deps: DirectiveRouterDeps): Router {
         [{ field: 'docNumber', reason: `该文号已登记，收文编号 ${earlier.receiptNumber}` }],
       );
     }
-    const startWorkflowOperation = await register(year);
     const policy = await currentPolicy(db);
     const updateId = updateIdOf(req, 'register');
     const registration = await steps(() =>
-      temporal.workflow.executeUpdateWithStart(registerIncomingUpdate, {
+      onRegister(year, registerIncomingUpdate, {
         args: [{ document, registeredBy: signingActor(req), policy }],
         updateId,
-        startWorkflowOperation,
       }),
     );
     const directive = await findDirective(db, registration.receiptNumber, 'OFFICE', user);

@@ -16,7 +16,7 @@ import { actingUser, updateIdOf, type Clock } from '../requests';
 import { operation } from '../openapi';
 import * as say from '../../workflows/wording';
 import { parseRequest, requestSchema } from '../parse';
-import { lastNumbers, registerOf } from '../register';
+import { lastNumbers, registerUpdates } from '../register';
 import type { StepRunner } from '../updates';
 
 export interface RegisterRouterDeps {
@@ -85,6 +85,7 @@ const set = operation({
 });
 
 export function registerRouter({ db, temporal, taskQueue, clock, steps }: RegisterRouterDeps): Router {
+  const onRegister = registerUpdates(db, temporal, taskQueue);
   const router = Router();
 
   /** The year's numbers: the last used and the next, and who set the paper's last. */
@@ -115,12 +116,10 @@ export function registerRouter({ db, temporal, taskQueue, clock, steps }: Regist
 
   router.put('/api/registers/:year/numbering', set, requireRole('ADMIN'), async (req, res) => {
     const { params, body } = parseRequest(setRequest(await clock()), req);
-    const startWorkflowOperation = await registerOf(db, taskQueue, params.year);
     await steps(() =>
-      temporal.workflow.executeUpdateWithStart(continueNumberingUpdate, {
+      onRegister(params.year, continueNumberingUpdate, {
         args: [{ ...body, by: actingUser(req) }],
         updateId: updateIdOf(req, 'continue-numbering'),
-        startWorkflowOperation,
       }),
     );
     res.json({ numbering: await numbering(params.year) });

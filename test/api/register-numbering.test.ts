@@ -83,3 +83,19 @@ test('a register started again (an operator terminated it) continues from the nu
   expect(next.status).toBe(201);
   expect(next.body.directive).toMatchObject({ receiptNumber: '201700085', handlingNumber: '发改 0010' });
 });
+
+test('twelve registrations sent at once, more than the register takes in flight, each get a number of their own', async () => {
+  const sent = await Promise.all(
+    Array.from({ length: 12 }, (_, i) =>
+      as('huangweiyan').post('/api/directives', {
+        ...SEED_DIRECTIVE,
+        docNumber: `国发〔2016〕${90 + i}号`,
+        title: `国务院关于第${i + 1}件事项的通知`,
+      }),
+    ),
+  );
+  expect(sent.map((r) => r.status)).toEqual(Array(12).fill(201));
+  expect(
+    sent.map((r) => (r.body as { directive: { receiptNumber: string } }).directive.receiptNumber).sort(),
+  ).toEqual(Array.from({ length: 12 }, (_, i) => String(201700086 + i)));
+});
