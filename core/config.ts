@@ -68,6 +68,12 @@ export const DEFAULT_CACHED_WORKFLOWS = 500;
  * more per workflow.
  */
 export const WORKER_HEAP_LIMIT_MB = 192;
+/**
+ * Stack frames kept per stack trace in workflow code. The SDK's promise hook takes a source-mapped
+ * stack trace of every promise a workflow creates (for the stack-trace query), and its cost grows
+ * with the frames: V8's default of 10 made it a quarter of the workflow thread's time.
+ */
+export const DEFAULT_WORKFLOW_STACK_FRAMES = 4;
 
 const envSchema = z.object({
   DUBAN_DATA_DIR: z.string().min(1).default('data'),
@@ -119,6 +125,12 @@ const envSchema = z.object({
    * cache, not the number of tasks, bounds the worker's memory.
    */
   WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_CACHED_WORKFLOWS),
+  /**
+   * Frames in a stack trace taken in workflow code (the stack-trace query's, a workflow error's).
+   * Fewer is cheaper for every promise a workflow creates; a workflow task's failure then names
+   * the innermost frames only (replay its history for the rest).
+   */
+  WORKER_STACK_FRAMES: z.coerce.number().int().min(0).max(100).default(DEFAULT_WORKFLOW_STACK_FRAMES),
   /** How long a step waits for its workflow update before answering 503 with Retry-After. */
   STEP_WAIT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
   /**
@@ -190,6 +202,8 @@ export interface Config {
   workerLivenessSeconds: number;
   /** WORKER_CACHED_WORKFLOWS: the sticky cache's size. */
   workerCachedWorkflows: number;
+  /** WORKER_STACK_FRAMES: frames per stack trace in workflow code. */
+  workerStackFrames: number;
   stepWaitSeconds: number;
   /** DUBAN_PRODUCTION: no demo organisation, the demo password refused, an administrator bootstrapped. */
   production: boolean;
@@ -304,6 +318,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : [`http://127.0.0.1:${e.TEMPORAL_UI_PORT}`, `http://localhost:${e.TEMPORAL_UI_PORT}`]),
     workerLivenessSeconds: e.WORKER_LIVENESS_SECONDS,
     workerCachedWorkflows: e.WORKER_CACHED_WORKFLOWS,
+    workerStackFrames: e.WORKER_STACK_FRAMES,
     stepWaitSeconds: e.STEP_WAIT_SECONDS,
     production: e.DUBAN_PRODUCTION,
     classifiedAccredited: e.CLASSIFIED_ACCREDITED,

@@ -1,6 +1,6 @@
 /**
  * Load benchmark: `node --import tsx scripts/bench.ts [--directives 200] [--concurrency 8] [--reads 300]
- * [--floor-directives N] [--no-floor | --floor-only] [--no-profile]`.
+ * [--floor-directives N] [--no-floor | --floor-only] [--no-profile] [--stack-frames N]`.
  *
  * Starts its own Duban (Temporal dev server, fresh database, worker and API in this process; see
  * bench/stack.ts). First the raw-Temporal floor (bench/floor.ts): workflows of a directive's shape
@@ -124,6 +124,8 @@ interface Options {
   floorDirectives: number;
   /** Count statements and calls per step and read the histories afterwards. */
   profile: boolean;
+  /** Frames per stack trace in Duban's workflow code (WORKER_STACK_FRAMES); npm start's otherwise. */
+  stackFrames: number | undefined;
 }
 
 function readOptions(): Options {
@@ -136,6 +138,7 @@ function readOptions(): Options {
       'no-floor': { type: 'boolean', default: false },
       'floor-only': { type: 'boolean', default: false },
       'no-profile': { type: 'boolean', default: false },
+      'stack-frames': { type: 'string' },
     },
   });
   const positive = (name: 'directives' | 'concurrency' | 'reads' | 'floor-directives') => {
@@ -154,7 +157,14 @@ function readOptions(): Options {
     duban: !values['floor-only'],
     floorDirectives: values['floor-directives'] === undefined ? directives : positive('floor-directives'),
     profile: !values['no-profile'] && !values['floor-only'],
+    stackFrames: values['stack-frames'] === undefined ? undefined : stackFrames(values['stack-frames']),
   };
+}
+
+function stackFrames(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new Error('--stack-frames must be a whole number from 0');
+  return n;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -935,7 +945,8 @@ async function main(): Promise<number> {
   process.on('SIGINT', () => stop.request('interrupted'));
   process.on('SIGTERM', () => stop.request('terminated'));
 
-  const stack = await startBenchStack({ floor: opts.floor, profile: opts.profile }, (err) => {
+  const stackOptions = { floor: opts.floor, profile: opts.profile, workflowStackFrames: opts.stackFrames };
+  const stack = await startBenchStack(stackOptions, (err) => {
     console.error('bench: the worker failed:', err);
     stop.now('the worker failed'); // requests waiting on it would never finish
   });

@@ -1,6 +1,8 @@
 /** Builds the Duban worker: the workflow bundle plus activities wired to the database. */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { ROOT } from '../core/paths';
@@ -21,9 +23,16 @@ export interface DubanWorkerOptions extends ActivityDeps {
   dataConverter?: WorkerOptions['dataConverter'];
   /** The sticky cache's size (config WORKER_CACHED_WORKFLOWS); the SDK sizes it from the heap otherwise. */
   maxCachedWorkflows?: number;
+  /** Frames per stack trace in workflow code (config WORKER_STACK_FRAMES); V8's 10 otherwise. */
+  workflowStackFrames?: number;
 }
 
 export function createDubanWorker(opts: DubanWorkerOptions): Promise<Worker> {
+  const frames = opts.workflowStackFrames;
+  return frames === undefined ? makeWorker(opts) : withStackFrames(frames, () => makeWorker(opts));
+}
+
+function makeWorker(opts: DubanWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
@@ -38,6 +47,29 @@ export function createDubanWorker(opts: DubanWorkerOptions): Promise<Worker> {
       ? { workflowBundle: opts.workflowBundle }
       : { workflowsPath: path.join(ROOT, 'workflows', 'index.ts') }),
   });
+}
+
+/**
+ * The SDK's promise hook takes a source-mapped stack trace of every promise workflow code creates.
+ * The workflow sandbox's Error is frozen, so its `stackTraceLimit` is V8's flag at the moment the
+ * sandbox is made, which is while the worker is created (its threads' contexts): the flag is set
+ * for that moment and put back, so no other context in the process (the API's, a test's) changes.
+ * Workers made at once in one process take their turns, each with its own frames.
+ */
+const processStackFrames = vm.runInNewContext('Error.stackTraceLimit') as number;
+let creatingWorker: Promise<unknown> = Promise.resolve();
+
+function withStackFrames<T>(frames: number, make: () => Promise<T>): Promise<T> {
+  const created = creatingWorker.then(async () => {
+    v8.setFlagsFromString(`--stack-trace-limit=${frames}`);
+    try {
+      return await make();
+    } finally {
+      v8.setFlagsFromString(`--stack-trace-limit=${processStackFrames}`);
+    }
+  });
+  creatingWorker = created.catch(() => undefined);
+  return created;
 }
 
 /**

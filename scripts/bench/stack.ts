@@ -19,7 +19,11 @@ import { createApp } from '../../api/app';
 import { openDatabase, useWriteAheadLog, type Database } from '../../core/database';
 import { createLogger } from '../../core/logger';
 import { createDubanWorker } from '../../worker/worker';
-import { DEFAULT_CACHED_WORKFLOWS, WORKER_HEAP_LIMIT_MB } from '../../core/config';
+import {
+  DEFAULT_CACHED_WORKFLOWS,
+  DEFAULT_WORKFLOW_STACK_FRAMES,
+  WORKER_HEAP_LIMIT_MB,
+} from '../../core/config';
 import { BUILT_WORKFLOWS } from '../../core/paths';
 import { seedDemoOrganisation } from '../demo-organisation';
 import { createFloorWorker } from './floor';
@@ -51,6 +55,8 @@ export interface BenchStackOptions {
   profile: boolean;
   /** The worker's sticky cache (WORKER_CACHED_WORKFLOWS); npm start's default otherwise. */
   maxCachedWorkflows?: number;
+  /** Frames per stack trace in workflow code (WORKER_STACK_FRAMES); npm start's default otherwise. */
+  workflowStackFrames?: number;
   /**
    * The worker as production runs it: built JavaScript (`npm run build`), a process of its own
    * (dist/worker.js), so its memory and CPU are its own; otherwise it runs in this process.
@@ -97,6 +103,7 @@ export async function startBenchStack(
 
     let workerPid: number | undefined;
     const maxCachedWorkflows = opts.maxCachedWorkflows ?? DEFAULT_CACHED_WORKFLOWS;
+    const workflowStackFrames = opts.workflowStackFrames ?? DEFAULT_WORKFLOW_STACK_FRAMES;
     if (opts.workerProcess) {
       say('building and starting the worker as a process of its own (dist/worker.js)');
       const worker = await startWorkerProcess(
@@ -105,6 +112,7 @@ export async function startBenchStack(
           address: env.address,
           namespace,
           maxCachedWorkflows,
+          workflowStackFrames,
           // As production starts it; a later flag of the same name (workerNodeFlags) overrides.
           nodeFlags: [`--max-old-space-size=${WORKER_HEAP_LIMIT_MB}`, ...(opts.workerNodeFlags ?? [])],
         },
@@ -120,6 +128,7 @@ export async function startBenchStack(
         taskQueue: TASK_QUEUE,
         db: await connect(),
         maxCachedWorkflows,
+        workflowStackFrames,
       });
       const running = worker.run();
       running.catch(onWorkerFailure);
@@ -227,6 +236,7 @@ async function startWorkerProcess(
     address: string;
     namespace: string;
     maxCachedWorkflows: number;
+    workflowStackFrames: number;
     nodeFlags: string[];
   },
   onFailure: (err: unknown) => void,
@@ -248,6 +258,7 @@ async function startWorkerProcess(
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
       DUBAN_WORKFLOW_BUNDLE: BUILT_WORKFLOWS,
       WORKER_CACHED_WORKFLOWS: String(opts.maxCachedWorkflows),
+      WORKER_STACK_FRAMES: String(opts.workflowStackFrames),
       LOG_LEVEL: 'info',
     },
   });

@@ -9,6 +9,7 @@ import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
+import { DEFAULT_WORKFLOW_STACK_FRAMES } from '../../core/config';
 import { createLogger } from '../../core/logger';
 import { createEncryptionCodec, type EncryptionKeys } from '../../core/payload-codec';
 import type { NoticeChannel } from '../../activities/notices';
@@ -62,6 +63,7 @@ export async function startStack(
     taskQueue,
     db: database.db,
     workflowBundle: await workflowBundle(),
+    workflowStackFrames: DEFAULT_WORKFLOW_STACK_FRAMES, // as the worker runs in production
     ...(dataConverter ? { dataConverter } : {}),
     ...(opts.noticeChannels ? { noticeChannels: opts.noticeChannels(database) } : {}),
   });
