@@ -1,13 +1,14 @@
 /**
  * The top of a V8 CPU profile: `node --import tsx scripts/bench/cpu-top.ts <dir or .cpuprofile …>
- * [--top 25]`. Made for a profiled bench run:
+ * [--top 25] [--within function@file]…`. Made for a profiled bench run:
  *
  *   node --cpu-prof --cpu-prof-dir=data/bench/cpu --import tsx scripts/bench.ts --no-floor --no-profile
  *
  * (one profile per thread: the main thread, where the API, the activities, the clients and the
  * load generator run, and the worker's workflow thread). For each profile: self time by where the
  * code comes from (a package, a project folder, Node's internals, the garbage collector, idle),
- * then the functions with the most self time.
+ * then the functions with the most self time; with --within, the time spent inside a function,
+ * its callees included (`--within init@vm-shared.js`: the SDK's promise hook).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,7 +21,7 @@ interface CallFrame {
 }
 
 interface CpuProfile {
-  nodes: { id: number; callFrame: CallFrame }[];
+  nodes: { id: number; callFrame: CallFrame; children?: number[] }[];
   samples: number[];
   timeDeltas: number[];
   startTime: number;
@@ -61,7 +62,27 @@ function subsystemOf(origin: string): string {
   return origin;
 }
 
-function summarise(file: string, top: number): void {
+/**
+ * Time spent within each of `within` (`function@file`, e.g. `init@vm-shared.js`): the samples
+ * with such a frame anywhere on their stack, each counted once, so callees are included.
+ */
+function timeWithin(profile: CpuProfile, self: Map<number, number>, within: string[]): Map<string, number> {
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const times = new Map(within.map((w) => [w, 0]));
+  for (const [id, t] of self) {
+    const onStack = new Set<string>();
+    for (let node: number | undefined = id; node !== undefined; node = parent.get(node)) {
+      const frame = byId.get(node)!;
+      onStack.add(`${frame.functionName}@${path.basename(frame.url)}`);
+    }
+    for (const w of within) if (onStack.has(w)) times.set(w, times.get(w)! + t);
+  }
+  return times;
+}
+
+function summarise(file: string, top: number, within: string[]): void {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const self = new Map<number, number>();
@@ -100,12 +121,18 @@ function summarise(file: string, top: number): void {
   console.log('  functions with the most self time:');
   for (const [fn, t] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, top))
     console.log(`  ${ms(t)} ${share(t)}  ${fn}`);
+  if (!within.length) return;
+  console.log('  time within (callees included):');
+  for (const [w, t] of timeWithin(profile, self, within)) console.log(`  ${ms(t)} ${share(t)}  ${w}`);
 }
 
 function main(): void {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { top: { type: 'string', default: '25' } },
+    options: {
+      top: { type: 'string', default: '25' },
+      within: { type: 'string', multiple: true, default: [] },
+    },
   });
   const files = positionals.flatMap((p) =>
     fs.statSync(p).isDirectory()
@@ -116,7 +143,7 @@ function main(): void {
       : [p],
   );
   if (!files.length) throw new Error('name a .cpuprofile file or a folder holding some');
-  for (const file of files) summarise(file, Number(values.top));
+  for (const file of files) summarise(file, Number(values.top), values.within);
 }
 
 main();
