@@ -9,6 +9,7 @@ import { figuresOf, type PhaseFigures, type StepFigures } from './figures';
 import { BURST_TARGET_MS, type BurstFigures } from './scale-burst';
 import type { DispatchedCheck, LoadFigures } from './scale-load';
 import type { ReadFigures } from './scale-reads';
+import type { ReminderFigures } from './scale-histories';
 
 const WORKER_RSS_TARGET_MB = 600;
 const READ_P99_TARGET_MS = 50;
@@ -66,7 +67,15 @@ export interface ScaleReport {
     /** Pending timers of a sample of task workflows, from their histories. */
     timerSample: { workflowId: string; burst: boolean; pendingTimers: string[]; offsetMs: number | null }[];
   };
-  burst: (BurstFigures & { policyVersion: string; dueDate: string; phase: PhaseFigures }) | null;
+  burst:
+    | (BurstFigures & {
+        policyVersion: string;
+        dueDate: string;
+        phase: PhaseFigures;
+        /** The reminder in a sample of the burst's histories: waits, runs, workflow tasks. */
+        reminders: ReminderFigures;
+      })
+    | null;
   burstSkipped: string | null;
   reads: ReadFigures[];
   /** Each write step's latency during the load (ms), retries included. */
@@ -222,6 +231,10 @@ burst       ${b.delivered}/${b.expected} ${b.rung} notices delivered (H = ${b.at
             CPU from H − 10 s to the last notice: ${b.phase.benchCpuSeconds} s this process, ${b.phase.workerCpuSeconds ?? '–'} s worker process, ${b.phase.temporalCpuSeconds ?? '?'} s dev server, ${b.phase.otherCpuSeconds ?? '?'} s others; load ${b.phase.loadAverage.start}→${b.phase.loadAverage.end}
             worker process by thread: ${threadsText(b.phase.workerThreadCpuSeconds ?? {})}
             this process by thread: ${threadsText(b.phase.threadCpuSeconds)}; event loop ${Math.round(b.phase.eventLoopUtilization * 100)}% busy`);
+  const h = b.reminders;
+  console.log(`reminders   ${h.sampled} burst histories read: timer fired at H + ${ms(h.timerFired)}
+            its workflow tasks waited for the worker ${ms(h.wait)}, the one that sent it ran ${ms(h.run)}
+            ${h.workflowTasks} workflow tasks (${(h.workflowTasks / Math.max(1, h.sampled)).toFixed(2)} per reminder): ${h.normalQueue} on the normal queue (a replay; ${h.replayed} tasks replayed), ${h.stickyTimeouts} sticky timed out before a worker took it, ${h.timedOutOrFailed} timed out or failed while running`);
 }
 
 export function printReport(r: ScaleReport, file: string): void {

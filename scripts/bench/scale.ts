@@ -52,6 +52,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { figuresOf, measured } from './figures';
+import { traceReminders } from './scale-histories';
 import { startBenchStack, type BenchStack } from './stack';
 import {
   chooseBurstInstant,
@@ -91,6 +92,8 @@ const DISPATCHED_TIMEOUT_MS = 120_000;
 const FAILURES_SHOWN = 20;
 /** Burst tasks whose pending timer is read from their history. */
 const BURST_TIMER_SAMPLE = 20;
+/** Burst tasks whose histories are read after the burst (bench/scale-histories.ts). */
+const BURST_HISTORY_SAMPLE = 100;
 const MINUTE_MS = 60_000;
 
 interface Options {
@@ -361,7 +364,9 @@ async function scale(run: Run): Promise<ScaleReport> {
         stack.workerPid,
       ),
     );
-    burst = { ...figures, policyVersion: policy.version, dueDate: policy.dueDate, phase };
+    const sample = spread([...load.burstIds], BURST_HISTORY_SAMPLE);
+    const reminders = await traceReminders(stack.temporal.client, sample, at);
+    burst = { ...figures, policyVersion: policy.version, dueDate: policy.dueDate, phase, reminders };
     if (figures.delivered < figures.expected)
       recorder.fail(
         'burst',
