@@ -28,8 +28,7 @@ export interface DubanWorkerOptions extends ActivityDeps {
 }
 
 export function createDubanWorker(opts: DubanWorkerOptions): Promise<Worker> {
-  const frames = opts.workflowStackFrames;
-  return frames === undefined ? makeWorker(opts) : withStackFrames(frames, () => makeWorker(opts));
+  return withStackFrames(opts.workflowStackFrames ?? processStackFrames, () => makeWorker(opts));
 }
 
 function makeWorker(opts: DubanWorkerOptions): Promise<Worker> {
