@@ -20,7 +20,7 @@ export interface ReminderTrace {
   timerFiredMs: number;
   /** Workflow tasks scheduled from the timer's firing to the first completed one. */
   workflowTasks: number;
-  /** Of them, scheduled on the normal queue: each a replay from history. */
+  /** Of them, scheduled on the normal queue (after a sticky timeout), with the whole history. */
   normalQueue: number;
   /** Sticky tasks that waited for the worker past the sticky schedule-to-start timeout. */
   stickyTimeouts: number;
@@ -42,7 +42,7 @@ export interface ReminderFigures {
   stickyTimeouts: number;
   timedOutOrFailed: number;
   /** Sampled tasks with at least one normal-queue workflow task. */
-  replayed: number;
+  movedToNormalQueue: number;
 }
 
 const at = (e: HistoryEvent) => tsToMs(e.eventTime);
@@ -109,6 +109,6 @@ export async function traceReminders(
     normalQueue: sum('normalQueue'),
     stickyTimeouts: sum('stickyTimeouts'),
     timedOutOrFailed: sum('timedOutOrFailed'),
-    replayed: traces.filter((t) => t.normalQueue > 0).length,
+    movedToNormalQueue: traces.filter((t) => t.normalQueue > 0).length,
   };
 }

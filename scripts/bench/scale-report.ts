@@ -234,7 +234,7 @@ burst       ${b.delivered}/${b.expected} ${b.rung} notices delivered (H = ${b.at
   const h = b.reminders;
   console.log(`reminders   ${h.sampled} burst histories read: timer fired at H + ${ms(h.timerFired)}
             its workflow tasks waited for the worker ${ms(h.wait)}, the one that sent it ran ${ms(h.run)}
-            ${h.workflowTasks} workflow tasks (${(h.workflowTasks / Math.max(1, h.sampled)).toFixed(2)} per reminder): ${h.normalQueue} on the normal queue (a replay; ${h.replayed} tasks replayed), ${h.stickyTimeouts} sticky timed out before a worker took it, ${h.timedOutOrFailed} timed out or failed while running`);
+            ${h.workflowTasks} workflow tasks (${(h.workflowTasks / Math.max(1, h.sampled)).toFixed(2)} per reminder): ${h.stickyTimeouts} sticky timed out before the worker took it, ${h.normalQueue} then on the normal queue with the whole history (${h.movedToNormalQueue} tasks), ${h.timedOutOrFailed} timed out or failed while running`);
 }
 
 export function printReport(r: ScaleReport, file: string): void {
