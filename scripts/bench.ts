@@ -141,30 +141,27 @@ function readOptions(): Options {
       'stack-frames': { type: 'string' },
     },
   });
-  const positive = (name: 'directives' | 'concurrency' | 'reads' | 'floor-directives') => {
+  const whole = (
+    name: 'directives' | 'concurrency' | 'reads' | 'floor-directives' | 'stack-frames',
+    min = 1,
+  ) => {
     const n = Number(values[name]);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number from 1`);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number from ${min}`);
     return n;
   };
   if (values['no-floor'] && values['floor-only'])
     throw new Error('--no-floor and --floor-only exclude each other');
-  const directives = positive('directives');
+  const directives = whole('directives');
   return {
     directives,
-    concurrency: positive('concurrency'),
-    reads: positive('reads'),
+    concurrency: whole('concurrency'),
+    reads: whole('reads'),
     floor: !values['no-floor'],
     duban: !values['floor-only'],
-    floorDirectives: values['floor-directives'] === undefined ? directives : positive('floor-directives'),
+    floorDirectives: values['floor-directives'] === undefined ? directives : whole('floor-directives'),
     profile: !values['no-profile'] && !values['floor-only'],
-    stackFrames: values['stack-frames'] === undefined ? undefined : stackFrames(values['stack-frames']),
+    stackFrames: values['stack-frames'] === undefined ? undefined : whole('stack-frames', 0),
   };
-}
-
-function stackFrames(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new Error('--stack-frames must be a whole number from 0');
-  return n;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -66,10 +66,14 @@ function subsystemOf(origin: string): string {
  * Time spent within each of `within` (`function@file`, e.g. `init@vm-shared.js`): the samples
  * with such a frame anywhere on their stack, each counted once, so callees are included.
  */
-function timeWithin(profile: CpuProfile, self: Map<number, number>, within: string[]): Map<string, number> {
+function timeWithin(
+  profile: CpuProfile,
+  byId: Map<number, CallFrame>,
+  self: Map<number, number>,
+  within: string[],
+): Map<string, number> {
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const times = new Map(within.map((w) => [w, 0]));
   for (const [id, t] of self) {
     const onStack = new Set<string>();
@@ -123,7 +127,7 @@ function summarise(file: string, top: number, within: string[]): void {
     console.log(`  ${ms(t)} ${share(t)}  ${fn}`);
   if (!within.length) return;
   console.log('  time within (callees included):');
-  for (const [w, t] of timeWithin(profile, self, within)) console.log(`  ${ms(t)} ${share(t)}  ${w}`);
+  for (const [w, t] of timeWithin(profile, byId, self, within)) console.log(`  ${ms(t)} ${share(t)}  ${w}`);
 }
 
 function main(): void {

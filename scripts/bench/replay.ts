@@ -9,24 +9,22 @@
  * promise hook takes (WORKER_STACK_FRAMES in a worker); --cpu-prof with bench/cpu-top.ts
  * `--within init@vm-shared.js` shows the hook's part.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { readRecordedHistories } from '../../test/helpers/histories';
 
-const HISTORY_DIR = path.resolve(__dirname, '..', '..', 'test', 'history_files');
 const WARM_UP_ROUNDS = 5;
 
 type History = temporal.api.history.v1.History;
 
 async function replay(
-  histories: { name: string; history: History }[],
+  histories: { file: string; history: History }[],
   rounds: number,
   bundle: Parameters<typeof Worker.runReplayHistories>[0]['workflowBundle'],
 ) {
   const all = Array.from({ length: rounds }, (_, round) =>
-    histories.map(({ name, history }) => ({ workflowId: `${name}-${round}`, history })),
+    histories.map(({ file, history }) => ({ workflowId: `${file}-${round}`, history })),
   ).flat();
   let failed = 0;
   for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, all))
@@ -42,13 +40,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a whole number from 1');
   const scenarios = new Set(values.histories.split(','));
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const histories = fs
-    .readdirSync(HISTORY_DIR)
-    .filter((f) => f.endsWith('.binpb') && scenarios.has(f.split('.')[0]!))
-    .map((name) => ({
-      name,
-      history: temporal.api.history.v1.History.decode(fs.readFileSync(path.join(HISTORY_DIR, name))),
-    }));
+  const histories = readRecordedHistories((file) => scenarios.has(file.split('.')[0]!));
   if (!histories.length) throw new Error(`no recorded histories for ${values.histories}`);
   const bundle = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),

@@ -33,3 +33,14 @@ export async function recordHistories(env: { client: Client }, scenario: string)
       fs.writeFileSync(target, temporal.api.history.v1.History.encode(history).finish());
   }
 }
+
+/** The recorded histories whose file names pass `wanted` (all by default), read back. */
+export function readRecordedHistories(wanted: (file: string) => boolean = () => true) {
+  return fs
+    .readdirSync(HISTORY_DIR)
+    .filter((file) => file.endsWith('.binpb') && wanted(file))
+    .map((file) => ({
+      file,
+      history: temporal.api.history.v1.History.decode(fs.readFileSync(path.join(HISTORY_DIR, file))),
+    }));
+}

@@ -3,14 +3,12 @@
  * (test/history_files, written by `npm run record-histories`). A change that would make running
  * directives fail on their next step fails here; such a change needs patched() or a new version.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { HISTORY_DIR } from '../helpers/histories';
+import { readRecordedHistories } from '../helpers/histories';
 import { workflowBundle } from '../helpers/temporal';
 
-const files = fs.readdirSync(HISTORY_DIR).filter((f) => f.endsWith('.binpb'));
+const recorded = readRecordedHistories();
+const files = recorded.map(({ file }) => file);
 
 test('the recorded histories cover the register, directives, department tasks, breach records and cases', () => {
   const types = new Set(files.map((f) => f.split('.')[1]));
@@ -24,10 +22,7 @@ test('the recorded histories cover the register, directives, department tasks, b
 });
 
 test('every recorded history replays without non-determinism', async () => {
-  const histories = files.map((file) => ({
-    workflowId: file,
-    history: temporal.api.history.v1.History.decode(fs.readFileSync(path.join(HISTORY_DIR, file))),
-  }));
+  const histories = recorded.map(({ file, history }) => ({ workflowId: file, history }));
   const failures: string[] = [];
   let replayed = 0;
   for await (const result of Worker.runReplayHistories(
