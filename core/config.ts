@@ -74,6 +74,14 @@ export const WORKER_HEAP_LIMIT_MB = 192;
  * with the frames: V8's default of 10 made it a quarter of the workflow thread's time.
  */
 export const DEFAULT_WORKFLOW_STACK_FRAMES = 4;
+/**
+ * How long a workflow task waits on the worker's own (sticky) queue before the server hands it to
+ * any worker with the whole history. The SDK's 10 s is shorter than a 09:00 burst's backlog: past
+ * it every reminder took a second workflow task and a replay, which fed the backlog (README,
+ * Performance: 1 000 reminders, p99 16 s waiting with 60 s). The price: a workflow task already
+ * queued for a worker that dies waits this long before another worker takes it.
+ */
+export const DEFAULT_STICKY_TIMEOUT_SECONDS = 30;
 
 const envSchema = z.object({
   DUBAN_DATA_DIR: z.string().min(1).default('data'),
@@ -131,6 +139,17 @@ const envSchema = z.object({
    * the innermost frames only (replay its history for the rest).
    */
   WORKER_STACK_FRAMES: z.coerce.number().int().min(0).max(100).default(DEFAULT_WORKFLOW_STACK_FRAMES),
+  /**
+   * Seconds a workflow task waits for this worker (which holds the workflow in its cache) before
+   * any worker may take it, replaying the whole history. Longer rides out a backlog; shorter hands
+   * a dead worker's workflows on sooner.
+   */
+  WORKER_STICKY_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(DEFAULT_STICKY_TIMEOUT_SECONDS),
   /** How long a step waits for its workflow update before answering 503 with Retry-After. */
   STEP_WAIT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
   /**
@@ -204,6 +223,8 @@ export interface Config {
   workerCachedWorkflows: number;
   /** WORKER_STACK_FRAMES: frames per stack trace in workflow code. */
   workerStackFrames: number;
+  /** WORKER_STICKY_TIMEOUT_SECONDS: a workflow task's wait on the worker's sticky queue. */
+  workerStickyTimeoutSeconds: number;
   stepWaitSeconds: number;
   /** DUBAN_PRODUCTION: no demo organisation, the demo password refused, an administrator bootstrapped. */
   production: boolean;
@@ -319,6 +340,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerLivenessSeconds: e.WORKER_LIVENESS_SECONDS,
     workerCachedWorkflows: e.WORKER_CACHED_WORKFLOWS,
     workerStackFrames: e.WORKER_STACK_FRAMES,
+    workerStickyTimeoutSeconds: e.WORKER_STICKY_TIMEOUT_SECONDS,
     stepWaitSeconds: e.STEP_WAIT_SECONDS,
     production: e.DUBAN_PRODUCTION,
     classifiedAccredited: e.CLASSIFIED_ACCREDITED,

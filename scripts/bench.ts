@@ -1,6 +1,6 @@
 /**
  * Load benchmark: `node --import tsx scripts/bench.ts [--directives 200] [--concurrency 8] [--reads 300]
- * [--floor-directives N] [--no-floor | --floor-only] [--no-profile] [--stack-frames N]`.
+ * [--floor-directives N] [--no-floor | --floor-only] [--no-profile] [--stack-frames N] [--worker-process]`.
  *
  * Starts its own Duban (Temporal dev server, fresh database, worker and API in this process; see
  * bench/stack.ts). First the raw-Temporal floor (bench/floor.ts): workflows of a directive's shape
@@ -126,6 +126,11 @@ interface Options {
   profile: boolean;
   /** Frames per stack trace in Duban's workflow code (WORKER_STACK_FRAMES); npm start's otherwise. */
   stackFrames: number | undefined;
+  /**
+   * Duban's worker as production runs it as a service: built, a process of its own (dist/worker.js),
+   * beside the API in this process; otherwise both share this process, as `npm start` runs them.
+   */
+  workerProcess: boolean;
 }
 
 function readOptions(): Options {
@@ -139,6 +144,7 @@ function readOptions(): Options {
       'floor-only': { type: 'boolean', default: false },
       'no-profile': { type: 'boolean', default: false },
       'stack-frames': { type: 'string' },
+      'worker-process': { type: 'boolean', default: false },
     },
   });
   const whole = (
@@ -151,6 +157,11 @@ function readOptions(): Options {
   };
   if (values['no-floor'] && values['floor-only'])
     throw new Error('--no-floor and --floor-only exclude each other');
+  // The profile counts the statements of this process's activities; a worker process's go uncounted.
+  if (values['worker-process'] && !values['no-profile'] && !values['floor-only'])
+    throw new Error(
+      '--worker-process needs --no-profile: the profile counts statements in this process only',
+    );
   const directives = whole('directives');
   return {
     directives,
@@ -161,6 +172,7 @@ function readOptions(): Options {
     floorDirectives: values['floor-directives'] === undefined ? directives : whole('floor-directives'),
     profile: !values['no-profile'] && !values['floor-only'],
     stackFrames: values['stack-frames'] === undefined ? undefined : whole('stack-frames', 0),
+    workerProcess: values['worker-process'] === true,
   };
 }
 
@@ -640,26 +652,51 @@ const table = (rows: string[][], align: ('l' | 'r')[]) => {
     .join('\n');
 };
 
+/**
+ * The load is a closed loop: each lane sends its next request when the last is answered, so the
+ * lanes are always waiting (Little's law): lanes × wall = the answers' times + the waits for 办结.
+ * The mean answer is then fixed by the rate, and a 60 ms mean at 8 lanes needs 8 ÷ 0.06 s calls/s.
+ */
+function closedLoop(r: Report, wallSeconds: number): string {
+  const human = r.humanActions;
+  if (!human?.count || !wallSeconds) return '';
+  const lanes = r.options.concurrency;
+  const waits = r.steps['closed (projection)'];
+  const waitSeconds = waits ? (waits.count * waits.mean) / 1000 : 0;
+  const callsPerSecond = human.count / wallSeconds;
+  const implied = ((lanes * wallSeconds - waitSeconds) / human.count) * 1000;
+  const callsPerDirective = human.count / (r.throughput?.directivesClosed || 1);
+  const needed = lanes / 0.06;
+  return (
+    `closed loop ${lanes} lanes, ${callsPerSecond.toFixed(1)} write calls/s: mean answer ${human.mean} ms ` +
+    `(lanes × wall less the waits for 办结, per call: ${implied.toFixed(1)} ms); a 60 ms mean needs ` +
+    `${needed.toFixed(0)} calls/s, ${(needed / callsPerDirective).toFixed(2)} directives/s`
+  );
+}
+
 const cpuPerDirective = (p: PhaseFigures, n: number) =>
   n
     ? `CPU per directive ${Math.round((p.benchCpuSeconds / n) * 1000)} ms bench process + ` +
+      (p.workerCpuSeconds === null
+        ? ''
+        : `${Math.round((p.workerCpuSeconds / n) * 1000)} ms worker process + `) +
       `${p.temporalCpuSeconds === null ? '?' : Math.round((p.temporalCpuSeconds / n) * 1000)} ms dev server`
     : '';
 
 function printFloor(r: Report): void {
   if (!r.floor.length) return;
-  const rows = [['floor', 'directives/s', 'calls', 'p50', 'p95', 'p99', 'max', 'wall s', 'load']];
+  const rows = [['floor', 'directives/s', 'calls', 'mean', 'p50', 'p95', 'p99', 'max', 'wall s', 'load']];
   for (const f of r.floor)
     rows.push([
       `${f.variant} (${f.description})`,
       String(f.directivesPerSecond),
       String(f.perCall.count),
-      ...(['p50', 'p95', 'p99', 'max'] as const).map((c) => String(f.perCall[c])),
+      ...(['mean', 'p50', 'p95', 'p99', 'max'] as const).map((c) => String(f.perCall[c])),
       String(f.phase.wallSeconds),
       `${f.phase.loadAverage.start.toFixed(1)}→${f.phase.loadAverage.end.toFixed(1)}`,
     ]);
   console.log(`\nraw-Temporal floor, ${FLOOR_CALLS} calls per directive (latency per call, ms)`);
-  console.log(table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
+  console.log(table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
   for (const f of r.floor) {
     console.log(
       `  ${f.variant}: ${cpuPerDirective(f.phase, f.completed)}; ${f.tasksPerDirective.workflowTasks} workflow tasks and ` +
@@ -753,16 +790,17 @@ function stepsPerDirective(step: string): number {
 
 function printReport(r: Report): void {
   printFloor(r);
-  const cols = ['count', 'p50', 'p95', 'p99', 'max'] as const;
+  const cols = ['count', 'mean', 'p50', 'p95', 'p99', 'max'] as const;
   const rows = [['step', ...cols]];
   for (const [step, f] of Object.entries(r.steps)) rows.push([step, ...cols.map((c) => String(f[c]))]);
   if (r.humanActions) rows.push(['(all write steps)', ...cols.map((c) => String(r.humanActions![c]))]);
   if (Object.keys(r.steps).length) {
     console.log('\nDuban (latency, ms)');
-    console.log(table(rows, ['l', 'r', 'r', 'r', 'r', 'r']));
+    console.log(table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r']));
   }
   const phase = (name: string, p: PhaseFigures) =>
     `${name}: ${p.wallSeconds} s wall; CPU ${p.benchCpuSeconds} s bench process, ` +
+    (p.workerCpuSeconds === null ? '' : `${p.workerCpuSeconds} s worker process, `) +
     `${p.temporalCpuSeconds ?? '?'} s dev server, ${p.otherCpuSeconds ?? '?'} s other processes; ` +
     `event loop ${Math.round(p.eventLoopUtilization * 100)}% busy; ` +
     `load ${p.loadAverage.start.toFixed(1)}→${p.loadAverage.end.toFixed(1)}`;
@@ -775,7 +813,8 @@ function printReport(r: Report): void {
 throughput  ${r.throughput.directivesClosed} directives closed in ${write.wallSeconds} s = ${r.throughput.directivesPerSecond}/s (concurrency ${r.options.concurrency})${shares ? `: ${shares}` : ''}
 ${phase('writes', write)}
             ${cpuPerDirective(write, r.throughput.directivesClosed)}
-${phase('reads ', read)}`);
+${phase('reads ', read)}
+${closedLoop(r, write.wallSeconds)}`);
   }
   const m = r.memory;
   const proc = (p: ProcessMemory) =>
@@ -881,9 +920,17 @@ async function benchmark(stack: BenchStack, opts: Options, stop: Stop): Promise<
       counters.reset();
       counters.on = opts.profile;
       console.log(`bench: Duban: ${opts.directives} directives, ${opts.concurrency} at a time`);
-      const [receiptNumbers, write] = await measured(stack.temporalPid, () => writePhase(run));
+      const [receiptNumbers, write] = await measured(
+        stack.temporalPid,
+        () => writePhase(run),
+        stack.workerPid,
+      );
       console.log(`bench: ${opts.reads} list and ${opts.reads} detail reads`);
-      const [, read] = await measured(stack.temporalPid, () => readPhase(run, receiptNumbers));
+      const [, read] = await measured(
+        stack.temporalPid,
+        () => readPhase(run, receiptNumbers),
+        stack.workerPid,
+      );
       counters.on = false;
       const verification = await verify(stack.db, opts, recorder);
       const closed = receiptNumbers.length;
@@ -942,7 +989,12 @@ async function main(): Promise<number> {
   process.on('SIGINT', () => stop.request('interrupted'));
   process.on('SIGTERM', () => stop.request('terminated'));
 
-  const stackOptions = { floor: opts.floor, profile: opts.profile, workflowStackFrames: opts.stackFrames };
+  const stackOptions = {
+    floor: opts.floor,
+    profile: opts.profile,
+    workflowStackFrames: opts.stackFrames,
+    workerProcess: opts.workerProcess,
+  };
   const stack = await startBenchStack(stackOptions, (err) => {
     console.error('bench: the worker failed:', err);
     stop.now('the worker failed'); // requests waiting on it would never finish

@@ -25,6 +25,7 @@ export async function runWorker(config: Config): Promise<void> {
     noticeChannels,
     maxCachedWorkflows: config.workerCachedWorkflows,
     workflowStackFrames: config.workerStackFrames,
+    stickyTimeoutSeconds: config.workerStickyTimeoutSeconds,
     // The bundle `npm run build` made: no compiler in this process (npm start sets it).
     ...(process.env.DUBAN_WORKFLOW_BUNDLE
       ? { workflowBundle: { codePath: process.env.DUBAN_WORKFLOW_BUNDLE } }

@@ -25,6 +25,8 @@ export interface DubanWorkerOptions extends ActivityDeps {
   maxCachedWorkflows?: number;
   /** Frames per stack trace in workflow code (config WORKER_STACK_FRAMES); V8's 10 otherwise. */
   workflowStackFrames?: number;
+  /** A workflow task's wait on this worker's sticky queue (config WORKER_STICKY_TIMEOUT_SECONDS); the SDK's 10 s otherwise. */
+  stickyTimeoutSeconds?: number;
 }
 
 export function createDubanWorker(opts: DubanWorkerOptions): Promise<Worker> {
@@ -39,6 +41,9 @@ function makeWorker(opts: DubanWorkerOptions): Promise<Worker> {
     ...(opts.identity ? { identity: opts.identity } : {}),
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
     ...(opts.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: opts.maxCachedWorkflows }),
+    ...(opts.stickyTimeoutSeconds === undefined
+      ? {}
+      : { stickyQueueScheduleToStartTimeout: `${opts.stickyTimeoutSeconds}s` }),
     // The configured e-mail and webhook channels (worker/index.ts); none in most tests.
     activities: createActivities({ db: opts.db, noticeChannels: opts.noticeChannels }),
     // Built once (npm start runs npm run build), or bundled here from the sources (development).

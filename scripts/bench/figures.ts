@@ -5,6 +5,7 @@ import { machineBusySeconds, procCpuSeconds, threadCpuSeconds, threadCpuSince } 
 
 export interface StepFigures {
   count: number;
+  mean: number;
   p50: number;
   p95: number;
   p99: number;
@@ -13,12 +14,13 @@ export interface StepFigures {
 
 const round1 = (ms: number) => Math.round(ms * 10) / 10;
 
-/** Nearest-rank percentiles, in ms with one decimal. */
+/** The mean and nearest-rank percentiles, in ms with one decimal. */
 export function figuresOf(samples: number[]): StepFigures {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
   return {
     count: sorted.length,
+    mean: round1(sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1)),
     p50: round1(at(50)),
     p95: round1(at(95)),
     p99: round1(at(99)),

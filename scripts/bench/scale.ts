@@ -2,6 +2,7 @@
  * Scale loader (issue 11, item 4): `node --import tsx scripts/bench/scale.ts --tasks N
  * [--departments D] [--per-directive K] [--concurrency C] [--burst B] [--burst-hour h]
  * [--burst-lead MIN] [--burst-timeout S] [--max-wait MIN] [--reads R] [--cached-workflows W]
+ * [--sticky-timeout S]
  * [--worker-node-flag F]… [--profile]`.
  *
  * Puts N open department tasks (承办单位任务) in place, each with its pending reminders, then
@@ -39,7 +40,8 @@
  *   ~100 ms pessimistic), counted per task (a reminder goes to the department's 承办人: one row).
  *   Notice.at, the workflow's own clock when it sent it, gives the timer's lateness beside it.
  * - **Memory and CPU.** The worker runs as production runs it, built (`npm run build`) and in a
- *   process of its own (dist/worker.js, WORKER_CACHED_WORKFLOWS or --cached-workflows): its RSS is
+ *   process of its own (dist/worker.js, WORKER_CACHED_WORKFLOWS or --cached-workflows, and
+ *   WORKER_STICKY_TIMEOUT_SECONDS or --sticky-timeout): its RSS is
  *   the issue's figure. The API and the loader share this process.
  * - **Reads** come after the load (before H, stopped a minute before it), R of each kind one at a
  *   time, then R of each 8 at a time (bench/scale-reads.ts).
@@ -109,6 +111,8 @@ interface Options {
   reads: number;
   /** The worker's sticky cache (WORKER_CACHED_WORKFLOWS); npm start's default otherwise. */
   cachedWorkflows: number | undefined;
+  /** A workflow task's wait on the worker's sticky queue (WORKER_STICKY_TIMEOUT_SECONDS); npm start's default otherwise. */
+  stickyTimeoutSeconds: number | undefined;
   /** Node options for the worker's process (e.g. a heap limit), tried as production would set them. */
   workerNodeFlags: string[];
   /**
@@ -132,6 +136,7 @@ function readOptions(): Options {
       'max-wait': { type: 'string', default: '65' },
       reads: { type: 'string', default: '300' },
       'cached-workflows': { type: 'string' },
+      'sticky-timeout': { type: 'string' },
       'worker-node-flag': { type: 'string', multiple: true },
       profile: { type: 'boolean', default: false },
     },
@@ -159,6 +164,8 @@ function readOptions(): Options {
     maxWaitMinutes: whole('max-wait', 0),
     reads: whole('reads', 0),
     cachedWorkflows: values['cached-workflows'] === undefined ? undefined : whole('cached-workflows', 0),
+    stickyTimeoutSeconds:
+      values['sticky-timeout'] === undefined ? undefined : whole('sticky-timeout', 1, 3600),
     workerNodeFlags: values['worker-node-flag'] ?? [],
     profile: values.profile === true,
   };
@@ -446,6 +453,7 @@ async function main(): Promise<number> {
       floor: false,
       profile: false,
       maxCachedWorkflows: opts.cachedWorkflows,
+      stickyTimeoutSeconds: opts.stickyTimeoutSeconds,
       workerProcess: true,
       workerNodeFlags: [
         ...opts.workerNodeFlags,

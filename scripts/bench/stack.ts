@@ -21,6 +21,7 @@ import { createLogger } from '../../core/logger';
 import { createDubanWorker } from '../../worker/worker';
 import {
   DEFAULT_CACHED_WORKFLOWS,
+  DEFAULT_STICKY_TIMEOUT_SECONDS,
   DEFAULT_WORKFLOW_STACK_FRAMES,
   WORKER_HEAP_LIMIT_MB,
 } from '../../core/config';
@@ -57,6 +58,8 @@ export interface BenchStackOptions {
   maxCachedWorkflows?: number;
   /** Frames per stack trace in workflow code (WORKER_STACK_FRAMES); npm start's default otherwise. */
   workflowStackFrames?: number;
+  /** A workflow task's wait on the worker's sticky queue (WORKER_STICKY_TIMEOUT_SECONDS); npm start's default otherwise. */
+  stickyTimeoutSeconds?: number;
   /**
    * The worker as production runs it: built JavaScript (`npm run build`), a process of its own
    * (dist/worker.js), so its memory and CPU are its own; otherwise it runs in this process.
@@ -104,6 +107,7 @@ export async function startBenchStack(
     let workerPid: number | undefined;
     const maxCachedWorkflows = opts.maxCachedWorkflows ?? DEFAULT_CACHED_WORKFLOWS;
     const workflowStackFrames = opts.workflowStackFrames ?? DEFAULT_WORKFLOW_STACK_FRAMES;
+    const stickyTimeoutSeconds = opts.stickyTimeoutSeconds ?? DEFAULT_STICKY_TIMEOUT_SECONDS;
     if (opts.workerProcess) {
       say('building and starting the worker as a process of its own (dist/worker.js)');
       const worker = await startWorkerProcess(
@@ -113,6 +117,7 @@ export async function startBenchStack(
           namespace,
           maxCachedWorkflows,
           workflowStackFrames,
+          stickyTimeoutSeconds,
           // As production starts it; a later flag of the same name (workerNodeFlags) overrides.
           nodeFlags: [`--max-old-space-size=${WORKER_HEAP_LIMIT_MB}`, ...(opts.workerNodeFlags ?? [])],
         },
@@ -129,6 +134,7 @@ export async function startBenchStack(
         db: await connect(),
         maxCachedWorkflows,
         workflowStackFrames,
+        stickyTimeoutSeconds,
       });
       const running = worker.run();
       running.catch(onWorkerFailure);
@@ -237,6 +243,7 @@ async function startWorkerProcess(
     namespace: string;
     maxCachedWorkflows: number;
     workflowStackFrames: number;
+    stickyTimeoutSeconds: number;
     nodeFlags: string[];
   },
   onFailure: (err: unknown) => void,
@@ -259,6 +266,7 @@ async function startWorkerProcess(
       DUBAN_WORKFLOW_BUNDLE: BUILT_WORKFLOWS,
       WORKER_CACHED_WORKFLOWS: String(opts.maxCachedWorkflows),
       WORKER_STACK_FRAMES: String(opts.workflowStackFrames),
+      WORKER_STICKY_TIMEOUT_SECONDS: String(opts.stickyTimeoutSeconds),
       LOG_LEVEL: 'info',
     },
   });

@@ -18,6 +18,9 @@ test('defaults run everything on this machine with the embedded dev server', () 
       uiPort: 8233,
     },
     workerLivenessSeconds: 90,
+    workerCachedWorkflows: 500,
+    workerStackFrames: 4,
+    workerStickyTimeoutSeconds: 30,
     sessionTtlHours: 12,
     sessionIdleMinutes: 30,
   });
@@ -58,6 +61,7 @@ test.each([
   [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
   [{ API_PORT: '7233' }, 'TEMPORAL_DEV_PORT'],
   [{ SESSION_IDLE_MINUTES: '0' }, 'SESSION_IDLE_MINUTES'],
+  [{ WORKER_STICKY_TIMEOUT_SECONDS: '0' }, 'WORKER_STICKY_TIMEOUT_SECONDS'],
   [{ SESSION_IDLE_MINUTES: 'half an hour' }, 'SESSION_IDLE_MINUTES'],
 ])('%j is refused, naming %s', (env, variable) => {
   let error: unknown;
