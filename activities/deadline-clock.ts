@@ -39,9 +39,9 @@ const PUBLISHED_YEARS = new Set(Object.keys(holidays).map((date) => Number(date.
 const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
 const dateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 const yearOf = (day: number) => new Date(day * DAY_MS).getUTCFullYear();
-/** The instant of `hour`:00 China Standard Time on `day`. */
-const instant = (day: number, hour: number) =>
-  new Date((day * 24 + hour - CST_OFFSET_HOURS) * 3_600_000).toISOString();
+/** The instant of `hour`:`minute` China Standard Time on `day`. */
+const instant = (day: number, hour: number, minute = 0) =>
+  new Date(((day * 24 + hour - CST_OFFSET_HOURS) * 60 + minute) * 60_000).toISOString();
 
 interface DayClock {
   /** The day `days` counted days after `from` (before it if negative), `from` itself not counted. */
@@ -126,12 +126,15 @@ function dueDay({ startDate, withinDays, dueDate }: ScheduleRequest, clock: DayC
 }
 
 export function computeSchedule(req: ScheduleRequest): Schedule {
-  const { counting, offsets, noticeHour } = req;
+  const { counting, offsets, noticeHour, noticeMinute = 0 } = req;
   if (counting !== 'CALENDAR' && counting !== 'WORKING') {
     fail(`counting must be 'CALENDAR' or 'WORKING', got ${show(counting)}`);
   }
   if (!isWholeNumber(noticeHour, 0, 23)) {
     fail(`noticeHour must be a whole hour from 0 to 23 (China Standard Time), got ${show(noticeHour)}`);
+  }
+  if (!isWholeNumber(noticeMinute, 0, 59)) {
+    fail(`noticeMinute must be a whole minute from 0 to 59, got ${show(noticeMinute)}`);
   }
   if (!Array.isArray(offsets)) fail('offsets must be a list of { key, offsetDays }');
   for (const { key, offsetDays } of offsets) {
@@ -149,7 +152,7 @@ export function computeSchedule(req: ScheduleRequest): Schedule {
   const notices = offsets.map(({ key, offsetDays }) => {
     const day = clock.step(due, offsetDays);
     clock.touch(day);
-    return { key, date: dateOf(day), at: instant(day, noticeHour) };
+    return { key, date: dateOf(day), at: instant(day, noticeHour, noticeMinute) };
   });
   return {
     dueDate: dateOf(due),

@@ -56,6 +56,7 @@ export const integrityPolicySchema = z
       ),
     dayCounting: z.enum(['CALENDAR', 'WORKING']),
     noticeHour: z.number().int().min(0).max(23),
+    noticeMinute: z.number().int().min(0).max(59).optional(),
     rectification: z
       .object({
         explainWithinDays: days,

@@ -65,6 +65,7 @@ export const routingPolicySchema = z
       .regex(/^[A-Za-z0-9._-]{1,40}$/, '政策版本须由字母、数字和 . _ - 组成（至多 40 个字符），如 seed-2017'),
     dayCounting: z.enum(['CALENDAR', 'WORKING']),
     noticeHour: z.number().int().min(0).max(23),
+    noticeMinute: z.number().int().min(0).max(59).optional(),
     handlingOptions: z.object({
       1: handlingOption,
       2: handlingOption,

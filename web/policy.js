@@ -31,6 +31,7 @@ const KEY_LABELS = {
   draftWithinDays: '代拟稿天数',
   dayCounting: '计日方式',
   noticeHour: '提醒发出时刻',
+  noticeMinute: '提醒发出分钟',
   reviewChain: '审核顺序',
   key: '代号',
   kind: '类别',
@@ -47,6 +48,9 @@ const chineseReason = (reason) => reason.replace(/^“([A-Za-z]+)”/, (m, key) 
 
 const unit = (policy) => (policy.dayCounting === 'WORKING' ? '个工作日' : '天');
 const names = (codes, catalogue) => codes.map((c) => catalogue[c] ?? c).join('、');
+/** 9 时, or 9 时 30 分: a version from before the minute names none. */
+const noticeTime = (policy) =>
+  policy.noticeMinute ? `${policy.noticeHour} 时 ${policy.noticeMinute} 分` : `${policy.noticeHour} 时`;
 /** A rung's day relative to the 回报期限: 回报期限前 3 天, 回报期限当天, 回报期限后 1 天. */
 const offsetText = (days, u) =>
   days < 0 ? `回报期限前 ${-days} ${u}` : days === 0 ? '回报期限当天' : `回报期限后 ${days} ${u}`;
@@ -117,7 +121,7 @@ function policyView(policy) {
       'table',
       { id: 'policy-general', class: 'form' },
       row('计日方式', COUNTING[policy.dayCounting] ?? policy.dayCounting),
-      row('提醒发出时间', `当天 ${policy.noticeHour} 时（北京时间）`),
+      row('提醒发出时间', `当天 ${noticeTime(policy)}（北京时间）`),
       row('审核顺序', `${policy.reviewChain.map((r) => REVIEWERS[r] ?? r).join(' → ')} → 领导批示`),
       row(
         '办文时限',
@@ -208,6 +212,12 @@ function policyForm(policy, main) {
         '提醒发出时刻',
         '提醒发出时刻（0–23 时） ',
         numberInput('noticeHour', policy.noticeHour, { min: 0, max: 23 }),
+      ),
+      field(
+        'noticeMinute',
+        '提醒发出分钟',
+        '提醒发出分钟（0–59 分） ',
+        numberInput('noticeMinute', policy.noticeMinute ?? 0, { min: 0, max: 59 }),
       ),
     ),
     reviewChainFieldset(policy),
@@ -586,6 +596,7 @@ function readPolicy(form) {
     version: String(data.get('version') ?? '').trim(),
     dayCounting: data.get('dayCounting'),
     noticeHour: num(data.get('noticeHour')),
+    noticeMinute: num(data.get('noticeMinute')),
     handlingOptions,
     reviewChain: data.getAll('reviewChain').filter(Boolean),
     notices,

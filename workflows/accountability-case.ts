@@ -71,6 +71,7 @@ export async function accountabilityCaseWorkflow(
     rungs: policy.objection.ladder,
     counting: policy.dayCounting,
     noticeHour: policy.noticeHour,
+    noticeMinute: policy.noticeMinute,
     state: windowState,
   });
   const { principal, subject } = input;

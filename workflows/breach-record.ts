@@ -114,6 +114,7 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
     rungs: policy.rectification.ladder,
     counting: policy.dayCounting,
     noticeHour: policy.noticeHour,
+    noticeMinute: policy.noticeMinute,
     state,
   });
   const objectionWindowState: LadderState = { overdue: false, firedNotices: [] };
@@ -121,6 +122,7 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
     rungs: policy.objection.ladder,
     counting: policy.dayCounting,
     noticeHour: policy.noticeHour,
+    noticeMinute: policy.noticeMinute,
     state: objectionWindowState,
   });
   const ended = () => state.status === 'REPAIRED' || state.status === 'REVOKED';

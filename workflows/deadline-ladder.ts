@@ -31,6 +31,8 @@ export interface ScheduleRequest {
   offsets: LadderRung[];
   /** Hour of day, China Standard Time, at which each offset fires (e.g. 9). */
   noticeHour: number;
+  /** And the minute of that hour (0 unless the policy names one). */
+  noticeMinute?: number;
 }
 
 export interface ScheduledNotice {
@@ -65,6 +67,7 @@ export interface LadderOptions<R extends LadderRung> {
   rungs: readonly R[];
   counting: DayCounting;
   noticeHour: number;
+  noticeMinute?: number;
   /** The workflow's state object: dueDate, overdue and firedNotices are written here. */
   state: LadderState;
 }
@@ -174,6 +177,7 @@ export class DeadlineLadder<R extends LadderRung> {
       counting: this.opts.counting,
       offsets: this.opts.rungs.map((r) => ({ key: r.key, offsetDays: r.offsetDays })),
       noticeHour: this.opts.noticeHour,
+      noticeMinute: this.opts.noticeMinute,
     });
   }
 }

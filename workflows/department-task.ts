@@ -106,6 +106,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     rungs: breachAt ? [...rules, breachAt] : rules,
     counting: policy.dayCounting,
     noticeHour: policy.noticeHour,
+    noticeMinute: policy.noticeMinute,
     state,
   });
   const opened = () => ladder.opened;
@@ -675,6 +676,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       rungs: rules,
       counting: policy.dayCounting,
       noticeHour: policy.noticeHour,
+      noticeMinute: policy.noticeMinute,
       state: owed,
     });
     const today = chinaDate(Date.now());

@@ -347,6 +347,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
           counting: policy.dayCounting,
           offsets: [],
           noticeHour: policy.noticeHour,
+          noticeMinute: policy.noticeMinute,
         });
       let dueDate: string;
       if (patched('parallel-dispatch')) {
@@ -677,6 +678,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
       counting: policy.dayCounting,
       offsets: [{ key: 'office-due', offsetDays: 0 }],
       noticeHour: policy.noticeHour,
+      noticeMinute: policy.noticeMinute,
     });
     state.officeDueDate = schedule.dueDate;
     await activities.recordDirective(projection());

@@ -22,6 +22,8 @@ export interface IntegrityPolicy {
   dayCounting: DayCounting;
   /** Hour (China Standard Time) at which a dated notice goes out. */
   noticeHour: number;
+  /** Minute of that hour (0 when a version from before it names none). */
+  noticeMinute?: number;
   /** 书面说明原因并限期加以整改: days for each step, and the ladder on every step's deadline. */
   rectification: {
     /** From the record's opening to the written explanation (书面说明原因). */
@@ -66,6 +68,7 @@ export const DEFAULT_INTEGRITY_POLICY: IntegrityPolicy = {
   version: 'integrity-2017',
   dayCounting: 'CALENDAR',
   noticeHour: 9,
+  noticeMinute: 0,
   rectification: { explainWithinDays: 5, planWithinDays: 10, completeWithinDays: 30, ladder: STEP_LADDER },
   objection: {
     windowDays: 15,

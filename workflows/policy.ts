@@ -51,6 +51,8 @@ export interface RoutingPolicy {
   dayCounting: DayCounting;
   /** Hour (China Standard Time) at which a dated notice goes out. */
   noticeHour: number;
+  /** Minute of that hour (0 when a version from before it names none). */
+  noticeMinute?: number;
   handlingOptions: Record<HandlingOptionCode, HandlingOption>;
   /** Office roles that sign the 拟办 in turn before it goes to a leader (the seed shows two sign-offs). */
   reviewChain: ReviewerRole[];
@@ -89,6 +91,7 @@ export const DEFAULT_POLICY: RoutingPolicy = {
   version: 'seed-2017.2',
   dayCounting: 'CALENDAR',
   noticeHour: 9,
+  noticeMinute: 0,
   handlingOptions: {
     1: { label: '拟原文翻印发至各市、县，省府直属各部门', reportWithinDays: 10, needsDraft: false },
     2: { label: '拟原文翻印发至各市，省府直属各部门', reportWithinDays: 10, needsDraft: false },

@@ -1,12 +1,12 @@
 /**
  * The 09:00 burst of the scale loader (scripts/bench/scale.ts): B department tasks whose first
- * reminder (提醒, remind-3: three calendar days before the 回报期限, at the policy's noticeHour CST)
+ * reminder (提醒, remind-3: three calendar days before the 回报期限, at the policy's notice time CST)
  * falls due at one and the same instant H, and how late each notice reaches the Notice table.
  *
  * The dev server's clock is the wall clock, so H must be a real instant in the near future, and a
- * policy can only name a whole hour (noticeHour, China Standard Time): H is the next whole CST hour
- * after the burst's load is expected to end. The office director saves a policy version with that
- * noticeHour (new directives take it at registration), and the burst's 拟办 sets the 回报期限 by hand
+ * policy names a whole minute (noticeHour and noticeMinute, China Standard Time): H is the next
+ * whole minute after the burst's load is expected to end. The office director saves a policy
+ * version with that notice time (new directives take it at registration), and the burst's 拟办 sets the 回报期限 by hand
  * to H's CST date minus the rung's offset, so computeSchedule (activities/deadline-clock.ts) puts
  * that rung exactly at H.
  */
@@ -18,6 +18,7 @@ import type { Urgency } from '../../workflows/types';
 import { figuresOf, type StepFigures } from './figures';
 import type { ScaleApi } from './scale-http';
 
+const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const CST_OFFSET_HOURS = 8;
@@ -32,8 +33,11 @@ const PACE_SECONDS = [1, 2, 5, 10, 20, 30, 60, 120];
 /** The CST hour (0–23) of an instant. CST has no daylight saving: whole UTC hours are whole CST hours. */
 export const cstHourOf = (ms: number) => (new Date(ms).getUTCHours() + CST_OFFSET_HOURS) % 24;
 
-/** The first whole hour at or after `ms`. */
-export const nextWholeHour = (ms: number) => Math.ceil(ms / HOUR_MS) * HOUR_MS;
+/** The CST minute (0–59) of an instant: CST is a whole number of hours from UTC. */
+const cstMinuteOf = (ms: number) => new Date(ms).getUTCMinutes();
+
+const nextWholeHour = (ms: number) => Math.ceil(ms / HOUR_MS) * HOUR_MS;
+const nextWholeMinute = (ms: number) => Math.ceil(ms / MINUTE_MS) * MINUTE_MS;
 
 /** The next instant, after `ms`, at which the CST clock reads `hour`:00. */
 export function nextCstHour(hour: number, ms: number): number {
@@ -51,16 +55,19 @@ export const cstText = (ms: number) =>
   `${new Date(ms + CST_OFFSET_HOURS * HOUR_MS).toISOString().slice(0, 16).replace('T', ' ')} CST`;
 
 /**
- * H: `burstHour` given, its next occurrence; otherwise the first whole hour at least `leadMs` after
- * the burst's load is expected to end.
+ * H: `burstHour` given, its next occurrence (hh:00 CST, as the seed's 09:00); otherwise the first
+ * whole minute at least `leadMs` after the burst's load is expected to end.
  */
 export function chooseBurstInstant(now: number, expectedLoadMs: number, leadMs: number, burstHour?: number) {
-  return burstHour === undefined ? nextWholeHour(now + expectedLoadMs + leadMs) : nextCstHour(burstHour, now);
+  return burstHour === undefined
+    ? nextWholeMinute(now + expectedLoadMs + leadMs)
+    : nextCstHour(burstHour, now);
 }
 
 export interface BurstPolicy {
   version: string;
   noticeHour: number;
+  noticeMinute: number;
   /** The ladder's first rung for the urgency: the one that falls at H. */
   rung: NoticeRule;
   /** The 回报期限 the burst's 拟办 sets. */
@@ -68,7 +75,7 @@ export interface BurstPolicy {
 }
 
 /**
- * As the office director: the policy in force with noticeHour = H's CST hour, counted in calendar
+ * As the office director: the policy in force with its notice time at H's CST hour and minute, counted in calendar
  * days, saved as a new version (PUT /api/policy). Directives registered from now on take it.
  */
 export async function saveBurstPolicy(
@@ -80,12 +87,13 @@ export async function saveBurstPolicy(
   const { policy } = (await api.get('policy', director, '/api/policy')) as { policy: RoutingPolicy };
   const version = `scale-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
   const noticeHour = cstHourOf(at);
+  const noticeMinute = cstMinuteOf(at);
   await api.write({
     label: 'policy',
     who: director,
     method: 'PUT',
     url: '/api/policy',
-    body: { ...policy, version, noticeHour, dayCounting: 'CALENDAR' },
+    body: { ...policy, version, noticeHour, noticeMinute, dayCounting: 'CALENDAR' },
     expected: 201,
   });
   const rung = [...policy.notices[urgency]].sort((a, b) => a.offsetDays - b.offsetDays)[0];
@@ -95,7 +103,7 @@ export async function saveBurstPolicy(
     throw new Error(
       `the first rung ${rung.key} comes after the 回报期限: no 回报期限 from today puts it at H`,
     );
-  return { version, noticeHour, rung, dueDate };
+  return { version, noticeHour, noticeMinute, rung, dueDate };
 }
 
 export interface BurstFigures {

@@ -8,7 +8,7 @@
  * Puts N open department tasks (承办单位任务) in place, each with its pending reminders, then
  * measures what the issue asks of a system holding them: the worker's RSS, the read latency of the
  * lists people open (收文, a department's tasks, 待办), and a burst of B reminders falling due at
- * the same whole hour, delivered within 5 s of it. Table on the console, JSON in
+ * the same instant H (09:00, or the next whole minute), delivered within 5 s of it. Table on the console, JSON in
  * data/bench/scale-<N>.json; exits non-zero on any failure (a target not met is not a failure).
  *
  * Method, and why:
@@ -23,13 +23,14 @@
  * - **Departments per directive.** A 拟办 names one 主办 and at most 20 会办 (api/routes/routing.ts),
  *   so a directive reaches at most K = 21 departments: N tasks take ceil(N / K) directives (the last
  *   fewer), task j going to department j mod D, so each department holds about N / D tasks.
- * - **The burst at a whole hour.** The dev server runs on the wall clock, so a reminder cannot be
+ * - **The burst at a whole minute.** The dev server runs on the wall clock, so a reminder cannot be
  *   brought forward: it has to fall due at a real instant H. The policy's notice time is a whole
- *   hour (noticeHour, China Standard Time), so H is the next whole CST hour at least --burst-lead
- *   minutes after the burst's load is expected to end (or --burst-hour's next occurrence). The
+ *   minute (noticeHour and noticeMinute, China Standard Time), so H is the next whole minute at
+ *   least --burst-lead minutes after the burst's load is expected to end (or --burst-hour's next
+ *   hh:00, the seed's 09:00 being one). The
  *   ordinary tasks are loaded first, under the policy in force, with the 办理提示's default
  *   回报期限 (10 days: their first reminder is a week away); then the office director saves a
- *   policy version with noticeHour = H's hour (PUT /api/policy; a directive keeps the policy it was
+ *   policy version with its notice time at H (PUT /api/policy; a directive keeps the policy it was
  *   registered under), and the burst's B tasks are loaded last with a 回报期限 set by hand in the
  *   拟办, H's CST date + 3 calendar days, so their remind-3 falls exactly at H
  *   (activities/deadline-clock.ts). Loading them last lets H be chosen from the rate measured on
@@ -84,7 +85,7 @@ import { officeSteps } from './office-steps';
 
 const OUTPUT_DIR = path.resolve(__dirname, '..', '..', 'data', 'bench');
 /** Tasks/s assumed for the burst's load when too few ordinary tasks were loaded to measure it. */
-const ASSUMED_TASKS_PER_SECOND = 3;
+const ASSUMED_TASKS_PER_SECOND = 15;
 /** The measured rate is taken with this much slack when H is chosen. */
 const LOAD_ESTIMATE_SLACK = 1.3;
 /** Reads stop this long before H, so they never overlap the burst. */
@@ -208,7 +209,7 @@ async function planBurst(run: Run, burstTasks: number, ordinary: LoadFigures): P
     console.warn('scale: the burst may not be loaded before H (--burst-hour too soon?)');
   const policy = await saveBurstPolicy(run.api, OFFICE_DIRECTOR, at, URGENCY);
   console.log(
-    `scale: policy ${policy.version} saved: noticeHour ${policy.noticeHour}; the burst's 回报期限 ${policy.dueDate}, ` +
+    `scale: policy ${policy.version} saved: notices at ${policy.noticeHour}:${String(policy.noticeMinute).padStart(2, '0')} CST; the burst's 回报期限 ${policy.dueDate}, ` +
       `its ${policy.rung.key} at ${cstText(at)}`,
   );
   return { policy, at };

@@ -62,6 +62,13 @@ describe('calendar days: the seed 回报单', () => {
     expect(notice).toEqual({ key: 'remind-3', date: '2017-01-11', at });
   });
 
+  it('fires at 08:30 CST when the policy names minute 30, and on the hour when it names none', () => {
+    const at = (noticeMinute?: number) =>
+      computeSchedule({ ...seedForm, noticeHour: 8, noticeMinute, offsets: [LADDER[0]!] }).notices[0]!.at;
+    expect(at(30)).toBe('2017-01-11T00:30:00.000Z');
+    expect(at(undefined)).toBe('2017-01-11T00:00:00.000Z');
+  });
+
   it('never warns about the holiday data, whatever the year', () => {
     const s = computeSchedule({ ...seedForm, startDate: '2027-12-28' });
     expect(s).toMatchObject({ dueDate: '2028-01-07', calendarWarnings: [] });
@@ -217,6 +224,7 @@ describe('invalid requests', () => {
     ['withinDays of years', { withinDays: 3650 }, /withinDays .*from 1 to 366, got 3650/],
     ['noticeHour 24', { noticeHour: 24 }, /noticeHour must be a whole hour from 0 to 23 .*got 24/],
     ['noticeHour -1', { noticeHour: -1 }, /noticeHour .*got -1/],
+    ['noticeMinute 60', { noticeMinute: 60 }, /noticeMinute must be a whole minute from 0 to 59, got 60/],
     ['an unknown counting', { counting: 'LUNAR' }, /counting must be 'CALENDAR' or 'WORKING', got 'LUNAR'/],
     [
       'a fractional offset',

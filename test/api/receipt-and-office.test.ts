@@ -333,10 +333,16 @@ test('the routing policy: read by all, set by the director, taken by new directi
   expect((await as('fgw-mishu').get('/api/policy')).body.policy.version).toBe('seed-2017.2');
   const working = { ...DEFAULT_POLICY, version: 'working-days-2017', dayCounting: 'WORKING' };
   expect((await as('huangweiyan').put('/api/policy', working)).status).toBe(403);
-  const bad = await as('zh1-director').put('/api/policy', { ...working, noticeHour: 25, reviewChain: [] });
+  const bad = await as('zh1-director').put('/api/policy', {
+    ...working,
+    noticeHour: 25,
+    noticeMinute: 60,
+    reviewChain: [],
+  });
   expect(bad.status).toBe(400);
   expect(bad.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual([
     'noticeHour',
+    'noticeMinute',
     'reviewChain',
   ]);
   expect((await as('zh1-director').put('/api/policy', working)).status).toBe(201);

@@ -155,3 +155,29 @@ test('the office director edits a ladder by keyboard: a rung added, one removed,
   expect(rows.map((r) => r[0])).toEqual(['formal-1', 'escalate-1', 'escalate-2', 'remind-2']);
   expect(rows[3]).toEqual(['remind-2', '提醒', '回报期限前 2 天', '承办人']);
 });
+
+test('the office director sends the notices at 8:30: minute 60 is refused beside its field, 30 is saved as a new version', async () => {
+  const page = await signedIn('zh1-director');
+  await page.click('#nav a:has-text("时限政策")');
+  await page.waitForSelector('#policy-edit');
+  const minute = page.getByLabel('提醒发出分钟（0–59 分）');
+  expect(await minute.inputValue()).toBe('0');
+  await page.getByLabel('新版本名称').fill('2017-notices-0830');
+  await page.getByLabel('提醒发出时刻（0–23 时）').fill('8');
+
+  await minute.fill('60');
+  await page.click('#policy-edit button[type=submit]');
+  await page.waitForSelector('#flash:not(.ok):has-text("提醒发出分钟")');
+  expect(await page.locator('[data-field="noticeMinute"] .field-error').textContent()).toMatch(/59/);
+  expect(await minute.getAttribute('aria-invalid')).toBe('true');
+
+  await minute.fill('30');
+  await page.click('#policy-edit button[type=submit]');
+  await page.waitForSelector('#flash.ok:has-text("2017-notices-0830")');
+  expect(
+    await page.locator('#policy-general tr', { hasText: '提醒发出时间' }).locator('td').textContent(),
+  ).toBe('当天 8 时 30 分（北京时间）');
+  await page.screenshot({ path: ui.shot('policy-notices-0830.png'), fullPage: true });
+  const { policy } = (await api.as('zh1-director').get('/api/policy')).body;
+  expect(policy).toMatchObject({ version: '2017-notices-0830', noticeHour: 8, noticeMinute: 30 });
+});

@@ -18,7 +18,7 @@ import {
 import { localActivityMarker } from '../../core/local-activity-marker';
 import { CURRENT_RELEASE } from '../../workflows/patches';
 import type { temporal } from '@temporalio/proto';
-import type { HandlingOptionCode } from '../../workflows/policy';
+import { DEFAULT_POLICY, type HandlingOptionCode } from '../../workflows/policy';
 import type { ActingUser } from '../../workflows/types';
 import { people } from '../helpers/seed-case';
 import { onSeedDay, type SeedDay } from '../helpers/seed-day';
@@ -158,6 +158,28 @@ test('(b) with no report, every reminder and escalation fires once, on the polic
     await report(day, receiptNumber, 'GDFGW', people.fgwHead, [1]);
     await day.until('2017-02-10T12:00');
     expect(await noticesOf(day, receiptNumber, 'GDFGW')).toHaveLength(7);
+  }));
+
+test('(b2) a policy version whose notices go out at 08:30 chases at 08:30, the 逾期 still at midnight', () =>
+  onSeedDay(async (day) => {
+    const halfPastEight = { ...DEFAULT_POLICY, version: 'seed-2017.2-0830', noticeHour: 8, noticeMinute: 30 };
+    const receiptNumber = await day.steps.register(undefined, 83, halfPastEight);
+    await day.steps.instructed(receiptNumber);
+    await day.until('2017-01-04T09:30');
+    await day.steps.dispatch(receiptNumber);
+    await signFor(day, receiptNumber, 'GDFGW', people.fgwHandler, '319号');
+    await day.until('2017-01-15T12:00');
+
+    expect(await noticesOf(day, receiptNumber, 'GDFGW')).toEqual([
+      ['remind-3', '2017-01-11T08:30', 'u-fgw-mishu'],
+      ['remind-1', '2017-01-13T08:30', 'u-fgw-mishu'],
+      ['formal-1', '2017-01-15T08:30', 'u-fgw-head'],
+      ['formal-1', '2017-01-15T08:30', 'u-fgw-mishu'],
+    ]);
+    const overdue = await day.stack.database.db.timelineEntry.findFirstOrThrow({
+      where: { receiptNumber, departmentCode: 'GDFGW', action: '逾期' },
+    });
+    expect(overdue.at.toISOString()).toMatch(/^2017-01-14T16:00:00/); // 2017-01-15 00:00 CST
   }));
 
 test('(c) an extension (延期) granted mid-way moves the pending reminders and escalations', () =>
