@@ -83,6 +83,33 @@ export const DEFAULT_WORKFLOW_STACK_FRAMES = 4;
  */
 export const DEFAULT_STICKY_TIMEOUT_SECONDS = 30;
 
+/** How the worker runs workflows: the WORKER_* settings below (README, Performance: each one's figures). */
+export interface WorkerTuning {
+  /** WORKER_CACHED_WORKFLOWS: the sticky cache's size. */
+  cachedWorkflows: number;
+  /** WORKER_STACK_FRAMES: frames per stack trace in workflow code. */
+  stackFrames: number;
+  /** WORKER_STICKY_TIMEOUT_SECONDS: a workflow task's wait on the worker's sticky queue. */
+  stickyTimeoutSeconds: number;
+  /** WORKER_WORKFLOW_THREADS: threads running workflow code. */
+  workflowThreads: number;
+}
+
+export const DEFAULT_WORKER_TUNING: WorkerTuning = {
+  cachedWorkflows: DEFAULT_CACHED_WORKFLOWS,
+  stackFrames: DEFAULT_WORKFLOW_STACK_FRAMES,
+  stickyTimeoutSeconds: DEFAULT_STICKY_TIMEOUT_SECONDS,
+  workflowThreads: 1,
+};
+
+/** The tuning as a worker process reads it from its environment (scripts that start one). */
+export const workerTuningEnv = (t: WorkerTuning): Record<string, string> => ({
+  WORKER_CACHED_WORKFLOWS: String(t.cachedWorkflows),
+  WORKER_STACK_FRAMES: String(t.stackFrames),
+  WORKER_STICKY_TIMEOUT_SECONDS: String(t.stickyTimeoutSeconds),
+  WORKER_WORKFLOW_THREADS: String(t.workflowThreads),
+});
+
 const envSchema = z.object({
   DUBAN_DATA_DIR: z.string().min(1).default('data'),
   DATABASE_URL: z
@@ -150,6 +177,16 @@ const envSchema = z.object({
     .min(1)
     .max(3600)
     .default(DEFAULT_STICKY_TIMEOUT_SECONDS),
+  /**
+   * Threads running workflow code. More than one lets a burst's workflow tasks use a second CPU; each
+   * has a V8 isolate of its own (memory), and a workflow stays on the thread that first ran it.
+   */
+  WORKER_WORKFLOW_THREADS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(16)
+    .default(DEFAULT_WORKER_TUNING.workflowThreads),
   /** How long a step waits for its workflow update before answering 503 with Retry-After. */
   STEP_WAIT_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
   /**
@@ -219,12 +256,7 @@ export interface Config {
   /** Origins whose pages may call /codec with the operator's credentials (CODEC_CORS_ORIGINS). */
   codecCorsOrigins: string[];
   workerLivenessSeconds: number;
-  /** WORKER_CACHED_WORKFLOWS: the sticky cache's size. */
-  workerCachedWorkflows: number;
-  /** WORKER_STACK_FRAMES: frames per stack trace in workflow code. */
-  workerStackFrames: number;
-  /** WORKER_STICKY_TIMEOUT_SECONDS: a workflow task's wait on the worker's sticky queue. */
-  workerStickyTimeoutSeconds: number;
+  workerTuning: WorkerTuning;
   stepWaitSeconds: number;
   /** DUBAN_PRODUCTION: no demo organisation, the demo password refused, an administrator bootstrapped. */
   production: boolean;
@@ -338,9 +370,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? []
         : [`http://127.0.0.1:${e.TEMPORAL_UI_PORT}`, `http://localhost:${e.TEMPORAL_UI_PORT}`]),
     workerLivenessSeconds: e.WORKER_LIVENESS_SECONDS,
-    workerCachedWorkflows: e.WORKER_CACHED_WORKFLOWS,
-    workerStackFrames: e.WORKER_STACK_FRAMES,
-    workerStickyTimeoutSeconds: e.WORKER_STICKY_TIMEOUT_SECONDS,
+    workerTuning: {
+      cachedWorkflows: e.WORKER_CACHED_WORKFLOWS,
+      stackFrames: e.WORKER_STACK_FRAMES,
+      stickyTimeoutSeconds: e.WORKER_STICKY_TIMEOUT_SECONDS,
+      workflowThreads: e.WORKER_WORKFLOW_THREADS,
+    },
     stepWaitSeconds: e.STEP_WAIT_SECONDS,
     production: e.DUBAN_PRODUCTION,
     classifiedAccredited: e.CLASSIFIED_ACCREDITED,

@@ -992,7 +992,7 @@ async function main(): Promise<number> {
   const stackOptions = {
     floor: opts.floor,
     profile: opts.profile,
-    workflowStackFrames: opts.stackFrames,
+    tuning: opts.stackFrames === undefined ? {} : { stackFrames: opts.stackFrames },
     workerProcess: opts.workerProcess,
   };
   const stack = await startBenchStack(stackOptions, (err) => {

@@ -23,9 +23,7 @@ export async function runWorker(config: Config): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     dataConverter: temporalDataConverter(config.temporal),
     noticeChannels,
-    maxCachedWorkflows: config.workerCachedWorkflows,
-    workflowStackFrames: config.workerStackFrames,
-    stickyTimeoutSeconds: config.workerStickyTimeoutSeconds,
+    tuning: config.workerTuning,
     // The bundle `npm run build` made: no compiler in this process (npm start sets it).
     ...(process.env.DUBAN_WORKFLOW_BUNDLE
       ? { workflowBundle: { codePath: process.env.DUBAN_WORKFLOW_BUNDLE } }

@@ -5,6 +5,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import type { WorkerTuning } from '../core/config';
 import { ROOT } from '../core/paths';
 import {
   NOTICE_OUTBOX_WORKFLOW_ID,
@@ -21,16 +22,15 @@ export interface DubanWorkerOptions extends ActivityDeps {
   identity?: string;
   /** Payload codecs (encryption: core/temporal.ts temporalDataConverter); the clients' must match. */
   dataConverter?: WorkerOptions['dataConverter'];
-  /** The sticky cache's size (config WORKER_CACHED_WORKFLOWS); the SDK sizes it from the heap otherwise. */
-  maxCachedWorkflows?: number;
-  /** Frames per stack trace in workflow code (config WORKER_STACK_FRAMES); V8's 10 otherwise. */
-  workflowStackFrames?: number;
-  /** A workflow task's wait on this worker's sticky queue (config WORKER_STICKY_TIMEOUT_SECONDS); the SDK's 10 s otherwise. */
-  stickyTimeoutSeconds?: number;
+  /**
+   * The WORKER_* settings (core/config.ts). Unset, the SDK's own: a cache sized from the heap, V8's
+   * 10 frames, a sticky timeout of 10 s, one workflow thread.
+   */
+  tuning?: Partial<WorkerTuning>;
 }
 
 export function createDubanWorker(opts: DubanWorkerOptions): Promise<Worker> {
-  return withStackFrames(opts.workflowStackFrames ?? processStackFrames, () => makeWorker(opts));
+  return withStackFrames(opts.tuning?.stackFrames ?? processStackFrames, () => makeWorker(opts));
 }
 
 function makeWorker(opts: DubanWorkerOptions): Promise<Worker> {
@@ -40,10 +40,7 @@ function makeWorker(opts: DubanWorkerOptions): Promise<Worker> {
     taskQueue: opts.taskQueue,
     ...(opts.identity ? { identity: opts.identity } : {}),
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
-    ...(opts.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: opts.maxCachedWorkflows }),
-    ...(opts.stickyTimeoutSeconds === undefined
-      ? {}
-      : { stickyQueueScheduleToStartTimeout: `${opts.stickyTimeoutSeconds}s` }),
+    ...sdkTuning(opts.tuning ?? {}),
     // The configured e-mail and webhook channels (worker/index.ts); none in most tests.
     activities: createActivities({ db: opts.db, noticeChannels: opts.noticeChannels }),
     // Built once (npm start runs npm run build), or bundled here from the sources (development).
@@ -51,6 +48,17 @@ function makeWorker(opts: DubanWorkerOptions): Promise<Worker> {
       ? { workflowBundle: opts.workflowBundle }
       : { workflowsPath: path.join(ROOT, 'workflows', 'index.ts') }),
   });
+}
+
+/** The tuning as the SDK's worker options; what is unset stays the SDK's. */
+function sdkTuning(t: Partial<WorkerTuning>): Partial<WorkerOptions> {
+  return {
+    ...(t.cachedWorkflows === undefined ? {} : { maxCachedWorkflows: t.cachedWorkflows }),
+    ...(t.stickyTimeoutSeconds === undefined
+      ? {}
+      : { stickyQueueScheduleToStartTimeout: `${t.stickyTimeoutSeconds}s` }),
+    ...(t.workflowThreads === undefined ? {} : { workflowThreadPoolSize: t.workflowThreads }),
+  };
 }
 
 /**

@@ -2,7 +2,7 @@
  * Scale loader (issue 11, item 4): `node --import tsx scripts/bench/scale.ts --tasks N
  * [--departments D] [--per-directive K] [--concurrency C] [--burst B] [--burst-hour h]
  * [--burst-lead MIN] [--burst-timeout S] [--max-wait MIN] [--reads R] [--cached-workflows W]
- * [--sticky-timeout S]
+ * [--sticky-timeout S] [--workflow-threads T]
  * [--worker-node-flag F]… [--profile]`.
  *
  * Puts N open department tasks (承办单位任务) in place, each with its pending reminders, then
@@ -56,6 +56,7 @@ import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { figuresOf, measured } from './figures';
 import { traceReminders } from './scale-histories';
+import type { WorkerTuning } from '../../core/config';
 import { startBenchStack, type BenchStack } from './stack';
 import {
   chooseBurstInstant,
@@ -110,10 +111,11 @@ interface Options {
   burstTimeoutSeconds: number;
   maxWaitMinutes: number;
   reads: number;
-  /** The worker's sticky cache (WORKER_CACHED_WORKFLOWS); npm start's default otherwise. */
-  cachedWorkflows: number | undefined;
-  /** A workflow task's wait on the worker's sticky queue (WORKER_STICKY_TIMEOUT_SECONDS); npm start's default otherwise. */
-  stickyTimeoutSeconds: number | undefined;
+  /**
+   * The WORKER_* settings tried (--cached-workflows, --sticky-timeout, --workflow-threads); npm
+   * start's defaults for the rest.
+   */
+  tuning: Partial<WorkerTuning>;
   /** Node options for the worker's process (e.g. a heap limit), tried as production would set them. */
   workerNodeFlags: string[];
   /**
@@ -138,6 +140,7 @@ function readOptions(): Options {
       reads: { type: 'string', default: '300' },
       'cached-workflows': { type: 'string' },
       'sticky-timeout': { type: 'string' },
+      'workflow-threads': { type: 'string' },
       'worker-node-flag': { type: 'string', multiple: true },
       profile: { type: 'boolean', default: false },
     },
@@ -164,9 +167,15 @@ function readOptions(): Options {
     burstTimeoutSeconds: whole('burst-timeout', 1),
     maxWaitMinutes: whole('max-wait', 0),
     reads: whole('reads', 0),
-    cachedWorkflows: values['cached-workflows'] === undefined ? undefined : whole('cached-workflows', 0),
-    stickyTimeoutSeconds:
-      values['sticky-timeout'] === undefined ? undefined : whole('sticky-timeout', 1, 3600),
+    tuning: {
+      ...(values['cached-workflows'] === undefined ? {} : { cachedWorkflows: whole('cached-workflows', 0) }),
+      ...(values['sticky-timeout'] === undefined
+        ? {}
+        : { stickyTimeoutSeconds: whole('sticky-timeout', 1, 3600) }),
+      ...(values['workflow-threads'] === undefined
+        ? {}
+        : { workflowThreads: whole('workflow-threads', 1, 16) }),
+    },
     workerNodeFlags: values['worker-node-flag'] ?? [],
     profile: values.profile === true,
   };
@@ -453,8 +462,7 @@ async function main(): Promise<number> {
     {
       floor: false,
       profile: false,
-      maxCachedWorkflows: opts.cachedWorkflows,
-      stickyTimeoutSeconds: opts.stickyTimeoutSeconds,
+      tuning: opts.tuning,
       workerProcess: true,
       workerNodeFlags: [
         ...opts.workerNodeFlags,

@@ -20,10 +20,10 @@ import { openDatabase, useWriteAheadLog, type Database } from '../../core/databa
 import { createLogger } from '../../core/logger';
 import { createDubanWorker } from '../../worker/worker';
 import {
-  DEFAULT_CACHED_WORKFLOWS,
-  DEFAULT_STICKY_TIMEOUT_SECONDS,
-  DEFAULT_WORKFLOW_STACK_FRAMES,
+  DEFAULT_WORKER_TUNING,
   WORKER_HEAP_LIMIT_MB,
+  workerTuningEnv,
+  type WorkerTuning,
 } from '../../core/config';
 import { BUILT_WORKFLOWS } from '../../core/paths';
 import { seedDemoOrganisation } from '../demo-organisation';
@@ -54,12 +54,8 @@ export interface BenchStackOptions {
   floor: boolean;
   /** Count SQL statements and the API's Temporal calls (bench/profile.ts). */
   profile: boolean;
-  /** The worker's sticky cache (WORKER_CACHED_WORKFLOWS); npm start's default otherwise. */
-  maxCachedWorkflows?: number;
-  /** Frames per stack trace in workflow code (WORKER_STACK_FRAMES); npm start's default otherwise. */
-  workflowStackFrames?: number;
-  /** A workflow task's wait on the worker's sticky queue (WORKER_STICKY_TIMEOUT_SECONDS); npm start's default otherwise. */
-  stickyTimeoutSeconds?: number;
+  /** The WORKER_* settings tried; npm start's defaults for the rest. */
+  tuning?: Partial<WorkerTuning>;
   /**
    * The worker as production runs it: built JavaScript (`npm run build`), a process of its own
    * (dist/worker.js), so its memory and CPU are its own; otherwise it runs in this process.
@@ -105,9 +101,7 @@ export async function startBenchStack(
     if (opts.profile) countTemporalCalls(env.client);
 
     let workerPid: number | undefined;
-    const maxCachedWorkflows = opts.maxCachedWorkflows ?? DEFAULT_CACHED_WORKFLOWS;
-    const workflowStackFrames = opts.workflowStackFrames ?? DEFAULT_WORKFLOW_STACK_FRAMES;
-    const stickyTimeoutSeconds = opts.stickyTimeoutSeconds ?? DEFAULT_STICKY_TIMEOUT_SECONDS;
+    const tuning: WorkerTuning = { ...DEFAULT_WORKER_TUNING, ...opts.tuning };
     if (opts.workerProcess) {
       say('building and starting the worker as a process of its own (dist/worker.js)');
       const worker = await startWorkerProcess(
@@ -115,9 +109,7 @@ export async function startBenchStack(
           databaseUrl,
           address: env.address,
           namespace,
-          maxCachedWorkflows,
-          workflowStackFrames,
-          stickyTimeoutSeconds,
+          tuning,
           // As production starts it; a later flag of the same name (workerNodeFlags) overrides.
           nodeFlags: [`--max-old-space-size=${WORKER_HEAP_LIMIT_MB}`, ...(opts.workerNodeFlags ?? [])],
         },
@@ -132,9 +124,7 @@ export async function startBenchStack(
         namespace,
         taskQueue: TASK_QUEUE,
         db: await connect(),
-        maxCachedWorkflows,
-        workflowStackFrames,
-        stickyTimeoutSeconds,
+        tuning,
       });
       const running = worker.run();
       running.catch(onWorkerFailure);
@@ -241,9 +231,7 @@ async function startWorkerProcess(
     databaseUrl: string;
     address: string;
     namespace: string;
-    maxCachedWorkflows: number;
-    workflowStackFrames: number;
-    stickyTimeoutSeconds: number;
+    tuning: WorkerTuning;
     nodeFlags: string[];
   },
   onFailure: (err: unknown) => void,
@@ -264,9 +252,7 @@ async function startWorkerProcess(
       TEMPORAL_NAMESPACE: opts.namespace,
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
       DUBAN_WORKFLOW_BUNDLE: BUILT_WORKFLOWS,
-      WORKER_CACHED_WORKFLOWS: String(opts.maxCachedWorkflows),
-      WORKER_STACK_FRAMES: String(opts.workflowStackFrames),
-      WORKER_STICKY_TIMEOUT_SECONDS: String(opts.stickyTimeoutSeconds),
+      ...workerTuningEnv(opts.tuning),
       LOG_LEVEL: 'info',
     },
   });

@@ -18,9 +18,7 @@ test('defaults run everything on this machine with the embedded dev server', () 
       uiPort: 8233,
     },
     workerLivenessSeconds: 90,
-    workerCachedWorkflows: 500,
-    workerStackFrames: 4,
-    workerStickyTimeoutSeconds: 30,
+    workerTuning: { cachedWorkflows: 500, stackFrames: 4, stickyTimeoutSeconds: 30, workflowThreads: 1 },
     sessionTtlHours: 12,
     sessionIdleMinutes: 30,
   });

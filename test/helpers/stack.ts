@@ -63,7 +63,7 @@ export async function startStack(
     taskQueue,
     db: database.db,
     workflowBundle: await workflowBundle(),
-    workflowStackFrames: DEFAULT_WORKFLOW_STACK_FRAMES, // as the worker runs in production
+    tuning: { stackFrames: DEFAULT_WORKFLOW_STACK_FRAMES }, // as the worker runs in production
     ...(dataConverter ? { dataConverter } : {}),
     ...(opts.noticeChannels ? { noticeChannels: opts.noticeChannels(database) } : {}),
   });

@@ -36,7 +36,7 @@ async function registerStacks(workflowStackFrames: number | undefined): Promise<
     taskQueue,
     db: database.db,
     workflowBundle: await workflowBundle(),
-    ...(workflowStackFrames === undefined ? {} : { workflowStackFrames }),
+    ...(workflowStackFrames === undefined ? {} : { tuning: { stackFrames: workflowStackFrames } }),
   });
   return worker.runUntil(async () => {
     const handle = await env.client.workflow.start(incomingRegisterWorkflow, {
