@@ -59,6 +59,12 @@ const origins = z
 
 /** The worker's sticky cache by default (README, Performance: what a cached workflow costs). */
 export const DEFAULT_CACHED_WORKFLOWS = 500;
+/**
+ * Below this the steps in flight evict one another: a 转办 wakes its directive and 21 task
+ * workflows at once. With 0 or 1 (the SDK makes it 2) every 登记 of the scale loader's 8 lanes timed
+ * out, with 10 updates stalled 10 s; with 100 none did (README, Performance).
+ */
+export const MIN_CACHED_WORKFLOWS = 100;
 
 /**
  * The worker process's V8 heap limit per isolate (`node --max-old-space-size`, set where the process
@@ -159,7 +165,12 @@ const envSchema = z.object({
    * replayed from its history at its next task; every open department task is a workflow, so the
    * cache, not the number of tasks, bounds the worker's memory.
    */
-  WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_CACHED_WORKFLOWS),
+  WORKER_CACHED_WORKFLOWS: z.coerce
+    .number()
+    .int()
+    .min(MIN_CACHED_WORKFLOWS)
+    .max(100_000)
+    .default(DEFAULT_CACHED_WORKFLOWS),
   /**
    * Frames in a stack trace taken in workflow code (the stack-trace query's, a workflow error's).
    * Fewer is cheaper for every promise a workflow creates; a workflow task's failure then names

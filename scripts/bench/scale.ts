@@ -56,7 +56,7 @@ import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { figuresOf, measured } from './figures';
 import { traceReminders } from './scale-histories';
-import type { WorkerTuning } from '../../core/config';
+import { MIN_CACHED_WORKFLOWS, type WorkerTuning } from '../../core/config';
 import { startBenchStack, type BenchStack } from './stack';
 import {
   chooseBurstInstant,
@@ -168,7 +168,9 @@ function readOptions(): Options {
     maxWaitMinutes: whole('max-wait', 0),
     reads: whole('reads', 0),
     tuning: {
-      ...(values['cached-workflows'] === undefined ? {} : { cachedWorkflows: whole('cached-workflows', 0) }),
+      ...(values['cached-workflows'] === undefined
+        ? {}
+        : { cachedWorkflows: whole('cached-workflows', MIN_CACHED_WORKFLOWS) }),
       ...(values['sticky-timeout'] === undefined
         ? {}
         : { stickyTimeoutSeconds: whole('sticky-timeout', 1, 3600) }),

@@ -60,6 +60,7 @@ test.each([
   [{ API_PORT: '7233' }, 'TEMPORAL_DEV_PORT'],
   [{ SESSION_IDLE_MINUTES: '0' }, 'SESSION_IDLE_MINUTES'],
   [{ WORKER_STICKY_TIMEOUT_SECONDS: '0' }, 'WORKER_STICKY_TIMEOUT_SECONDS'],
+  [{ WORKER_CACHED_WORKFLOWS: '10' }, 'WORKER_CACHED_WORKFLOWS'],
   [{ SESSION_IDLE_MINUTES: 'half an hour' }, 'SESSION_IDLE_MINUTES'],
 ])('%j is refused, naming %s', (env, variable) => {
   let error: unknown;
