@@ -189,8 +189,9 @@ const envSchema = z.object({
     .max(3600)
     .default(DEFAULT_STICKY_TIMEOUT_SECONDS),
   /**
-   * Threads running workflow code. More than one lets a burst's workflow tasks use a second CPU; each
-   * has a V8 isolate of its own (memory), and a workflow stays on the thread that first ran it.
+   * Threads running workflow code, each with a V8 isolate of its own; a workflow stays on the
+   * thread that first ran it. A second did not pay on 2 CPUs (README, Performance): the dev server
+   * and the worker's main thread already keep both busy in a burst.
    */
   WORKER_WORKFLOW_THREADS: z.coerce
     .number()
