@@ -6,9 +6,9 @@
  * The dev server's clock is the wall clock, so H must be a real instant in the near future, and a
  * policy names a whole minute (noticeHour and noticeMinute, China Standard Time): H is the next
  * whole minute after the burst's load is expected to end. The office director saves a policy
- * version with that notice time (new directives take it at registration), and the burst's 拟办 sets the 回报期限 by hand
- * to H's CST date minus the rung's offset, so computeSchedule (activities/deadline-clock.ts) puts
- * that rung exactly at H.
+ * version with that notice time (new directives take it at registration), and the burst's 拟办
+ * sets the 回报期限 by hand to H's CST date minus the rung's offset, so computeSchedule
+ * (activities/deadline-clock.ts) puts that rung exactly at H.
  */
 import { performance } from 'node:perf_hooks';
 import type { Database } from '../../core/database';
