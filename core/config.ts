@@ -82,10 +82,10 @@ export const WORKER_HEAP_LIMIT_MB = 192;
 export const DEFAULT_WORKFLOW_STACK_FRAMES = 4;
 /**
  * How long a workflow task waits on the worker's own (sticky) queue before the server hands it to
- * any worker with the whole history. The SDK's 10 s is shorter than a 09:00 burst's backlog: past
- * it every reminder took a second workflow task and a replay, which fed the backlog (README,
- * Performance: 1 000 reminders, p99 16 s waiting with 60 s). The price: a workflow task already
- * queued for a worker that dies waits this long before another worker takes it.
+ * any worker with the whole history. The SDK's 10 s is shorter than a 09:00 burst's backlog: each
+ * reminder still queued past it took a second workflow task with the whole history, about half of
+ * 1 000 (README, Performance: p99 16–20 s waiting with 30 or 60 s, and none handed again). The
+ * price: a workflow task already queued for a worker that dies waits this long for another.
  */
 export const DEFAULT_STICKY_TIMEOUT_SECONDS = 30;
 
