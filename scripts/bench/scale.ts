@@ -151,6 +151,9 @@ function readOptions(): Options {
       throw new Error(`--${name} must be a whole number from ${min}${max < Infinity ? ` to ${max}` : ''}`);
     return n;
   };
+  /** A WORKER_* setting given on the command line, or nothing (npm start's default stays). */
+  const tried = (name: keyof typeof values, key: keyof WorkerTuning, min: number, max: number) =>
+    values[name] === undefined ? {} : { [key]: whole(name, min, max) };
   if (values.tasks === undefined) throw new Error('--tasks N is required');
   const tasks = whole('tasks', 1);
   const departments = whole('departments', 1);
@@ -168,15 +171,9 @@ function readOptions(): Options {
     maxWaitMinutes: whole('max-wait', 0),
     reads: whole('reads', 0),
     tuning: {
-      ...(values['cached-workflows'] === undefined
-        ? {}
-        : { cachedWorkflows: whole('cached-workflows', MIN_CACHED_WORKFLOWS) }),
-      ...(values['sticky-timeout'] === undefined
-        ? {}
-        : { stickyTimeoutSeconds: whole('sticky-timeout', 1, 3600) }),
-      ...(values['workflow-threads'] === undefined
-        ? {}
-        : { workflowThreads: whole('workflow-threads', 1, 16) }),
+      ...tried('cached-workflows', 'cachedWorkflows', MIN_CACHED_WORKFLOWS, 100_000),
+      ...tried('sticky-timeout', 'stickyTimeoutSeconds', 1, 3600),
+      ...tried('workflow-threads', 'workflowThreads', 1, 16),
     },
     workerNodeFlags: values['worker-node-flag'] ?? [],
     profile: values.profile === true,

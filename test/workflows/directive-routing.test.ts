@@ -132,6 +132,14 @@ test('(a) an on-time report is accepted and the directive is closed (办结)', (
     expect(await noticesOf(day, receiptNumber, 'GDFGW')).toEqual([]); // reported before the first reminder
   }));
 
+/** When the department task's timeline says it fell overdue (逾期), as an ISO instant. */
+async function overdueAt(day: SeedDay, receiptNumber: string, dept: string) {
+  const entry = await day.stack.database.db.timelineEntry.findFirstOrThrow({
+    where: { receiptNumber, departmentCode: dept, action: '逾期' },
+  });
+  return entry.at.toISOString();
+}
+
 test('(b) with no report, every reminder and escalation fires once, on the policy’s date', () =>
   onSeedDay(async (day) => {
     const { receiptNumber } = await dispatchedOn4January(day);
@@ -149,10 +157,7 @@ test('(b) with no report, every reminder and escalation fires once, on the polic
     ]);
     const task = await day.steps.task(receiptNumber, 'GDFGW').query('getDepartmentTaskState');
     expect(task).toMatchObject({ status: 'SIGNED_FOR', overdue: true, dueDate: '2017-01-14' });
-    const overdue = await day.stack.database.db.timelineEntry.findFirstOrThrow({
-      where: { receiptNumber, departmentCode: 'GDFGW', action: '逾期' },
-    });
-    expect(overdue.at.toISOString()).toMatch(/^2017-01-14T16:00:00/); // 2017-01-15 00:00 CST
+    expect(await overdueAt(day, receiptNumber, 'GDFGW')).toMatch(/^2017-01-14T16:00:00/); // 2017-01-15 00:00 CST
 
     // A late report still ends the chase; nothing more fires afterwards.
     await report(day, receiptNumber, 'GDFGW', people.fgwHead, [1]);
@@ -176,10 +181,7 @@ test('(b2) a policy version whose notices go out at 08:30 chases at 08:30, the �
       ['formal-1', '2017-01-15T08:30', 'u-fgw-head'],
       ['formal-1', '2017-01-15T08:30', 'u-fgw-mishu'],
     ]);
-    const overdue = await day.stack.database.db.timelineEntry.findFirstOrThrow({
-      where: { receiptNumber, departmentCode: 'GDFGW', action: '逾期' },
-    });
-    expect(overdue.at.toISOString()).toMatch(/^2017-01-14T16:00:00/); // 2017-01-15 00:00 CST
+    expect(await overdueAt(day, receiptNumber, 'GDFGW')).toMatch(/^2017-01-14T16:00:00/); // 2017-01-15 00:00 CST
   }));
 
 test('(c) an extension (延期) granted mid-way moves the pending reminders and escalations', () =>
