@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { toStoredTime, type Database } from '../core/database';
 import { Prisma } from '../generated/prisma/client';
+import type { TransactionClient } from '../generated/prisma/internal/prismaNamespace';
 import type { IntegrityRecipient } from '../workflows/integrity-policy';
 import type { NoticeKind, NoticeRecipient, ReviewerRole } from '../workflows/policy';
 import { classifiedName, clearancesFor, isClassified } from '../workflows/secrecy';
@@ -40,8 +41,13 @@ export interface NoticeToDeliver {
   named?: Actor[];
   title: string;
   body: string;
-  /** When the workflow decided to send it (workflow time). */
+  /** When it reaches people (workflow time): when the workflow decided to send it, or */
   at: string;
+  /**
+   * a later instant it was prepared ahead of (预备提醒, a 09:00 reminder written before 09:00): the
+   * inbox shows it, and the outbox sends it, from `at`.
+   */
+  scheduled?: boolean;
 }
 
 export interface NoticeRecipientUser {
@@ -71,6 +77,18 @@ export interface NoticeChannel {
   ): Promise<{ recipient: string; payload: string }[]>;
   /** Sends one delivery; throws to be retried later, or a PermanentRefusal to be recorded FAILED. */
   send(delivery: QueuedDelivery): Promise<void>;
+}
+
+/**
+ * 撤回预备提醒: notices prepared ahead of their instant (`scheduled`) that are no longer due, out of
+ * the inbox and, not yet sent, out of the outbox. Run in the transaction of the step that made
+ * them stale, so nobody is reminded of a report already in.
+ */
+export async function withdrawNotices(tx: TransactionClient, noticeKeys: readonly string[]): Promise<void> {
+  const keys = Prisma.join(noticeKeys);
+  await tx.$executeRaw`DELETE FROM "Notice" WHERE "noticeKey" IN (${keys})`;
+  await tx.$executeRaw`
+    DELETE FROM "NoticeDelivery" WHERE "noticeKey" IN (${keys}) AND "status" = 'PENDING' AND "attempts" = 0`;
 }
 
 export function createNoticeActivities(db: Database, channels: NoticeChannel[] = []) {
@@ -228,6 +246,7 @@ export function createNoticeActivities(db: Database, channels: NoticeChannel[] =
               deliveryId: randomUUID(),
               status: 'PENDING',
               payload,
+              nextAttemptAt: notice.scheduled ? row.at : null,
             },
             // A retry changes nothing queued (a row from before the outbox gets its content).
             update: { payload },

@@ -9,7 +9,7 @@ import { appendAudit, timelineAudit } from '../core/audit';
 import { storedAssignments, toStoredTime, type Database } from '../core/database';
 import { departmentNames } from './department-names';
 import type { Written } from './index';
-import type { NoticeToDeliver } from './notices';
+import { withdrawNotices, type NoticeToDeliver } from './notices';
 import type { TransactionClient } from '../generated/prisma/internal/prismaNamespace';
 import { directiveWorkflowId } from '../workflows/definitions';
 import { reminderComment } from '../workflows/rules';
@@ -116,6 +116,11 @@ export interface RecordDepartmentTaskInput extends TurnNotice {
    * "Performance"). The activity returns the input with that comment, so a rebuild keeps it.
    */
   reminder?: { notice: NoticeToDeliver; rung: string };
+  /**
+   * 撤回预备提醒: the keys of notices prepared ahead whose instant has not come, no longer due as
+   * prepared; taken out of the inbox and the outbox with this step's entry.
+   */
+  withdrawnNotices?: string[];
 }
 
 const date = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso));
@@ -262,7 +267,8 @@ export function createProjectionActivities(
     if (!reminder) return entry;
     const { recipientIds } = await deliverNotice(reminder.notice);
     if (entry.comment !== undefined) return entry;
-    return { ...entry, comment: reminderComment(reminder.rung, recipientIds) };
+    const { at, scheduled } = reminder.notice;
+    return { ...entry, comment: reminderComment(reminder.rung, recipientIds, scheduled ? at : undefined) };
   }
 
   return {
@@ -412,6 +418,7 @@ export function createProjectionActivities(
           });
         await addEntry(tx, timelineRow(workflowId, receiptNumber, departmentCode, shown));
         await followTaskDeadlines(tx, receiptNumber);
+        if (input.withdrawnNotices?.length) await withdrawNotices(tx, input.withdrawnNotices);
       });
       if (input.turnNotice) await deliverNotice(input.turnNotice);
       return entry === input.entry ? undefined : { written: { ...input, entry } };

@@ -132,7 +132,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(routingRouter({ db, temporal, steps }));
   app.use(registerRouter({ db, temporal, taskQueue, clock, steps }));
   app.use(integrityRouter({ db, temporal, taskQueue, clock, steps }));
-  app.use(listRouter(db));
+  app.use(listRouter(db, clock));
   app.use(todoRouter(db, clock));
   app.use(ledgerRouter({ db, clock })); // 督办台账 and its statistics
 

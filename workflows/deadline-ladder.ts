@@ -79,9 +79,36 @@ export interface ChaseHooks<R extends LadderRung> {
   owing(): boolean;
   /** The deadline has just passed (逾期). */
   onOverdue(schedule: Schedule): Promise<void>;
-  /** A rung is due: send its notice (fired once per round; `round` keys the notice). */
-  onRung(rung: R, round: number, now: number, schedule: Schedule): Promise<void>;
+  /**
+   * A rung is due: send its notice (fired once per round; `round` keys the notice). `at` is when
+   * the notice reaches people: now, or the rung's instant if it is prepared ahead of it.
+   */
+  onRung(rung: R, round: number, at: number, schedule: Schedule): Promise<void>;
+  /**
+   * How long before its instant a rung's notice is prepared (预备提醒; none by default): written then,
+   * shown and sent from the instant, so a thousand reminders at 09:00 are not a thousand workflows
+   * woken at 09:00 (README "Performance").
+   */
+  preparedAheadMs?(rung: R): number;
+  /**
+   * Notices prepared ahead whose instant has not come are no longer due as prepared (the step was
+   * taken, the deadline moved, the chase ended): withdraw them. Each fires again if it is still owed.
+   */
+  withdraw?(notices: PreparedNotice<R>[], reason: WithdrawalReason): Promise<void>;
 }
+
+/** A notice prepared ahead of its instant (`at`, epoch ms), in the round that keyed it. */
+export interface PreparedNotice<R extends LadderRung> {
+  rung: R;
+  round: number;
+  at: number;
+}
+
+/**
+ * Why prepared notices are withdrawn: the report is no longer owed, its deadline moved, or the
+ * people they were written for changed (a 承办人 改派: they are written again for the new one).
+ */
+export type WithdrawalReason = 'NOT_OWED' | 'MOVED' | 'READDRESSED';
 
 export class DeadlineLadder<R extends LadderRung> {
   schedule!: Schedule;
@@ -90,6 +117,12 @@ export class DeadlineLadder<R extends LadderRung> {
   private changes = 0;
   private rescheduling = false;
   private moves = 0;
+  /** Notices fired ahead of their instant (preparedAheadMs) and not yet due. */
+  private prepared: PreparedNotice<R>[] = [];
+  /** The running chase's hooks: a step withdraws what it made stale through them. */
+  private hooks?: ChaseHooks<R>;
+  /** The people the notices go to changed: every prepared notice is to be written again. */
+  private readdressed = false;
 
   constructor(private readonly opts: LadderOptions<R>) {}
 
@@ -129,6 +162,11 @@ export class DeadlineLadder<R extends LadderRung> {
     this.changes++;
   }
 
+  /** The notices' recipients changed (改派承办人): those prepared ahead are written again. */
+  readdress(): void {
+    this.readdressed = true;
+  }
+
   /** Something the chase waits on changed (a step taken): it looks again. */
   changed(): void {
     this.changes++;
@@ -137,15 +175,20 @@ export class DeadlineLadder<R extends LadderRung> {
   /** 催报: until finished, wait for the next rung (or the deadline passing) or a change. */
   async chase(hooks: ChaseHooks<R>): Promise<void> {
     const { state, rungs } = this.opts;
+    this.hooks = hooks;
+    const rungOf = (key: string) => rungs.find((r) => r.key === key)!;
+    // A rung fires when its notice is to be prepared: at its instant, or that much ahead of it.
+    const firesAt = (n: ScheduledNotice) => Date.parse(n.at) - (hooks.preparedAheadMs?.(rungOf(n.key)) ?? 0);
     while (!hooks.finished()) {
       if (this.rescheduling) {
         await condition(() => !this.rescheduling);
         continue;
       }
+      if (await this.withdrawStale()) continue;
       const owing = hooks.owing();
       const pending = owing ? this.schedule.notices.filter((n) => !state.firedNotices.includes(n.key)) : [];
       const overdueAt = owing && !state.overdue ? Date.parse(this.schedule.overdueAt) : Infinity;
-      const nextAt = Math.min(overdueAt, ...pending.map((n) => Date.parse(n.at)));
+      const nextAt = Math.min(overdueAt, ...pending.map(firesAt));
       const seen = this.changes;
       if (nextAt > Date.now()) {
         const changedInTime =
@@ -159,16 +202,61 @@ export class DeadlineLadder<R extends LadderRung> {
         state.overdue = true;
         await hooks.onOverdue(this.schedule);
       }
-      for (const notice of pending.filter((n) => Date.parse(n.at) <= now)) {
+      for (const notice of pending.filter((n) => firesAt(n) <= now)) {
         // A step taken or the deadline moved while the last notice went out: look again first, so
         // a rung due at the same instant (an escalation and the breach record) is not sent stale.
         const stale = this.changes !== seen || this.rescheduling || !hooks.owing();
         if (stale && patched('ladder-rechecks-between-rungs')) break;
-        const rung = rungs.find((r) => r.key === notice.key)!;
+        const rung = rungOf(notice.key);
+        const at = Math.max(now, Date.parse(notice.at));
         state.firedNotices.push(notice.key);
-        await hooks.onRung(rung, this.round, now, this.schedule);
+        if (at > now) this.prepared.push({ rung, round: this.round, at });
+        await hooks.onRung(rung, this.round, at, this.schedule);
       }
     }
+    await this.withdrawStale({ over: true });
+  }
+
+  /**
+   * The notices prepared ahead whose instant has not come, taken off the ladder: the workflow ends
+   * (撤办) and withdraws them with its last entry.
+   */
+  takePrepared(): PreparedNotice<R>[] {
+    const now = Date.now();
+    const prepared = this.prepared.filter((p) => p.at > now);
+    this.prepared = [];
+    return prepared;
+  }
+
+  /**
+   * Withdraws the prepared notices that are no longer due as prepared: all of them once the chase
+   * is over or the report is not owed, those whose instant moved or whose round ended otherwise.
+   * The withdrawn rungs of this round may fire again. True if it withdrew any (it waited on that).
+   * The step that made them stale calls it too, so its answer comes once they are withdrawn; the
+   * chase finds nothing left then.
+   */
+  async withdrawStale({ over }: { over?: boolean } = {}): Promise<boolean> {
+    const hooks = this.hooks;
+    if (!hooks) return false;
+    const now = Date.now();
+    const readdressed = this.readdressed;
+    this.readdressed = false;
+    this.prepared = this.prepared.filter((p) => p.at > now);
+    if (!this.prepared.length) return false;
+    const owed = !over && hooks.owing();
+    const instant = (key: string) => this.schedule.notices.find((n) => n.key === key)?.at;
+    const moved = (p: PreparedNotice<R>) =>
+      p.round !== this.round || Date.parse(instant(p.rung.key) ?? '') !== p.at;
+    const stale = this.prepared.filter((p) => !owed || readdressed || moved(p));
+    if (!stale.length) return false;
+    this.prepared = this.prepared.filter((p) => !stale.includes(p));
+    const again = stale.filter((p) => p.round === this.round).map((p) => p.rung.key);
+    this.opts.state.firedNotices = this.opts.state.firedNotices.filter((key) => !again.includes(key));
+    // The chase looks again: a rung withdrawn and still owed is prepared anew.
+    this.changes++;
+    const reason = !owed ? 'NOT_OWED' : stale.some(moved) ? 'MOVED' : 'READDRESSED';
+    await hooks.withdraw!(stale, reason);
+    return true;
   }
 
   private scheduleFrom(deadline: Deadline): Promise<Schedule> {

@@ -15,7 +15,12 @@ import {
 } from '@temporalio/workflow';
 import { activities, turnNoticeWithRecord } from './activities';
 import { breachRung, isBreachRung, openBreachRecordForTask } from './breach-opening';
-import { DeadlineLadder } from './deadline-ladder';
+import {
+  DeadlineLadder,
+  type LadderRung,
+  type PreparedNotice,
+  type WithdrawalReason,
+} from './deadline-ladder';
 import { patched, startUnderRelease } from './patches';
 import {
   coOpinionSignal,
@@ -32,7 +37,7 @@ import {
   submitReportUpdate,
 } from './definitions';
 import { chinaDate, isCalendarDate } from './incoming-document';
-import type { HandlingOptionCode, NoticeRule } from './policy';
+import { NOTICES_PREPARED_AHEAD_MS, type HandlingOptionCode, type NoticeRule } from './policy';
 import type { NoticeToDeliver } from '../activities/notices';
 import type { RecordDepartmentTaskInput } from '../activities/projection';
 import {
@@ -41,6 +46,7 @@ import {
   isKeyOf,
   optionalText,
   refuse,
+  chinaMinute,
   reminderComment,
   requireText,
   stepEntry,
@@ -82,6 +88,13 @@ const NOTICE_ACTION: Record<NoticeRule['kind'], string> = {
   ESCALATION: '升级督办',
 };
 
+/** Why a prepared notice is withdrawn before its instant, as the task's timeline says it. */
+const WITHDRAWN_BECAUSE: Record<WithdrawalReason, string> = {
+  NOT_OWED: '未到送达时间，已无需催报',
+  MOVED: '未到送达时间，回报期限已变更，按新期限提醒',
+  READDRESSED: '未到送达时间，承办人已改派，改发新承办人',
+};
+
 export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promise<DepartmentTaskResult> {
   startUnderRelease();
   const { policy, departmentCode } = input;
@@ -95,6 +108,8 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     firedNotices: [],
   };
   setHandler(getDepartmentTaskStateQuery, () => state);
+  // Asked at the start, where a history recorded before it answers false.
+  const preparesAhead = patched('notices-prepared-ahead');
 
   let timelineSeq = 0;
   // 政务失信记录 once the task is too long overdue: one more rung (directives registered under a
@@ -152,7 +167,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     by: Actor | ActingUser | undefined,
     from: DepartmentTaskStatus | undefined,
     comment: string | undefined,
-    along: (seq: number) => Pick<RecordDepartmentTaskInput, 'turnNotice' | 'reminder'>,
+    along: (seq: number) => Pick<RecordDepartmentTaskInput, 'turnNotice' | 'reminder' | 'withdrawnNotices'>,
   ) {
     if (!opened()) await condition(opened);
     const seq = ++timelineSeq;
@@ -197,6 +212,9 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       entry: stepEntry(seq, by, action, from, state.status, comment),
       ...along(seq),
     });
+    // 撤回预备提醒: a reminder prepared for a later instant that this step made stale (a 回报, a
+    // 延期) is withdrawn before the step is answered.
+    if (preparesAhead) for (const l of [ladder, draftLadder]) await l?.withdrawStale();
   }
 
   /**
@@ -523,6 +541,9 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     async ({ by, handler, reason }) => {
       const previous = state.handler?.displayName ?? '（未指定）';
       state.handler = actor(handler);
+      // A reminder prepared for the former 承办人 is written again for the new one.
+      ladder.readdress();
+      draftLadder?.readdress();
       await activities.deliverNotice({
         noticeKey: `${workflowInfo().workflowId}:handler:${timelineSeq + 1}`,
         kind: 'REASSIGNED',
@@ -589,9 +610,16 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
   } catch (err) {
     if (!isCancellation(err)) throw err;
     // 撤办: the directive was withdrawn; say so in the task's own timeline, then end as cancelled.
+    // Reminders prepared for a later instant go with it.
     const from = state.status;
     state.status = 'WITHDRAWN';
-    await CancellationScope.nonCancellable(() => record('撤办', undefined, from, '来文已撤办，本任务终止'));
+    const prepared = [
+      ...noticeKeys(ladder.takePrepared(), ''),
+      ...noticeKeys(draftLadder?.takePrepared() ?? [], 'draft-'),
+    ];
+    await CancellationScope.nonCancellable(() =>
+      write('撤办', undefined, from, '来文已撤办，本任务终止', () => withdrawal(prepared)),
+    );
     throw err;
   }
   await condition(allHandlersFinished);
@@ -702,10 +730,11 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       finished: () => REPORT_DONE.includes(state.status),
       owing: () => AWAITING_REPORT.includes(state.status),
       onOverdue: ({ dueDate }) => record('逾期', undefined, state.status, `已过回报期限 ${dueDate}`),
-      onRung: async (rule, round, now, { dueDate }) => {
+      ...preparedAhead(''),
+      onRung: async (rule, round, at, { dueDate }) => {
         if (isBreachRung(rule)) return openBreachRecord(dueDate, rule.offsetDays);
         await remind(NOTICE_ACTION[rule.kind], rule.key, {
-          noticeKey: `${workflowInfo().workflowId}:${rule.key}:${round}`,
+          noticeKey: noticeKey('', rule.key, round),
           kind: rule.kind,
           receiptNumber: input.receiptNumber,
           departmentCode,
@@ -714,7 +743,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
           instructingLeaders: input.instructingLeaders,
           title: `${NOTICE_ACTION[rule.kind]}：${input.document.title}`,
           body: `${input.document.docNumber}，${departmentCode} 回报期限 ${dueDate}`,
-          at: new Date(now).toISOString(),
+          ...reachesAt(at),
         });
       },
     });
@@ -727,10 +756,11 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       owing: () => state.status === 'DRAFT_PENDING',
       onOverdue: ({ dueDate }) =>
         record('代拟稿逾期', undefined, state.status, `已过代拟稿送交期限 ${dueDate}`),
-      onRung: async (rule, round, now, { dueDate }) => {
+      ...preparedAhead('draft-'),
+      onRung: async (rule, round, at, { dueDate }) => {
         const action = `${NOTICE_ACTION[rule.kind]}（代拟稿）`;
         await remind(action, rule.key, {
-          noticeKey: `${workflowInfo().workflowId}:draft-${rule.key}:${round}`,
+          noticeKey: noticeKey('draft-', rule.key, round),
           kind: rule.kind,
           receiptNumber: input.receiptNumber,
           departmentCode,
@@ -739,10 +769,48 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
           instructingLeaders: input.instructingLeaders,
           title: `${action}：${input.document.title}`,
           body: `${input.document.docNumber}，${departmentCode} 代拟稿送交期限 ${dueDate}`,
-          at: new Date(now).toISOString(),
+          ...reachesAt(at),
         });
       },
     });
+  }
+
+  /** A rung's notice key: the task, the ladder (`draft-` for the 代拟稿's), the rung and the round. */
+  function noticeKey(ladderPrefix: string, rung: string, round: number): string {
+    return `${workflowInfo().workflowId}:${ladderPrefix}${rung}:${round}`;
+  }
+
+  /** When a rung's notice reaches people: now, or the later instant it was prepared ahead of. */
+  function reachesAt(at: number): Pick<NoticeToDeliver, 'at' | 'scheduled'> {
+    return { at: new Date(at).toISOString(), ...(at > Date.now() ? { scheduled: true } : {}) };
+  }
+
+  /**
+   * 预备提醒 on a ladder of this task's (tasks started before it have none): the reminders,
+   * 催报单 and escalations are prepared ahead, the breach record (记录政务失信) is opened on time.
+   */
+  function preparedAhead(ladderPrefix: string) {
+    if (!preparesAhead) return {};
+    return {
+      preparedAheadMs: (rule: LadderRung) => (isBreachRung(rule) ? 0 : NOTICES_PREPARED_AHEAD_MS),
+      withdraw: (notices: PreparedNotice<LadderRung>[], reason: WithdrawalReason) =>
+        write(
+          '撤回预备提醒',
+          undefined,
+          state.status,
+          `${notices.map((n) => `${n.rung.key}（定于 ${chinaMinute(n.at)}）`).join('、')}：${WITHDRAWN_BECAUSE[reason]}`,
+          () => withdrawal(noticeKeys(notices, ladderPrefix)),
+        ),
+    };
+  }
+
+  function noticeKeys(notices: PreparedNotice<LadderRung>[], ladderPrefix: string): string[] {
+    return notices.map((n) => noticeKey(ladderPrefix, n.rung.key, n.round));
+  }
+
+  /** What rides on a step that withdraws prepared notices (撤回预备提醒): their keys. */
+  function withdrawal(keys: string[]): Pick<RecordDepartmentTaskInput, 'withdrawnNotices'> {
+    return keys.length ? { withdrawnNotices: keys } : {};
   }
 
   /** 记录政务失信: once per task, however many rounds its deadline goes through. */

@@ -34,11 +34,15 @@ const RELEASE_2026_12 = [
 /** Release 2026-12-b: 2026-12's, and a reminder (催报) written with its notice. Frozen. */
 const RELEASE_2026_12_B = [...RELEASE_2026_12, 'reminder-with-record'] as const;
 
+/** Release 2026-12-c: 2026-12-b's, and a reminder's notice prepared ahead of its instant. Frozen. */
+const RELEASE_2026_12_C = [...RELEASE_2026_12_B, 'notices-prepared-ahead'] as const;
+
 /** A change since the last release joins this union, and has a marker of its own until the next. */
-export type PatchId = (typeof RELEASE_2026_12_B)[number];
+export type PatchId = (typeof RELEASE_2026_12_C)[number];
 
 /** Each release's marker and the patches it stands for, newest first. */
 const RELEASES: readonly { marker: string; patches: readonly PatchId[] }[] = [
+  { marker: 'release-2026-12-c', patches: RELEASE_2026_12_C },
   { marker: 'release-2026-12-b', patches: RELEASE_2026_12_B },
   { marker: 'release-2026-12', patches: RELEASE_2026_12 },
 ];

@@ -74,6 +74,14 @@ export function stepEntry(
   return { seq, at: new Date().toISOString(), ...(by && signer(by)), action, fromState, toState, comment };
 }
 
-/** A reminder's (催报) timeline comment: the rung, and whom its notice reached (their ids). */
-export const reminderComment = (rung: string, recipientIds: readonly string[]) =>
-  `${rung} → ${recipientIds.join(', ') || '（无接收人）'}`;
+/**
+ * A reminder's (催报) timeline comment: the rung, whom its notice reached (their ids), and, for a
+ * notice prepared ahead (预备提醒), the China Standard Time minute it reaches them.
+ */
+export const reminderComment = (rung: string, recipientIds: readonly string[], reachesAt?: string) =>
+  `${rung}${reachesAt ? `（定于 ${chinaMinute(Date.parse(reachesAt))} 送达）` : ''} → ${recipientIds.join(', ') || '（无接收人）'}`;
+
+/** YYYY-MM-DD HH:MM, China Standard Time. */
+export function chinaMinute(epochMs: number): string {
+  return new Date(epochMs + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}

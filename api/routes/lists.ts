@@ -23,6 +23,7 @@ import {
   wholeNumberText,
 } from '../parse';
 import { operation } from '../openapi';
+import type { Clock } from '../requests';
 import { clearedDirectives, directiveScope } from './access';
 
 const DIRECTIVE_STATUSES = [
@@ -101,7 +102,7 @@ const readNotice = operation({
   responses: { 204: 'Read' },
 });
 
-export function listRouter(db: Database): Router {
+export function listRouter(db: Database, clock: Clock): Router {
   const router = Router();
 
   router.get('/api/directives', directives, async (req, res) => {
@@ -186,16 +187,20 @@ export function listRouter(db: Database): Router {
     res.json({ total, page, pageSize, items });
   });
 
+  /** My notices that have reached me: one prepared ahead (预备提醒) is shown from its instant. */
+  const reached = async (recipientId: string) => ({ recipientId, at: { lte: new Date(await clock()) } });
+
   // My notices, newest first; `unread` counts them all, not just this page.
   router.get('/api/inbox', inbox, async (req, res) => {
     const user = currentUser(req);
     const { query } = parseRequest(inboxRequest, req);
     const { page, pageSize } = query;
+    const mine = await reached(user.id);
     const [unread, total, items] = await Promise.all([
-      db.notice.count({ where: { recipientId: user.id, readAt: null } }),
-      db.notice.count({ where: { recipientId: user.id } }),
+      db.notice.count({ where: { ...mine, readAt: null } }),
+      db.notice.count({ where: mine }),
       db.notice.findMany({
-        where: { recipientId: user.id },
+        where: mine,
         orderBy: [{ at: 'desc' }, { id: 'desc' }],
         skip: (page - 1) * pageSize,
         take: pageSize,
@@ -207,7 +212,7 @@ export function listRouter(db: Database): Router {
   router.post('/api/inbox/:id/read', readNotice, async (req, res) => {
     const user = currentUser(req);
     const { params } = parseRequest(noticeRequest, req);
-    const mine = { id: params.id, recipientId: user.id };
+    const mine = { id: params.id, ...(await reached(user.id)) };
     const { count } = await db.notice.updateMany({
       where: { ...mine, readAt: null },
       data: { readAt: new Date() },

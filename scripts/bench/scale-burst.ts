@@ -13,7 +13,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Database } from '../../core/database';
 import { chinaDate } from '../../workflows/incoming-document';
-import type { NoticeRule, RoutingPolicy } from '../../workflows/policy';
+import { NOTICES_PREPARED_AHEAD_MS, type NoticeRule, type RoutingPolicy } from '../../workflows/policy';
 import type { Urgency } from '../../workflows/types';
 import { figuresOf, type StepFigures } from './figures';
 import type { ScaleApi } from './scale-http';
@@ -23,7 +23,7 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const CST_OFFSET_HOURS = 8;
 const POLL_MS = 100;
-/** The watch starts this long before H, so a notice sent early is seen (and reported) too. */
+/** The watch starts this long before the notices are due to be prepared, so none is missed. */
 const WATCH_BEFORE_MS = 10_000;
 /** The issue's bound: every notice within 5 s of H. */
 export const BURST_TARGET_MS = 5_000;
@@ -56,11 +56,12 @@ export const cstText = (ms: number) =>
 
 /**
  * H: `burstHour` given, its next occurrence (hh:00 CST, as the seed's 09:00); otherwise the first
- * whole minute at least `leadMs` after the burst's load is expected to end.
+ * whole minute at least `leadMs` after the burst's load is expected to end and its notices' time
+ * to be prepared (NOTICES_PREPARED_AHEAD_MS) after that, so they are prepared at once, as at 08:50.
  */
 export function chooseBurstInstant(now: number, expectedLoadMs: number, leadMs: number, burstHour?: number) {
   return burstHour === undefined
-    ? nextWholeMinute(now + expectedLoadMs + leadMs)
+    ? nextWholeMinute(now + expectedLoadMs + leadMs + NOTICES_PREPARED_AHEAD_MS)
     : nextCstHour(burstHour, now);
 }
 
@@ -122,15 +123,22 @@ export interface BurstFigures {
   firedLateness: StepFigures;
   /** Tasks whose notice was in so many seconds after H (the burst's pace). */
   deliveredBySeconds: Record<string, number>;
-  /** Seen before H: would mean the schedule is wrong. */
+  /** Shown before H (Notice.at < H): would mean the schedule is wrong. */
   early: number;
+  /**
+   * 预备提醒: rows written before H (shown from H), and when each was written (seen by the poll),
+   * from the moment the preparation was due (H − NOTICES_PREPARED_AHEAD_MS).
+   */
+  prepared: { beforeH: number; sincePrepareAt: StepFigures };
   watchSeconds: number;
 }
 
 /**
- * From now (H − 10 s: see untilWatch), polls the Notice table every 100 ms for the rung's notices
- * of the expected task workflows (noticeKey `<task workflow id>:<rung>:1`), until all are in or
- * `timeoutMs` after H.
+ * From now (10 s before the notices are due to be prepared: see untilWatch), polls the Notice
+ * table every 100 ms for the rung's notices of the expected task workflows (noticeKey `<task
+ * workflow id>:<rung>:1`), until all are in and H has come, or `timeoutMs` after H. A notice
+ * reaches people when it is in the table and its instant (Notice.at) has come: the inbox shows it
+ * from then (api/routes/lists.ts), so a row written before H is delivered at H.
  */
 export async function watchBurst(
   db: Database,
@@ -145,7 +153,8 @@ export async function watchBurst(
   const seen = new Map<string, { seenAt: number; firedAt: number }>();
   let rows = 0;
   let lastId = 0;
-  while (seen.size < expected.size && Date.now() < at + timeoutMs && !stopped()) {
+  const watching = () => seen.size < expected.size || Date.now() < at;
+  while (watching() && Date.now() < at + timeoutMs && !stopped()) {
     const found = await db.notice.findMany({
       where: { id: { gt: lastId }, noticeKey: { endsWith: suffix } },
       select: { id: true, noticeKey: true, at: true },
@@ -161,7 +170,7 @@ export async function watchBurst(
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
-  const lateness = [...seen.values()].map((s) => s.seenAt - at);
+  const lateness = [...seen.values()].map((s) => Math.max(s.seenAt, s.firedAt) - at);
   return {
     at: new Date(at).toISOString(),
     rung,
@@ -174,14 +183,21 @@ export async function watchBurst(
     deliveredBySeconds: Object.fromEntries(
       PACE_SECONDS.map((sec) => [sec, lateness.filter((ms) => ms <= sec * 1000).length]),
     ),
-    early: lateness.filter((ms) => ms < 0).length,
+    early: [...seen.values()].filter((s) => s.firedAt < at).length,
+    prepared: {
+      beforeH: [...seen.values()].filter((s) => s.seenAt < at).length,
+      sincePrepareAt: figuresOf([...seen.values()].map((s) => s.seenAt - (at - NOTICES_PREPARED_AHEAD_MS))),
+    },
     watchSeconds: Math.round((performance.now() - started) / 100) / 10,
   };
 }
 
-/** Sleeps until the watch of the burst at `at` starts, waking each second to see if the run was stopped. */
+/**
+ * Sleeps until the watch of the burst at `at` starts, 10 s before its notices are due to be
+ * prepared, waking each second to see if the run was stopped.
+ */
 export async function untilWatch(at: number, stopped: () => boolean): Promise<void> {
-  const start = at - WATCH_BEFORE_MS;
+  const start = at - NOTICES_PREPARED_AHEAD_MS - WATCH_BEFORE_MS;
   while (Date.now() < start && !stopped())
     await new Promise((r) => setTimeout(r, Math.min(1_000, Math.max(0, start - Date.now()))));
 }

@@ -26,7 +26,8 @@
  * - **The burst at a whole minute.** The dev server runs on the wall clock, so a reminder cannot be
  *   brought forward: it has to fall due at a real instant H. The policy's notice time is a whole
  *   minute (noticeHour and noticeMinute, China Standard Time), so H is the next whole minute at
- *   least --burst-lead minutes after the burst's load is expected to end (or --burst-hour's next
+ *   least --burst-lead minutes after the burst's load is expected to end, and the 10 minutes a
+ *   reminder is prepared ahead after that (NOTICES_PREPARED_AHEAD_MS), or --burst-hour's next
  *   hh:00, the seed's 09:00 being one). The
  *   ordinary tasks are loaded first, under the policy in force, with the 办理提示's default
  *   回报期限 (10 days: their first reminder is a week away); then the office director saves a
@@ -57,6 +58,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { figuresOf, measured } from './figures';
 import { traceReminders } from './scale-histories';
 import { MIN_CACHED_WORKFLOWS, type WorkerTuning } from '../../core/config';
+import { NOTICES_PREPARED_AHEAD_MS } from '../../workflows/policy';
 import { startBenchStack, type BenchStack } from './stack';
 import {
   chooseBurstInstant,
@@ -351,7 +353,8 @@ async function scale(run: Run): Promise<ScaleReport> {
   for (const who of OFFICE_PEOPLE) await api.signIn(who);
   for (const who of [departments[0]!.head, departments[0]!.handler]) await api.signIn(who, CHOSEN_PASSWORD);
   const readsStopped = () =>
-    run.stopped() || (burstAt !== undefined && Date.now() > burstAt - READS_STOP_BEFORE_H_MS);
+    run.stopped() ||
+    (burstAt !== undefined && Date.now() > burstAt - NOTICES_PREPARED_AHEAD_MS - READS_STOP_BEFORE_H_MS);
   const tasksOfFirst = Math.ceil(opts.tasks / opts.departments);
   const reads = opts.reads
     ? await profiled(opts.profile ? 'reads' : undefined, () =>
@@ -381,7 +384,8 @@ async function scale(run: Run): Promise<ScaleReport> {
       ),
     );
     const sample = spread([...load.burstIds], BURST_HISTORY_SAMPLE);
-    const reminders = await traceReminders(stack.temporal.client, sample, at);
+    // The timers fire when the notices are to be prepared, before H.
+    const reminders = await traceReminders(stack.temporal.client, sample, at - NOTICES_PREPARED_AHEAD_MS);
     burst = { ...figures, policyVersion: policy.version, dueDate: policy.dueDate, phase, reminders };
     if (figures.delivered < figures.expected)
       recorder.fail(

@@ -5,7 +5,12 @@
  * Temporal would on a retry, and nobody is sent a notice twice.
  */
 import { emailChannel, webhookChannel, createNoticeOutboxActivities } from '../../activities/notice-channels';
-import { createNoticeActivities, type NoticeChannel, type NoticeToDeliver } from '../../activities/notices';
+import {
+  createNoticeActivities,
+  withdrawNotices,
+  type NoticeChannel,
+  type NoticeToDeliver,
+} from '../../activities/notices';
 import { ConfigError, loadConfig } from '../../core/config';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { startSmtpSink, startWebhookReceiver } from '../helpers/notice-receivers';
@@ -217,6 +222,39 @@ describe('e-mail', () => {
       }
     } finally {
       channel.close();
+    }
+  });
+
+  test('a reminder prepared ahead (预备提醒) is mailed at its instant, not before; withdrawn before it, to nobody', async () => {
+    const smtp = await startSmtpSink();
+    const channel = emailChannel(database.db, { smtpUrl: smtp.url, from: FROM, attempts: 3 });
+    try {
+      await preferences({ email: MISHU, noticeByEmail: true });
+      const activities = activitiesWith([channel]);
+      // Written at 08:50 on the outbox's clock, for 09:00.
+      const nine = clock + 10 * 60_000;
+      const prepared = { ...notice(), at: new Date(nine).toISOString(), scheduled: true };
+      await activities.deliverNotice(prepared);
+      expect(await activities.drainNoticeOutbox()).toMatchObject({ sent: 0, nextDueInMs: 10 * 60_000 });
+      later(10 * 60_000 - 1);
+      expect(await activities.drainNoticeOutbox()).toMatchObject({ sent: 0, nextDueInMs: 1 });
+      later(1);
+      expect(await activities.drainNoticeOutbox()).toMatchObject({ sent: 1, nextDueInMs: null });
+      expect(smtp.received.map((m) => [m.to, m.subject])).toEqual([[[MISHU], TITLE]]);
+
+      // Another, withdrawn by the step that made it stale (a 回报 at 08:55): out of inbox and outbox.
+      const stale = { ...notice(), at: new Date(clock + 10 * 60_000).toISOString(), scheduled: true };
+      await activities.deliverNotice(stale);
+      expect(await database.db.notice.count({ where: { noticeKey: stale.noticeKey } })).toBe(2);
+      await database.db.$transaction((tx) => withdrawNotices(tx, [stale.noticeKey]));
+      expect(await database.db.notice.count({ where: { noticeKey: stale.noticeKey } })).toBe(0);
+      expect(await states(stale.noticeKey)).toEqual([]);
+      later(10 * 60_000);
+      expect(await activities.drainNoticeOutbox()).toMatchObject({ sent: 0, nextDueInMs: null });
+      expect(smtp.received).toHaveLength(1);
+    } finally {
+      channel.close();
+      await smtp.close();
     }
   });
 

@@ -602,7 +602,10 @@ test('(x) a directive started under this release records one patch marker, the r
     const reminder = await day.stack.database.db.timelineEntry.findFirst({
       where: { receiptNumber, departmentCode: 'GDFGW', action: '到期提醒' },
     });
-    expect(reminder?.comment).toBe(`remind-3 → ${people.fgwHandler.displayName}`);
+    // Written at 08:50 for 09:00 (预备提醒: test (y)).
+    expect(reminder?.comment).toBe(
+      `remind-3（定于 2017-01-11 09:00 送达） → ${people.fgwHandler.displayName}`,
+    );
     const turns = await day.stack.database.db.notice.findMany({
       where: { receiptNumber, kind: 'TURN' },
       orderBy: { at: 'asc' },
@@ -614,4 +617,55 @@ test('(x) a directive started under this release records one patch marker, the r
       '待转办',
       '待审核回报',
     ]);
+  }));
+
+test('(y) a reminder is written at 08:50 for 09:00 (预备提醒); a 回报 before 09:00 withdraws it, and so does 撤办', () =>
+  onSeedDay(async (day) => {
+    const { receiptNumber } = await dispatchedOn4January(day, 1, ['GDCZT']);
+    await signFor(day, receiptNumber, 'GDFGW', people.fgwHandler, '319号');
+    await signFor(day, receiptNumber, 'GDCZT', people.cztHandler, '财办收〔2017〕5号');
+    await day.until('2017-01-11T08:55');
+    expect(await noticesOf(day, receiptNumber, 'GDCZT')).toEqual([
+      ['remind-3', '2017-01-11T09:00', 'u-czt-handler'],
+    ]);
+    // 省财政厅 reports at 08:55: the answer comes once its reminder is withdrawn.
+    const reported = await report(day, receiptNumber, 'GDCZT', people.cztHead, [3]);
+    expect(reported).toMatchObject({ status: 'REPORTED', firedNotices: [] });
+    expect(await noticesOf(day, receiptNumber, 'GDCZT')).toEqual([]);
+
+    // 2017-01-13 08:55: 省发展改革委's D-1 reminder is written; the directive is withdrawn (撤办).
+    await day.until('2017-01-13T08:55');
+    expect((await noticesOf(day, receiptNumber, 'GDFGW')).map(([rule, at]) => [rule, at])).toEqual([
+      ['remind-3', '2017-01-11T09:00'],
+      ['remind-1', '2017-01-13T09:00'],
+    ]);
+    await day.steps
+      .directive(receiptNumber)
+      .executeUpdate(withdrawUpdate, { args: [{ by: people.clerk, reason: '来文单位通知另行部署' }] });
+    await expect(day.steps.task(receiptNumber, 'GDFGW').result()).rejects.toThrow(WorkflowFailedError);
+    expect((await noticesOf(day, receiptNumber, 'GDFGW')).map(([rule]) => rule)).toEqual(['remind-3']);
+
+    const entries = await day.stack.database.db.timelineEntry.findMany({
+      where: {
+        receiptNumber,
+        departmentCode: { not: null },
+        action: { in: ['到期提醒', '撤回预备提醒', '回报', '撤办'] },
+      },
+      orderBy: [{ departmentCode: 'asc' }, { seq: 'asc' }],
+    });
+    expect(
+      entries.map((e) => [e.departmentCode, e.action, e.comment?.replace(/ → .*$/, '') ?? null]),
+    ).toEqual([
+      ['GDCZT', '到期提醒', 'remind-3（定于 2017-01-11 09:00 送达）'],
+      ['GDCZT', '回报', null],
+      ['GDCZT', '撤回预备提醒', 'remind-3（定于 2017-01-11 09:00）：未到送达时间，已无需催报'],
+      ['GDCZT', '撤办', '来文已撤办，本任务终止'],
+      ['GDFGW', '到期提醒', 'remind-3（定于 2017-01-11 09:00 送达）'],
+      ['GDFGW', '到期提醒', 'remind-1（定于 2017-01-13 09:00 送达）'],
+      ['GDFGW', '撤办', '来文已撤办，本任务终止'],
+    ]);
+    // Each entry is written when its step was taken: the reminders at 08:50.
+    expect(
+      entries.filter((e) => e.action === '到期提醒').map((e) => e.at.toISOString().slice(0, 16)),
+    ).toEqual(['2017-01-11T00:50', '2017-01-11T00:50', '2017-01-13T00:50']);
   }));
