@@ -123,6 +123,9 @@ export class DeadlineLadder<R extends LadderRung> {
   private hooks?: ChaseHooks<R>;
   /** The people the notices go to changed: every prepared notice is to be written again. */
   private readdressed = false;
+  /** Prepared notices being written, and withdrawals being written: one waits for the other. */
+  private preparing = 0;
+  private withdrawing = 0;
 
   constructor(private readonly opts: LadderOptions<R>) {}
 
@@ -164,7 +167,7 @@ export class DeadlineLadder<R extends LadderRung> {
 
   /** The notices' recipients changed (改派承办人): those prepared ahead are written again. */
   readdress(): void {
-    this.readdressed = true;
+    if (this.prepared.length) this.readdressed = true;
   }
 
   /** Something the chase waits on changed (a step taken): it looks again. */
@@ -184,7 +187,12 @@ export class DeadlineLadder<R extends LadderRung> {
         await condition(() => !this.rescheduling);
         continue;
       }
-      if (await this.withdrawStale()) continue;
+      // A notice is not prepared again while its withdrawal is being written (same key).
+      if (this.withdrawing) {
+        await condition(() => !this.withdrawing);
+        continue;
+      }
+      if (this.prepared.length && (await this.withdrawStale())) continue;
       const owing = hooks.owing();
       const pending = owing ? this.schedule.notices.filter((n) => !state.firedNotices.includes(n.key)) : [];
       const overdueAt = owing && !state.overdue ? Date.parse(this.schedule.overdueAt) : Infinity;
@@ -210,11 +218,27 @@ export class DeadlineLadder<R extends LadderRung> {
         const rung = rungOf(notice.key);
         const at = Math.max(now, Date.parse(notice.at));
         state.firedNotices.push(notice.key);
-        if (at > now) this.prepared.push({ rung, round: this.round, at });
-        await hooks.onRung(rung, this.round, at, this.schedule);
+        if (at > now) await this.prepare({ rung, round: this.round, at }, hooks);
+        else await hooks.onRung(rung, this.round, at, this.schedule);
       }
     }
-    await this.withdrawStale({ over: true });
+    if (this.prepared.length) await this.withdrawStale({ over: true });
+  }
+
+  /** A notice written ahead of its instant: a withdrawal waits until it is written. */
+  private async prepare(notice: PreparedNotice<R>, hooks: ChaseHooks<R>): Promise<void> {
+    this.prepared.push(notice);
+    this.preparing++;
+    try {
+      await hooks.onRung(notice.rung, notice.round, notice.at, this.schedule);
+    } finally {
+      this.preparing--;
+    }
+  }
+
+  /** Until no prepared notice nor withdrawal is being written: a step answers after them. */
+  async settled(): Promise<void> {
+    if (this.preparing || this.withdrawing) await condition(() => !this.preparing && !this.withdrawing);
   }
 
   /**
@@ -237,7 +261,9 @@ export class DeadlineLadder<R extends LadderRung> {
    */
   async withdrawStale({ over }: { over?: boolean } = {}): Promise<boolean> {
     const hooks = this.hooks;
-    if (!hooks) return false;
+    if (!hooks || !this.prepared.length) return false;
+    // A notice being written is withdrawn once it is in, not before (its rows would stay).
+    if (this.preparing) await condition(() => !this.preparing);
     const now = Date.now();
     const readdressed = this.readdressed;
     this.readdressed = false;
@@ -255,7 +281,12 @@ export class DeadlineLadder<R extends LadderRung> {
     // The chase looks again: a rung withdrawn and still owed is prepared anew.
     this.changes++;
     const reason = !owed ? 'NOT_OWED' : stale.some(moved) ? 'MOVED' : 'READDRESSED';
-    await hooks.withdraw!(stale, reason);
+    this.withdrawing++;
+    try {
+      await hooks.withdraw!(stale, reason);
+    } finally {
+      this.withdrawing--;
+    }
     return true;
   }
 

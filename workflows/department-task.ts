@@ -148,6 +148,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     await write(action, by, from, comment, (seq) => (together() ? { turnNotice: turnNotice!(seq) } : {}));
     if (turnNotice && !together() && patched('turn-notices'))
       await activities.deliverNotice(turnNotice(timelineSeq));
+    if (preparesAhead) await withdrawStaleReminders();
   }
 
   /**
@@ -155,8 +156,11 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
    * local activity. Histories from before 'reminder-with-record' deliver the notice first, alone.
    */
   async function remind(action: string, rung: string, notice: NoticeToDeliver) {
-    if (patched('reminder-with-record'))
-      return write(action, undefined, state.status, undefined, () => ({ reminder: { notice, rung } }));
+    const reminded = () =>
+      write(action, undefined, state.status, undefined, () => ({ reminder: { notice, rung } }));
+    // Prepared ahead: written to the end even if 撤办 comes meanwhile, which then withdraws it.
+    if (notice.scheduled) return CancellationScope.nonCancellable(reminded);
+    if (patched('reminder-with-record')) return reminded();
     const { recipientIds } = await activities.deliverNotice(notice);
     await record(action, undefined, state.status, reminderComment(rung, recipientIds));
   }
@@ -212,9 +216,17 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       entry: stepEntry(seq, by, action, from, state.status, comment),
       ...along(seq),
     });
-    // 撤回预备提醒: a reminder prepared for a later instant that this step made stale (a 回报, a
-    // 延期) is withdrawn before the step is answered.
-    if (preparesAhead) for (const l of [ladder, draftLadder]) await l?.withdrawStale();
+  }
+
+  /**
+   * 撤回预备提醒: a reminder prepared for a later instant that this step made stale (a 回报, a 延期,
+   * a new 承办人) is withdrawn before the step is answered, once it is written if it is being.
+   */
+  async function withdrawStaleReminders() {
+    for (const l of [ladder, draftLadder]) {
+      await l?.withdrawStale();
+      await l?.settled();
+    }
   }
 
   /**
@@ -793,13 +805,16 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
     if (!preparesAhead) return {};
     return {
       preparedAheadMs: (rule: LadderRung) => (isBreachRung(rule) ? 0 : NOTICES_PREPARED_AHEAD_MS),
+      // Written to the end even if 撤办 comes meanwhile: the notices are off the ladder already.
       withdraw: (notices: PreparedNotice<LadderRung>[], reason: WithdrawalReason) =>
-        write(
-          '撤回预备提醒',
-          undefined,
-          state.status,
-          `${notices.map((n) => `${n.rung.key}（定于 ${chinaMinute(n.at)}）`).join('、')}：${WITHDRAWN_BECAUSE[reason]}`,
-          () => withdrawal(noticeKeys(notices, ladderPrefix)),
+        CancellationScope.nonCancellable(() =>
+          write(
+            '撤回预备提醒',
+            undefined,
+            state.status,
+            `${notices.map((n) => `${n.rung.key}（定于 ${chinaMinute(n.at)}）`).join('、')}：${WITHDRAWN_BECAUSE[reason]}`,
+            () => withdrawal(noticeKeys(notices, ladderPrefix)),
+          ),
         ),
     };
   }

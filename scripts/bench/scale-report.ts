@@ -144,7 +144,7 @@ organisation ${r.organisation.departments} departments, ${r.organisation.users} 
   if (offsets.length) {
     const f = figuresOf(offsets);
     console.log(
-      `timers      ${f.count} burst tasks sampled: the first timer fires at H + p50 ${f.p50} / max ${f.max} ms (TimerStarted + its duration)`,
+      `timers      ${f.count} burst tasks sampled: the first timer fires at H − ${NOTICES_PREPARED_AHEAD_MS / 60_000} min + p50 ${f.p50} / max ${f.max} ms (TimerStarted + its duration)`,
     );
   }
   const steps = Object.entries(r.steps);

@@ -37,10 +37,13 @@
  *   (activities/deadline-clock.ts). Loading them last lets H be chosen from the rate measured on
  *   the ordinary tasks, and the burst fire on an otherwise idle system holding all N tasks. If H
  *   is more than --max-wait minutes away the burst is skipped (its tasks are loaded as ordinary).
- * - **Lateness.** From H − 10 s the Notice table is polled every 100 ms for the rung's notices of
- *   the burst's tasks; each task's first row is timed when the poll sees it (so the figure is up to
- *   ~100 ms pessimistic), counted per task (a reminder goes to the department's 承办人: one row).
- *   Notice.at, the workflow's own clock when it sent it, gives the timer's lateness beside it.
+ * - **Lateness.** A reminder is prepared 10 minutes before its instant (预备提醒,
+ *   NOTICES_PREPARED_AHEAD_MS): written then, shown from H. From 10 s before the preparation is
+ *   due the Notice table is polled every 100 ms for the rung's notices of the burst's tasks; each
+ *   task's first row is timed when the poll sees it (so the figure is up to ~100 ms pessimistic),
+ *   counted per task (a reminder goes to the department's 承办人: one row), and reaches the inbox
+ *   at the later of that and its Notice.at (the inbox's own rule): its lateness is that minus H.
+ *   When the rows were written, from H − 10 min, is reported beside it: the preparation's pace.
  * - **Memory and CPU.** The worker runs as production runs it, built (`npm run build`) and in a
  *   process of its own (dist/worker.js, WORKER_CACHED_WORKFLOWS or --cached-workflows, and
  *   WORKER_STICKY_TIMEOUT_SECONDS or --sticky-timeout): its RSS is
@@ -274,12 +277,13 @@ const spread = <T>(items: T[], count: number): T[] =>
 
 /**
  * The pending timers of a few ordinary tasks and of a sample of the burst's, from their histories:
- * a burst task's first timer must fire at H. The server starts a timer when the workflow task that
- * asked for it completes, and the ladder asks for `nextAt − now` with now the task's start, so a
- * timer fires after H by about that workflow task's run time: `offsetMs`.
+ * a burst task's first timer must fire when its reminder is to be prepared, 10 minutes before H
+ * (预备提醒). The server starts a timer when the workflow task that asked for it completes, and the
+ * ladder asks for `nextAt − now` with now the task's start, so a timer fires after that instant by
+ * about that workflow task's run time: `offsetMs`.
  */
 async function sampleTimers(run: Run, load: Awaited<ReturnType<typeof loadPhase>>) {
-  const at = 'at' in load.burst ? load.burst.at : undefined;
+  const at = 'at' in load.burst ? load.burst.at - NOTICES_PREPARED_AHEAD_MS : undefined;
   const sample = [
     ...spread(load.ordinaryIds, 2).map((id) => ({ id, burst: false })),
     ...spread([...load.burstIds], BURST_TIMER_SAMPLE).map((id) => ({ id, burst: true })),
@@ -291,7 +295,7 @@ async function sampleTimers(run: Run, load: Awaited<ReturnType<typeof loadPhase>
     const offsetMs = burst && at !== undefined && timers.length ? first - at : null;
     timerSample.push({ workflowId: id, burst, pendingTimers: timers, offsetMs });
     if (burst && (offsetMs === null || Math.abs(offsetMs) > 2_000))
-      run.recorder.fail('check', `${id}: first timer at ${timers.join(', ') || 'none'}, not at H`);
+      run.recorder.fail('check', `${id}: first timer at ${timers.join(', ') || 'none'}, not at H − 10 min`);
   }
   return timerSample;
 }
