@@ -4,6 +4,7 @@
  * Projection writes are upserts keyed by the workflow's ids and sequence numbers, with the row's
  * revision guarding against a late, older snapshot: safe to run twice.
  */
+import { reachedReminders, WITHDRAWN_REMINDERS } from '../workflows/rules';
 import { appendAudit, timelineAudit } from '../core/audit';
 import type { Database } from '../core/database';
 import { entryFields } from './projection';
@@ -226,7 +227,10 @@ export function createIntegrityActivities(db: Database) {
           include: { directive: { select: { docNumber: true, title: true, secrecy: true } } },
         }),
         db.timelineEntry.findMany({
-          where: { workflowId: origin.taskWorkflowId, action: { in: CHASE_ACTIONS } },
+          where: {
+            workflowId: origin.taskWorkflowId,
+            action: { in: [...CHASE_ACTIONS, WITHDRAWN_REMINDERS] },
+          },
           orderBy: { seq: 'asc' },
         }),
         db.department.findUnique({ where: { code: origin.departmentCode } }),
@@ -254,8 +258,9 @@ export function createIntegrityActivities(db: Database) {
             ? { dispatchedOn: new Date(dispatched.at.getTime() + 8 * 3600_000).toISOString().slice(0, 10) }
             : {}),
           dueDate: task.dueDate,
-          notices: entries
-            .filter((e) => e.action !== '转办')
+          // A reminder withdrawn before its time (撤回预备提醒) reached nobody: no evidence.
+          notices: reachedReminders(entries)
+            .filter((e) => e.action !== '转办' && e.action !== WITHDRAWN_REMINDERS)
             .map((e) => ({
               at: e.at.toISOString(),
               action: e.action,

@@ -50,6 +50,7 @@ import {
   reminderComment,
   requireText,
   stepEntry,
+  WITHDRAWN_REMINDERS,
 } from './rules';
 import { TASK_STEPS, checkStep } from './steps';
 import * as say from './wording';
@@ -809,7 +810,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
       withdraw: (notices: PreparedNotice<LadderRung>[], reason: WithdrawalReason) =>
         CancellationScope.nonCancellable(() =>
           write(
-            '撤回预备提醒',
+            WITHDRAWN_REMINDERS,
             undefined,
             state.status,
             `${notices.map((n) => `${n.rung.key}（定于 ${chinaMinute(n.at)}）`).join('、')}：${WITHDRAWN_BECAUSE[reason]}`,

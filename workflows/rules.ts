@@ -81,6 +81,41 @@ export function stepEntry(
 export const reminderComment = (rung: string, recipientIds: readonly string[], reachesAt?: string) =>
   `${rung}${reachesAt ? `（定于 ${chinaMinute(Date.parse(reachesAt))} 送达）` : ''} → ${recipientIds.join(', ') || '（无接收人）'}`;
 
+/** The timeline's entry for reminders prepared ahead and withdrawn before their time. */
+export const WITHDRAWN_REMINDERS = '撤回预备提醒';
+
+/**
+ * A task's timeline entries (in order) less the reminders withdrawn before their time: those
+ * reached nobody. A prepared reminder's comment starts `remind-3（定于 2017-01-11 09:00`, and its
+ * withdrawal names `remind-3（定于 2017-01-11 09:00）`; each withdrawal takes back the latest such
+ * reminder before it (one written again for a new 承办人 has the same words).
+ */
+export function reachedReminders<E extends { action: string; comment: string | null }>(
+  entries: readonly E[],
+): E[] {
+  const kept: E[] = [];
+  for (const entry of entries) {
+    if (entry.action !== WITHDRAWN_REMINDERS) {
+      kept.push(entry);
+      continue;
+    }
+    for (const [, prepared] of (entry.comment ?? '').matchAll(PREPARED_NAMED)) {
+      let index = kept.length - 1;
+      while (
+        index >= 0 &&
+        !(kept[index]!.action !== WITHDRAWN_REMINDERS && kept[index]!.comment?.startsWith(prepared!))
+      )
+        index--;
+      if (index >= 0) kept.splice(index, 1);
+    }
+    kept.push(entry);
+  }
+  return kept;
+}
+
+/** A prepared reminder as a withdrawal names it: its rung and the minute it was to reach people. */
+const PREPARED_NAMED = /([\w-]+（定于 \d{4}-\d{2}-\d{2} \d{2}:\d{2})）/g;
+
 /** YYYY-MM-DD HH:MM, China Standard Time. */
 export function chinaMinute(epochMs: number): string {
   return new Date(epochMs + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');

@@ -5,6 +5,7 @@
  * Who may see which form is the routes' to decide (api/routes/forms.ts), by the same rule as the
  * directive's detail.
  */
+import { reachedReminders } from '../../workflows/rules';
 import type { Database } from '../../core/database';
 import { policyOfDirective } from '../../core/policies';
 import { chinaDate } from '../../workflows/incoming-document';
@@ -288,7 +289,12 @@ export async function taskFormOf(
     awaitingReport: AWAITING_REPORT.includes(task.status),
     status: task.status,
     overdue: task.overdue,
-    urgedOn: dayOf(entries.filter((e) => e.action === '催报').at(-1)?.at),
+    // The last 催报单 that reached the department (not one withdrawn before its time).
+    urgedOn: dayOf(
+      reachedReminders(entries)
+        .filter((e) => e.action === '催报')
+        .at(-1)?.at,
+    ),
     deptReceipt:
       task.deptReceiptNumber && task.signedForAt
         ? { number: task.deptReceiptNumber, on: chinaDate(task.signedForAt.getTime()) }
