@@ -260,7 +260,7 @@ export function createIntegrityActivities(db: Database) {
           dueDate: task.dueDate,
           // A reminder withdrawn before its time (撤回预备提醒) reached nobody: no evidence.
           notices: reachedReminders(entries)
-            .filter((e) => e.action !== '转办' && e.action !== WITHDRAWN_REMINDERS)
+            .filter((e) => e.action !== '转办')
             .map((e) => ({
               at: e.at.toISOString(),
               action: e.action,

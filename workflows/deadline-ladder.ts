@@ -246,10 +246,15 @@ export class DeadlineLadder<R extends LadderRung> {
    * (撤办) and withdraws them with its last entry.
    */
   takePrepared(): PreparedNotice<R>[] {
-    const now = Date.now();
-    const prepared = this.prepared.filter((p) => p.at > now);
+    const prepared = this.notYetDue();
     this.prepared = [];
     return prepared;
+  }
+
+  /** The prepared notices whose instant has not come (those whose has are delivered). */
+  private notYetDue(): PreparedNotice<R>[] {
+    const now = Date.now();
+    return this.prepared.filter((p) => p.at > now);
   }
 
   /**
@@ -264,10 +269,9 @@ export class DeadlineLadder<R extends LadderRung> {
     if (!hooks || !this.prepared.length) return false;
     // A notice being written is withdrawn once it is in, not before (its rows would stay).
     if (this.preparing) await condition(() => !this.preparing);
-    const now = Date.now();
     const readdressed = this.readdressed;
     this.readdressed = false;
-    this.prepared = this.prepared.filter((p) => p.at > now);
+    this.prepared = this.notYetDue();
     if (!this.prepared.length) return false;
     const owed = !over && hooks.owing();
     const instant = (key: string) => this.schedule.notices.find((n) => n.key === key)?.at;

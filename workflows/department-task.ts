@@ -46,11 +46,11 @@ import {
   isKeyOf,
   optionalText,
   refuse,
-  chinaMinute,
   reminderComment,
   requireText,
   stepEntry,
   WITHDRAWN_REMINDERS,
+  withdrawalComment,
 } from './rules';
 import { TASK_STEPS, checkStep } from './steps';
 import * as say from './wording';
@@ -813,7 +813,7 @@ export async function departmentTaskWorkflow(input: DepartmentTaskInput): Promis
             WITHDRAWN_REMINDERS,
             undefined,
             state.status,
-            `${notices.map((n) => `${n.rung.key}（定于 ${chinaMinute(n.at)}）`).join('、')}：${WITHDRAWN_BECAUSE[reason]}`,
+            withdrawalComment(notices, WITHDRAWN_BECAUSE[reason]),
             () => withdrawal(noticeKeys(notices, ladderPrefix)),
           ),
         ),

@@ -79,14 +79,21 @@ export function stepEntry(
  * notice prepared ahead (预备提醒), the China Standard Time minute it reaches them.
  */
 export const reminderComment = (rung: string, recipientIds: readonly string[], reachesAt?: string) =>
-  `${rung}${reachesAt ? `（定于 ${chinaMinute(Date.parse(reachesAt))} 送达）` : ''} → ${recipientIds.join(', ') || '（无接收人）'}`;
+  `${reachesAt ? `${preparedFor(rung, Date.parse(reachesAt))} 送达）` : rung} → ${recipientIds.join(', ') || '（无接收人）'}`;
+
+/** 撤回预备提醒's comment: the reminders withdrawn, each with its minute, and why. */
+export const withdrawalComment = (notices: readonly { rung: { key: string }; at: number }[], why: string) =>
+  `${notices.map((n) => `${preparedFor(n.rung.key, n.at)}）`).join('、')}：${why}`;
+
+/** A prepared reminder as both its entry and its withdrawal name it: `remind-3（定于 2017-01-11 09:00`. */
+const preparedFor = (rung: string, at: number) => `${rung}（定于 ${chinaMinute(at)}`;
 
 /** The timeline's entry for reminders prepared ahead and withdrawn before their time. */
 export const WITHDRAWN_REMINDERS = '撤回预备提醒';
 
 /**
- * A task's timeline entries (in order) less the reminders withdrawn before their time: those
- * reached nobody. A prepared reminder's comment starts `remind-3（定于 2017-01-11 09:00`, and its
+ * A task's timeline entries (in order) less the reminders withdrawn before their time, and the
+ * withdrawals themselves: those reached nobody. A prepared reminder's comment starts `remind-3（定于 2017-01-11 09:00`, and its
  * withdrawal names `remind-3（定于 2017-01-11 09:00）`; each withdrawal takes back the latest such
  * reminder before it (one written again for a new 承办人 has the same words).
  */
@@ -100,15 +107,13 @@ export function reachedReminders<E extends { action: string; comment: string | n
       continue;
     }
     for (const [, prepared] of (entry.comment ?? '').matchAll(PREPARED_NAMED)) {
-      let index = kept.length - 1;
-      while (
-        index >= 0 &&
-        !(kept[index]!.action !== WITHDRAWN_REMINDERS && kept[index]!.comment?.startsWith(prepared!))
-      )
-        index--;
-      if (index >= 0) kept.splice(index, 1);
+      for (let i = kept.length - 1; i >= 0; i--) {
+        if (kept[i]!.comment?.startsWith(prepared!)) {
+          kept.splice(i, 1);
+          break;
+        }
+      }
     }
-    kept.push(entry);
   }
   return kept;
 }
