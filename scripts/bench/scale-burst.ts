@@ -54,6 +54,12 @@ export const addDays = (date: string, days: number) =>
 export const cstText = (ms: number) =>
   `${new Date(ms + CST_OFFSET_HOURS * HOUR_MS).toISOString().slice(0, 16).replace('T', ' ')} CST`;
 
+/** When the notices of a burst at H are written (预备提醒): ten minutes before it. */
+export const preparedAt = (at: number) => at - NOTICES_PREPARED_AHEAD_MS;
+
+/** How long before H they are written, in minutes, for the report. */
+export const PREPARED_AHEAD_MINUTES = NOTICES_PREPARED_AHEAD_MS / 60_000;
+
 /**
  * H: `burstHour` given, its next occurrence (hh:00 CST, as the seed's 09:00); otherwise the first
  * whole minute at least `leadMs` after the burst's load is expected to end and its notices' time
@@ -186,7 +192,7 @@ export async function watchBurst(
     early: [...seen.values()].filter((s) => s.firedAt < at).length,
     prepared: {
       beforeH: [...seen.values()].filter((s) => s.seenAt < at).length,
-      sincePrepareAt: figuresOf([...seen.values()].map((s) => s.seenAt - (at - NOTICES_PREPARED_AHEAD_MS))),
+      sincePrepareAt: figuresOf([...seen.values()].map((s) => s.seenAt - preparedAt(at))),
     },
     watchSeconds: Math.round((performance.now() - started) / 100) / 10,
   };
@@ -197,7 +203,7 @@ export async function watchBurst(
  * prepared, waking each second to see if the run was stopped.
  */
 export async function untilWatch(at: number, stopped: () => boolean): Promise<void> {
-  const start = at - NOTICES_PREPARED_AHEAD_MS - WATCH_BEFORE_MS;
+  const start = preparedAt(at) - WATCH_BEFORE_MS;
   while (Date.now() < start && !stopped())
     await new Promise((r) => setTimeout(r, Math.min(1_000, Math.max(0, start - Date.now()))));
 }

@@ -6,11 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { mb, procStatusBytes } from './proc';
 import { figuresOf, type PhaseFigures, type StepFigures } from './figures';
-import { BURST_TARGET_MS, type BurstFigures } from './scale-burst';
+import { BURST_TARGET_MS, PREPARED_AHEAD_MINUTES, type BurstFigures } from './scale-burst';
 import type { DispatchedCheck, LoadFigures } from './scale-load';
 import type { ReadFigures } from './scale-reads';
 import type { ReminderFigures } from './scale-histories';
-import { NOTICES_PREPARED_AHEAD_MS } from '../../workflows/policy';
 
 const WORKER_RSS_TARGET_MB = 600;
 const READ_P99_TARGET_MS = 50;
@@ -144,7 +143,7 @@ organisation ${r.organisation.departments} departments, ${r.organisation.users} 
   if (offsets.length) {
     const f = figuresOf(offsets);
     console.log(
-      `timers      ${f.count} burst tasks sampled: the first timer fires at H − ${NOTICES_PREPARED_AHEAD_MS / 60_000} min + p50 ${f.p50} / max ${f.max} ms (TimerStarted + its duration)`,
+      `timers      ${f.count} burst tasks sampled: the first timer fires at H − ${PREPARED_AHEAD_MINUTES} min + p50 ${f.p50} / max ${f.max} ms (TimerStarted + its duration)`,
     );
   }
   const steps = Object.entries(r.steps);
@@ -225,7 +224,7 @@ function printBurst(r: ScaleReport): void {
   console.log(`
 burst       ${b.delivered}/${b.expected} ${b.rung} notices delivered (H = ${b.at}, policy ${b.policyVersion}, 回报期限 ${b.dueDate}), ${b.withinTarget} within ${BURST_TARGET_MS / 1000} s, ${b.early} early, ${b.rowsPerTask} row(s) per task
             lateness (in the inbox − H: the later of the row seen by the 100 ms poll and Notice.at): ${ms(b.lateness)}
-            prepared ahead: ${b.prepared.beforeH} written before H; written after H − ${NOTICES_PREPARED_AHEAD_MS / 60_000} min by ${ms(b.prepared.sincePrepareAt)}
+            prepared ahead: ${b.prepared.beforeH} written before H; written after H − ${PREPARED_AHEAD_MINUTES} min by ${ms(b.prepared.sincePrepareAt)}
             timer lateness (Notice.at, the workflow's clock − H): ${ms(b.firedLateness)}
             delivered by H + ${Object.entries(b.deliveredBySeconds)
               .map(([sec, n]) => `${sec} s: ${n}`)
@@ -234,7 +233,7 @@ burst       ${b.delivered}/${b.expected} ${b.rung} notices delivered (H = ${b.at
             worker process by thread: ${threadsText(b.phase.workerThreadCpuSeconds ?? {})}
             this process by thread: ${threadsText(b.phase.threadCpuSeconds)}; event loop ${Math.round(b.phase.eventLoopUtilization * 100)}% busy`);
   const h = b.reminders;
-  console.log(`reminders   ${h.sampled} burst histories read: timer fired at H − ${NOTICES_PREPARED_AHEAD_MS / 60_000} min + ${ms(h.timerFired)}
+  console.log(`reminders   ${h.sampled} burst histories read: timer fired at H − ${PREPARED_AHEAD_MINUTES} min + ${ms(h.timerFired)}
             its workflow tasks waited for the worker ${ms(h.wait)}, the one that sent it ran ${ms(h.run)}
             ${h.workflowTasks} workflow tasks (${(h.workflowTasks / Math.max(1, h.sampled)).toFixed(2)} per reminder): ${h.stickyTimeouts} sticky timed out before the worker took it, ${h.normalQueue} then on the normal queue with the whole history (${h.movedToNormalQueue} tasks), ${h.timedOutOrFailed} timed out or failed while running`);
 }

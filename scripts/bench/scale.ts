@@ -61,11 +61,11 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { figuresOf, measured } from './figures';
 import { traceReminders } from './scale-histories';
 import { MIN_CACHED_WORKFLOWS, type WorkerTuning } from '../../core/config';
-import { NOTICES_PREPARED_AHEAD_MS } from '../../workflows/policy';
 import { startBenchStack, type BenchStack } from './stack';
 import {
   chooseBurstInstant,
   cstText,
+  preparedAt,
   saveBurstPolicy,
   untilWatch,
   watchBurst,
@@ -283,7 +283,7 @@ const spread = <T>(items: T[], count: number): T[] =>
  * about that workflow task's run time: `offsetMs`.
  */
 async function sampleTimers(run: Run, load: Awaited<ReturnType<typeof loadPhase>>) {
-  const at = 'at' in load.burst ? load.burst.at - NOTICES_PREPARED_AHEAD_MS : undefined;
+  const at = 'at' in load.burst ? preparedAt(load.burst.at) : undefined;
   const sample = [
     ...spread(load.ordinaryIds, 2).map((id) => ({ id, burst: false })),
     ...spread([...load.burstIds], BURST_TIMER_SAMPLE).map((id) => ({ id, burst: true })),
@@ -357,8 +357,7 @@ async function scale(run: Run): Promise<ScaleReport> {
   for (const who of OFFICE_PEOPLE) await api.signIn(who);
   for (const who of [departments[0]!.head, departments[0]!.handler]) await api.signIn(who, CHOSEN_PASSWORD);
   const readsStopped = () =>
-    run.stopped() ||
-    (burstAt !== undefined && Date.now() > burstAt - NOTICES_PREPARED_AHEAD_MS - READS_STOP_BEFORE_H_MS);
+    run.stopped() || (burstAt !== undefined && Date.now() > preparedAt(burstAt) - READS_STOP_BEFORE_H_MS);
   const tasksOfFirst = Math.ceil(opts.tasks / opts.departments);
   const reads = opts.reads
     ? await profiled(opts.profile ? 'reads' : undefined, () =>
@@ -389,7 +388,7 @@ async function scale(run: Run): Promise<ScaleReport> {
     );
     const sample = spread([...load.burstIds], BURST_HISTORY_SAMPLE);
     // The timers fire when the notices are to be prepared, before H.
-    const reminders = await traceReminders(stack.temporal.client, sample, at - NOTICES_PREPARED_AHEAD_MS);
+    const reminders = await traceReminders(stack.temporal.client, sample, preparedAt(at));
     burst = { ...figures, policyVersion: policy.version, dueDate: policy.dueDate, phase, reminders };
     if (figures.delivered < figures.expected)
       recorder.fail(

@@ -6,6 +6,7 @@
  */
 import { SEED_DIRECTIVE } from '../helpers/stack';
 import { useSeedDayApi } from '../helpers/seed-day-api';
+import { seedRoute } from '../helpers/seed-route';
 
 jest.setTimeout(180_000);
 
@@ -53,20 +54,12 @@ const reminderRows = async (receiptNumber: string, departmentCode: string) =>
   ).map((n) => [n.noticeKey.split(':')[1], n.recipientId, n.at.toISOString()]);
 
 test('the 09:00 reminder is written at 08:50 and reaches the inbox at 09:00; a 回报, a 延期 or a new 承办人 at 08:55 withdraws it', async () => {
-  const registered = await as('huangweiyan').post('/api/directives', SEED_DIRECTIVE);
-  const seed: string = registered.body.directive.receiptNumber;
-  const path = `/api/directives/${seed}`;
-  await as('huangweiyan').post(`${path}/initial-review`, { decision: 'ACCEPT' });
-  await as('huangweiyan').post(`${path}/proposal`, {
+  const seed = await seedRoute(api).instructed(SEED_DIRECTIVE, {
     leadDepartment: 'GDFGW',
     coDepartments: ['GDCZT'],
-    handlingOption: 1,
-    leaders: ['u-chunxin'],
     comment: '拟请省发展改革委会同省有关部门研究提出办理意见。',
   });
-  await as('chenweiyan').post(`${path}/review`, { decision: 'APPROVE' });
-  await as('zh1-director').post(`${path}/review`, { decision: 'APPROVE' });
-  await as('chunxin').post(`${path}/instruction`, { decision: 'APPROVE', text: '同意。' });
+  const path = `/api/directives/${seed}`;
   await until('2017-01-04T10:00');
   expect((await as('huangweiyan').post(`${path}/dispatch`)).body.state.dueDate).toBe('2017-01-14');
   await as('fgw-mishu').post(`${path}/tasks/GDFGW/sign-for`, { deptReceiptNumber: '319号' });

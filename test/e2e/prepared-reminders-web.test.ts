@@ -7,6 +7,7 @@
 import { SEED_DIRECTIVE } from '../helpers/stack';
 import { useBrowser } from '../helpers/browser';
 import { useSeedDayApi } from '../helpers/seed-day-api';
+import { seedRoute } from '../helpers/seed-route';
 
 jest.setTimeout(180_000);
 
@@ -18,19 +19,11 @@ const { as, until } = api;
 
 /** Through the API: 收文登记 to 转办 on the seed's dates, 省发展改革委 alone, and its 签收. */
 async function dispatchedToFgw(): Promise<string> {
-  const registered = await as('huangweiyan').post('/api/directives', SEED_DIRECTIVE);
-  const seed: string = registered.body.directive.receiptNumber;
-  const path = `/api/directives/${seed}`;
-  await as('huangweiyan').post(`${path}/initial-review`, { decision: 'ACCEPT' });
-  await as('huangweiyan').post(`${path}/proposal`, {
+  const seed = await seedRoute(api).instructed(SEED_DIRECTIVE, {
     leadDepartment: 'GDFGW',
-    handlingOption: 1,
-    leaders: ['u-chunxin'],
     comment: '拟请省发展改革委研究提出办理意见。',
   });
-  await as('chenweiyan').post(`${path}/review`, { decision: 'APPROVE' });
-  await as('zh1-director').post(`${path}/review`, { decision: 'APPROVE' });
-  await as('chunxin').post(`${path}/instruction`, { decision: 'APPROVE', text: '同意。' });
+  const path = `/api/directives/${seed}`;
   await until('2017-01-04T10:00');
   await as('huangweiyan').post(`${path}/dispatch`);
   await as('fgw-mishu').post(`${path}/tasks/GDFGW/sign-for`, { deptReceiptNumber: '319号' });

@@ -8,6 +8,7 @@
  * Its title starts with "=", as a hostile spreadsheet formula would.
  */
 import { SEED_DIRECTIVE } from './stack';
+import { seedRoute } from './seed-route';
 import type { useSeedDayApi } from './seed-day-api';
 import { until } from './until';
 
@@ -38,24 +39,8 @@ export const DIRECTIVE_B = {
 } as const;
 
 export function ledgerCase(api: SeedDayApi) {
-  const { as } = api;
   const db = () => api.stack.database.db;
-  const ok = async (who: string, url: string, body: object = {}) => {
-    const res = await as(who).post(url, body);
-    if (res.status >= 300) throw new Error(`${who} ${url}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body as { directive: { receiptNumber: string } };
-  };
-  /** 收文登记 through 转办, with the 批示 of `leader`. */
-  const dispatched = async (document: object, leader: string, proposal: object) => {
-    const rn = (await ok('huangweiyan', '/api/directives', document)).directive.receiptNumber;
-    const path = `/api/directives/${rn}`;
-    await ok('huangweiyan', `${path}/initial-review`, { decision: 'ACCEPT', comment: '' });
-    await ok('huangweiyan', `${path}/proposal`, { handlingOption: 1, leaders: [`u-${leader}`], ...proposal });
-    await ok('chenweiyan', `${path}/review`, { decision: 'APPROVE', comment: '同意。' });
-    await ok('zh1-director', `${path}/review`, { decision: 'APPROVE', comment: '同意。' });
-    await ok(leader, `${path}/instruction`, { decision: 'APPROVE', text: '同意。' });
-    return rn;
-  };
+  const { ok, instructed } = seedRoute(api);
   const projected = async (rn: string, tasks: number) =>
     until(
       async () => (await db().departmentTask.count({ where: { receiptNumber: rn } })) === tasks,
@@ -77,7 +62,7 @@ export function ledgerCase(api: SeedDayApi) {
   return {
     /** A and B as above; the server's day is then 2017-01-17, 10:00 China Standard Time. */
     async carry() {
-      const a = await dispatched(SEED_DIRECTIVE, 'chunxin', {
+      const a = await instructed(SEED_DIRECTIVE, {
         leadDepartment: 'GDFGW',
         coDepartments: ['GDCZT'],
         comment: '拟请省发展改革委会同省有关部门研究提出办理意见。',
@@ -91,12 +76,16 @@ export function ledgerCase(api: SeedDayApi) {
       await ok('huangweiyan', `/api/directives/${a}/tasks/GDFGW/review`, { decision: 'ACCEPT', comment: '' });
 
       await api.until('2017-01-16T10:00');
-      const b = await dispatched(DIRECTIVE_B, 'mishuzhang', {
-        leadDepartment: 'GDSFT',
-        coDepartments: ['GDFGW'],
-        departmentDueDates: { GDSFT: '2017-01-19', GDFGW: '2017-01-26' },
-        comment: '拟请省司法厅会同省发展改革委办理。',
-      });
+      const b = await instructed(
+        DIRECTIVE_B,
+        {
+          leadDepartment: 'GDSFT',
+          coDepartments: ['GDFGW'],
+          departmentDueDates: { GDSFT: '2017-01-19', GDFGW: '2017-01-26' },
+          comment: '拟请省司法厅会同省发展改革委办理。',
+        },
+        'mishuzhang',
+      );
       // A 特急 document is dispatched once the office has named its 督办人.
       await ok('huangweiyan', `/api/directives/${b}/urger`, { urger: 'u-huangweiyan' });
       await ok('huangweiyan', `/api/directives/${b}/dispatch`);
