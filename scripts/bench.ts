@@ -14,6 +14,7 @@
  * directive is closed in the database, and exits non-zero if not or if any request failed.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -257,6 +258,7 @@ type UpdateTarget = Pick<SentStep, 'workflowId' | 'docNumber'>;
 
 class Api {
   private readonly tokens = new Map<string, string>();
+  private readonly agent = new http.Agent({ keepAlive: true });
 
   constructor(
     private readonly baseUrl: string,
@@ -303,24 +305,46 @@ class Api {
     if (who) headers.authorization = `Bearer ${this.tokens.get(who)}`;
     const startEpoch = epochNow();
     const started = performance.now();
-    const res = await fetch(this.baseUrl + url, {
-      method,
-      headers,
-      body: body && JSON.stringify(body),
-      signal: AbortSignal.any([this.stop.abortSignal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
-    }).catch((err: unknown) => {
+    const res = await this.send(method, url, headers, body && JSON.stringify(body)).catch((err: unknown) => {
       if (target && !this.stop.requested) this.recorder.failedWorkflows.add(target.workflowId);
       throw new StepFailure(step, `${method} ${url}: ${err instanceof Error ? err.message : String(err)}`);
     });
-    const text = await res.text();
+    const { status, text } = res;
     const ms = performance.now() - started;
-    if (res.status !== expected) {
+    if (status !== expected) {
       if (target) this.recorder.failedWorkflows.add(target.workflowId);
-      throw new StepFailure(step, `${method} ${url} → ${res.status} ${text}`);
+      throw new StepFailure(step, `${method} ${url} → ${status} ${text}`);
     }
     this.recorder.record(step, ms);
     if (target) this.recorder.sent.push({ step, ...target, start: startEpoch, end: startEpoch + ms });
     return JSON.parse(text) as Json;
+  }
+
+  /**
+   * One request over a kept-alive connection. node:http, not fetch: the users' side of the
+   * benchmark shares the process with Duban, and fetch (undici over web streams, with an
+   * AbortSignal.any per request) took about 5 % of this process's busy time in a profile (12-02),
+   * CPU that the figures would otherwise count against Duban. The timeout is the socket's idle
+   * time: an answer that stalls for REQUEST_TIMEOUT_MS fails the step.
+   */
+  private send(method: string, url: string, headers: Record<string, string>, body?: string) {
+    return new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request(
+        this.baseUrl + url,
+        { method, headers, agent: this.agent, timeout: REQUEST_TIMEOUT_MS, signal: this.stop.abortSignal },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
+      req.on('error', reject);
+      req.end(body);
+    });
   }
 }
 
