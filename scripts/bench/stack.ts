@@ -174,7 +174,7 @@ function ensureTemporalCli(): void {
 }
 
 /** A new SQLite file with the project's migrations, applied the way `npm start` applies them. */
-function migratedDatabase(dir: string): string {
+export function migratedDatabase(dir: string): string {
   const url = `file:${path.join(dir, 'duban.db')}`;
   const r = spawnSync('sh', ['scripts/prisma.sh', 'migrate', 'deploy'], {
     cwd: ROOT,
