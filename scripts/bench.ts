@@ -14,7 +14,6 @@
  * directive is closed in the database, and exits non-zero if not or if any request failed.
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -29,6 +28,7 @@ import {
 import { chinaDate } from '../workflows/incoming-document';
 import { figuresOf, inPool, measured, type PhaseFigures, type StepFigures } from './bench/figures';
 import { FLOOR_CALLS, floorPhase, type FloorFigures } from './bench/floor';
+import { KeptAliveHttp } from './bench/http-client';
 import { mb, procStatusBytes } from './bench/proc';
 import {
   counters,
@@ -258,13 +258,15 @@ type UpdateTarget = Pick<SentStep, 'workflowId' | 'docNumber'>;
 
 class Api {
   private readonly tokens = new Map<string, string>();
-  private readonly agent = new http.Agent({ keepAlive: true });
+  private readonly http: KeptAliveHttp;
 
   constructor(
-    private readonly baseUrl: string,
+    baseUrl: string,
     private readonly recorder: Recorder,
     private readonly stop: Stop,
-  ) {}
+  ) {
+    this.http = new KeptAliveHttp(baseUrl, REQUEST_TIMEOUT_MS, stop.abortSignal);
+  }
 
   async signIn(username: string): Promise<void> {
     const body = await this.call('sign-in', undefined, 'POST', '/api/auth/login', 200, {
@@ -305,11 +307,12 @@ class Api {
     if (who) headers.authorization = `Bearer ${this.tokens.get(who)}`;
     const startEpoch = epochNow();
     const started = performance.now();
-    const res = await this.send(method, url, headers, body && JSON.stringify(body)).catch((err: unknown) => {
-      if (target && !this.stop.requested) this.recorder.failedWorkflows.add(target.workflowId);
-      throw new StepFailure(step, `${method} ${url}: ${err instanceof Error ? err.message : String(err)}`);
-    });
-    const { status, text } = res;
+    const { status, text } = await this.http
+      .send(method, url, headers, body && JSON.stringify(body))
+      .catch((err: unknown) => {
+        if (target && !this.stop.requested) this.recorder.failedWorkflows.add(target.workflowId);
+        throw new StepFailure(step, `${method} ${url}: ${err instanceof Error ? err.message : String(err)}`);
+      });
     const ms = performance.now() - started;
     if (status !== expected) {
       if (target) this.recorder.failedWorkflows.add(target.workflowId);
@@ -318,33 +321,6 @@ class Api {
     this.recorder.record(step, ms);
     if (target) this.recorder.sent.push({ step, ...target, start: startEpoch, end: startEpoch + ms });
     return JSON.parse(text) as Json;
-  }
-
-  /**
-   * One request over a kept-alive connection. node:http, not fetch: the users' side of the
-   * benchmark shares the process with Duban, and fetch (undici over web streams, with an
-   * AbortSignal.any per request) took about 5 % of this process's busy time in a profile (12-02),
-   * CPU that the figures would otherwise count against Duban. The timeout is the socket's idle
-   * time: an answer that stalls for REQUEST_TIMEOUT_MS fails the step.
-   */
-  private send(method: string, url: string, headers: Record<string, string>, body?: string) {
-    return new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = http.request(
-        this.baseUrl + url,
-        { method, headers, agent: this.agent, timeout: REQUEST_TIMEOUT_MS, signal: this.stop.abortSignal },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }),
-          );
-          res.on('error', reject);
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
-      req.on('error', reject);
-      req.end(body);
-    });
   }
 }
 

@@ -1,11 +1,12 @@
 /**
  * The scale loader's HTTP client (scripts/bench/scale.ts): signs people in as the browser does and
- * sends each request with a timeout, timing the ones that answer as expected. A write step carries
+ * sends each request over a kept-alive connection with a timeout (bench/http-client.ts), timing the ones that answer as expected. A write step carries
  * an Idempotency-Key, so a 503 `step_pending` (no answer from the workflow within the API's bounded
  * wait) is sent again with the same key and returns the step's own answer, never acting twice.
  */
 import { performance } from 'node:perf_hooks';
 import { DEMO_PASSWORD } from '../demo-organisation';
+import { KeptAliveHttp } from './http-client';
 
 const REQUEST_TIMEOUT_MS = 120_000;
 /** A step still pending after this many tries is a failure. */
@@ -54,12 +55,15 @@ interface Call {
 
 export class ScaleApi {
   private readonly tokens = new Map<string, string>();
+  private readonly http: KeptAliveHttp;
 
   constructor(
-    private readonly baseUrl: string,
+    baseUrl: string,
     readonly recorder: Recorder,
-    private readonly abort: AbortSignal,
-  ) {}
+    abort: AbortSignal,
+  ) {
+    this.http = new KeptAliveHttp(baseUrl, REQUEST_TIMEOUT_MS, abort);
+  }
 
   /** Signs in once (the demo password unless told), as a person would for a day's work. */
   async signIn(username: string, password = DEMO_PASSWORD): Promise<void> {
@@ -110,22 +114,18 @@ export class ScaleApi {
     if (who) headers.authorization = `Bearer ${this.tokens.get(who)}`;
     if (call.idempotencyKey) headers['idempotency-key'] = call.idempotencyKey;
     const started = performance.now();
-    const res = await fetch(this.baseUrl + url, {
-      method,
-      headers,
-      body: body && JSON.stringify(body),
-      signal: AbortSignal.any([this.abort, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
-    }).catch((err: unknown) => {
-      throw new RequestFailure(
-        label,
-        `${method} ${url}: ${err instanceof Error ? err.message : String(err)}`,
-      );
-    });
-    const text = await res.text();
+    const { status, text } = await this.http
+      .send(method, url, headers, body && JSON.stringify(body))
+      .catch((err: unknown) => {
+        throw new RequestFailure(
+          label,
+          `${method} ${url}: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      });
     const ms = performance.now() - started;
-    const ok = expected === undefined ? res.status >= 200 && res.status < 300 : res.status === expected;
-    if (res.status === 503 && text.includes('step_pending')) throw new StepPending(label, text);
-    if (!ok) throw new RequestFailure(label, `${method} ${url} → ${res.status} ${text.slice(0, 500)}`);
+    const ok = expected === undefined ? status >= 200 && status < 300 : status === expected;
+    if (status === 503 && text.includes('step_pending')) throw new StepPending(label, text);
+    if (!ok) throw new RequestFailure(label, `${method} ${url} → ${status} ${text.slice(0, 500)}`);
     if (timed) this.recorder.record(label, ms);
     return JSON.parse(text) as Json;
   }
