@@ -16,6 +16,7 @@ import net from 'node:net';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { loadConfigOrExit, type Config } from '../core/config';
+import { DUBAN_DYNAMIC_CONFIG, dynamicConfigArgs } from '../core/dev-server';
 import { BUILT_WORKFLOWS, ROOT } from '../core/paths';
 
 /** With the embedded server, pollers re-poll this often, so /health sees a stopped worker quickly. */
@@ -412,8 +413,10 @@ async function main() {
       'journal_mode=WAL',
       '--sqlite-pragma',
       'synchronous=NORMAL',
-      '--dynamic-config-value',
-      `matching.longPollExpirationInterval="${DEV_POLL_EXPIRATION_SECONDS}s"`,
+      ...dynamicConfigArgs({
+        ...DUBAN_DYNAMIC_CONFIG,
+        'matching.longPollExpirationInterval': `${DEV_POLL_EXPIRATION_SECONDS}s`,
+      }),
       // Encrypted payloads: the Temporal UI decodes them through Duban's codec endpoint.
       ...(config.temporal.payloadEncryption
         ? ['--ui-codec-endpoint', `http://${config.api.host}:${config.api.port}/codec`]

@@ -17,6 +17,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app';
 import { openDatabase, useWriteAheadLog, type Database } from '../../core/database';
+import { dynamicConfigArgs } from '../../core/dev-server';
 import { createLogger } from '../../core/logger';
 import { createDubanWorker } from '../../worker/worker';
 import {
@@ -186,8 +187,9 @@ export function migratedDatabase(dir: string): string {
 }
 
 /**
- * Like test/helpers/temporal.ts startDevServer, but persisting to a SQLite file with the pragmas
- * `npm start` uses, so the server does the disk work it does in production. Ports are free ones.
+ * Like test/helpers/temporal.ts startDevServer, but persisting to a SQLite file with the pragmas and
+ * the dynamic configuration `npm start` uses, so the server does the disk work it does in production
+ * and admits what it admits there. Ports are free ones.
  */
 function startDevServer(dir: string): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
@@ -196,7 +198,10 @@ function startDevServer(dir: string): Promise<TestWorkflowEnvironment> {
       ip: '127.0.0.1',
       dbFilename: path.join(dir, 'temporal.db'),
       log: { format: 'json', level: 'warn' },
-      extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL'],
+      extraArgs: [
+        ...['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL'],
+        ...dynamicConfigArgs(),
+      ],
     },
   });
 }

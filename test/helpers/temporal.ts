@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DUBAN_DYNAMIC_CONFIG, dynamicConfigArgs } from '../../core/dev-server';
 import { TOOLS } from './paths';
 
 /**
@@ -45,10 +46,10 @@ export function startDevServer(opts: { pollSeconds?: number } = {}): Promise<Tes
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: path.join(TOOLS, 'temporal') },
-      extraArgs: [
-        '--dynamic-config-value',
-        `matching.longPollExpirationInterval="${opts.pollSeconds ?? 2}s"`,
-      ],
+      extraArgs: dynamicConfigArgs({
+        ...DUBAN_DYNAMIC_CONFIG,
+        'matching.longPollExpirationInterval': `${opts.pollSeconds ?? 2}s`,
+      }),
     },
   });
 }
