@@ -199,7 +199,10 @@ function startDevServer(dir: string): Promise<TestWorkflowEnvironment> {
       dbFilename: path.join(dir, 'temporal.db'),
       log: { format: 'json', level: 'warn' },
       extraArgs: [
-        ...['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL'],
+        '--sqlite-pragma',
+        'journal_mode=WAL',
+        '--sqlite-pragma',
+        'synchronous=NORMAL',
         ...dynamicConfigArgs(),
       ],
     },
