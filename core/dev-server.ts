@@ -12,11 +12,9 @@ export const DUBAN_DYNAMIC_CONFIG = {
   'history.maxInFlightUpdates': 100,
 } as const;
 
-/** The settings as the Temporal CLI's `--dynamic-config-value KEY=JSON` arguments. */
-export function dynamicConfigArgs(
-  values: Readonly<Record<string, unknown>> = DUBAN_DYNAMIC_CONFIG,
-): string[] {
-  return Object.entries(values).flatMap(([key, value]) => [
+/** These settings and a caller's own as the Temporal CLI's `--dynamic-config-value KEY=JSON` arguments. */
+export function dynamicConfigArgs(own: Readonly<Record<string, unknown>> = {}): string[] {
+  return Object.entries({ ...DUBAN_DYNAMIC_CONFIG, ...own }).flatMap(([key, value]) => [
     '--dynamic-config-value',
     `${key}=${JSON.stringify(value)}`,
   ]);

@@ -16,7 +16,7 @@ import net from 'node:net';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { loadConfigOrExit, type Config } from '../core/config';
-import { DUBAN_DYNAMIC_CONFIG, dynamicConfigArgs } from '../core/dev-server';
+import { dynamicConfigArgs } from '../core/dev-server';
 import { BUILT_WORKFLOWS, ROOT } from '../core/paths';
 
 /** With the embedded server, pollers re-poll this often, so /health sees a stopped worker quickly. */
@@ -414,7 +414,6 @@ async function main() {
       '--sqlite-pragma',
       'synchronous=NORMAL',
       ...dynamicConfigArgs({
-        ...DUBAN_DYNAMIC_CONFIG,
         'matching.longPollExpirationInterval': `${DEV_POLL_EXPIRATION_SECONDS}s`,
       }),
       // Encrypted payloads: the Temporal UI decodes them through Duban's codec endpoint.

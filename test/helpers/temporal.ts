@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { DUBAN_DYNAMIC_CONFIG, dynamicConfigArgs } from '../../core/dev-server';
+import { dynamicConfigArgs } from '../../core/dev-server';
 import { TOOLS } from './paths';
 
 /**
@@ -47,7 +47,6 @@ export function startDevServer(opts: { pollSeconds?: number } = {}): Promise<Tes
     server: {
       executable: { type: 'existing-path', path: path.join(TOOLS, 'temporal') },
       extraArgs: dynamicConfigArgs({
-        ...DUBAN_DYNAMIC_CONFIG,
         'matching.longPollExpirationInterval': `${opts.pollSeconds ?? 2}s`,
       }),
     },
