@@ -101,8 +101,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(helmet({ contentSecurityPolicy: WEB_CSP, strictTransportSecurity: { includeSubDomains: false } }));
   app.use(express.json({ limit: '256kb' }));
 
-  // The web UI: static files, open to anyone (it signs in through the API like any client).
-  app.use(express.static(WEB_DIR, { index: 'index.html' }));
+  // The web UI: static files, open to anyone (it signs in through the API like any client). An API
+  // path never names one, so it skips the file lookup (a stat of web/ on every call).
+  const webFiles = express.static(WEB_DIR, { index: 'index.html' });
+  app.use((req, res, next) => (req.path.startsWith('/api/') ? next() : webFiles(req, res, next)));
   app.use(vendorScripts()); // ECharts for the 督办台账, from node_modules (no CDN)
 
   // Open to anyone: health for operators and probes, sign-in for users.

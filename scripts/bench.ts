@@ -425,9 +425,9 @@ async function writePhase(run: Run): Promise<string[]> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The read phase
+// The read phase: the lists, then the details, each measured on its own
 
-async function readPhase(run: Run, receiptNumbers: string[]): Promise<void> {
+async function listReads(run: Run): Promise<void> {
   const { api, recorder } = run;
   await pool(run, run.opts.reads, async (i) => {
     const { who, query } = LIST_QUERIES[i % LIST_QUERIES.length]!;
@@ -439,6 +439,10 @@ async function readPhase(run: Run, receiptNumbers: string[]): Promise<void> {
       recorder.fail(`list ?${query}`, err);
     }
   });
+}
+
+async function detailReads(run: Run, receiptNumbers: string[]): Promise<void> {
+  const { api, recorder } = run;
   if (!receiptNumbers.length) return;
   await pool(run, run.opts.reads, async (i) => {
     const receiptNumber = receiptNumbers[(i * 7919) % receiptNumbers.length]!; // a spread, not in order
@@ -628,7 +632,8 @@ interface Report {
     directivesPerSecond: number;
     percentOfFloor: Partial<Record<FloorFigures['variant'], number>>;
   } | null;
-  phases: { write: PhaseFigures; read: PhaseFigures } | null;
+  /** The writes, then the list reads, then the detail reads. */
+  phases: { write: PhaseFigures; list: PhaseFigures; detail: PhaseFigures } | null;
   /** Each step's latency (ms). */
   steps: Record<string, StepFigures>;
   /** All of a person's write steps together (register … reply): HTTP in to answer. */
@@ -681,6 +686,13 @@ const cpuPerDirective = (p: PhaseFigures, n: number) =>
         ? ''
         : `${Math.round((p.workerCpuSeconds / n) * 1000)} ms worker process + `) +
       `${p.temporalCpuSeconds === null ? '?' : Math.round((p.temporalCpuSeconds / n) * 1000)} ms dev server`
+    : '';
+
+/** A read's cost: the API answers on the bench process's main thread, so this bounds its rate. */
+const cpuPerRead = (p: PhaseFigures, n: number) =>
+  n
+    ? `CPU per read ${((p.benchCpuSeconds / n) * 1000).toFixed(2)} ms bench process + ` +
+      `${p.temporalCpuSeconds === null ? '?' : ((p.temporalCpuSeconds / n) * 1000).toFixed(2)} ms dev server`
     : '';
 
 function printFloor(r: Report): void {
@@ -805,7 +817,7 @@ function printReport(r: Report): void {
     `event loop ${Math.round(p.eventLoopUtilization * 100)}% busy; ` +
     `load ${p.loadAverage.start.toFixed(1)}→${p.loadAverage.end.toFixed(1)}`;
   if (r.throughput && r.phases) {
-    const { write, read } = r.phases;
+    const { write, list, detail } = r.phases;
     const shares = Object.entries(r.throughput.percentOfFloor)
       .map(([variant, share]) => `${share} % of the ${variant} floor`)
       .join(', ');
@@ -813,7 +825,10 @@ function printReport(r: Report): void {
 throughput  ${r.throughput.directivesClosed} directives closed in ${write.wallSeconds} s = ${r.throughput.directivesPerSecond}/s (concurrency ${r.options.concurrency})${shares ? `: ${shares}` : ''}
 ${phase('writes', write)}
             ${cpuPerDirective(write, r.throughput.directivesClosed)}
-${phase('reads ', read)}
+${phase('lists ', list)}
+            ${cpuPerRead(list, r.options.reads)}
+${phase('detail', detail)}
+            ${cpuPerRead(detail, r.options.reads)}
 ${closedLoop(r, write.wallSeconds)}`);
   }
   const m = r.memory;
@@ -926,9 +941,10 @@ async function benchmark(stack: BenchStack, opts: Options, stop: Stop): Promise<
         stack.workerPid,
       );
       console.log(`bench: ${opts.reads} list and ${opts.reads} detail reads`);
-      const [, read] = await measured(
+      const [, list] = await measured(stack.temporalPid, () => listReads(run), stack.workerPid);
+      const [, detail] = await measured(
         stack.temporalPid,
-        () => readPhase(run, receiptNumbers),
+        () => detailReads(run, receiptNumbers),
         stack.workerPid,
       );
       counters.on = false;
@@ -948,7 +964,7 @@ async function benchmark(stack: BenchStack, opts: Options, stop: Stop): Promise<
       }
       duban = {
         throughput: { directivesClosed: closed, directivesPerSecond: perSecond, percentOfFloor },
-        phases: { write, read },
+        phases: { write, list, detail },
         profile,
         verification,
       };

@@ -595,6 +595,7 @@ const ROWS: Row[] = [
     body: () => ({ ...SEED_DIRECTIVE, docNumber: `国办发〔2017〕${next()}号` }),
   },
   { route: 'GET /api/directives/:receiptNumber', expect: { ok: SEES_SEED, else: 404 }, on: seed },
+  { route: 'GET /api/directives/:receiptNumber/execution', expect: { ok: SEES_SEED, else: 404 }, on: seed },
   // 打印: a form is seen as what it prints, the directive or 省发展改革委's task (api/routes/forms.ts)
   {
     route: 'GET /api/directives/:receiptNumber/forms/approval-sheet',
