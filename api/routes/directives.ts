@@ -171,7 +171,6 @@ export function directiveRouter(deps: DirectiveRouterDeps): Router {
     request: detailRequest,
     who: 'The office; leaders involved in it; its departments; its 传阅 readers.',
     responses: { 200: '`{directive}`' },
-    errors: [503],
   });
   const execution = operation({
     summary: 'The directive’s workflow as Temporal runs it now: its id and execution status',
