@@ -428,6 +428,29 @@ async function writePhase(run: Run): Promise<string[]> {
 // ---------------------------------------------------------------------------------------------
 // The read phase: the lists, then the details, each measured on its own
 
+/** A list of the bench's mix (`shape` picks it), recorded under `step`; a failure is recorded. */
+async function readList({ api, recorder }: Run, step: string, shape: number): Promise<void> {
+  const { who, query } = LIST_QUERIES[shape % LIST_QUERIES.length]!;
+  try {
+    const list = await api.get(step, who, `/api/directives?${query}`);
+    if (typeof list.total !== 'number' || !Array.isArray(list.items))
+      throw new StepFailure(step, `unexpected answer ${JSON.stringify(list).slice(0, 200)}`);
+  } catch (err) {
+    recorder.fail(`list ?${query}`, err);
+  }
+}
+
+/** A directive's detail as the clerk reads it, recorded under `step`; a failure is recorded. */
+async function readDetail({ api, recorder }: Run, step: string, receiptNumber: string): Promise<void> {
+  try {
+    const res = await api.get(step, CLERK, `/api/directives/${receiptNumber}`);
+    // Only the projection: the workflow itself stays open after 办结, awaiting the 答复 to the sender.
+    expectStatus(step, res.directive, 'CLOSED');
+  } catch (err) {
+    recorder.fail(`detail ${receiptNumber}`, err);
+  }
+}
+
 /**
  * Each list's shape and the detail read once, one at a time, before the measured reads. The first
  * call of a query shape in a process compiles Prisma's plan for it and prepares SQLite's
@@ -435,49 +458,20 @@ async function writePhase(run: Run): Promise<string[]> {
  * in 300 reads is the list's p99. They are reported apart, as "first call".
  */
 async function firstReads(run: Run, receiptNumbers: string[]): Promise<void> {
-  const { api, recorder } = run;
-  for (const { who, query } of LIST_QUERIES) {
-    try {
-      await api.get('list, first call', who, `/api/directives?${query}`);
-    } catch (err) {
-      recorder.fail(`list ?${query}`, err);
-    }
-  }
-  if (!receiptNumbers[0]) return;
-  try {
-    await api.get('detail, first call', CLERK, `/api/directives/${receiptNumbers[0]}`);
-  } catch (err) {
-    recorder.fail(`detail ${receiptNumbers[0]}`, err);
-  }
+  for (let shape = 0; shape < LIST_QUERIES.length; shape++) await readList(run, 'list, first call', shape);
+  if (receiptNumbers[0]) await readDetail(run, 'detail, first call', receiptNumbers[0]);
 }
 
 async function listReads(run: Run): Promise<void> {
-  const { api, recorder } = run;
-  await pool(run, run.opts.reads, async (i) => {
-    const { who, query } = LIST_QUERIES[i % LIST_QUERIES.length]!;
-    try {
-      const list = await api.get('list', who, `/api/directives?${query}`);
-      if (typeof list.total !== 'number' || !Array.isArray(list.items))
-        throw new StepFailure('list', `unexpected answer ${JSON.stringify(list).slice(0, 200)}`);
-    } catch (err) {
-      recorder.fail(`list ?${query}`, err);
-    }
-  });
+  await pool(run, run.opts.reads, (i) => readList(run, 'list', i));
 }
 
 async function detailReads(run: Run, receiptNumbers: string[]): Promise<void> {
-  const { api, recorder } = run;
   if (!receiptNumbers.length) return;
-  await pool(run, run.opts.reads, async (i) => {
-    const receiptNumber = receiptNumbers[(i * 7919) % receiptNumbers.length]!; // a spread, not in order
-    try {
-      const res = await api.get('detail', CLERK, `/api/directives/${receiptNumber}`);
-      // Only the projection: the workflow itself stays open after 办结, awaiting the 答复 to the sender.
-      expectStatus('detail', res.directive, 'CLOSED');
-    } catch (err) {
-      recorder.fail(`detail ${receiptNumber}`, err);
-    }
-  });
+  // A spread over the directives, not in order.
+  await pool(run, run.opts.reads, (i) =>
+    readDetail(run, 'detail', receiptNumbers[(i * 7919) % receiptNumbers.length]!),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -703,21 +697,18 @@ function closedLoop(r: Report, wallSeconds: number): string {
   );
 }
 
-const cpuPerDirective = (p: PhaseFigures, n: number) =>
-  n
-    ? `CPU per directive ${Math.round((p.benchCpuSeconds / n) * 1000)} ms bench process + ` +
-      (p.workerCpuSeconds === null
-        ? ''
-        : `${Math.round((p.workerCpuSeconds / n) * 1000)} ms worker process + `) +
-      `${p.temporalCpuSeconds === null ? '?' : Math.round((p.temporalCpuSeconds / n) * 1000)} ms dev server`
+/**
+ * CPU per directive, or per read, of each process; for reads the API's one main thread answers
+ * them all, so this bounds their rate.
+ */
+const cpuPer = (what: 'directive' | 'read', p: PhaseFigures, n: number) => {
+  const ms = (seconds: number) => ((seconds / n) * 1000).toFixed(what === 'read' ? 2 : 0);
+  return n
+    ? `CPU per ${what} ${ms(p.benchCpuSeconds)} ms bench process + ` +
+        (p.workerCpuSeconds === null ? '' : `${ms(p.workerCpuSeconds)} ms worker process + `) +
+        `${p.temporalCpuSeconds === null ? '?' : ms(p.temporalCpuSeconds)} ms dev server`
     : '';
-
-/** A read's cost: the API answers on the bench process's main thread, so this bounds its rate. */
-const cpuPerRead = (p: PhaseFigures, n: number) =>
-  n
-    ? `CPU per read ${((p.benchCpuSeconds / n) * 1000).toFixed(2)} ms bench process + ` +
-      `${p.temporalCpuSeconds === null ? '?' : ((p.temporalCpuSeconds / n) * 1000).toFixed(2)} ms dev server`
-    : '';
+};
 
 function printFloor(r: Report): void {
   if (!r.floor.length) return;
@@ -735,7 +726,7 @@ function printFloor(r: Report): void {
   console.log(table(rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']));
   for (const f of r.floor) {
     console.log(
-      `  ${f.variant}: ${cpuPerDirective(f.phase, f.completed)}; ${f.tasksPerDirective.workflowTasks} workflow tasks and ` +
+      `  ${f.variant}: ${cpuPer('directive', f.phase, f.completed)}; ${f.tasksPerDirective.workflowTasks} workflow tasks and ` +
         `${f.tasksPerDirective.activityTasks} activity tasks per directive; other processes ${f.phase.otherCpuSeconds ?? '?'} CPU s meanwhile; ${f.failures.count} failure(s)`,
     );
     for (const e of f.failures.first) console.error(`    ${e}`);
@@ -848,11 +839,11 @@ function printReport(r: Report): void {
     console.log(`
 throughput  ${r.throughput.directivesClosed} directives closed in ${write.wallSeconds} s = ${r.throughput.directivesPerSecond}/s (concurrency ${r.options.concurrency})${shares ? `: ${shares}` : ''}
 ${phase('writes', write)}
-            ${cpuPerDirective(write, r.throughput.directivesClosed)}
+            ${cpuPer('directive', write, r.throughput.directivesClosed)}
 ${phase('lists ', list)}
-            ${cpuPerRead(list, r.options.reads)}
+            ${cpuPer('read', list, r.options.reads)}
 ${phase('detail', detail)}
-            ${cpuPerRead(detail, r.options.reads)}
+            ${cpuPer('read', detail, r.options.reads)}
 ${closedLoop(r, write.wallSeconds)}`);
   }
   const m = r.memory;

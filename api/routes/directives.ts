@@ -39,7 +39,7 @@ import { registerUpdates } from '../register';
 import { attachmentsNamed, discardUploads, type AttachmentStoreOptions } from './attachments';
 import { CLASSIFIED_REFUSAL, clearedFor, isClassified } from '../../workflows/secrecy';
 import * as say from '../../workflows/wording';
-import { directiveView, visibleTimeline, type DirectiveView } from './access';
+import { directiveView, directiveVisible, visibleTimeline, type DirectiveView } from './access';
 
 export interface DirectiveRouterDeps {
   db: Database;
@@ -296,12 +296,15 @@ export function directiveRouter(deps: DirectiveRouterDeps): Router {
   // The engine's side, apart from the detail: a read of the detail comes from the database alone
   // (a Temporal call there was a third of its cost), and operators and tests ask this when they
   // wait for a workflow's end.
-  router.get('/api/directives/:receiptNumber/execution', execution, async (req, res) => {
-    const { receiptNumber } = parseRequest(detailRequest, req).params;
-    if (!(await directiveView(db, currentUser(req), receiptNumber)))
-      throw new HttpError(404, 'not_found', `没有收文编号为 ${receiptNumber} 的来文`);
-    res.json(await describeWorkflow(temporal, receiptNumber));
-  });
+  router.get(
+    '/api/directives/:receiptNumber/execution',
+    execution,
+    directiveVisible(db),
+    async (req, res) => {
+      const { receiptNumber } = parseRequest(detailRequest, req).params;
+      res.json(await describeWorkflow(temporal, receiptNumber));
+    },
+  );
 
   return router;
 }

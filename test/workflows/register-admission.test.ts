@@ -38,8 +38,9 @@ afterAll(async () => {
 test('40 documents registered at once on 2017-01-03 are all admitted at first and numbered 201700001–201700040', async () => {
   const client = new Client({ connection, namespace: env.namespace ?? 'default' });
   // As the API registers: the running register takes it, or the year's first starts it.
+  const onRegister = registerUpdates(stack.database.db, client, stack.taskQueue);
   const register = (document: IncomingDocument) =>
-    registerUpdates(stack.database.db, client, stack.taskQueue)(2017, registerIncomingUpdate, {
+    onRegister(2017, registerIncomingUpdate, {
       args: [{ document, registeredBy: people.clerk, policy: DEFAULT_POLICY }],
       updateId: randomUUID(),
     });
