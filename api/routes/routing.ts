@@ -7,6 +7,7 @@
  * people exist; the workflow's update validator decides whether the step is possible now. Either
  * refusal changes nothing.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -83,6 +84,9 @@ const circulationParams = z
 
 /** 办理提示 on the 拟办 and the 回报单: a number 1–5, never the text "1". */
 const HANDLING_OPTIONS = [1, 2, 3, 4, 5] as const satisfies readonly HandlingOptionCode[];
+/** How long 转办 waits for its tasks' rows (each written within a workflow task), and how often it looks. */
+const TASKS_SHOWN_WITHIN_MS = 5_000;
+const TASK_ROWS_POLL_MS = 10;
 const handlingOption = z.literal(HANDLING_OPTIONS, {
   error: (i) =>
     i.input === undefined ? say.required('办理提示') : `办理提示须为数字 1–5 之一，而非${kindOf(i.input)}`,
@@ -220,6 +224,19 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
     }
   }
 
+  /**
+   * 转办 answers once its departments' tasks are in the database, as the detail and 待办 read
+   * them: each task's own workflow writes its row in its first workflow task, which may finish just
+   * after the directive's. Past the bound the answer stands and the rows follow.
+   */
+  async function tasksShown(receiptNumber: string, state: DirectiveState): Promise<void> {
+    const departments = Object.keys(state.departments);
+    const giveUpAt = Date.now() + TASKS_SHOWN_WITHIN_MS;
+    const shown = () =>
+      db.departmentTask.count({ where: { receiptNumber, departmentCode: { in: departments } } });
+    while ((await shown()) < departments.length && Date.now() < giveUpAt) await sleep(TASK_ROWS_POLL_MS);
+  }
+
   /** Active users named by id, as actors; `who` narrows and names whom the field expects. */
   async function usersNamed(
     ids: readonly string[],
@@ -257,7 +274,10 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
   const listed = (codes: readonly string[], field: string) =>
     codes.map((code, i) => ({ code, field: `${field}[${i}]` }));
 
-  /** A step on a directive's own workflow; `request` may check the form against the database first. */
+  /**
+   * A step on a directive's own workflow; `request` may check the form against the database first,
+   * and `shown`, once the workflow has answered, waits for what other workflows write of the step.
+   */
   function directiveStep<
     S extends z.ZodType<{ params: z.output<typeof directiveParams>; body: unknown }>,
     R extends { by: ActingUser },
@@ -267,6 +287,7 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
     schema: S,
     update: UpdateDefinition<DirectiveState, [R]>,
     request: (input: z.output<S>) => Promise<Omit<R, 'by'>> | Omit<R, 'by'>,
+    shown?: (receiptNumber: string, state: DirectiveState) => Promise<void>,
   ) {
     router.post(
       `/api/directives/:receiptNumber/${step}`,
@@ -286,6 +307,7 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
         const state = await onDirective(input.params.receiptNumber, (h) =>
           h.executeUpdate(update, { args: [{ ...fields, by: actingUser(req) } as R], updateId }),
         );
+        await shown?.(input.params.receiptNumber, state);
         res.json({ state });
       },
     );
@@ -347,6 +369,7 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
     onDirectiveWith(z.object({}).strict()),
     dispatchUpdate,
     () => ({}),
+    tasksShown,
   );
 
   // 撤办

@@ -58,6 +58,17 @@ test('clerk, reviewers, leader, departments and office carry 国发〔2016〕76�
   await until('2017-01-04T10:00');
   const dispatched = await as('huangweiyan').post(`${path}/dispatch`);
   expect(dispatched.body.state).toMatchObject({ status: 'IN_PROGRESS', dueDate: '2017-01-14' });
+  // 转办 answers once the departments' tasks are there to read, not just started.
+  const shown = await as('huangweiyan').get(path);
+  expect(
+    shown.body.directive.tasks.map((t: { departmentCode: string; status: string }) => [
+      t.departmentCode,
+      t.status,
+    ]),
+  ).toEqual([
+    ['GDFGW', 'DISPATCHED'],
+    ['GDCZT', 'DISPATCHED'],
+  ]);
 
   await until('2017-01-06T09:30');
   const signed = await as('fgw-mishu').post(`${path}/tasks/GDFGW/sign-for`, { deptReceiptNumber: '319号' });
