@@ -4,6 +4,7 @@
  * answer is 503 with Retry-After, and the same request with the same Idempotency-Key later gets
  * the step's own answer (Temporal deduplicates updates by id), so nothing is done twice.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -57,4 +58,19 @@ export function boundedSteps(temporal: Client, waitMs: number): StepRunner {
       );
     }
   };
+}
+
+/** How long a step waits for the rows of the workflows it started, and how often it looks. */
+const ROWS_SHOWN_WITHIN_MS = 5_000;
+const ROWS_POLL_MS = 10;
+
+/**
+ * A step whose workflow starts others (转办 its departments' tasks, 立案 a case) is answered once it
+ * has started them, but each writes its own row in its own first workflow task, which may end just
+ * after. The step waits until `count` of those rows reaches `expected`, so the page shown next has
+ * them; past the bound the answer stands and the rows follow.
+ */
+export async function untilShown(count: () => Promise<number>, expected: number): Promise<void> {
+  const giveUpAt = Date.now() + ROWS_SHOWN_WITHIN_MS;
+  while ((await count()) < expected && Date.now() < giveUpAt) await sleep(ROWS_POLL_MS);
 }

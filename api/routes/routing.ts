@@ -7,7 +7,6 @@
  * people exist; the workflow's update validator decides whether the step is possible now. Either
  * refusal changes nothing.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -62,7 +61,7 @@ import {
 } from '../parse';
 import { operation } from '../openapi';
 import { actingUser, updateIdOf } from '../requests';
-import { askingAgainIfNotNow, type StepRunner } from '../updates';
+import { askingAgainIfNotNow, untilShown, type StepRunner } from '../updates';
 import { directiveVisible, taskVisible } from './access';
 import { attachmentsNamed } from './attachments';
 
@@ -84,9 +83,6 @@ const circulationParams = z
 
 /** 办理提示 on the 拟办 and the 回报单: a number 1–5, never the text "1". */
 const HANDLING_OPTIONS = [1, 2, 3, 4, 5] as const satisfies readonly HandlingOptionCode[];
-/** How long 转办 waits for its tasks' rows (each written within a workflow task), and how often it looks. */
-const TASKS_SHOWN_WITHIN_MS = 5_000;
-const TASK_ROWS_POLL_MS = 10;
 const handlingOption = z.literal(HANDLING_OPTIONS, {
   error: (i) =>
     i.input === undefined ? say.required('办理提示') : `办理提示须为数字 1–5 之一，而非${kindOf(i.input)}`,
@@ -224,17 +220,13 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
     }
   }
 
-  /**
-   * 转办 answers once its departments' tasks are in the database, as the detail and 待办 read
-   * them: each task's own workflow writes its row in its first workflow task, which may finish just
-   * after the directive's. Past the bound the answer stands and the rows follow.
-   */
+  /** 转办 answers once its departments' tasks are in the database, as the detail and 待办 read them. */
   async function tasksShown(receiptNumber: string, state: DirectiveState): Promise<void> {
     const departments = Object.keys(state.departments);
-    const giveUpAt = Date.now() + TASKS_SHOWN_WITHIN_MS;
-    const shown = () =>
-      db.departmentTask.count({ where: { receiptNumber, departmentCode: { in: departments } } });
-    while ((await shown()) < departments.length && Date.now() < giveUpAt) await sleep(TASK_ROWS_POLL_MS);
+    await untilShown(
+      () => db.departmentTask.count({ where: { receiptNumber, departmentCode: { in: departments } } }),
+      departments.length,
+    );
   }
 
   /** Active users named by id, as actors; `who` narrows and names whom the field expects. */
