@@ -1,6 +1,7 @@
 /**
  * Load benchmark: `node --import tsx scripts/bench.ts [--directives 200] [--concurrency 8] [--reads 300]
- * [--floor-directives N] [--no-floor | --floor-only] [--no-profile] [--stack-frames N] [--worker-process]`.
+ * [--floor-directives N] [--no-floor | --floor-only] [--no-profile] [--stack-frames N] [--worker-process]
+ * [--think-ms N]`.
  *
  * Starts its own Duban (Temporal dev server, fresh database, worker and API in this process; see
  * bench/stack.ts). First the raw-Temporal floor (bench/floor.ts): workflows of a directive's shape
@@ -27,9 +28,19 @@ import {
   incomingRegisterWorkflowId,
 } from '../workflows/definitions';
 import { chinaDate } from '../workflows/incoming-document';
-import { figuresOf, inPool, measured, type PhaseFigures, type StepFigures } from './bench/figures';
+import {
+  figuresOf,
+  inPool,
+  lanesOf,
+  measured,
+  type Lanes,
+  thinker,
+  type PhaseFigures,
+  type StepFigures,
+} from './bench/figures';
 import { FLOOR_CALLS, floorPhase, type FloorFigures } from './bench/floor';
 import { KeptAliveHttp } from './bench/http-client';
+import { readInThread, type Read } from './bench/readers';
 import { mb, procStatusBytes } from './bench/proc';
 import {
   counters,
@@ -133,6 +144,12 @@ interface Options {
    * beside the API in this process; otherwise both share this process, as `npm start` runs them.
    */
   workerProcess: boolean;
+  /**
+   * Each lane's mean pause before an action, in ms (exponential; bench/figures.ts thinker), as a
+   * person reads the screen before acting; the floor's lanes pause alike. 0, the default, is the
+   * closed loop: every lane sends its next request the moment the last is answered.
+   */
+  thinkMs: number;
 }
 
 function readOptions(): Options {
@@ -147,10 +164,11 @@ function readOptions(): Options {
       'no-profile': { type: 'boolean', default: false },
       'stack-frames': { type: 'string' },
       'worker-process': { type: 'boolean', default: false },
+      'think-ms': { type: 'string', default: '0' },
     },
   });
   const whole = (
-    name: 'directives' | 'concurrency' | 'reads' | 'floor-directives' | 'stack-frames',
+    name: 'directives' | 'concurrency' | 'reads' | 'floor-directives' | 'stack-frames' | 'think-ms',
     min = 1,
   ) => {
     const n = Number(values[name]);
@@ -175,6 +193,7 @@ function readOptions(): Options {
     profile: !values['no-profile'] && !values['floor-only'],
     stackFrames: values['stack-frames'] === undefined ? undefined : whole('stack-frames', 0),
     workerProcess: values['worker-process'] === true,
+    thinkMs: whole('think-ms', 0),
   };
 }
 
@@ -232,6 +251,8 @@ class Recorder {
   readonly sent: SentStep[] = [];
   /** Workflows a step failed on (a refusal, a 503 after STEP_WAIT_SECONDS), to keep their histories. */
   readonly failedWorkflows = new Set<string>();
+  /** The lanes' pauses before their actions (--think-ms), all together. */
+  thinkingMs = 0;
 
   record(step: string, ms: number): void {
     const list = this.latencies.get(step) ?? [];
@@ -260,13 +281,16 @@ type UpdateTarget = Pick<SentStep, 'workflowId' | 'docNumber'>;
 class Api {
   private readonly tokens = new Map<string, string>();
   private readonly http: KeptAliveHttp;
+  private readonly think: () => Promise<number>;
 
   constructor(
     baseUrl: string,
     private readonly recorder: Recorder,
     private readonly stop: Stop,
+    thinkMs: number,
   ) {
     this.http = new KeptAliveHttp(baseUrl, REQUEST_TIMEOUT_MS, stop.abortSignal);
+    this.think = thinker(thinkMs);
   }
 
   async signIn(username: string): Promise<void> {
@@ -277,7 +301,8 @@ class Api {
     this.tokens.set(username, body.token as string);
   }
 
-  post(
+  /** A person's action: after a pause to read and fill in the screen (--think-ms), if any. */
+  async post(
     step: string,
     who: string,
     url: string,
@@ -285,11 +310,14 @@ class Api {
     target: UpdateTarget,
     expected = 200,
   ): Promise<Json> {
+    const paused = await this.think(); // not `+= await`: the lanes add at once
+    this.recorder.thinkingMs += paused;
     return this.call(step, who, 'POST', url, expected, body, target);
   }
 
-  get(step: string, who: string, url: string): Promise<Json> {
-    return this.call(step, who, 'GET', url, 200);
+  /** The bearer tokens of these signed-in people, for readers in another thread. */
+  tokensOf(people: Iterable<string>): Record<string, string> {
+    return Object.fromEntries([...people].map((who) => [who, this.tokens.get(who)!]));
   }
 
   /** One timed request; only answers with the expected status count towards the latencies. */
@@ -334,6 +362,7 @@ function expectStatus(step: string, got: unknown, want: string): void {
 /** What every phase works with. */
 interface Run {
   api: Api;
+  apiUrl: string;
   /** The benchmark's own connection to the project database, for the projection's state. */
   db: BenchStack['db'];
   opts: Options;
@@ -428,27 +457,40 @@ async function writePhase(run: Run): Promise<string[]> {
 // ---------------------------------------------------------------------------------------------
 // The read phase: the lists, then the details, each measured on its own
 
-/** A list of the bench's mix (`shape` picks it), recorded under `step`; a failure is recorded. */
-async function readList({ api, recorder }: Run, step: string, shape: number): Promise<void> {
+/** A list of the bench's mix (`shape` picks it), recorded under `step`. */
+function listRead(step: string, shape: number): Read {
   const { who, query } = LIST_QUERIES[shape % LIST_QUERIES.length]!;
-  try {
-    const list = await api.get(step, who, `/api/directives?${query}`);
-    if (typeof list.total !== 'number' || !Array.isArray(list.items))
-      throw new StepFailure(step, `unexpected answer ${JSON.stringify(list).slice(0, 200)}`);
-  } catch (err) {
-    recorder.fail(`list ?${query}`, err);
-  }
+  return { step, who, url: `/api/directives?${query}`, expect: 'page' };
 }
 
-/** A directive's detail as the clerk reads it, recorded under `step`; a failure is recorded. */
-async function readDetail({ api, recorder }: Run, step: string, receiptNumber: string): Promise<void> {
-  try {
-    const res = await api.get(step, CLERK, `/api/directives/${receiptNumber}`);
-    // Only the projection: the workflow itself stays open after 办结, awaiting the 答复 to the sender.
-    expectStatus(step, res.directive, 'CLOSED');
-  } catch (err) {
-    recorder.fail(`detail ${receiptNumber}`, err);
-  }
+/**
+ * A directive's detail as the clerk reads it, recorded under `step`. Only the projection must say
+ * CLOSED: the workflow itself stays open after 办结, awaiting the 答复 to the sender.
+ */
+function detailRead(step: string, receiptNumber: string): Read {
+  return { step, who: CLERK, url: `/api/directives/${receiptNumber}`, expect: 'closed' };
+}
+
+/**
+ * Reads sent from the readers' own thread (bench/readers.ts), `concurrency` at a time, their
+ * latencies and failures recorded here.
+ */
+async function readsFromThread(run: Run, reads: Read[], lanes: Lanes): Promise<void> {
+  const { latencies, failures } = await readInThread(
+    {
+      apiUrl: run.apiUrl,
+      tokens: run.api.tokensOf(new Set(reads.map((r) => r.who))),
+      reads,
+      concurrency: lanes.concurrency,
+      thinkMs: lanes.thinkMs,
+      timeoutMs: REQUEST_TIMEOUT_MS,
+      stepHeader: STEP_HEADER,
+    },
+    () => run.stop.requested,
+  );
+  for (const [step, samples] of Object.entries(latencies))
+    for (const ms of samples) run.recorder.record(step, ms);
+  run.recorder.failures.push(...failures);
 }
 
 /**
@@ -458,20 +500,23 @@ async function readDetail({ api, recorder }: Run, step: string, receiptNumber: s
  * in 300 reads is the list's p99. They are reported apart, as "first call".
  */
 async function firstReads(run: Run, receiptNumbers: string[]): Promise<void> {
-  for (let shape = 0; shape < LIST_QUERIES.length; shape++) await readList(run, 'list, first call', shape);
-  if (receiptNumbers[0]) await readDetail(run, 'detail, first call', receiptNumbers[0]);
+  const reads = LIST_QUERIES.map((_, shape) => listRead('list, first call', shape));
+  if (receiptNumbers[0]) reads.push(detailRead('detail, first call', receiptNumbers[0]));
+  await readsFromThread(run, reads, { concurrency: 1, thinkMs: 0 });
 }
 
 async function listReads(run: Run): Promise<void> {
-  await pool(run, run.opts.reads, (i) => readList(run, 'list', i));
+  const reads = Array.from({ length: run.opts.reads }, (_, i) => listRead('list', i));
+  await readsFromThread(run, reads, run.opts);
 }
 
 async function detailReads(run: Run, receiptNumbers: string[]): Promise<void> {
   if (!receiptNumbers.length) return;
   // A spread over the directives, not in order.
-  await pool(run, run.opts.reads, (i) =>
-    readDetail(run, 'detail', receiptNumbers[(i * 7919) % receiptNumbers.length]!),
+  const reads = Array.from({ length: run.opts.reads }, (_, i) =>
+    detailRead('detail', receiptNumbers[(i * 7919) % receiptNumbers.length]!),
   );
+  await readsFromThread(run, reads, run.opts);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -587,7 +632,8 @@ const pct = (ratio: number) => Math.round(ratio * 1000) / 10;
 function targetsOf(r: Omit<Report, 'targets'>): TargetCheck[] {
   const targets: TargetCheck[] = [];
   const bare = r.floor.find((f) => f.variant === 'bare');
-  if (r.throughput && bare?.directivesPerSecond) {
+  // With pauses the lanes set the pace, not the system: no share of the floor means anything then.
+  if (r.throughput && bare?.directivesPerSecond && !r.options.thinkMs) {
     const share = r.throughput.directivesPerSecond / bare.directivesPerSecond;
     targets.push({
       what: `throughput, share of the bare floor at ${r.options.concurrency} concurrent`,
@@ -599,16 +645,17 @@ function targetsOf(r: Omit<Report, 'targets'>): TargetCheck[] {
   const human = r.humanActions;
   if (human?.count) {
     const wide = r.options.concurrency >= 50;
+    const lanes = lanesOf(r.options);
     if (!wide)
       targets.push({
-        what: `human action p50, ${r.options.concurrency} concurrent`,
+        what: `human action p50, ${lanes}`,
         today: `${human.p50} ms`,
         target: '≤ 60 ms',
         met: human.p50 <= 60,
       });
     const limit = wide ? 500 : 200;
     targets.push({
-      what: `human action p99, ${r.options.concurrency} concurrent`,
+      what: `human action p99, ${lanes}`,
       today: `${human.p99} ms`,
       target: `≤ ${limit} ms`,
       met: human.p99 <= limit,
@@ -644,6 +691,8 @@ interface Report {
   environment: { node: string; cpus: number; platform: string; loadAverage: { start: number; end: number } };
   /** The raw-Temporal floor, bare and with one activity per update; empty with --no-floor. */
   floor: FloorFigures[];
+  /** Duban's lanes' pauses before their actions (--think-ms), all together. */
+  thinkingSeconds: number;
   /** Duban's throughput, and its share (%) of each floor's. Null with --floor-only. */
   throughput: {
     directivesClosed: number;
@@ -679,21 +728,25 @@ const table = (rows: string[][], align: ('l' | 'r')[]) => {
  * The load is a closed loop: each lane sends its next request when the last is answered, so the
  * lanes are always waiting (Little's law): lanes × wall = the answers' times + the waits for 办结.
  * The mean answer is then fixed by the rate, and a 60 ms mean at 8 lanes needs 8 ÷ 0.06 s calls/s.
+ * With pauses (--think-ms) the lanes set the pace and some idle at the end, so only the rate and
+ * the pauses are told.
  */
 function closedLoop(r: Report, wallSeconds: number): string {
   const human = r.humanActions;
   if (!human?.count || !wallSeconds) return '';
   const lanes = r.options.concurrency;
+  const callsPerSecond = human.count / wallSeconds;
+  const rate = `${lanes} lanes, ${callsPerSecond.toFixed(1)} write calls/s: mean answer ${human.mean} ms`;
+  if (r.thinkingSeconds)
+    return `${rate}; the lanes paused ${((r.thinkingSeconds / human.count) * 1000).toFixed(0)} ms per call on average`;
   const waits = r.steps['closed (projection)'];
   const waitSeconds = waits ? (waits.count * waits.mean) / 1000 : 0;
-  const callsPerSecond = human.count / wallSeconds;
   const implied = ((lanes * wallSeconds - waitSeconds) / human.count) * 1000;
   const callsPerDirective = human.count / (r.throughput?.directivesClosed || 1);
   const needed = lanes / 0.06;
   return (
-    `closed loop ${lanes} lanes, ${callsPerSecond.toFixed(1)} write calls/s: mean answer ${human.mean} ms ` +
-    `(lanes × wall less the waits for 办结, per call: ${implied.toFixed(1)} ms); a 60 ms mean needs ` +
-    `${needed.toFixed(0)} calls/s, ${(needed / callsPerDirective).toFixed(2)} directives/s`
+    `closed loop ${rate} (lanes × wall less the waits for 办结, per call: ${implied.toFixed(1)} ms); ` +
+    `a 60 ms mean needs ${needed.toFixed(0)} calls/s, ${(needed / callsPerDirective).toFixed(2)} directives/s`
   );
 }
 
@@ -727,7 +780,7 @@ function printFloor(r: Report): void {
   for (const f of r.floor) {
     console.log(
       `  ${f.variant}: ${cpuPer('directive', f.phase, f.completed)}; ${f.tasksPerDirective.workflowTasks} workflow tasks and ` +
-        `${f.tasksPerDirective.activityTasks} activity tasks per directive; other processes ${f.phase.otherCpuSeconds ?? '?'} CPU s meanwhile; ${f.failures.count} failure(s)`,
+        `${f.tasksPerDirective.activityTasks} activity tasks per directive; other processes ${f.phase.otherCpuSeconds ?? '?'} CPU s meanwhile, ${f.phase.stealSeconds ?? '?'} s stolen by the host; ${f.failures.count} failure(s)`,
     );
     for (const e of f.failures.first) console.error(`    ${e}`);
   }
@@ -828,12 +881,14 @@ function printReport(r: Report): void {
   const phase = (name: string, p: PhaseFigures) =>
     `${name}: ${p.wallSeconds} s wall; CPU ${p.benchCpuSeconds} s bench process, ` +
     (p.workerCpuSeconds === null ? '' : `${p.workerCpuSeconds} s worker process, `) +
-    `${p.temporalCpuSeconds ?? '?'} s dev server, ${p.otherCpuSeconds ?? '?'} s other processes; ` +
+    `${p.temporalCpuSeconds ?? '?'} s dev server, ${p.otherCpuSeconds ?? '?'} s other processes, ` +
+    `${p.stealSeconds ?? '?'} s stolen by the host; ` +
     `event loop ${Math.round(p.eventLoopUtilization * 100)}% busy; ` +
     `load ${p.loadAverage.start.toFixed(1)}→${p.loadAverage.end.toFixed(1)}`;
   if (r.throughput && r.phases) {
     const { write, list, detail } = r.phases;
-    const shares = Object.entries(r.throughput.percentOfFloor)
+    // With pauses the lanes set the pace: no share of the floor means anything then.
+    const shares = Object.entries(r.options.thinkMs ? {} : r.throughput.percentOfFloor)
       .map(([variant, share]) => `${share} % of the ${variant} floor`)
       .join(', ');
     console.log(`
@@ -931,7 +986,14 @@ async function benchmark(stack: BenchStack, opts: Options, stop: Stop): Promise<
   const startedAt = new Date().toISOString();
   const loadAtStart = os.loadavg()[0]!;
   const recorder = new Recorder();
-  const run: Run = { api: new Api(stack.apiUrl, recorder, stop), db: stack.db, opts, recorder, stop };
+  const run: Run = {
+    api: new Api(stack.apiUrl, recorder, stop, opts.thinkMs),
+    apiUrl: stack.apiUrl,
+    db: stack.db,
+    opts,
+    recorder,
+    stop,
+  };
   const memory = startMemorySampler(stack.temporalPid);
   try {
     const floor =
@@ -941,6 +1003,7 @@ async function benchmark(stack: BenchStack, opts: Options, stop: Stop): Promise<
               client: stack.temporal.client,
               directives: opts.floorDirectives,
               concurrency: opts.concurrency,
+              thinkMs: opts.thinkMs,
               temporalPid: stack.temporalPid,
               stopped: () => stop.requested,
             },
@@ -958,7 +1021,7 @@ async function benchmark(stack: BenchStack, opts: Options, stop: Stop): Promise<
       for (const user of USERS) await run.api.signIn(user);
       counters.reset();
       counters.on = opts.profile;
-      console.log(`bench: Duban: ${opts.directives} directives, ${opts.concurrency} at a time`);
+      console.log(`bench: Duban: ${opts.directives} directives, ${lanesOf(opts)}`);
       const [receiptNumbers, write] = await measured(
         stack.temporalPid,
         () => writePhase(run),
@@ -1007,6 +1070,7 @@ async function benchmark(stack: BenchStack, opts: Options, stop: Stop): Promise<
         loadAverage: { start: loadAtStart, end: os.loadavg()[0]! },
       },
       floor,
+      thinkingSeconds: Math.round(recorder.thinkingMs) / 1000,
       ...duban,
       steps: stepFigures(recorder),
       humanActions: writeSamples.length ? figuresOf(writeSamples) : null,

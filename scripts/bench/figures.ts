@@ -1,7 +1,7 @@
 /** Latency figures and the lanes of a load run, shared by the Duban run and the raw-Temporal floor. */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { machineBusySeconds, procCpuSeconds, threadCpuSeconds, threadCpuSince } from './proc';
+import { machineCpuSeconds, procCpuSeconds, threadCpuSeconds, threadCpuSince } from './proc';
 
 export interface StepFigures {
   count: number;
@@ -42,6 +42,32 @@ export async function inPool(
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
 }
 
+/**
+ * A person's pause before each action (reading the screen, filling the form), drawn from an
+ * exponential distribution with this mean: the usual model of people acting independently. Resolves
+ * with the milliseconds paused; at a mean of 0 it does not pause at all (the closed loop).
+ */
+export function thinker(meanMs: number): () => Promise<number> {
+  if (meanMs <= 0) return () => Promise.resolve(0);
+  return () => {
+    const ms = -meanMs * Math.log(1 - Math.random());
+    return new Promise((resolve) => setTimeout(() => resolve(ms), ms));
+  };
+}
+
+/** How many lanes send requests at once, and each one's mean pause before a request (0: none). */
+export interface Lanes {
+  concurrency: number;
+  thinkMs: number;
+}
+
+/** How the lanes go, for the report: "8 at a time", and their pauses if any. */
+export function lanesOf({ concurrency, thinkMs }: Lanes): string {
+  return thinkMs
+    ? `${concurrency} at a time, each pausing ${thinkMs} ms on average before an action`
+    : `${concurrency} at a time`;
+}
+
 export interface PhaseFigures {
   wallSeconds: number;
   /** CPU of the bench process: API, worker (with its workflow threads and Rust core) and the load generator. */
@@ -54,6 +80,8 @@ export interface PhaseFigures {
    * sizeable figure here means the phase shared the machine and its figures are skewed.
    */
   otherCpuSeconds: number | null;
+  /** CPU seconds the host took from this machine meanwhile (steal): every process ran slower. */
+  stealSeconds: number | null;
   /** Share of the wall time the main event loop was busy (API, activities and client share it). */
   eventLoopUtilization: number;
   /** The bench process's CPU by thread name: "node" is the main thread (API, activities, Prisma). */
@@ -78,12 +106,12 @@ export async function measured<T>(
   const threads = threadCpuSeconds();
   const workerThreads = workerPid === undefined ? undefined : threadCpuSeconds(workerPid);
   const loadStart = os.loadavg()[0]!;
-  const machine = machineBusySeconds();
+  const machine = machineCpuSeconds();
   const result = await run();
   const { user, system } = process.cpuUsage(cpu);
   const temporalNow = procCpuSeconds(temporalPid);
   const workerNow = procCpuSeconds(workerPid);
-  const machineNow = machineBusySeconds();
+  const machineNow = machineCpuSeconds();
   const round = (n: number) => Math.round(n * 100) / 100;
   const benchCpu = (user + system) / 1e6;
   const temporalCpuSeconds =
@@ -103,9 +131,15 @@ export async function measured<T>(
           : round(
               Math.max(
                 0,
-                machineNow - machine - benchCpu - (temporalCpuSeconds ?? 0) - (workerCpuSeconds ?? 0),
+                machineNow.busy -
+                  machine.busy -
+                  benchCpu -
+                  (temporalCpuSeconds ?? 0) -
+                  (workerCpuSeconds ?? 0),
               ),
             ),
+      stealSeconds:
+        machine === undefined || machineNow === undefined ? null : round(machineNow.steal - machine.steal),
       eventLoopUtilization: round(performance.eventLoopUtilization(elu).utilization),
       threadCpuSeconds: threadCpuSince(threads),
       workerThreadCpuSeconds: workerThreads ? threadCpuSince(workerThreads, workerPid) : null,

@@ -9,7 +9,15 @@ import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { Worker, type NativeConnection } from '@temporalio/worker';
-import { figuresOf, inPool, measured, type PhaseFigures, type StepFigures } from './figures';
+import {
+  figuresOf,
+  inPool,
+  lanesOf,
+  measured,
+  thinker,
+  type PhaseFigures,
+  type StepFigures,
+} from './figures';
 import {
   CHILD_STEPS,
   CHILDREN,
@@ -63,6 +71,8 @@ export interface FloorRun {
   client: Client;
   directives: number;
   concurrency: number;
+  /** Each lane's mean pause before a call, as Duban's lanes pause before an action (0: none). */
+  thinkMs: number;
   temporalPid: number | undefined;
   stopped: () => boolean;
 }
@@ -75,7 +85,9 @@ export async function runFloor(run: FloorRun, variant: keyof typeof VARIANTS): P
     number[]
   >;
   const failures: string[] = [];
+  const think = thinker(run.thinkMs);
   const timed = async <T>(kind: keyof typeof latencies, call: () => Promise<T>): Promise<T> => {
+    await think();
     const started = performance.now();
     const result = await call();
     latencies[kind].push(performance.now() - started);
@@ -173,7 +185,7 @@ export async function floorPhase(run: FloorRun, worker: Worker): Promise<FloorFi
     for (const variant of ['bare', 'activity'] as const) {
       if (run.stopped()) break;
       console.log(
-        `bench: raw-Temporal floor (${VARIANTS[variant]}): ${run.directives} directives, ${run.concurrency} at a time`,
+        `bench: raw-Temporal floor (${VARIANTS[variant]}): ${run.directives} directives, ${lanesOf(run)}`,
       );
       figures.push(await runFloor(run, variant));
     }

@@ -101,14 +101,18 @@ export function processTree(root: number): number[] {
   return tree;
 }
 
-/** CPU seconds the whole machine has been busy (all CPUs, not idle or waiting on I/O), from /proc/stat. */
-export function machineBusySeconds(): number | undefined {
+/**
+ * CPU seconds since boot of the whole machine: busy, by any process, and stolen, the time its
+ * virtual CPUs were ready but the host ran something else. Steal is nobody's work here, yet it
+ * slows every process alike, which is why runs of one build on this machine differ.
+ */
+export function machineCpuSeconds(): { busy: number; steal: number } | undefined {
   try {
     const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
     const [, ...ticks] = line.trim().split(/\s+/).map(Number);
     // user nice system idle iowait irq softirq steal (guest time is inside user already)
-    const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
-    return (total - ticks[3]! - ticks[4]!) / 100;
+    const [user, nice, system, , , irq, softirq, steal] = ticks;
+    return { busy: (user! + nice! + system! + irq! + softirq!) / 100, steal: steal! / 100 };
   } catch {
     return undefined;
   }

@@ -229,7 +229,7 @@ burst       ${b.delivered}/${b.expected} ${b.rung} notices delivered (H = ${b.at
             delivered by H + ${Object.entries(b.deliveredBySeconds)
               .map(([sec, n]) => `${sec} s: ${n}`)
               .join(', ')}
-            CPU from H − 10 s to the last notice: ${b.phase.benchCpuSeconds} s this process, ${b.phase.workerCpuSeconds ?? '–'} s worker process, ${b.phase.temporalCpuSeconds ?? '?'} s dev server, ${b.phase.otherCpuSeconds ?? '?'} s others; load ${b.phase.loadAverage.start}→${b.phase.loadAverage.end}
+            CPU from H − 10 s to the last notice: ${b.phase.benchCpuSeconds} s this process, ${b.phase.workerCpuSeconds ?? '–'} s worker process, ${b.phase.temporalCpuSeconds ?? '?'} s dev server, ${b.phase.otherCpuSeconds ?? '?'} s others, ${b.phase.stealSeconds ?? '?'} s stolen by the host; load ${b.phase.loadAverage.start}→${b.phase.loadAverage.end}
             worker process by thread: ${threadsText(b.phase.workerThreadCpuSeconds ?? {})}
             this process by thread: ${threadsText(b.phase.threadCpuSeconds)}; event loop ${Math.round(b.phase.eventLoopUtilization * 100)}% busy`);
   const h = b.reminders;
