@@ -68,6 +68,22 @@ export interface RecordDirectiveInput extends TurnNotice {
   circulations?: Circulation[];
   /** None when only the projected fields change (e.g. a deadline computed). */
   entry?: TimelineRecord;
+  /** 转办: the departments' tasks it started, written with it (DispatchedTask). */
+  dispatchedTasks?: DispatchedTask[];
+}
+
+/**
+ * A department's task as 转办 starts it. Its own workflow writes its row in its first workflow
+ * task, which may run after 转办 is answered; written with the directive's 转办, the row is there
+ * for the page shown next (承办单位, the department's 待办), and the task's first snapshot, a newer
+ * revision, replaces it.
+ */
+export interface DispatchedTask {
+  workflowId: string;
+  departmentCode: string;
+  role: 'LEAD' | 'CO';
+  handlingOption: number;
+  dueDate: string;
 }
 
 export interface RecordDepartmentTaskInput extends TurnNotice {
@@ -160,6 +176,18 @@ async function followTaskDeadlines(tx: TransactionClient, receiptNumber: string)
     UPDATE "Directive" SET "dueDate" = latest."dueDate"
     FROM (SELECT MAX("dueDate") AS "dueDate" FROM "DepartmentTask" WHERE "receiptNumber" = ${receiptNumber}) AS latest
     WHERE "receiptNumber" = ${receiptNumber} AND latest."dueDate" IS NOT NULL`;
+}
+
+/**
+ * A task's row as 转办 starts it, at revision 0: left alone if the task's own workflow has written
+ * its row already (its first snapshot is revision 1), replaced by that snapshot otherwise.
+ */
+async function dispatchedRow(tx: TransactionClient, receiptNumber: string, task: DispatchedTask, at: string) {
+  await tx.$executeRaw`
+    INSERT OR IGNORE INTO "DepartmentTask" ("workflowId", "receiptNumber", "departmentCode", "role", "status",
+      "handlingOption", "dueDate", "overdue", "revision", "updatedAt")
+    VALUES (${task.workflowId}, ${receiptNumber}, ${task.departmentCode}, ${task.role}, 'DISPATCHED',
+      ${task.handlingOption}, ${task.dueDate}, 0, 0, ${toStoredTime(new Date(at))})`;
 }
 
 /** A timeline entry's own columns, as every timeline table stores them (who, when, what). */
@@ -359,6 +387,8 @@ export function createProjectionActivities(
           WHERE "receiptNumber" = ${receiptNumber} AND "revision" <= ${entry.seq}`;
         for (const c of input.circulations ?? [])
           for (const copy of c.copies) await circulationRow(tx, receiptNumber, c, copy);
+        for (const task of input.dispatchedTasks ?? [])
+          await dispatchedRow(tx, receiptNumber, task, entry.at);
         await addEntry(tx, timelineRow(directiveWorkflowId(receiptNumber), receiptNumber, null, shown));
         await followTaskDeadlines(tx, receiptNumber);
       });

@@ -65,10 +65,11 @@ const ROWS_SHOWN_WITHIN_MS = 5_000;
 const ROWS_POLL_MS = 10;
 
 /**
- * A step whose workflow starts others (转办 its departments' tasks, 立案 a case) is answered once it
- * has started them, but each writes its own row in its own first workflow task, which may end just
- * after. The step waits until `count` of those rows reaches `expected`, so the page shown next has
- * them; past the bound the answer stands and the rows follow.
+ * A step whose workflow starts another (立案 a case) is answered once it has started it, but the
+ * other writes its own row in its own first workflow task, which may end just after. The step
+ * waits until `count` of those rows reaches `expected`, so the page shown next has them; past the
+ * bound the answer stands and the rows follow. (转办 writes its tasks' rows itself: see
+ * `DispatchedTask` in activities/projection.ts.)
  */
 export async function untilShown(count: () => Promise<number>, expected: number): Promise<void> {
   const giveUpAt = Date.now() + ROWS_SHOWN_WITHIN_MS;

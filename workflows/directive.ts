@@ -35,6 +35,7 @@ import {
 import { departmentTaskWorkflow } from './department-task';
 import { chinaDate, isCalendarDate, type FieldProblem } from './incoming-document';
 import { patched, startUnderRelease } from './patches';
+import type { RecordDirectiveInput } from '../activities/projection';
 import { actor, invalid, isKeyOf, optionalText, refuse, requireRole, requireText, stepEntry } from './rules';
 import { DIRECTIVE_STEPS, checkStep } from './steps';
 import * as say from './wording';
@@ -160,6 +161,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     from: DirectiveStatus,
     comment?: string,
     turn?: Turn,
+    along: Pick<RecordDirectiveInput, 'dispatchedTasks'> = {},
   ) {
     const entry = stepEntry(++timelineSeq, by, action, from, state.status, comment);
     const together = turn !== undefined && turnNoticeWithRecord();
@@ -167,6 +169,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
       ...projection(),
       entry,
       ...(together ? { turnNotice: turnNotice(turn) } : {}),
+      ...along,
     });
     if (turn && !together && patched('turn-notices')) await activities.deliverNotice(turnNotice(turn));
   }
@@ -362,9 +365,20 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
         for (const department of departments) tasks.push(await startTask(department));
         ({ dueDate } = await ownDeadline());
       }
+      const dispatchedTasks = departments.map(({ code, role }) => ({
+        workflowId: departmentTaskWorkflowId(input.receiptNumber, code),
+        departmentCode: code,
+        role,
+        handlingOption: proposal.handlingOption!,
+        // As the task computes its own: the date set for it, else the option's days from today.
+        dueDate: deadlineOf(code) ?? dueDate,
+      }));
       // The directive's own 回报期限 is its departments' latest.
-      state.dueDate = departments.map((d) => deadlineOf(d.code) ?? dueDate).reduce((a, b) => (a > b ? a : b));
-      await record('转办', by, 'INSTRUCTED', `${describeProposal(proposal)}，限于 ${state.dueDate} 前回报`);
+      state.dueDate = dispatchedTasks.map((t) => t.dueDate).reduce((a, b) => (a > b ? a : b));
+      // The tasks' rows go with the 转办's own, so the page shown next lists them. Only the local
+      // activity's input changes, which replay never compares: no patch.
+      const comment = `${describeProposal(proposal)}，限于 ${state.dueDate} 前回报`;
+      await record('转办', by, 'INSTRUCTED', comment, undefined, { dispatchedTasks });
       return state;
     },
     {

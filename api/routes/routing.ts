@@ -61,7 +61,7 @@ import {
 } from '../parse';
 import { operation } from '../openapi';
 import { actingUser, updateIdOf } from '../requests';
-import { askingAgainIfNotNow, untilShown, type StepRunner } from '../updates';
+import { askingAgainIfNotNow, type StepRunner } from '../updates';
 import { directiveVisible, taskVisible } from './access';
 import { attachmentsNamed } from './attachments';
 
@@ -220,15 +220,6 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
     }
   }
 
-  /** 转办 answers once its departments' tasks are in the database, as the detail and 待办 read them. */
-  async function tasksShown(receiptNumber: string, state: DirectiveState): Promise<void> {
-    const departments = Object.keys(state.departments);
-    await untilShown(
-      () => db.departmentTask.count({ where: { receiptNumber, departmentCode: { in: departments } } }),
-      departments.length,
-    );
-  }
-
   /** Active users named by id, as actors; `who` narrows and names whom the field expects. */
   async function usersNamed(
     ids: readonly string[],
@@ -266,10 +257,7 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
   const listed = (codes: readonly string[], field: string) =>
     codes.map((code, i) => ({ code, field: `${field}[${i}]` }));
 
-  /**
-   * A step on a directive's own workflow; `request` may check the form against the database first,
-   * and `shown`, once the workflow has answered, waits for what other workflows write of the step.
-   */
+  /** A step on a directive's own workflow; `request` may check the form against the database first. */
   function directiveStep<
     S extends z.ZodType<{ params: z.output<typeof directiveParams>; body: unknown }>,
     R extends { by: ActingUser },
@@ -279,7 +267,6 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
     schema: S,
     update: UpdateDefinition<DirectiveState, [R]>,
     request: (input: z.output<S>) => Promise<Omit<R, 'by'>> | Omit<R, 'by'>,
-    shown?: (receiptNumber: string, state: DirectiveState) => Promise<void>,
   ) {
     router.post(
       `/api/directives/:receiptNumber/${step}`,
@@ -299,7 +286,6 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
         const state = await onDirective(input.params.receiptNumber, (h) =>
           h.executeUpdate(update, { args: [{ ...fields, by: actingUser(req) } as R], updateId }),
         );
-        await shown?.(input.params.receiptNumber, state);
         res.json({ state });
       },
     );
@@ -361,7 +347,6 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
     onDirectiveWith(z.object({}).strict()),
     dispatchUpdate,
     () => ({}),
-    tasksShown,
   );
 
   // 撤办

@@ -4,6 +4,7 @@
  */
 import { createActivities } from '../../activities';
 import type { NoticeChannel, NoticeToDeliver } from '../../activities/notices';
+import { departmentTaskWorkflowId } from '../../workflows/definitions';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 let database: TestDatabase;
@@ -236,6 +237,80 @@ test('snapshots of concurrent steps landing out of order leave the newest state,
   const copy = await db.circulationCopy.findFirstOrThrow({ where: { receiptNumber: '201700084' } });
   expect(copy.readAt?.toISOString()).toBe('2017-01-04T03:00:00.000Z');
   expect((await db.directive.findUniqueOrThrow({ where: { receiptNumber: '201700084' } })).revision).toBe(6);
+});
+
+test('转办 writes its departments’ task rows with its own; a task’s first snapshot replaces its row, and a row its task wrote first stays', async () => {
+  const { db } = database;
+  const activities = createActivities({ db });
+  const receiptNumber = '201700085';
+  await activities.recordReceipt({
+    ...receipt,
+    receiptNumber,
+    receiptSequence: 85,
+    handlingNumber: undefined,
+    document: { ...receipt.document, docNumber: '国发〔2016〕77号' },
+  });
+  const lead = departmentTaskWorkflowId(receiptNumber, 'GDFGW');
+  const co = departmentTaskWorkflowId(receiptNumber, 'GDCZT');
+  const firstSnapshot = (workflowId: string, departmentCode: string, role: 'LEAD' | 'CO') => ({
+    workflowId,
+    receiptNumber,
+    departmentCode,
+    role,
+    status: 'DISPATCHED' as const,
+    handlingOption: 1,
+    dueDate: '2017-01-14',
+    overdue: false,
+    entry: { seq: 1, at: '2017-01-04T02:00:01.000Z', action: '分发' },
+  });
+  // 省财政厅's task ran its first workflow task before the directive's 转办 was written.
+  await activities.recordDepartmentTask(firstSnapshot(co, 'GDCZT', 'CO'));
+  const dispatched = {
+    receiptNumber,
+    status: 'IN_PROGRESS' as const,
+    dueDate: '2017-01-14',
+    dispatchedAt: '2017-01-04T02:00:00.000Z',
+    entry: { seq: 3, at: '2017-01-04T02:00:00.000Z', action: '转办' },
+    dispatchedTasks: [
+      {
+        workflowId: lead,
+        departmentCode: 'GDFGW',
+        role: 'LEAD' as const,
+        handlingOption: 1,
+        dueDate: '2017-01-14',
+      },
+      {
+        workflowId: co,
+        departmentCode: 'GDCZT',
+        role: 'CO' as const,
+        handlingOption: 1,
+        dueDate: '2017-01-20',
+      },
+    ],
+  };
+  const rows = () =>
+    db.departmentTask.findMany({
+      where: { receiptNumber },
+      orderBy: { departmentCode: 'asc' },
+      select: { departmentCode: true, role: true, status: true, dueDate: true, revision: true },
+    });
+  await activities.recordDirective(dispatched);
+  expect(await rows()).toEqual([
+    { departmentCode: 'GDCZT', role: 'CO', status: 'DISPATCHED', dueDate: '2017-01-14', revision: 1 },
+    { departmentCode: 'GDFGW', role: 'LEAD', status: 'DISPATCHED', dueDate: '2017-01-14', revision: 0 },
+  ]);
+  // 省发展改革委's task writes its first snapshot over the row 转办 wrote; 转办 run again changes nothing.
+  await activities.recordDepartmentTask({
+    ...firstSnapshot(lead, 'GDFGW', 'LEAD'),
+    handlerId: 'u-fgw-mishu',
+  });
+  await activities.recordDirective(dispatched);
+  expect(await rows()).toEqual([
+    { departmentCode: 'GDCZT', role: 'CO', status: 'DISPATCHED', dueDate: '2017-01-14', revision: 1 },
+    { departmentCode: 'GDFGW', role: 'LEAD', status: 'DISPATCHED', dueDate: '2017-01-14', revision: 1 },
+  ]);
+  const leadRow = await db.departmentTask.findUniqueOrThrow({ where: { workflowId: lead } });
+  expect(leadRow.handlerId).toBe('u-fgw-mishu');
 });
 
 test('a breach record’s projection, run twice, is written once; a late older snapshot does not reopen a reviewed objection', async () => {
