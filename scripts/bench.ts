@@ -284,7 +284,7 @@ class Api {
   private readonly think: () => Promise<number>;
 
   constructor(
-    baseUrl: string,
+    readonly baseUrl: string,
     private readonly recorder: Recorder,
     private readonly stop: Stop,
     thinkMs: number,
@@ -362,7 +362,6 @@ function expectStatus(step: string, got: unknown, want: string): void {
 /** What every phase works with. */
 interface Run {
   api: Api;
-  apiUrl: string;
   /** The benchmark's own connection to the project database, for the projection's state. */
   db: BenchStack['db'];
   opts: Options;
@@ -478,7 +477,7 @@ function detailRead(step: string, receiptNumber: string): Read {
 async function readsFromThread(run: Run, reads: Read[], lanes: Lanes): Promise<void> {
   const { latencies, failures } = await readInThread(
     {
-      apiUrl: run.apiUrl,
+      apiUrl: run.api.baseUrl,
       tokens: run.api.tokensOf(new Set(reads.map((r) => r.who))),
       reads,
       concurrency: lanes.concurrency,
@@ -987,14 +986,8 @@ async function benchmark(stack: BenchStack, opts: Options, stop: Stop): Promise<
   const startedAt = new Date().toISOString();
   const loadAtStart = os.loadavg()[0]!;
   const recorder = new Recorder();
-  const run: Run = {
-    api: new Api(stack.apiUrl, recorder, stop, opts.thinkMs),
-    apiUrl: stack.apiUrl,
-    db: stack.db,
-    opts,
-    recorder,
-    stop,
-  };
+  const api = new Api(stack.apiUrl, recorder, stop, opts.thinkMs);
+  const run: Run = { api, db: stack.db, opts, recorder, stop };
   const memory = startMemorySampler(stack.temporalPid);
   try {
     const floor =

@@ -15,6 +15,7 @@ import {
   lanesOf,
   measured,
   thinker,
+  type Lanes,
   type PhaseFigures,
   type StepFigures,
 } from './figures';
@@ -67,12 +68,10 @@ export function createFloorWorker(connection: NativeConnection, namespace: strin
   });
 }
 
-export interface FloorRun {
+/** The lanes (and their pauses before a call) are Duban's, so both meet the same load. */
+export interface FloorRun extends Lanes {
   client: Client;
   directives: number;
-  concurrency: number;
-  /** Each lane's mean pause before a call, as Duban's lanes pause before an action (0: none). */
-  thinkMs: number;
   temporalPid: number | undefined;
   stopped: () => boolean;
 }
