@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../workflows/definitions';
 import { HttpError, isDeadlineExceeded } from './errors';
@@ -58,6 +58,33 @@ export function boundedSteps(temporal: Client, waitMs: number): StepRunner {
       );
     }
   };
+}
+
+/** How long a step waits for a directive's workflow that 登记 has asked to start, and how often it asks. */
+const START_AWAITED_MS = 5_000;
+const START_POLL_MS = 10;
+
+/**
+ * A step sent as soon as 登记 is answered may reach Temporal before the directive's workflow has
+ * started: the register answers in the workflow task that asks for the start, and the server starts
+ * it just after (workflows/incoming-register.ts). While `justRegistered` says so (the directive's
+ * row is in its first state), a step that finds no workflow is asked again, within a bound; then
+ * the last "not found" stands. The step is an update with its own id, so asking again is safe.
+ */
+export async function onceStarted<T>(
+  step: () => Promise<T>,
+  justRegistered: () => Promise<boolean>,
+): Promise<T> {
+  const giveUpAt = Date.now() + START_AWAITED_MS;
+  for (;;) {
+    try {
+      return await step();
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError) || Date.now() >= giveUpAt || !(await justRegistered()))
+        throw err;
+      await sleep(START_POLL_MS);
+    }
+  }
 }
 
 /** How long a step waits for the rows of the workflows it started, and how often it looks. */

@@ -2,6 +2,12 @@
  * 收文登记簿: the year's register of incoming documents. It alone hands out 收文编号, so the
  * sequence is gapless and never duplicated, and it starts each directive's workflow in the
  * same step that allocates its number — a crash between the two cannot lose one.
+ *
+ * The clerk hears the number in the workflow task that asks Temporal to start the directive's
+ * workflow: the answer and the start command are kept together, and the start itself follows on
+ * the server. The register does not wait for the start's event, a second workflow task of this one
+ * workflow that every registration of the year would queue behind. A step sent at once may reach
+ * the directive before it has started; the API waits for it (`api/routes/routing.ts`).
  */
 import {
   ApplicationFailure,
@@ -9,6 +15,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   setHandler,
   startChild,
   workflowInfo,
@@ -56,6 +63,26 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
   const handlingSequences = new Map<string, number>(Object.entries(input.lastHandlingSequences ?? {}));
   /** 签收 done, 登记 not yet: the signature (and its time) waits for the registration. */
   const signedFor = new Map<string, IncomingSignature>(Object.entries(input.signedFor ?? {}));
+  /** The directives' starts this run has asked for: it continues as new once they have happened. */
+  const startsInFlight = new Set<Promise<unknown>>();
+
+  /**
+   * Registrations take turns from their record to their answer. The answer leaves with the start
+   * command, in the same workflow task; were two registrations between their record and their answer
+   * at once, the order of the answers among the start commands would follow how their records'
+   * results happened to arrive, and a replay, which has them all at once, would find another order.
+   */
+  let turnsGiven = 0;
+  let turnNow = 0;
+  async function inTurn(act: () => Promise<void>): Promise<void> {
+    const turn = turnsGiven++;
+    await condition(() => turnNow === turn);
+    try {
+      await act();
+    } finally {
+      turnNow++;
+    }
+  }
 
   // 签收: the office counts the copies and signs for the delivery; the time starts the receipt clocks.
   setHandler(
@@ -116,6 +143,8 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
   setHandler(
     registerIncomingUpdate,
     async ({ document: form, registeredBy, policy }) => {
+      // Histories recorded before: the answer waited for the start's event, a workflow task later.
+      const answersWithStart = patched('register-answers-with-start');
       // Allocated before the first await, so concurrent registrations never share a number.
       const receiptSequence = ++lastSequence;
       updatesThisRun++;
@@ -158,22 +187,33 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
           comment: handlingNumber ? `办文编号 ${handlingNumber}` : undefined,
         },
       ];
+      const directive: DirectiveInput = { ...receipt, timelineSeq: entries.length, policy };
       // The entries are in the register (and the database) before the caller hears the number.
       // Replay takes a local activity's recorded result and never compares its input: the policy's
       // version may be added to it.
-      await activities.recordReceipt({
-        ...receipt,
-        status: 'REGISTERED',
-        entries,
-        policyVersion: policy.version,
-      });
-      const directive: DirectiveInput = { ...receipt, timelineSeq: entries.length, policy };
-      await startChild(directiveWorkflow, {
-        workflowId,
-        args: [directive],
-        // A directive lives on its own; the register continuing as new must not end it.
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-      });
+      const record = () =>
+        activities.recordReceipt({
+          ...receipt,
+          status: 'REGISTERED',
+          entries,
+          policyVersion: policy.version,
+        });
+      const start = () =>
+        startChild(directiveWorkflow, {
+          workflowId,
+          args: [directive],
+          // A directive lives on its own; the register continuing as new must not end it.
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        });
+      if (answersWithStart)
+        await inTurn(async () => {
+          await record();
+          startsInFlight.add(start());
+        });
+      else {
+        await record();
+        await start();
+      }
       return { receiptNumber, workflowId, handlingNumber };
     },
     { validator: validate, description: '收文登记: allocate the next 收文编号 and open the directive' },
@@ -215,6 +255,7 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
 
   await condition(() => updatesThisRun >= UPDATES_PER_RUN || workflowInfo().continueAsNewSuggested);
   await condition(allHandlersFinished);
+  await Promise.all(startsInFlight);
   await continueAsNew<typeof incomingRegisterWorkflow>({
     year,
     lastSequence,

@@ -61,7 +61,7 @@ import {
 } from '../parse';
 import { operation } from '../openapi';
 import { actingUser, updateIdOf } from '../requests';
-import { askingAgainIfNotNow, type StepRunner } from '../updates';
+import { askingAgainIfNotNow, onceStarted, type StepRunner } from '../updates';
 import { directiveVisible, taskVisible } from './access';
 import { attachmentsNamed } from './attachments';
 
@@ -204,9 +204,12 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
 
   /** A directive's workflow, for a step: unknown is 404, already closed (办结) is 409. */
   async function onDirective<T>(receiptNumber: string, act: (handle: Handle) => Promise<T>): Promise<T> {
+    const handle = temporal.workflow.getHandle(directiveWorkflowId(receiptNumber));
+    const justRegistered = async () =>
+      (await db.directive.findUnique({ where: { receiptNumber }, select: { status: true } }))?.status ===
+      'REGISTERED';
     try {
-      const handle = temporal.workflow.getHandle(directiveWorkflowId(receiptNumber));
-      return await steps(() => askingAgainIfNotNow(() => act(handle)));
+      return await onceStarted(() => steps(() => askingAgainIfNotNow(() => act(handle))), justRegistered);
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       const row = await db.directive.findUnique({ where: { receiptNumber } });

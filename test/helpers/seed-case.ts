@@ -16,6 +16,7 @@ import {
   registerIncomingUpdate,
   reviewProposalUpdate,
 } from '../../workflows/definitions';
+import { onceStarted } from '../../api/updates';
 import { incomingRegisterWorkflow } from '../../workflows/incoming-register';
 import { DEFAULT_POLICY, type HandlingOptionCode, type RoutingPolicy } from '../../workflows/policy';
 import type { ActingUser, IncomingDocument, Proposal } from '../../workflows/types';
@@ -71,6 +72,18 @@ export async function untilChinaTime(
   return Date.parse(`${cst}+08:00`) - (await client.currentTimeMs());
 }
 
+/**
+ * 登记 is answered as the start of the directive's workflow is asked for, and the server starts it
+ * just after: a test's next step on it waits for the start, as the API's steps do.
+ */
+export async function directiveStarted(client: Client, receiptNumber: string): Promise<void> {
+  const directive = client.workflow.getHandle(directiveWorkflowId(receiptNumber));
+  await onceStarted(
+    () => directive.describe(),
+    () => Promise.resolve(true),
+  );
+}
+
 export function directiveSteps(client: Client, taskQueue: string) {
   const handle = (receiptNumber: string) => client.workflow.getHandle(directiveWorkflowId(receiptNumber));
   return {
@@ -90,6 +103,7 @@ export function directiveSteps(client: Client, taskQueue: string) {
           args: [{ year, lastSequence }],
         }),
       });
+      await directiveStarted(client, receiptNumber);
       return receiptNumber;
     },
     /** 初审: the clerk finds it belongs here and accepts it for handling. */

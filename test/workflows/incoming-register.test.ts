@@ -2,10 +2,12 @@
  * 收文登记 on the time-skipping server: the register hands out gapless 收文编号 and opens each
  * directive's workflow, with the projection written before the clerk hears the number.
  */
-import { SEED_MORNING } from '../helpers/seed-case';
+import { SEED_MORNING, directiveStarted } from '../helpers/seed-case';
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 import {
   continueNumberingUpdate,
   directiveWorkflowId,
@@ -21,7 +23,7 @@ import type {
   RegisterIncomingRequest,
 } from '../../workflows/types';
 import { SEED_DIRECTIVE, startStack, type Stack } from '../helpers/stack';
-import { startTimeSkippingServer } from '../helpers/temporal';
+import { startTimeSkippingServer, workflowBundle } from '../helpers/temporal';
 
 const clerk = { userId: 'u-huangweiyan', displayName: '黄炜演' };
 const seedDocument: IncomingDocument = { ...SEED_DIRECTIVE };
@@ -88,6 +90,7 @@ test('a register opened after 83 paper entries gives the seed directive 收文�
     expect.objectContaining({ seq: 2, action: '收文登记', toState: 'REGISTERED', actorId: 'u-huangweiyan' }),
   ]);
   expect(row.signedForAt).toEqual(row.registeredAt);
+  await directiveStarted(env.client, '201700084');
   const state = await env.client.workflow
     .getHandle(directiveWorkflowId('201700084'))
     .query(getDirectiveStateQuery);
@@ -113,6 +116,30 @@ test('concurrent registrations get distinct numbers with no gap', async () => {
     '201600006',
   ]);
   expect(await stack.database.db.directive.count({ where: { receiptYear: 2016 } })).toBe(6);
+});
+
+test('登记 is answered in the workflow task that asks for the directive’s start, not in a task after it', async () => {
+  const { receiptNumber } = await register(2009, {
+    document: { ...seedDocument, receivedDate: '2009-06-01' },
+    registeredBy: clerk,
+  });
+  const theRegister = env.client.workflow.getHandle(incomingRegisterWorkflowId(2009));
+  const { events } = await theRegister.fetchHistory();
+  const types = events!.map((e) => temporal.api.enums.v1.EventType[e.eventType!]);
+  /** The workflow task an event was written in: the last one completed before it. */
+  const taskOf = (type: string) =>
+    types.lastIndexOf('EVENT_TYPE_WORKFLOW_TASK_COMPLETED', types.indexOf(type));
+  expect(types).toContain('EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED');
+  expect(types).toContain('EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED');
+  expect(taskOf('EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED')).toBe(
+    taskOf('EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED'),
+  );
+  // The start follows on the server; a step sent at once waits for it as the API does.
+  const directive = env.client.workflow.getHandle(directiveWorkflowId(receiptNumber));
+  await directiveStarted(env.client, receiptNumber);
+  expect((await directive.describe()).status.name).toBe('RUNNING');
+  // A worker that lost its cache replays the register's history as it was written.
+  await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, await theRegister.fetchHistory());
 });
 
 test('an invalid registration is refused by the validator and uses no number', async () => {

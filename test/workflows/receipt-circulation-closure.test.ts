@@ -22,7 +22,7 @@ import {
 import { incomingRegisterWorkflow } from '../../workflows/incoming-register';
 import { DEFAULT_POLICY } from '../../workflows/policy';
 import type { ActingUser } from '../../workflows/types';
-import { people, seedProposal } from '../helpers/seed-case';
+import { directiveStarted, people, seedProposal } from '../helpers/seed-case';
 import { onSeedDay, type SeedDay } from '../helpers/seed-day';
 import { SEED_DIRECTIVE } from '../helpers/stack';
 
@@ -99,6 +99,7 @@ test('(i) 签收 at 09:00 starts the receipt clocks; 登记 gives 201700084 / �
     });
     expect(registration).toMatchObject({ receiptNumber: '201700084', handlingNumber: '发改 0009' });
     const rn = registration.receiptNumber;
+    await directiveStarted(day.env.client, rn);
     await day.steps.directive(rn).executeUpdate(assignUrgerUpdate, {
       args: [{ by: people.director, urger: { userId: 'u-chenweiyan', displayName: '陈伟演' } }],
     });

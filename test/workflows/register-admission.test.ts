@@ -8,13 +8,18 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 import { registerUpdates } from '../../api/register';
-import { formatReceiptNumber, registerIncomingUpdate } from '../../workflows/definitions';
+import {
+  formatReceiptNumber,
+  incomingRegisterWorkflowId,
+  registerIncomingUpdate,
+} from '../../workflows/definitions';
 import { DEFAULT_POLICY } from '../../workflows/policy';
 import type { IncomingDocument } from '../../workflows/types';
 import { people } from '../helpers/seed-case';
 import { SEED_DIRECTIVE, startStack, type Stack } from '../helpers/stack';
-import { startDevServer } from '../helpers/temporal';
+import { startDevServer, workflowBundle } from '../helpers/temporal';
 
 jest.setTimeout(120_000);
 
@@ -59,4 +64,9 @@ test('40 documents registered at once on 2017-01-03 are all admitted at first an
   const numbers = registered.flatMap((r) => (r.status === 'fulfilled' ? [r.value.receiptNumber] : []));
   expect(numbers.sort()).toEqual(Array.from({ length: 39 }, (_, i) => formatReceiptNumber(2017, i + 2)));
   expect(await stack.database.db.directive.count({ where: { receiptYear: 2017 } })).toBe(40);
+
+  // A worker that lost its cache replays the register's history as the server wrote it, with the
+  // answers and the directives' start commands in the order they left in.
+  const history = await client.workflow.getHandle(incomingRegisterWorkflowId(2017)).fetchHistory();
+  await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history);
 });
