@@ -340,3 +340,35 @@ test('(n) a 加急 directive is not dispatched before a 督办人 is named', () 
       urger: { userId: 'u-chenweiyan' },
     });
   }));
+
+test('(z) the morning’s mail registered at once: 201700084–86, each answered as its directive’s start is asked for', () =>
+  onSeedDay(async (day) => {
+    const mail = [
+      SEED_DIRECTIVE,
+      { ...SEED_DIRECTIVE, docNumber: '国发〔2016〕77号', title: '国务院关于印发“十三五”脱贫攻坚规划的通知' },
+      {
+        ...SEED_DIRECTIVE,
+        sourceOrg: '国务院办公厅',
+        docNumber: '国办发〔2016〕98号',
+        title: '国务院办公厅关于进一步做好民间投资有关工作的通知',
+      },
+    ];
+    const numbers = await Promise.all(mail.map((document) => day.steps.register(document)));
+    expect([...numbers].sort()).toEqual(['201700084', '201700085', '201700086']);
+    // 初审 of all three at once, as soon as they are numbered.
+    const reviewed = await Promise.all(numbers.map((rn) => day.steps.accept(rn)));
+    expect(reviewed.map((state) => state.initialReview?.by.userId)).toEqual(
+      Array(3).fill(people.clerk.userId),
+    );
+
+    const { events } = await day.env.client.workflow
+      .getHandle(incomingRegisterWorkflowId(2017))
+      .fetchHistory();
+    // A register started under this code took the change, and the local activities before it.
+    const patchIds = events!.flatMap((e) => {
+      const marker = e.markerRecordedEventAttributes;
+      const data = marker?.markerName === 'core_patch' && marker.details?.['patch-data']?.payloads?.[0]?.data;
+      return data ? [(JSON.parse(Buffer.from(data).toString()) as { id: string }).id] : [];
+    });
+    expect(patchIds).toEqual(['register-answers-with-start', 'local-activities']);
+  }));
