@@ -15,9 +15,11 @@ import type {
   Objection,
   OverdueEvidence,
   PrincipalPerson,
+  OpenedCase,
   RecordBreachInput,
   RecordCaseInput,
 } from '../workflows/integrity-types';
+import { openingCaseState } from '../workflows/integrity-types';
 import type { TimelineRecord } from '../workflows/types';
 import { classifiedName, isClassified } from '../workflows/secrecy';
 
@@ -47,6 +49,19 @@ export function createIntegrityActivities(db: Database) {
   });
 
   type Tx = Parameters<Parameters<Database['$transaction']>[0]>[0];
+
+  /**
+   * 立案: the case's row as the case opens, so the step's answer names a case people can open; the
+   * case's own first snapshot (revision 1) replaces it, and a row the case wrote first stays.
+   */
+  async function writeOpenedCase(tx: Tx, { workflowId, input, openedAt }: OpenedCase): Promise<void> {
+    const { caseId, recordId } = input;
+    if (await tx.accountabilityCase.findUnique({ where: { caseId }, select: { caseId: true } })) return;
+    const state = openingCaseState(caseId, recordId);
+    await tx.accountabilityCase.create({
+      data: { caseId, ...caseRow({ workflowId, input, state, openedAt }) },
+    });
+  }
 
   /**
    * The entry (immutable, keyed by its seq: written once, with its audit entry) always; the
@@ -87,6 +102,7 @@ export function createIntegrityActivities(db: Database) {
       openedBy,
       attachmentIds,
       entry,
+      openedCase,
     }: RecordBreachInput): Promise<void> {
       const { facts } = state;
       const row = {
@@ -146,6 +162,7 @@ export function createIntegrityActivities(db: Database) {
           where: { id: { in: attachmentIds }, receiptNumber: null, breachRecordId: null },
           data: { breachRecordId: state.recordId },
         });
+        if (openedCase) await writeOpenedCase(tx, openedCase);
         await writeEntryAndObjections(
           tx,
           workflowId,
@@ -158,40 +175,9 @@ export function createIntegrityActivities(db: Database) {
     },
 
     /** A case's row, its new timeline entry (on its record's timeline) and objections. */
-    async recordCase({ workflowId, input, state, openedAt, entry }: RecordCaseInput): Promise<void> {
-      const d = state.decision;
-      const row = {
-        workflowId,
-        recordId: input.recordId,
-        subjectDepartmentCode: input.subject.departmentCode,
-        principalName: input.principal.name,
-        trigger: input.trigger,
-        reason: input.reason,
-        status: state.status,
-        findings: state.findings?.text ?? null,
-        mitigationShown: state.mitigationShown
-          ? JSON.stringify({
-              grounds: state.mitigationShown.grounds,
-              statement: state.mitigationShown.statement,
-            })
-          : null,
-        measure: d?.measure ?? null,
-        periodMonths: d?.periodMonths ?? null,
-        periodEnds: d?.periodEnds ?? null,
-        referredTo: d?.referredTo ?? null,
-        mitigation: d?.mitigation?.outcome ?? null,
-        mitigationGrounds: d?.mitigation?.grounds.join(',') ?? null,
-        mitigationExplanation: d?.mitigation?.explanation ?? null,
-        decisionReasons: d?.reasons ?? null,
-        decidedById: d?.by.userId ?? null,
-        decidedAt: date(d?.at),
-        objectionDueDate: state.objectionDueDate ?? null,
-        finalAt: date(state.finalAt),
-        openedById: input.openedBy?.userId ?? null,
-        openedAt: new Date(openedAt),
-        updatedAt: new Date(entry?.at ?? openedAt),
-        revision: entry?.seq ?? 0,
-      };
+    async recordCase(snapshot: RecordCaseInput): Promise<void> {
+      const { workflowId, input, state, entry } = snapshot;
+      const row = caseRow(snapshot);
       await db.$transaction(async (tx) => {
         const { count } = await tx.accountabilityCase.updateMany({
           where: { caseId: state.caseId, revision: { lte: row.revision } },
@@ -277,5 +263,42 @@ export function createIntegrityActivities(db: Database) {
     currentIntegrityPolicy(): Promise<IntegrityPolicy> {
       return currentIntegrityPolicy(db);
     },
+  };
+}
+
+/** A case's row as its snapshot says; without an entry, revision 0: as its record's 立案 wrote it. */
+function caseRow({ workflowId, input, state, openedAt, entry }: RecordCaseInput) {
+  const d = state.decision;
+  return {
+    workflowId,
+    recordId: input.recordId,
+    subjectDepartmentCode: input.subject.departmentCode,
+    principalName: input.principal.name,
+    trigger: input.trigger,
+    reason: input.reason,
+    status: state.status,
+    findings: state.findings?.text ?? null,
+    mitigationShown: state.mitigationShown
+      ? JSON.stringify({
+          grounds: state.mitigationShown.grounds,
+          statement: state.mitigationShown.statement,
+        })
+      : null,
+    measure: d?.measure ?? null,
+    periodMonths: d?.periodMonths ?? null,
+    periodEnds: d?.periodEnds ?? null,
+    referredTo: d?.referredTo ?? null,
+    mitigation: d?.mitigation?.outcome ?? null,
+    mitigationGrounds: d?.mitigation?.grounds.join(',') ?? null,
+    mitigationExplanation: d?.mitigation?.explanation ?? null,
+    decisionReasons: d?.reasons ?? null,
+    decidedById: d?.by.userId ?? null,
+    decidedAt: date(d?.at),
+    objectionDueDate: state.objectionDueDate ?? null,
+    finalAt: date(state.finalAt),
+    openedById: input.openedBy?.userId ?? null,
+    openedAt: new Date(openedAt),
+    updatedAt: new Date(entry?.at ?? openedAt),
+    revision: entry?.seq ?? 0,
   };
 }

@@ -86,19 +86,3 @@ export async function onceStarted<T>(
     }
   }
 }
-
-/** How long a step waits for the rows of the workflows it started, and how often it looks. */
-const ROWS_SHOWN_WITHIN_MS = 5_000;
-const ROWS_POLL_MS = 10;
-
-/**
- * A step whose workflow starts another (立案 a case) is answered once it has started it, but the
- * other writes its own row in its own first workflow task, which may end just after. The step
- * waits until `count` of those rows reaches `expected`, so the page shown next has them; past the
- * bound the answer stands and the rows follow. (转办 writes its tasks' rows itself: see
- * `DispatchedTask` in activities/projection.ts.)
- */
-export async function untilShown(count: () => Promise<number>, expected: number): Promise<void> {
-  const giveUpAt = Date.now() + ROWS_SHOWN_WITHIN_MS;
-  while ((await count()) < expected && Date.now() < giveUpAt) await sleep(ROWS_POLL_MS);
-}

@@ -34,6 +34,7 @@ import { CASE_STEPS } from './integrity-steps';
 import {
   CASE_TRIGGERS,
   MITIGATION_GROUNDS,
+  openingCaseState,
   type AccountabilityCaseInput,
   type AccountabilityCaseState,
   type CaseDecision,
@@ -54,15 +55,7 @@ export async function accountabilityCaseWorkflow(
   const { policy, caseId } = input;
   const { workflowId } = workflowInfo();
   const openedAt = new Date().toISOString();
-  const state: AccountabilityCaseState = {
-    caseId,
-    recordId: input.recordId,
-    status: 'INVESTIGATING',
-    superseded: [],
-    overdue: false,
-    firedNotices: [],
-    objections: [],
-  };
+  const state = openingCaseState(caseId, input.recordId);
   setHandler(getAccountabilityCaseStateQuery, () => state);
 
   let seq = 0;

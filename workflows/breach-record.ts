@@ -69,6 +69,7 @@ import {
   type ReviewObjectionRequest,
   type ApplyRepairRequest,
   type DecideRepairRequest,
+  type OpenedCase,
 } from './integrity-types';
 import { actor, invalid, optionalText, refuse, requireText, stepEntry } from './rules';
 import { checkStep } from './steps';
@@ -127,12 +128,13 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
   });
   const ended = () => state.status === 'REPAIRED' || state.status === 'REVOKED';
 
+  /** The record's row and a new entry; with its `detail`, and the case a 立案 opened. */
   async function record(
     action: string,
     by: Actor | ActingUser | undefined,
     from?: BreachStatus,
     comment?: string,
-    detail?: unknown,
+    { detail, openedCase }: { detail?: unknown; openedCase?: OpenedCase } = {},
   ) {
     await activities.recordBreach({
       workflowId,
@@ -147,6 +149,7 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
         ...stepEntry(++seq, by, action, from, state.status, comment),
         ...(detail === undefined ? {} : { detail: JSON.stringify(detail) }),
       },
+      ...(openedCase ? { openedCase } : {}),
     });
   }
 
@@ -169,7 +172,9 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
     rectification.changed();
     objectionWindow.changed();
     await moved;
-    await record(action, by, from, typeof comment === 'function' ? comment() : comment, opts.detail);
+    await record(action, by, from, typeof comment === 'function' ? comment() : comment, {
+      detail: opts.detail,
+    });
   }
 
   async function notify(
@@ -455,38 +460,44 @@ export async function breachRecordWorkflow(input: BreachRecordInput): Promise<Br
       state.revokedAt = new Date().toISOString();
       await transition('REVOKED', action, by, comment, { detail: { before, changes } });
     } else {
-      await record(action, by, state.status, comment, { before, changes });
+      await record(action, by, state.status, comment, { detail: { before, changes } });
     }
   }
 
-  /** 追究责任 against the principal responsible person: a workflow of its own, outliving the record. */
+  /**
+   * 追究责任 against the principal responsible person: a workflow of its own, outliving the record.
+   * The 立案 entry writes the case's row too, so the step's answer can name a case people can open.
+   */
   async function openCase(trigger: CaseTrigger, by: ActingUser | undefined, reason: string) {
     // The number is taken before anything is awaited: two cases opened at once get two numbers.
     const caseId = accountabilityCaseId(recordId, state.caseIds.length + 1);
     state.caseIds.push(caseId);
-    await startChild(accountabilityCaseWorkflow, {
+    const opened: OpenedCase = {
       workflowId: accountabilityCaseWorkflowId(caseId),
+      input: {
+        caseId,
+        recordId,
+        subject: state.facts.subject,
+        principal: state.facts.principal,
+        trigger,
+        reason,
+        ...(by ? { openedBy: signedBy(by) } : {}),
+      },
+      openedAt: new Date().toISOString(),
+    };
+    await startChild(accountabilityCaseWorkflow, {
+      workflowId: opened.workflowId,
       // The case outlives the record: neither its closing nor its cancellation reaches the case.
       parentClosePolicy: ParentClosePolicy.ABANDON,
       cancellationType: ChildWorkflowCancellationType.ABANDON,
-      args: [
-        {
-          caseId,
-          recordId,
-          subject: state.facts.subject,
-          principal: state.facts.principal,
-          trigger,
-          reason,
-          ...(by ? { openedBy: signedBy(by) } : {}),
-          policy,
-        },
-      ],
+      args: [{ ...opened.input, policy }],
     });
     await record(
       '立案追责',
       by,
       state.status,
       `${CASE_TRIGGERS[trigger]}：追究 ${state.facts.principal.name} 的责任（案件 ${caseId}）。${reason}`,
+      { openedCase: opened },
     );
   }
 

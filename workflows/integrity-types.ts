@@ -238,6 +238,19 @@ export interface AccountabilityCaseState {
   finalAt?: string;
 }
 
+/** A case as 立案 opens it: under investigation, nothing found or decided yet. */
+export function openingCaseState(caseId: string, recordId: string): AccountabilityCaseState {
+  return {
+    caseId,
+    recordId,
+    status: 'INVESTIGATING',
+    superseded: [],
+    overdue: false,
+    firedNotices: [],
+    objections: [],
+  };
+}
+
 // Requests: every human step takes one object with `by`, the person the API vouches for.
 
 export interface CorrectRecordRequest {
@@ -310,7 +323,12 @@ export interface RecordBreachInput {
   openedBy?: SignedActor;
   attachmentIds: string[];
   entry?: TimelineRecord & { detail?: string };
+  /** 立案追责: the case opened, whose row this entry writes unless the case wrote it first. */
+  openedCase?: OpenedCase;
 }
+
+/** A case as its record's 立案 entry writes it (revision 0); the case's own first snapshot replaces it. */
+export type OpenedCase = Omit<RecordCaseInput, 'state' | 'entry'>;
 
 export interface RecordCaseInput {
   workflowId: string;

@@ -85,7 +85,7 @@ import {
 import * as say from '../../workflows/wording';
 import { operation } from '../openapi';
 import { actingUser, signingActor, updateIdOf, type Clock } from '../requests';
-import { askingAgainIfNotNow, untilShown, type StepRunner } from '../updates';
+import { askingAgainIfNotNow, type StepRunner } from '../updates';
 import { attachmentsNamed } from './attachments';
 
 export interface IntegrityRouterDeps {
@@ -633,7 +633,7 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
     schema: (day: string) => S,
     update: UpdateDefinition<Res, [R]>,
     form: (input: z.output<S>, ctx: { req: Request; row: RecordRow }) => Promise<Form<R>> | Form<R>,
-    answer: (state: Res) => object | Promise<object> = (state) => ({ state }),
+    answer: (state: Res) => object = (state) => ({ state }),
   ) {
     const rule = BREACH_STEPS[key];
     const doc = operation({
@@ -652,7 +652,7 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
       const state = await onRecord(row, (h) =>
         h.executeUpdate(update, { args: [{ ...request, by: actingUser(req) } as R], updateId }),
       );
-      res.json(await answer(state));
+      res.json(answer(state));
     });
   }
   const onRecordWith =
@@ -739,18 +739,14 @@ export function integrityRouter({ db, temporal, taskQueue, clock, steps }: Integ
     ({ body }) => body,
   );
 
-  // 立案追责 by hand; the answer names the new case, once its own workflow has written it.
+  // 立案追责 by hand; the answer names the new case, whose row the 立案 entry wrote.
   recordStep(
     'cases',
     'openCase',
     onRecordWith(z.object({ reason: text('立案理由', 2000) }).strict()),
     openCaseUpdate,
     ({ body }) => body,
-    async (state) => {
-      const caseId = state.caseIds[state.caseIds.length - 1]!;
-      await untilShown(() => db.accountabilityCase.count({ where: { caseId } }), 1);
-      return { state, caseId };
-    },
+    (state) => ({ state, caseId: state.caseIds[state.caseIds.length - 1]! }),
   );
 
   // 异议 to the record, and its review by an officer other than the one who registered it (回避).

@@ -10,6 +10,9 @@ export interface Answer {
   text: string;
 }
 
+/** Below the server's keep-alive timeout (Node's default, 5 s). */
+const IDLE_CONNECTION_MS = 4_000;
+
 /**
  * Requests over kept-alive connections by node:http, not fetch: fetch (undici over web streams,
  * with an AbortSignal.any per request) took about 5 % of the bench process's busy time in a
@@ -17,7 +20,12 @@ export interface Answer {
  * socket's idle time: an answer that stalls for `timeoutMs` fails the request; `signal` stops all.
  */
 export class KeptAliveHttp {
-  private readonly agent = new http.Agent({ keepAlive: true });
+  /**
+   * An idle connection is closed by this side after 4 s, before the API's server closes it at its
+   * keep-alive timeout (Node's 5 s): a person who paused longer (`--think-ms`) would otherwise send
+   * on a connection the server was closing at that moment, and get "socket hang up".
+   */
+  private readonly agent = new http.Agent({ keepAlive: true, timeout: IDLE_CONNECTION_MS });
 
   constructor(
     private readonly baseUrl: string,

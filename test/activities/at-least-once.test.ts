@@ -5,6 +5,7 @@
 import { createActivities } from '../../activities';
 import type { NoticeChannel, NoticeToDeliver } from '../../activities/notices';
 import { departmentTaskWorkflowId } from '../../workflows/definitions';
+import { openingCaseState } from '../../workflows/integrity-types';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 let database: TestDatabase;
@@ -313,37 +314,39 @@ test('转办 writes its departments’ task rows with its own; a task’s first 
   expect(leadRow.handlerId).toBe('u-fgw-mishu');
 });
 
+const ducha = { userId: 'u-ducha', displayName: '督查室督查员' };
+const cztHead = { userId: 'u-czt-head', displayName: '省财政厅负责人' };
+/** 省财政厅's broken commitment, as a breach record's state holds it after registration. */
+const base = {
+  recordId: 'SX20170103-a1b2c3',
+  status: 'EXPLANATION_DUE' as const,
+  openedBy: ducha,
+  facts: {
+    subject: { kind: 'BODY' as const, departmentCode: 'GDCZT' },
+    source: 'BROKEN_COMMITMENT' as const,
+    sourceRef: '粤财承诺〔2016〕12号',
+    facts: '承诺2016年12月31日前支付政府采购合同尾款，逾期未支付',
+    principal: { name: '省财政厅主要负责人', title: '厅长' },
+    severity: { level: 'GENERAL' as const, loss: '拖欠合同款约120万元', socialImpact: '企业投诉' },
+    published: true,
+    occurredOn: '2017-01-01',
+  },
+  openedAt: '2017-01-03T01:00:00.000Z',
+  dueDate: '2017-01-08',
+  overdue: false,
+  firedNotices: [],
+  overdueSteps: 0,
+  verifications: [],
+  repairs: [],
+  corrections: [],
+  caseIds: [],
+};
+
 test('a breach record’s projection, run twice, is written once; a late older snapshot does not reopen a reviewed objection', async () => {
   const { db } = database;
   const activities = createActivities({ db });
   const recordBreach = (input: Parameters<typeof activities.recordBreach>[0]) =>
     activities.recordBreach(input);
-  const ducha = { userId: 'u-ducha', displayName: '督查室督查员' };
-  const cztHead = { userId: 'u-czt-head', displayName: '省财政厅负责人' };
-  const base = {
-    recordId: 'SX20170103-a1b2c3',
-    status: 'EXPLANATION_DUE' as const,
-    openedBy: ducha,
-    facts: {
-      subject: { kind: 'BODY' as const, departmentCode: 'GDCZT' },
-      source: 'BROKEN_COMMITMENT' as const,
-      sourceRef: '粤财承诺〔2016〕12号',
-      facts: '承诺2016年12月31日前支付政府采购合同尾款，逾期未支付',
-      principal: { name: '省财政厅主要负责人', title: '厅长' },
-      severity: { level: 'GENERAL' as const, loss: '拖欠合同款约120万元', socialImpact: '企业投诉' },
-      published: true,
-      occurredOn: '2017-01-01',
-    },
-    openedAt: '2017-01-03T01:00:00.000Z',
-    dueDate: '2017-01-08',
-    overdue: false,
-    firedNotices: [],
-    overdueSteps: 0,
-    verifications: [],
-    repairs: [],
-    corrections: [],
-    caseIds: [],
-  };
   const filed = { id: 1, by: cztHead, at: '2017-01-05T02:00:00.000Z', reason: '非本单位失信' };
   const pending = {
     workflowId: 'breach-record-SX20170103-a1b2c3',
@@ -382,4 +385,62 @@ test('a breach record’s projection, run twice, is written once; a late older s
   expect(await db.objection.findMany({ where: { recordId: base.recordId } })).toMatchObject([
     { objectionId: 1, status: 'REJECTED', reviewerId: 'u-xinyong' },
   ]);
+});
+
+test('立案 writes its case’s row with the record’s entry; the case’s first snapshot replaces it, and a row the case wrote first stays', async () => {
+  const { db } = database;
+  const activities = createActivities({ db });
+  const recordId = 'SX20170103-0a0b0c';
+  const workflowId = `breach-record-${recordId}`;
+  const state = { ...base, recordId, objections: [] };
+  await activities.recordBreach({ workflowId, state, openedBy: ducha, attachmentIds: [] });
+  const opened = (n: number) => {
+    const caseId = `${recordId}-${n}`;
+    return {
+      workflowId: `accountability-case-${caseId}`,
+      input: {
+        caseId,
+        recordId,
+        subject: base.facts.subject,
+        principal: base.facts.principal,
+        trigger: 'BY_HAND' as const,
+        reason: '逾期未履行承诺，造成不良影响',
+        openedBy: ducha,
+      },
+      openedAt: '2017-01-09T02:00:00.000Z',
+    };
+  };
+  const caseOf = (n: number) => db.accountabilityCase.findUnique({ where: { caseId: `${recordId}-${n}` } });
+  const openCase = (n: number, seq: number) =>
+    activities.recordBreach({
+      workflowId,
+      state: { ...state, caseIds: [`${recordId}-1`, `${recordId}-2`].slice(0, n) },
+      openedBy: ducha,
+      attachmentIds: [],
+      entry: { seq, at: '2017-01-09T02:00:00.000Z', actor: ducha, action: '立案追责' },
+      openedCase: opened(n),
+    });
+  /** The case's own snapshot, as its workflow records a step. */
+  const caseSnapshot = (n: number, seq: number, status: 'INVESTIGATING' | 'AWAITING_DECISION') =>
+    activities.recordCase({
+      ...opened(n),
+      openedAt: '2017-01-09T02:00:01.000Z',
+      state: { ...openingCaseState(`${recordId}-${n}`, recordId), status },
+      entry: { seq, at: '2017-01-09T02:00:01.000Z', actor: ducha, action: '立案调查' },
+    });
+
+  // The answer to 立案 comes after this write: the case can be opened at once, under investigation.
+  await openCase(1, 2);
+  expect(await caseOf(1)).toMatchObject({ status: 'INVESTIGATING', revision: 0, trigger: 'BY_HAND' });
+  await caseSnapshot(1, 1, 'INVESTIGATING');
+  await caseSnapshot(1, 2, 'AWAITING_DECISION');
+  await openCase(1, 2); // the 立案 entry's retry, arriving last
+  expect(await caseOf(1)).toMatchObject({ status: 'AWAITING_DECISION', revision: 2 });
+
+  // The second case's workflow wrote its row before the record's entry landed: it stays.
+  await caseSnapshot(2, 1, 'INVESTIGATING');
+  await openCase(2, 3);
+  expect(await caseOf(2)).toMatchObject({ revision: 1 });
+  expect((await caseOf(2))?.openedAt.toISOString()).toBe('2017-01-09T02:00:01.000Z');
+  expect(await db.accountabilityCase.count({ where: { recordId } })).toBe(2);
 });
