@@ -19,6 +19,7 @@ export interface ActivityDeps {
  */
 export const PROJECTING = [
   'recordReceipt',
+  'recordReceipts',
   'recordDirective',
   'recordDepartmentTask',
   'recordBreach',
@@ -62,7 +63,12 @@ export function createActivities({ db, noticeChannels }: ActivityDeps) {
     ...createDeadlineClockActivities(),
     ...integrity,
     ...createRegisterActivities(db),
-    ...keepingInputs(projection, ['recordReceipt', 'recordDirective', 'recordDepartmentTask']),
+    ...keepingInputs(projection, [
+      'recordReceipt',
+      'recordReceipts',
+      'recordDirective',
+      'recordDepartmentTask',
+    ]),
     ...keepingInputs(integrity, ['recordBreach', 'recordCase']),
     ...keepingInputs(notices, ['deliverNotice']),
   };

@@ -299,51 +299,61 @@ export function createProjectionActivities(
     return { ...entry, comment: reminderComment(reminder.rung, recipientIds, scheduled ? at : undefined) };
   }
 
+  /** 收文登记 projected: the directive row and its first timeline entries. */
+  async function writeReceipt(tx: TransactionClient, input: RecordReceiptInput): Promise<void> {
+    const { document: doc } = input;
+    const entries = input.entries ?? [input.entry!];
+    const workflowId = directiveWorkflowId(input.receiptNumber);
+    const row = {
+      workflowId,
+      receiptYear: input.receiptYear,
+      receiptSequence: input.receiptSequence,
+      sourceOrg: doc.sourceOrg,
+      docNumber: doc.docNumber,
+      title: doc.title,
+      receivedDate: doc.receivedDate,
+      urgency: doc.urgency,
+      secrecy: doc.secrecy,
+      secrecyPeriod: doc.secrecyPeriod || null,
+      copies: doc.copies ?? null,
+      pages: doc.pages ?? null,
+      ...documentElements(doc),
+      handlingNumber: input.handlingNumber ?? null,
+      handlingPrefix: input.handlingNumber?.split(' ')[0] ?? null,
+      handlingSequence: input.handlingNumber ? Number(input.handlingNumber.split(' ')[1]) : null,
+      signedForAt: date(input.signedForAt) ?? null,
+      status: input.status,
+      registeredById: input.registeredBy.userId,
+      registeredAt: new Date(input.registeredAt),
+      policyVersion: input.policyVersion ?? null,
+      updatedAt: new Date(entries.at(-1)!.at),
+      revision: Math.max(...entries.map((e) => e.seq)),
+    };
+    const attachmentIds = (doc.attachments ?? []).map((a) => a.id);
+    await tx.directive.upsert({
+      where: { receiptNumber: input.receiptNumber },
+      create: { receiptNumber: input.receiptNumber, ...row },
+      update: row,
+    });
+    // Only files not yet filed elsewhere: two registrations naming one upload cannot both take it.
+    if (attachmentIds.length)
+      await tx.attachment.updateMany({
+        where: { id: { in: attachmentIds }, receiptNumber: null },
+        data: { receiptNumber: input.receiptNumber },
+      });
+    for (const e of entries) await addEntry(tx, timelineRow(workflowId, input.receiptNumber, null, e));
+  }
+
   return {
     /** 收文登记 projected: the directive row and its first timeline entry, in one transaction. */
     async recordReceipt(input: RecordReceiptInput): Promise<void> {
-      const { document: doc } = input;
-      const entries = input.entries ?? [input.entry!];
-      const workflowId = directiveWorkflowId(input.receiptNumber);
-      const row = {
-        workflowId,
-        receiptYear: input.receiptYear,
-        receiptSequence: input.receiptSequence,
-        sourceOrg: doc.sourceOrg,
-        docNumber: doc.docNumber,
-        title: doc.title,
-        receivedDate: doc.receivedDate,
-        urgency: doc.urgency,
-        secrecy: doc.secrecy,
-        secrecyPeriod: doc.secrecyPeriod || null,
-        copies: doc.copies ?? null,
-        pages: doc.pages ?? null,
-        ...documentElements(doc),
-        handlingNumber: input.handlingNumber ?? null,
-        handlingPrefix: input.handlingNumber?.split(' ')[0] ?? null,
-        handlingSequence: input.handlingNumber ? Number(input.handlingNumber.split(' ')[1]) : null,
-        signedForAt: date(input.signedForAt) ?? null,
-        status: input.status,
-        registeredById: input.registeredBy.userId,
-        registeredAt: new Date(input.registeredAt),
-        policyVersion: input.policyVersion ?? null,
-        updatedAt: new Date(entries.at(-1)!.at),
-        revision: Math.max(...entries.map((e) => e.seq)),
-      };
-      const attachmentIds = (doc.attachments ?? []).map((a) => a.id);
+      await db.$transaction((tx) => writeReceipt(tx, input));
+    },
+
+    /** The registrations a register's workflow task took together, in one transaction. */
+    async recordReceipts(inputs: RecordReceiptInput[]): Promise<void> {
       await db.$transaction(async (tx) => {
-        await tx.directive.upsert({
-          where: { receiptNumber: input.receiptNumber },
-          create: { receiptNumber: input.receiptNumber, ...row },
-          update: row,
-        });
-        // Only files not yet filed elsewhere: two registrations naming one upload cannot both take it.
-        if (attachmentIds.length)
-          await tx.attachment.updateMany({
-            where: { id: { in: attachmentIds }, receiptNumber: null },
-            data: { receiptNumber: input.receiptNumber },
-          });
-        for (const e of entries) await addEntry(tx, timelineRow(workflowId, input.receiptNumber, null, e));
+        for (const input of inputs) await writeReceipt(tx, input);
       });
     },
 

@@ -48,6 +48,7 @@ import type {
   SignForIncomingRequest,
   TimelineRecord,
 } from './types';
+import type { RecordReceiptInput } from '../activities/projection';
 
 /** Each run keeps well below the server's 2000 updates per run (签收 and 登记); then it continues as new. */
 const UPDATES_PER_RUN = 1000;
@@ -65,24 +66,28 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
   const signedFor = new Map<string, IncomingSignature>(Object.entries(input.signedFor ?? {}));
   /** The directives' starts this run has asked for: it continues as new once they have happened. */
   const startsInFlight = new Set<Promise<unknown>>();
+  /** Registrations numbered and waiting for their record; `answer` lets the clerk hear the number. */
+  const toRecord: { receipt: RecordReceiptInput; directive: DirectiveInput; answer: () => void }[] = [];
 
   /**
-   * Registrations take turns from their record to their answer. The answer leaves with the start
-   * command, in the same workflow task; were two registrations between their record and their answer
-   * at once, the order of the answers among the start commands would follow how their records'
-   * results happened to arrive, and a replay, which has them all at once, would find another order.
+   * The registrations a workflow task brings are recorded together: one local activity, one
+   * transaction. Then each directive's start is asked for and each clerk answered, in the order
+   * they were numbered, all in that workflow task. One result per batch keeps that order the same
+   * in a replay; answers among start commands that each followed its own local activity's result
+   * would follow when each result happened to arrive, which a replay does not reproduce.
    */
-  let turnsGiven = 0;
-  let turnNow = 0;
-  async function inTurn(act: () => Promise<void>): Promise<void> {
-    const turn = turnsGiven++;
-    await condition(() => turnNow === turn);
-    try {
-      await act();
-    } finally {
-      turnNow++;
+  async function recordInBatches(): Promise<never> {
+    for (;;) {
+      await condition(() => toRecord.length > 0);
+      const batch = toRecord.splice(0);
+      await activities.recordReceipts(batch.map((r) => r.receipt));
+      for (const { directive, answer } of batch) {
+        startsInFlight.add(startDirective(directive));
+        answer();
+      }
     }
   }
+  void recordInBatches();
 
   // 签收: the office counts the copies and signs for the delivery; the time starts the receipt clocks.
   setHandler(
@@ -143,7 +148,7 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
   setHandler(
     registerIncomingUpdate,
     async ({ document: form, registeredBy, policy }) => {
-      // Histories recorded before: the answer waited for the start's event, a workflow task later.
+      // Histories recorded before waited for the start's event, a workflow task later, to answer.
       const answersWithStart = patched('register-answers-with-start');
       // Allocated before the first await, so concurrent registrations never share a number.
       const receiptSequence = ++lastSequence;
@@ -191,28 +196,18 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
       // The entries are in the register (and the database) before the caller hears the number.
       // Replay takes a local activity's recorded result and never compares its input: the policy's
       // version may be added to it.
-      const record = () =>
-        activities.recordReceipt({
-          ...receipt,
-          status: 'REGISTERED',
-          entries,
-          policyVersion: policy.version,
-        });
-      const start = () =>
-        startChild(directiveWorkflow, {
-          workflowId,
-          args: [directive],
-          // A directive lives on its own; the register continuing as new must not end it.
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-        });
+      const recorded: RecordReceiptInput = {
+        ...receipt,
+        status: 'REGISTERED',
+        entries,
+        policyVersion: policy.version,
+      };
       if (answersWithStart)
-        await inTurn(async () => {
-          await record();
-          startsInFlight.add(start());
-        });
+        await new Promise<void>((answer) => toRecord.push({ receipt: recorded, directive, answer }));
       else {
-        await record();
-        await start();
+        // Histories recorded before: each its own record, and the answer once the start's event came.
+        await activities.recordReceipt(recorded);
+        await startDirective(directive);
       }
       return { receiptNumber, workflowId, handlingNumber };
     },
@@ -246,6 +241,15 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
       description: '启用编号: where the year’s 收文编号 and 办文编号 continue from',
     },
   );
+
+  function startDirective(directive: DirectiveInput) {
+    return startChild(directiveWorkflow, {
+      workflowId: directiveWorkflowId(directive.receiptNumber),
+      args: [directive],
+      // A directive lives on its own; the register continuing as new must not end it.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+  }
 
   function nextHandlingNumber(prefix: string): string {
     const sequence = (handlingSequences.get(prefix) ?? 0) + 1;
