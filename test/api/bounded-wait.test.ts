@@ -2,6 +2,9 @@
  * A step refused as 不在此时 is asked once more (the database may be a workflow task ahead of a
  * workflow whose worker died; api/updates.ts, for steps on a running workflow), and its Idempotency-Key stays usable.
  *
+ * A step sent the moment 登记 is answered may reach Temporal before the directive's workflow has
+ * started (the register answers as it asks for the start): it waits for the start.
+ *
  * No hang: with the worker down, a step answers 503 with Retry-After within the bounded wait instead
  * of holding the request (the retry with the same Idempotency-Key is Temporal's update dedupe; the
  * recovery test under npm start sends it after a worker crash).
@@ -10,8 +13,12 @@ import request from 'supertest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createActivities } from '../../activities';
 import { askingAgainIfNotNow } from '../../api/updates';
-import { FailureType } from '../../workflows/definitions';
+import { FailureType, directiveWorkflowId } from '../../workflows/definitions';
+import { directiveWorkflow } from '../../workflows/directive';
+import { DEFAULT_POLICY } from '../../workflows/policy';
 import { SEED_MORNING } from '../helpers/seed-case';
 import { signIn, startStack, SEED_DIRECTIVE, type Stack } from '../helpers/stack';
 import { startTimeSkippingServer } from '../helpers/temporal';
@@ -100,6 +107,52 @@ test('a step refused out of turn is taken later with the same Idempotency-Key (a
   expect(await stack.database.db.timelineEntry.count({ where: { receiptNumber: rn, action: '拟办' } })).toBe(
     1,
   );
+});
+
+test('初审 sent before its directive’s workflow has started waits for the start, as after 登记', async () => {
+  // As the register leaves a registration between its answer and the server's start of the
+  // directive: the row and its entries written, the workflow not there yet.
+  const receipt = {
+    receiptNumber: '201700090',
+    receiptYear: 2017,
+    receiptSequence: 90,
+    document: { ...SEED_DIRECTIVE, docNumber: '国发〔2016〕80号', copies: 1 },
+    registeredBy: { userId: 'u-huangweiyan', displayName: '黄炜演' },
+    registeredAt: '2017-01-03T01:30:00.000Z',
+    signedForAt: '2017-01-03T01:30:00.000Z',
+  };
+  const entries = [
+    { seq: 1, at: receipt.signedForAt, actor: receipt.registeredBy, action: '签收', comment: '1 份' },
+    {
+      seq: 2,
+      at: receipt.registeredAt,
+      actor: receipt.registeredBy,
+      action: '收文登记',
+      toState: 'REGISTERED',
+    },
+  ];
+  await createActivities({ db: stack.database.db }).recordReceipt({
+    ...receipt,
+    status: 'REGISTERED',
+    entries,
+  });
+
+  const clerk = await signIn(stack.app, 'huangweiyan');
+  const reviewed = request(stack.app)
+    .post(`/api/directives/${receipt.receiptNumber}/initial-review`)
+    .set('Authorization', `Bearer ${clerk}`)
+    .set('Idempotency-Key', `initial-review-${receipt.receiptNumber}`)
+    .send({ decision: 'ACCEPT' })
+    .then((answer) => answer);
+  await sleep(300);
+  await env.client.workflow.start(directiveWorkflow, {
+    workflowId: directiveWorkflowId(receipt.receiptNumber),
+    taskQueue: stack.taskQueue,
+    args: [{ ...receipt, timelineSeq: entries.length, policy: DEFAULT_POLICY }],
+  });
+  const answer = await reviewed;
+  expect(answer.status).toBe(200);
+  expect(answer.body.state).toMatchObject({ receiptNumber: receipt.receiptNumber, initialReview: {} });
 });
 
 test('a step with no worker to answer it is 503 with Retry-After in bounded time, and nothing is done', async () => {
