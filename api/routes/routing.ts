@@ -205,19 +205,22 @@ export function routingRouter({ db, temporal, steps }: RoutingRouterDeps): Route
   /** A directive's workflow, for a step: unknown is 404, already closed (办结) is 409. */
   async function onDirective<T>(receiptNumber: string, act: (handle: Handle) => Promise<T>): Promise<T> {
     const handle = temporal.workflow.getHandle(directiveWorkflowId(receiptNumber));
-    const justRegistered = async () =>
-      (await db.directive.findUnique({ where: { receiptNumber }, select: { status: true } }))?.status ===
-      'REGISTERED';
+    /** The directive's status as the database shows it; undefined for a directive never registered. */
+    const status = async () =>
+      (await db.directive.findUnique({ where: { receiptNumber }, select: { status: true } }))?.status;
     try {
-      return await onceStarted(() => steps(() => askingAgainIfNotNow(() => act(handle))), justRegistered);
+      return await onceStarted(
+        () => steps(() => askingAgainIfNotNow(() => act(handle))),
+        async () => (await status()) === 'REGISTERED',
+      );
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
-      const row = await db.directive.findUnique({ where: { receiptNumber } });
-      if (row)
+      const shown = await status();
+      if (shown)
         throw new HttpError(
           409,
           'not_now',
-          `收文编号 ${receiptNumber} 的来文状态为${say.statusName(row.status)}，不能办理此步骤`,
+          `收文编号 ${receiptNumber} 的来文状态为${say.statusName(shown)}，不能办理此步骤`,
         );
       throw new HttpError(404, 'not_found', `没有收文编号为 ${receiptNumber} 的来文`);
     }
