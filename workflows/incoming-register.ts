@@ -49,6 +49,7 @@ import type {
   TimelineRecord,
 } from './types';
 import type { RecordReceiptInput } from '../activities/projection';
+import type { RecordRegisterNumberingInput } from '../activities/register';
 
 /** Each run keeps well below the server's 2000 updates per run (签收 and 登记); then it continues as new. */
 const UPDATES_PER_RUN = 1000;
@@ -68,6 +69,8 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
   const startsInFlight = new Set<Promise<unknown>>();
   /** Registrations numbered and waiting for their record; `answer` lets the clerk hear the number. */
   const toRecord: { receipt: RecordReceiptInput; directive: DirectiveInput; answer: () => void }[] = [];
+  /** 启用编号 waiting for its record, which takes its turn with the registrations'. */
+  const numberingsToRecord: { numbering: RecordRegisterNumberingInput; answer: () => void }[] = [];
 
   /**
    * The registrations a workflow task brings are recorded together: one local activity, one
@@ -75,10 +78,19 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
    * they were numbered, all in that workflow task. One result per batch keeps that order the same
    * in a replay; answers among start commands that each followed its own local activity's result
    * would follow when each result happened to arrive, which a replay does not reproduce.
+   *
+   * For the same reason the register records one thing at a time: a 启用编号 waits for the batch in
+   * hand, and the next batch for it.
    */
   async function recordInBatches(): Promise<never> {
     for (;;) {
-      await condition(() => toRecord.length > 0);
+      await condition(() => toRecord.length > 0 || numberingsToRecord.length > 0);
+      const next = numberingsToRecord.shift();
+      if (next) {
+        await activities.recordRegisterNumbering(next.numbering);
+        next.answer();
+        continue;
+      }
       const batch = toRecord.splice(0);
       await activities.recordReceipts(batch.map((r) => r.receipt));
       for (const { directive, answer } of batch) {
@@ -227,12 +239,16 @@ export async function incomingRegisterWorkflow(input: IncomingRegisterInput): Pr
         lastSequence,
         lastHandlingSequences: Object.fromEntries(handlingSequences),
       };
-      await activities.recordRegisterNumbering({
+      const record: RecordRegisterNumberingInput = {
         ...numbering,
         changed: { lastSequence: receipts, lastHandlingSequences: handling },
         by: signer(by),
         at: new Date().toISOString(),
-      });
+      };
+      // Histories recorded before ran its record beside the registrations' (see recordInBatches).
+      if (patched('register-numbering-in-turn'))
+        await new Promise<void>((answer) => numberingsToRecord.push({ numbering: record, answer }));
+      else await activities.recordRegisterNumbering(record);
       return numbering;
     },
     {

@@ -11,6 +11,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { registerUpdates } from '../../api/register';
 import {
+  continueNumberingUpdate,
   formatReceiptNumber,
   incomingRegisterWorkflowId,
   registerIncomingUpdate,
@@ -40,7 +41,9 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-test('40 documents registered at once on 2017-01-03 are all admitted at first and numbered 201700001–201700040', async () => {
+const admin = { userId: 'u-admin', displayName: '系统管理员', roles: ['ADMIN'], departmentCode: 'GDBGT' };
+
+test('40 documents registered at once on 2017-01-03, 启用编号 among them: all admitted at first, numbered 201700001–201700040, and the history replays', async () => {
   const client = new Client({ connection, namespace: env.namespace ?? 'default' });
   // As the API registers: the running register takes it, or the year's first starts it.
   const onRegister = registerUpdates(stack.database.db, client, stack.taskQueue);
@@ -58,15 +61,30 @@ test('40 documents registered at once on 2017-01-03 are all admitted at first an
     docNumber: `粤府函〔2017〕${i + 1}号`,
     title: `关于做好 2017 年第 ${i + 1} 项工作的函`,
   }));
-  const registered = await Promise.allSettled(mail.map(register));
-  const refused = registered.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
+  // The administrator continues 督办's paper 办文编号 while the clerks register: the numbering's own
+  // record lands in the workflow tasks that record registrations and ask for their directives.
+  const continueNumbering = () =>
+    onRegister(2017, continueNumberingUpdate, {
+      args: [{ by: admin, lastHandlingSequences: { 督办: 8 } }],
+      updateId: randomUUID(),
+    });
+  const [registered, numbered] = await Promise.all([
+    Promise.allSettled(mail.map(register)),
+    Promise.allSettled(Array.from({ length: 5 }, continueNumbering)),
+  ]);
+  const refused = [...registered, ...numbered].flatMap((r) =>
+    r.status === 'rejected' ? [String((r.reason as Error).cause ?? r.reason)] : [],
+  );
   expect(refused).toEqual([]);
   const numbers = registered.flatMap((r) => (r.status === 'fulfilled' ? [r.value.receiptNumber] : []));
   expect(numbers.sort()).toEqual(Array.from({ length: 39 }, (_, i) => formatReceiptNumber(2017, i + 2)));
   expect(await stack.database.db.directive.count({ where: { receiptYear: 2017 } })).toBe(40);
+  const paper = await stack.database.db.registerNumbering.findMany({ where: { year: 2017 } });
+  expect(paper).toEqual([expect.objectContaining({ series: '督办', lastSequence: 8 })]);
 
   // A worker that lost its cache replays the register's history as the server wrote it, with the
-  // answers and the directives' start commands in the order they left in.
+  // answers and the directives' start commands in the order they left in. With 启用编号's record
+  // run beside a batch's, its answer fell among the batch's start commands by timing alone.
   const history = await client.workflow.getHandle(incomingRegisterWorkflowId(2017)).fetchHistory();
   await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history);
 });
